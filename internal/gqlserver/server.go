@@ -1,0 +1,138 @@
+// Package gqlserver builds the HTTP handler every Cinegraph subgraph serves:
+// a gqlgen server with the transports, caches, error mapping and panic
+// recovery configured once, so subgraphs differ only in their schema.
+package gqlserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/internal/viewer"
+)
+
+// Defaults for every subgraph server.
+const (
+	// DefaultQueryCacheSize bounds parsed documents kept per server.
+	DefaultQueryCacheSize = 1000
+	// DefaultKeepAlive is the websocket ping interval; Apollo Client and
+	// graphql-ws accept pings at any interval.
+	DefaultKeepAlive = 10 * time.Second
+	// DefaultMaxBodyBytes bounds a request body.
+	DefaultMaxBodyBytes = 1 << 20
+)
+
+// Options configure a subgraph server.
+type Options struct {
+	// Name is the subgraph's name, used in logs.
+	Name   string
+	Logger *slog.Logger
+	// Middleware wraps the handler inside the viewer middleware, e.g. to
+	// attach per-request dataloaders.
+	Middleware func(http.Handler) http.Handler
+	// ContextFor prepares a websocket connection's context (dataloaders for
+	// subscription events); nil leaves it as is.
+	ContextFor func(ctx context.Context) context.Context
+}
+
+// New returns the HTTP handler for a subgraph's executable schema: POST, GET
+// and websocket (graphql-transport-ws and graphql-ws) transports, a parsed
+// query cache, introspection, coded errors and recovered panics.
+func New(es graphql.ExecutableSchema, opts Options) http.Handler {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("subgraph", opts.Name)
+
+	srv := handler.New(es)
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: DefaultKeepAlive,
+		// Subgraphs sit behind the router, which checks origins for clients.
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true},
+		},
+		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			ctx, err := viewer.FromInitPayload(ctx, payload)
+			if err != nil {
+				return ctx, nil, err
+			}
+			if opts.ContextFor != nil {
+				ctx = opts.ContextFor(ctx)
+			}
+			return ctx, nil, nil
+		},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](DefaultQueryCacheSize))
+	srv.Use(extension.Introspection{})
+	srv.SetErrorPresenter(Presenter(logger))
+	srv.SetRecoverFunc(Recover(logger))
+
+	var h http.Handler = srv
+	if opts.Middleware != nil {
+		h = opts.Middleware(h)
+	}
+	h = viewer.Middleware(h)
+	return http.MaxBytesHandler(h, DefaultMaxBodyBytes)
+}
+
+// Presenter maps errors to GraphQL errors carrying a code from the closed
+// set. Coded errors keep their message; anything else is logged and shown as
+// INTERNAL with a generic message, so internals never reach clients.
+func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		if e, ok := errs.As(err); ok && e.Code.Valid() {
+			gqlErr.Message = e.Message
+			gqlErr.Extensions["code"] = string(e.Code)
+			if e.Field != "" {
+				gqlErr.Extensions["field"] = e.Field
+			}
+			if e.Code == errs.Internal || e.Code == errs.Unavailable {
+				logger.ErrorContext(ctx, "request failed", "code", e.Code, "err", err, "path", gqlErr.Path.String())
+			}
+			return gqlErr
+		}
+		var parsed *gqlerror.Error
+		if errors.As(err, &parsed) && parsed.Err == nil {
+			// gqlgen's own errors (parse, validation, argument coercion) say
+			// what is wrong with the operation: the client's to read. They
+			// carry GRAPHQL_* codes, which the closed set folds into
+			// BAD_USER_INPUT.
+			gqlErr.Extensions["code"] = string(errs.BadUserInput)
+			return gqlErr
+		}
+		logger.ErrorContext(ctx, "unexpected error", "err", err, "path", gqlErr.Path.String())
+		gqlErr.Message = "internal error"
+		gqlErr.Extensions["code"] = string(errs.Internal)
+		return gqlErr
+	}
+}
+
+// Recover turns a resolver panic into an INTERNAL error and logs the stack.
+func Recover(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return &errs.Error{Code: errs.Internal, Message: "internal error", Err: fmt.Errorf("panic: %v", p)}
+	}
+}

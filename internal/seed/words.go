@@ -1,0 +1,20 @@
+package seed
+
+var (
+	firstNames   = []string{"Ava", "Liam", "Maya", "Noah", "Iris", "Omar", "Lena", "Theo", "Zara", "Felix", "Nina", "Hugo", "Mira", "Ezra", "Clara", "Jonas", "Aiko", "Mateo", "Priya", "Kofi", "Elena", "Ravi", "Sofia", "Yusuf", "Ingrid", "Diego", "Hana", "Tomas", "Leila", "Viktor", "Amara", "Sven", "Lucia", "Kenji", "Freya", "Malik", "Chloe", "Anton", "Nadia", "Oscar"}
+	lastNames    = []string{"Alvarez", "Bergstrom", "Chen", "Dubois", "Eriksen", "Fontaine", "Garcia", "Hoffman", "Ibarra", "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quinn", "Rossi", "Sato", "Torres", "Underwood", "Varga", "Whitaker", "Xu", "Yamada", "Zimmerman", "Abbott", "Brennan", "Castillo", "Delgado", "Ellison", "Farouk", "Grant", "Haddad", "Ivanova", "Juarez", "Kaur", "Lindqvist", "Mbeki", "Novak"}
+	adjectives   = []string{"Silent", "Crimson", "Hidden", "Broken", "Golden", "Last", "Midnight", "Electric", "Frozen", "Wild", "Distant", "Burning", "Quiet", "Hollow", "Restless", "Secret", "Shattered", "Endless", "Velvet", "Iron", "Lonely", "Neon", "Savage", "Gentle", "Forgotten"}
+	nouns        = []string{"Harbor", "Protocol", "Kingdom", "Signal", "Orchard", "Frontier", "Witness", "Horizon", "Circuit", "Lantern", "Empire", "Voyage", "Cipher", "Garden", "Tide", "Summit", "Echo", "Mirror", "Station", "Outpost", "Covenant", "Labyrinth", "Meridian", "Paradox", "Requiem"}
+	places       = []string{"Winter", "the North", "Avalon", "the Deep", "Tomorrow", "Lisbon", "the Desert", "Mars", "the Valley", "Kyoto", "the Archipelago", "Berlin", "the Canyon", "Havana", "the Steppe", "Reykjavik", "the Delta", "Marrakesh"}
+	suffixes     = []string{"Rising", "Returns", "Files", "Affair", "Chronicles", "Conspiracy", "Legacy", "Awakening", "Experiment", "Diaries"}
+	openings     = []string{"In a city that never sleeps, a", "Years after the war, a", "On the eve of a storm, a", "When a letter arrives from the past, a", "Deep in the mountains, a", "Against every odd, a", "In the summer of 1989, a", "After a vanishing that shocks the town, a"}
+	roles        = []string{"Detective", "Pilot", "Teacher", "Thief", "Scientist", "Journalist", "Chef", "Soldier", "Musician", "Smuggler", "Doctor", "Architect"}
+	plots        = []string{"%s must uncover a conspiracy that reaches %s.", "%s sets out on a journey to %s to settle an old debt.", "%s falls for a stranger while hiding in %s.", "%s races to stop a catastrophe before it reaches %s.", "%s returns home to %s and finds nothing as it was.", "%s forms an unlikely alliance to survive %s."}
+	episodeBeats = []string{"Old rivals meet again in", "A secret surfaces in", "The team splits up across", "An unexpected guest arrives in", "Everything goes wrong in", "A truce is tested in"}
+
+	positiveLines = []string{"This is amazing, best episode so far!", "I love this soundtrack so much", "Wow, what a brilliant twist", "Great acting from the whole cast", "This scene is beautiful", "Absolutely fantastic, I'm hooked", "Such a fun movie, love it", "The ending was perfect", "Best show I've watched this year", "Wonderful chemistry between the leads"}
+	negativeLines = []string{"This is so boring, nothing happens", "Terrible dialogue, I hate it", "Worst plot twist ever", "The pacing is awful", "I'm disappointed, the book was better", "Ugh, this scene is painful to watch", "What a waste of a great cast", "Bad CGI ruins it", "This makes no sense at all", "So predictable and dull"}
+	neutralLines  = []string{"Who is that guy again?", "Wait, is this the same city as before?", "Starting episode two now", "Anyone else watching from Lisbon?", "Pausing for snacks", "How long is this one?", "I think this was filmed in Iceland", "Back, what did I miss?", "The score is by the same composer as last season", "Rewinding to catch that line"}
+
+	objectLabels = []string{"person", "car", "dog", "cat", "bicycle", "horse", "boat", "airplane", "bird", "umbrella", "chair", "bottle", "cup", "laptop", "cell phone", "clock", "book", "train", "truck", "bench"}
+)
