@@ -1,0 +1,241 @@
+// Package embedded is the event bus Cinegraph uses when no Kafka is
+// configured: an append-only log in a local SQLite file, with per-topic
+// offsets, consumer groups that commit after processing, and in-process
+// listeners woken on publish. It survives restarts, so consumers resume where
+// they stopped and nothing published is lost.
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
+)
+
+// Tuning of the poll loops.
+const (
+	// BatchSize is how many events a consumer reads per query.
+	BatchSize = 256
+	// PollInterval bounds how long a consumer waits without a wake-up, so an
+	// event written by another process sharing the file is still seen.
+	PollInterval = 500 * time.Millisecond
+	// ListenBuffer is the channel capacity of a listener.
+	ListenBuffer = 256
+)
+
+var _ events.Bus = (*Bus)(nil)
+
+var migrations = []string{
+	`CREATE TABLE events (
+		seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+		id      TEXT NOT NULL UNIQUE,
+		topic   TEXT NOT NULL,
+		key     TEXT NOT NULL,
+		type    TEXT NOT NULL,
+		time    INTEGER NOT NULL,
+		payload BLOB NOT NULL
+	);
+	CREATE INDEX events_topic_seq ON events (topic, seq);
+	CREATE TABLE consumer_offsets (
+		topic TEXT NOT NULL,
+		grp   TEXT NOT NULL,
+		seq   INTEGER NOT NULL,
+		PRIMARY KEY (topic, grp)
+	);`,
+}
+
+// Bus is the SQLite-backed event log.
+type Bus struct {
+	db *sql.DB
+
+	mu     sync.Mutex
+	wake   chan struct{} // closed and replaced on every publish
+	closed bool
+}
+
+// Open opens (creating if needed) the log at path.
+func Open(ctx context.Context, path string) (*Bus, error) {
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("event log: %w", err)
+	}
+	if err := sqlite.Migrate(ctx, db, migrations); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("event log: %w", err)
+	}
+	return &Bus{db: db, wake: make(chan struct{})}, nil
+}
+
+// Publish appends evs in one transaction; an event whose ID is already in
+// the log is skipped, which makes retried publishes safe.
+func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	for _, ev := range evs {
+		if err := ev.Validate(); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+	}
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (id, topic, key, type, time, payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	defer stmt.Close()
+	for _, ev := range evs {
+		if _, err := stmt.ExecContext(ctx, ev.ID, ev.Topic, ev.Key, ev.Type, ev.Time.UnixNano(), []byte(ev.Payload)); err != nil {
+			return fmt.Errorf("publish %s to %s: %w", ev.ID, ev.Topic, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	b.notify()
+	return nil
+}
+
+func (b *Bus) notify() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	close(b.wake)
+	b.wake = make(chan struct{})
+}
+
+func (b *Bus) waiter() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.wake
+}
+
+// Consume delivers topic's events to h for group, committing each event's
+// offset after h succeeds, until ctx is done.
+func (b *Bus) Consume(ctx context.Context, topic, group string, h events.Handler) error {
+	if topic == "" || group == "" {
+		return errors.New("consume: topic and group are required")
+	}
+	var from int64
+	err := b.db.QueryRowContext(ctx, `SELECT seq FROM consumer_offsets WHERE topic = ? AND grp = ?`, topic, group).Scan(&from)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("consume %s as %s: %w", topic, group, err)
+	}
+	return b.tail(ctx, topic, from, func(ev events.Event) error {
+		if err := h(ctx, ev); err != nil {
+			return fmt.Errorf("consume %s as %s: event %s: %w", topic, group, ev.ID, err)
+		}
+		// The commit must land even if ctx ends while h ran: the event was
+		// processed, and skipping the commit would redeliver it.
+		_, err := b.db.ExecContext(context.WithoutCancel(ctx), `INSERT INTO consumer_offsets (topic, grp, seq) VALUES (?, ?, ?)
+			ON CONFLICT (topic, grp) DO UPDATE SET seq = excluded.seq`, topic, group, ev.Offset)
+		if err != nil {
+			return fmt.Errorf("commit %s as %s at %d: %w", topic, group, ev.Offset, err)
+		}
+		return nil
+	})
+}
+
+// Listen streams events published to topic after the call. A listener that
+// does not keep up holds back only itself: it reads the log at its own pace.
+func (b *Bus) Listen(ctx context.Context, topic string) (<-chan events.Event, error) {
+	var last int64
+	if err := b.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE topic = ?`, topic).Scan(&last); err != nil {
+		return nil, fmt.Errorf("listen %s: %w", topic, err)
+	}
+	out := make(chan events.Event, ListenBuffer)
+	go func() {
+		defer close(out)
+		_ = b.tail(ctx, topic, last, func(ev events.Event) error {
+			select {
+			case out <- ev:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	return out, nil
+}
+
+// tail calls deliver for each event of topic after offset from, in order,
+// waiting for new ones until ctx is done.
+func (b *Bus) tail(ctx context.Context, topic string, from int64, deliver func(events.Event) error) error {
+	timer := time.NewTimer(PollInterval)
+	defer timer.Stop()
+	for {
+		wake := b.waiter()
+		batch, err := b.read(ctx, topic, from)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		for _, ev := range batch {
+			if err := deliver(ev); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+			from = ev.Offset
+		}
+		if len(batch) == BatchSize {
+			continue
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(PollInterval)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-wake:
+		case <-timer.C:
+		}
+	}
+}
+
+func (b *Bus) read(ctx context.Context, topic string, after int64) ([]events.Event, error) {
+	rows, err := b.db.QueryContext(ctx, `SELECT seq, id, key, type, time, payload FROM events WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?`, topic, after, BatchSize)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", topic, err)
+	}
+	defer rows.Close()
+	var out []events.Event
+	for rows.Next() {
+		ev := events.Event{Topic: topic}
+		var nanos int64
+		var payload []byte
+		if err := rows.Scan(&ev.Offset, &ev.ID, &ev.Key, &ev.Type, &nanos, &payload); err != nil {
+			return nil, fmt.Errorf("read %s: %w", topic, err)
+		}
+		ev.Time = time.Unix(0, nanos).UTC()
+		ev.Payload = payload
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// Close releases the log. Consumers and listeners should be stopped first
+// through their contexts.
+func (b *Bus) Close() error {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	return b.db.Close()
+}
