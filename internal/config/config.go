@@ -1,0 +1,298 @@
+// Package config is Cinegraph's one typed configuration: defaults, then a
+// YAML file, then CINEGRAPH_* environment variables, validated with every
+// problem reported at once, and printable with secrets masked.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/providers/structs"
+	"github.com/knadh/koanf/v2"
+	yamlv3 "gopkg.in/yaml.v3"
+)
+
+// EnvPrefix starts every environment override: CINEGRAPH_LISTEN,
+// CINEGRAPH_DATA_DIR, CINEGRAPH_ROUTER_SUPERGRAPH, ...
+const EnvPrefix = "CINEGRAPH_"
+
+// Subgraphs names Cinegraph's subgraphs, in start order.
+var Subgraphs = []string{"catalog", "video", "chat", "insights"}
+
+// Config is the whole configuration of a Cinegraph process.
+type Config struct {
+	// Listen is the address `serve` and `router` listen on.
+	Listen string `koanf:"listen" yaml:"listen"`
+	// DataDir holds the embedded stores.
+	DataDir  string   `koanf:"data_dir" yaml:"data_dir"`
+	Log      Log      `koanf:"log" yaml:"log"`
+	Storage  Storage  `koanf:"storage" yaml:"storage"`
+	Router   Router   `koanf:"router" yaml:"router"`
+	Subgraph Subgraph `koanf:"subgraph" yaml:"subgraph"`
+	Frontend Frontend `koanf:"frontend" yaml:"frontend"`
+	// ShutdownTimeout bounds draining requests on SIGINT/SIGTERM.
+	ShutdownTimeout time.Duration `koanf:"shutdown_timeout" yaml:"shutdown_timeout"`
+}
+
+// Log configures structured logging.
+type Log struct {
+	Level  string `koanf:"level" yaml:"level"`   // debug, info, warn, error
+	Format string `koanf:"format" yaml:"format"` // text or json
+}
+
+// Storage selects the storage engines.
+type Storage struct {
+	// Mode is "embedded" (pure-Go, local files) or "cluster" (real engines).
+	Mode string `koanf:"mode" yaml:"mode"`
+}
+
+// Router configures the federation router.
+type Router struct {
+	// Supergraph is the composed supergraph SDL file.
+	Supergraph string `koanf:"supergraph" yaml:"supergraph"`
+	// SubgraphURLs overrides the routing URL of a subgraph, by name.
+	SubgraphURLs map[string]string `koanf:"subgraph_urls" yaml:"subgraph_urls"`
+	// ForwardHeaders are client request headers passed on to subgraphs.
+	ForwardHeaders []string `koanf:"forward_headers" yaml:"forward_headers"`
+	// ExposeSubgraphErrors passes uncoded subgraph error messages to clients.
+	ExposeSubgraphErrors bool `koanf:"expose_subgraph_errors" yaml:"expose_subgraph_errors"`
+	// MaxRequestBytes bounds a client request body.
+	MaxRequestBytes int64 `koanf:"max_request_bytes" yaml:"max_request_bytes"`
+	// FetchTimeout bounds one subgraph fetch.
+	FetchTimeout time.Duration `koanf:"fetch_timeout" yaml:"fetch_timeout"`
+	// AuthToken is sent to subgraphs as a bearer token when set (secret).
+	AuthToken string `koanf:"auth_token" yaml:"auth_token"`
+}
+
+// Subgraph configures `cinegraph subgraph <name>`.
+type Subgraph struct {
+	// Listen maps a subgraph name to the address it listens on alone.
+	Listen map[string]string `koanf:"listen" yaml:"listen"`
+}
+
+// Frontend configures the web app served by `serve`.
+type Frontend struct {
+	// Dir is the built app (frontend/dist); missing means no app is served.
+	Dir string `koanf:"dir" yaml:"dir"`
+}
+
+// Default returns the configuration used when nothing overrides it.
+func Default() Config {
+	return Config{
+		Listen:  "127.0.0.1:4000",
+		DataDir: ".data",
+		Log:     Log{Level: "info", Format: "text"},
+		Storage: Storage{Mode: "embedded"},
+		Router: Router{
+			Supergraph:      "schema/supergraph.graphql",
+			SubgraphURLs:    map[string]string{},
+			ForwardHeaders:  []string{"Authorization", "X-Cinegraph-Profile", "X-Request-Id"},
+			MaxRequestBytes: 1 << 20,
+			FetchTimeout:    10 * time.Second,
+		},
+		Subgraph: Subgraph{Listen: map[string]string{
+			"catalog":  "127.0.0.1:4001",
+			"video":    "127.0.0.1:4002",
+			"chat":     "127.0.0.1:4003",
+			"insights": "127.0.0.1:4004",
+		}},
+		Frontend:        Frontend{Dir: "frontend/dist"},
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+// Load builds the configuration from defaults, the YAML file at path (if
+// path is not empty) and the environment, then validates it.
+func Load(path string, environ []string) (Config, error) {
+	k := koanf.New(".")
+	if err := k.Load(structs.Provider(Default(), "koanf"), nil); err != nil {
+		return Config{}, fmt.Errorf("config defaults: %w", err)
+	}
+	if path != "" {
+		if _, err := os.Stat(path); err != nil {
+			return Config{}, fmt.Errorf("config file: %w", err)
+		}
+		if err := k.Load(file.Provider(path), yaml.Parser()); err != nil {
+			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	keys := envKeys(k)
+	var unknown []string
+	err := k.Load(env.Provider(".", env.Opt{
+		Prefix:      EnvPrefix,
+		EnvironFunc: func() []string { return environ },
+		TransformFunc: func(name, value string) (string, any) {
+			key, ok := keys[name]
+			if !ok {
+				key, ok = mapEntryKey(k, name)
+			}
+			if !ok {
+				unknown = append(unknown, name)
+				return "", nil
+			}
+			if slices.Contains(sliceKeys, key) {
+				return key, splitList(value)
+			}
+			return key, value
+		},
+	}), nil)
+	if err != nil {
+		return Config{}, fmt.Errorf("config environment: %w", err)
+	}
+	var cfg Config
+	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	problems := cfg.problems()
+	for _, name := range unknown {
+		problems = append(problems, fmt.Errorf("environment variable %s names no setting", name))
+	}
+	if len(problems) > 0 {
+		return Config{}, &Invalid{Problems: problems}
+	}
+	return cfg, nil
+}
+
+// sliceKeys are the list settings; their environment values are comma lists.
+var sliceKeys = []string{"router.forward_headers"}
+
+// mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
+// router.subgraph_urls.catalog.
+var mapKeys = []string{"router.subgraph_urls", "subgraph.listen"}
+
+func envName(key string) string {
+	return EnvPrefix + strings.ToUpper(strings.NewReplacer(".", "_").Replace(key))
+}
+
+// envKeys maps each scalar setting's environment name to its key.
+func envKeys(k *koanf.Koanf) map[string]string {
+	out := map[string]string{}
+	for _, key := range k.Keys() {
+		if isMapEntry(key) {
+			continue
+		}
+		out[envName(key)] = key
+	}
+	for _, key := range sliceKeys {
+		out[envName(key)] = key
+	}
+	return out
+}
+
+func isMapEntry(key string) bool {
+	for _, m := range mapKeys {
+		if strings.HasPrefix(key, m+".") {
+			return true
+		}
+	}
+	return false
+}
+
+func mapEntryKey(k *koanf.Koanf, name string) (string, bool) {
+	for _, m := range mapKeys {
+		prefix := envName(m) + "_"
+		if strings.HasPrefix(name, prefix) && len(name) > len(prefix) {
+			return m + "." + strings.ToLower(strings.TrimPrefix(name, prefix)), true
+		}
+	}
+	return "", false
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// Invalid lists every problem found in a configuration.
+type Invalid struct {
+	Problems []error
+}
+
+func (e *Invalid) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid configuration (%d problems):", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+func (e *Invalid) Unwrap() []error { return e.Problems }
+
+// Validate reports every problem with c at once.
+func (c Config) Validate() error {
+	if p := c.problems(); len(p) > 0 {
+		return &Invalid{Problems: p}
+	}
+	return nil
+}
+
+func (c Config) problems() []error {
+	var out []error
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			out = append(out, fmt.Errorf(format, args...))
+		}
+	}
+	check(validAddr(c.Listen), "listen: %q is not a host:port address", c.Listen)
+	check(c.DataDir != "", "data_dir: must not be empty")
+	check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level: %q is not one of debug, info, warn, error", c.Log.Level)
+	check(slices.Contains([]string{"text", "json"}, c.Log.Format), "log.format: %q is not one of text, json", c.Log.Format)
+	check(slices.Contains([]string{"embedded", "cluster"}, c.Storage.Mode), "storage.mode: %q is not one of embedded, cluster", c.Storage.Mode)
+	check(c.Storage.Mode != "cluster", "storage.mode: cluster needs the real engines, which this build does not include yet; use embedded")
+	check(c.Router.Supergraph != "", "router.supergraph: must name the supergraph file")
+	check(c.Router.MaxRequestBytes > 0, "router.max_request_bytes: must be positive, got %d", c.Router.MaxRequestBytes)
+	check(c.Router.FetchTimeout > 0, "router.fetch_timeout: must be positive, got %s", c.Router.FetchTimeout)
+	check(c.ShutdownTimeout > 0, "shutdown_timeout: must be positive, got %s", c.ShutdownTimeout)
+	for _, name := range sortedKeys(c.Router.SubgraphURLs) {
+		u := c.Router.SubgraphURLs[name]
+		check(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://"), "router.subgraph_urls.%s: %q is not an http(s) URL", name, u)
+	}
+	for _, name := range sortedKeys(c.Subgraph.Listen) {
+		check(slices.Contains(Subgraphs, name), "subgraph.listen.%s: no such subgraph (have %s)", name, strings.Join(Subgraphs, ", "))
+		check(validAddr(c.Subgraph.Listen[name]), "subgraph.listen.%s: %q is not a host:port address", name, c.Subgraph.Listen[name])
+	}
+	return out
+}
+
+func validAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	return err == nil && port != ""
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Masked is the YAML of c with secrets replaced, for `cinegraph config`
+// and start-up logs.
+func (c Config) Masked() ([]byte, error) {
+	masked := c
+	if masked.Router.AuthToken != "" {
+		masked.Router.AuthToken = "********"
+	}
+	out, err := yamlv3.Marshal(masked)
+	if err != nil {
+		return nil, errors.Join(errors.New("encode config"), err)
+	}
+	return out, nil
+}

@@ -1,0 +1,99 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestDefaultsGolden(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cfg.Masked()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "defaults.golden.yaml")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("defaults changed; run go test ./internal/config -update if intended\n%s", got)
+	}
+}
+
+func TestLoadLayers(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "cinegraph.yaml")
+	yaml := "listen: 127.0.0.1:5000\ndata_dir: /var/lib/cinegraph\nrouter:\n  subgraph_urls:\n    catalog: http://catalog:8080/graphql\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path, []string{
+		"CINEGRAPH_LISTEN=127.0.0.1:6000",
+		"CINEGRAPH_LOG_LEVEL=debug",
+		"CINEGRAPH_ROUTER_FORWARD_HEADERS=Authorization, X-Trace",
+		"CINEGRAPH_ROUTER_SUBGRAPH_URLS_VIDEO=http://video:8080/graphql",
+		"CINEGRAPH_ROUTER_AUTH_TOKEN=s3cret",
+		"HOME=/root",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct{ name, got, want string }{
+		{"env beats file", cfg.Listen, "127.0.0.1:6000"},
+		{"file beats default", cfg.DataDir, "/var/lib/cinegraph"},
+		{"env scalar", cfg.Log.Level, "debug"},
+		{"env list", strings.Join(cfg.Router.ForwardHeaders, "|"), "Authorization|X-Trace"},
+		{"file map", cfg.Router.SubgraphURLs["catalog"], "http://catalog:8080/graphql"},
+		{"env map entry", cfg.Router.SubgraphURLs["video"], "http://video:8080/graphql"},
+		{"default kept", cfg.Storage.Mode, "embedded"},
+	}
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			if c.got != c.want {
+				t.Fatalf("got %q, want %q", c.got, c.want)
+			}
+		})
+	}
+	masked, err := cfg.Masked()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(masked), "s3cret") {
+		t.Fatal("secret printed")
+	}
+}
+
+func TestEveryProblemReported(t *testing.T) {
+	t.Parallel()
+	_, err := Load("", []string{
+		"CINEGRAPH_LISTEN=nowhere",
+		"CINEGRAPH_LOG_LEVEL=loud",
+		"CINEGRAPH_STORAGE_MODE=mainframe",
+		"CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG=ftp://x",
+		"CINEGRAPH_NO_SUCH_THING=1",
+	})
+	var invalid *Invalid
+	if !errors.As(err, &invalid) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"listen:", "log.level:", "storage.mode:", "router.subgraph_urls.catalog:", "CINEGRAPH_NO_SUCH_THING"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing problem %q in:\n%v", want, err)
+		}
+	}
+}
