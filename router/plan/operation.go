@@ -1,0 +1,297 @@
+// Package plan turns a validated client operation into a federated query
+// plan: which subgraph fetches to run, in what order, and how their results
+// fit together. Plans are pure data; router/execute runs them.
+package plan
+
+import (
+	"fmt"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Operation is a client operation with fragments inlined and @skip/@include
+// resolved against the request's variables.
+type Operation struct {
+	Kind                ast.Operation
+	Name                string
+	RootType            string
+	Selections          []Selection
+	VariableDefinitions ast.VariableDefinitionList
+}
+
+// Selection is either a field or an inline fragment.
+type Selection struct {
+	Field    *Field
+	Fragment *Fragment
+}
+
+// Field is one selected field.
+type Field struct {
+	Alias      string
+	Name       string
+	Arguments  ast.ArgumentList
+	Type       *ast.Type // nil for __typename
+	Selections []Selection
+
+	internal bool // added by the planner (keys, requires), not asked by the client
+}
+
+// ResponseKey is the alias, or the name when there is none.
+func (f *Field) ResponseKey() string {
+	if f.Alias != "" {
+		return f.Alias
+	}
+	return f.Name
+}
+
+// Fragment is an inline fragment; TypeCondition is never empty.
+type Fragment struct {
+	TypeCondition string
+	Selections    []Selection
+}
+
+// ConditionVariables lists the variables that @skip/@include read in the
+// operation; the plan depends on their values.
+func ConditionVariables(doc *ast.QueryDocument, op *ast.OperationDefinition) []string {
+	seen := map[string]bool{}
+	var out []string
+	visitedFrags := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(ss ast.SelectionSet) {
+		for _, s := range ss {
+			var dirs ast.DirectiveList
+			switch s := s.(type) {
+			case *ast.Field:
+				dirs = s.Directives
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				dirs = s.Directives
+				walk(s.SelectionSet)
+			case *ast.FragmentSpread:
+				dirs = s.Directives
+				if !visitedFrags[s.Name] {
+					visitedFrags[s.Name] = true
+					if fd := doc.Fragments.ForName(s.Name); fd != nil {
+						walk(fd.SelectionSet)
+					}
+				}
+			}
+			for _, d := range dirs {
+				if d.Name != "skip" && d.Name != "include" {
+					continue
+				}
+				if a := d.Arguments.ForName("if"); a != nil && a.Value != nil && a.Value.Kind == ast.Variable && !seen[a.Value.Raw] {
+					seen[a.Value.Raw] = true
+					out = append(out, a.Value.Raw)
+				}
+			}
+		}
+	}
+	walk(op.SelectionSet)
+	return out
+}
+
+// Normalize builds the Operation for op. schema is the schema the document
+// was validated against; vars are the coerced request variables.
+func Normalize(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) (*Operation, error) {
+	var root *ast.Definition
+	switch op.Operation {
+	case ast.Query, "":
+		root = schema.Query
+	case ast.Mutation:
+		root = schema.Mutation
+	case ast.Subscription:
+		root = schema.Subscription
+	}
+	if root == nil {
+		return nil, fmt.Errorf("schema has no %s root type", op.Operation)
+	}
+	n := normalizer{schema: schema, doc: doc, vars: vars}
+	sels, err := n.selections(op.SelectionSet, root.Name, 0)
+	if err != nil {
+		return nil, err
+	}
+	kind := op.Operation
+	if kind == "" {
+		kind = ast.Query
+	}
+	return &Operation{Kind: kind, Name: op.Name, RootType: root.Name, Selections: sels, VariableDefinitions: op.VariableDefinitions}, nil
+}
+
+type normalizer struct {
+	schema *ast.Schema
+	doc    *ast.QueryDocument
+	vars   map[string]any
+}
+
+const maxDepth = 256
+
+func (n *normalizer) included(dirs ast.DirectiveList) (bool, error) {
+	for _, d := range dirs {
+		if d.Name != "skip" && d.Name != "include" {
+			continue
+		}
+		a := d.Arguments.ForName("if")
+		if a == nil || a.Value == nil {
+			continue
+		}
+		v, err := a.Value.Value(n.vars)
+		if err != nil {
+			return false, fmt.Errorf("@%s(if:): %w", d.Name, err)
+		}
+		b, _ := v.(bool)
+		if d.Name == "skip" && b {
+			return false, nil
+		}
+		if d.Name == "include" && !b {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func (n *normalizer) selections(ss ast.SelectionSet, parent string, depth int) ([]Selection, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("operation nests deeper than %d", maxDepth)
+	}
+	var out []Selection
+	for _, s := range ss {
+		switch s := s.(type) {
+		case *ast.Field:
+			ok, err := n.included(s.Directives)
+			if err != nil || !ok {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			f := &Field{Alias: s.Alias, Name: s.Name, Arguments: s.Arguments}
+			if f.Alias == f.Name {
+				f.Alias = ""
+			}
+			if s.Name != "__typename" {
+				def := n.schema.Types[parent]
+				var fd *ast.FieldDefinition
+				if def != nil {
+					fd = def.Fields.ForName(s.Name)
+				}
+				if fd == nil && s.Definition != nil {
+					fd = s.Definition
+				}
+				if fd == nil {
+					return nil, fmt.Errorf("type %s has no field %s", parent, s.Name)
+				}
+				f.Type = fd.Type
+				if len(s.SelectionSet) > 0 {
+					sub, err := n.selections(s.SelectionSet, fd.Type.Name(), depth+1)
+					if err != nil {
+						return nil, err
+					}
+					f.Selections = sub
+				}
+			}
+			out = append(out, Selection{Field: f})
+		case *ast.InlineFragment:
+			ok, err := n.included(s.Directives)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			tc := s.TypeCondition
+			if tc == "" {
+				tc = parent
+			}
+			sub, err := n.selections(s.SelectionSet, tc, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Selection{Fragment: &Fragment{TypeCondition: tc, Selections: sub}})
+		case *ast.FragmentSpread:
+			ok, err := n.included(s.Directives)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			fd := n.doc.Fragments.ForName(s.Name)
+			if fd == nil {
+				return nil, fmt.Errorf("unknown fragment %s", s.Name)
+			}
+			sub, err := n.selections(fd.SelectionSet, fd.TypeCondition, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Selection{Fragment: &Fragment{TypeCondition: fd.TypeCondition, Selections: sub}})
+		}
+	}
+	return out, nil
+}
+
+// CollectedField is every selection of one response key at one level.
+type CollectedField struct {
+	Key    string
+	Fields []*Field
+}
+
+// First is the field that names the key.
+func (c *CollectedField) First() *Field { return c.Fields[0] }
+
+// SubSelections concatenates the sub-selections of every field of the key.
+func (c *CollectedField) SubSelections() []Selection {
+	if len(c.Fields) == 1 {
+		return c.Fields[0].Selections
+	}
+	var out []Selection
+	for _, f := range c.Fields {
+		out = append(out, f.Selections...)
+	}
+	return out
+}
+
+// Applies reports whether a fragment on cond applies to objects of type obj.
+type Applies func(cond, obj string) bool
+
+// SchemaApplies answers Applies from a schema's possible types.
+func SchemaApplies(schema *ast.Schema) Applies {
+	return func(cond, obj string) bool {
+		if cond == obj {
+			return true
+		}
+		for _, d := range schema.PossibleTypes[cond] {
+			if d.Name == obj {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// CollectFields groups sels by response key for an object of type obj,
+// in first-seen order, as GraphQL's CollectFields does.
+func CollectFields(sels []Selection, obj string, applies Applies) []*CollectedField {
+	var out []*CollectedField
+	index := map[string]int{}
+	var walk func([]Selection)
+	walk = func(ss []Selection) {
+		for _, s := range ss {
+			if s.Field != nil {
+				k := s.Field.ResponseKey()
+				if i, ok := index[k]; ok {
+					out[i].Fields = append(out[i].Fields, s.Field)
+					continue
+				}
+				index[k] = len(out)
+				out = append(out, &CollectedField{Key: k, Fields: []*Field{s.Field}})
+				continue
+			}
+			if applies(s.Fragment.TypeCondition, obj) {
+				walk(s.Fragment.Selections)
+			}
+		}
+	}
+	walk(sels)
+	return out
+}

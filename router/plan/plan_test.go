@@ -1,0 +1,100 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/cinegraph/cinegraph/router/supergraph"
+	"github.com/vektah/gqlparser/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite golden plans")
+
+func loadSupergraph(t *testing.T, path string) *supergraph.Supergraph {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg, err := supergraph.Parse(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sg
+}
+
+func planFor(t *testing.T, sg *supergraph.Supergraph, query string, vars map[string]any) *QueryPlan {
+	t.Helper()
+	doc, errs := gqlparser.LoadQuery(sg.APISchema(), query)
+	if len(errs) > 0 {
+		t.Fatalf("validate: %v", errs)
+	}
+	op, err := Normalize(sg.APISchema(), doc, doc.Operations[0], vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qp, err := New(sg).Build(op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qp
+}
+
+func checkGolden(t *testing.T, name string, qp *QueryPlan) {
+	t.Helper()
+	got, err := json.MarshalIndent(qp, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("..", "testdata", "plans", name+".json")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("plan differs from %s:\n%s", path, got)
+	}
+}
+
+func TestDemoPlans(t *testing.T) {
+	t.Parallel()
+	sg := loadSupergraph(t, "../testdata/demo.supergraph.graphql")
+	tests := []struct {
+		name, query string
+		vars        map[string]any
+	}{
+		{"single_subgraph", `{ me { id name } }`, nil},
+		{"entity_jump", `{ topProducts { upc name reviews { body author { username name } } } }`, nil},
+		{"requires", `{ topProducts(first: 2) { name shippingEstimate inStock } }`, nil},
+		{"requires_aliased_conflict", `{ topProducts { price: name shippingEstimate } }`, nil},
+		{"provides", `{ latestReviews { body author { username } } }`, nil},
+		{"provides_not_covering", `{ latestReviews { author { username email } } }`, nil},
+		{"shareable_stays_local", `{ latestReviews { product { name } } }`, nil},
+		{"interface_across_subgraphs", `{ items { __typename upc name ... on Product { inStock reviews { rating } } ... on Furniture { stock } } }`, nil},
+		{"union_across_subgraphs", `{ things { ... on Product { name shippingEstimate } ... on Furniture { material stock } } }`, nil},
+		{"variables_and_fragments", `query Top($n: Int, $withReviews: Boolean!) { topProducts(first: $n) { ...P reviews @include(if: $withReviews) { body } } } fragment P on Product { upc name }`, map[string]any{"n": 3, "withReviews": false}},
+		{"mutation_sequence", `mutation { a: addReview(upc: "1", body: "x") { id author { name } } b: addReview(upc: "2", body: "y") { id } }`, nil},
+		{"parallel_roots", `{ me { name } topProducts { name } }`, nil},
+		{"introspection_only", `{ __typename }`, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			checkGolden(t, tc.name, planFor(t, sg, tc.query, tc.vars))
+		})
+	}
+}

@@ -1,0 +1,524 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cinegraph/cinegraph/router/supergraph"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Planner builds query plans against one supergraph.
+type Planner struct {
+	sg      *supergraph.Supergraph
+	applies Applies
+}
+
+// New returns a Planner for sg.
+func New(sg *supergraph.Supergraph) *Planner {
+	return &Planner{sg: sg, applies: SchemaApplies(sg.Schema)}
+}
+
+// maxRequirementDepth bounds chains of entity jumps made only to collect
+// keys or @requires fields; deeper chains mean the supergraph has a cycle.
+const maxRequirementDepth = 32
+
+// Build plans op.
+func (p *Planner) Build(op *Operation) (*QueryPlan, error) {
+	b := &builder{Planner: p, op: op}
+	if err := b.planRoot(); err != nil {
+		return nil, err
+	}
+	node, err := b.node()
+	if err != nil {
+		return nil, err
+	}
+	return &QueryPlan{Node: node, Operation: op}, nil
+}
+
+type group struct {
+	id       int
+	graph    string
+	entity   bool
+	path     []string
+	parent   *group
+	sel      *selSet
+	reps     []*RepType
+	deps     []*group
+	children map[string]*group
+}
+
+func (g *group) addDep(d *group) {
+	if d == g {
+		return
+	}
+	for _, x := range g.deps {
+		if x == d {
+			return
+		}
+	}
+	g.deps = append(g.deps, d)
+}
+
+func (g *group) rep(typeName string) *RepType {
+	for _, r := range g.reps {
+		if r.TypeName == typeName {
+			return r
+		}
+	}
+	r := &RepType{TypeName: typeName}
+	g.reps = append(g.reps, r)
+	return r
+}
+
+type builder struct {
+	*Planner
+	op     *Operation
+	groups []*group
+	roots  []*group
+}
+
+func (b *builder) newGroup(graph string, parent *group, path []string) *group {
+	g := &group{id: len(b.groups), graph: graph, entity: parent != nil, path: path, parent: parent, sel: &selSet{}, children: map[string]*group{}}
+	if parent != nil {
+		g.addDep(parent)
+	}
+	b.groups = append(b.groups, g)
+	return g
+}
+
+func isIntrospectionRoot(name string) bool {
+	return name == "__typename" || name == "__schema" || name == "__type"
+}
+
+func reservedOf(cfs []*CollectedField) map[string]*Field {
+	m := make(map[string]*Field, len(cfs))
+	for _, cf := range cfs {
+		m[cf.Key] = cf.First()
+	}
+	return m
+}
+
+func (b *builder) planRoot() error {
+	root := b.op.RootType
+	cfs := CollectFields(b.op.Selections, root, b.applies)
+	reserved := reservedOf(cfs)
+	byGraph := map[string]*group{}
+	for _, cf := range cfs {
+		f := cf.First()
+		if isIntrospectionRoot(f.Name) {
+			continue
+		}
+		cands := b.sg.FieldGraphs(root, f.Name)
+		if len(cands) == 0 {
+			return fmt.Errorf("field %s.%s is not resolved by any subgraph", root, f.Name)
+		}
+		var g *group
+		if b.op.Kind == ast.Mutation {
+			// Mutation fields run in order; neighbours on one subgraph share a fetch.
+			if n := len(b.roots); n > 0 && contains(cands, b.roots[n-1].graph) {
+				g = b.roots[n-1]
+			}
+		} else {
+			for _, c := range cands {
+				if byGraph[c] != nil {
+					g = byGraph[c]
+					break
+				}
+			}
+		}
+		if g == nil {
+			graph := b.cheapest(cands, root, cf)
+			g = b.newGroup(graph, nil, nil)
+			b.roots = append(b.roots, g)
+			byGraph[graph] = g
+		}
+		if _, err := b.planFields(g, g.sel, root, []*CollectedField{cf}, nil, nil, reserved, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// cheapest picks the candidate subgraph that can resolve most of the
+// field's sub-selection itself; ties go to supergraph order.
+func (b *builder) cheapest(cands []string, typ string, cf *CollectedField) string {
+	best, bestCost := cands[0], -1
+	for _, c := range cands {
+		cost := b.cost(c, cf.First().Type, cf.SubSelections(), 0)
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = c, cost
+		}
+	}
+	return best
+}
+
+// cost counts the fields under sels that graph cannot resolve itself.
+func (b *builder) cost(graph string, t *ast.Type, sels []Selection, depth int) int {
+	if t == nil || len(sels) == 0 || depth > 8 {
+		return 0
+	}
+	n := 0
+	for _, obj := range b.sg.PossibleTypes(graph, t.Name()) {
+		for _, cf := range CollectFields(sels, obj, b.applies) {
+			f := cf.First()
+			if f.Name == "__typename" {
+				continue
+			}
+			r, ok := b.sg.Resolve(graph, obj, f.Name)
+			if !ok || r.Requires != nil {
+				n++
+				continue
+			}
+			n += b.cost(graph, f.Type, cf.SubSelections(), depth+1)
+		}
+	}
+	return n
+}
+
+// providedField finds name among the fields a @provides makes available
+// on objects of type typ.
+func (b *builder) providedField(provided ast.SelectionSet, typ, name string) *ast.Field {
+	for _, s := range provided {
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.Name == name {
+				return s
+			}
+		case *ast.InlineFragment:
+			if s.TypeCondition == "" || b.applies(s.TypeCondition, typ) {
+				if f := b.providedField(s.SelectionSet, typ, name); f != nil {
+					return f
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// planFields plans the fields of objects of type typ that group g fetches
+// into out. path locates the objects in the response. It returns the groups
+// that end up fetching the fields.
+func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) (map[*group]bool, error) {
+	if depth > maxRequirementDepth {
+		return nil, fmt.Errorf("cannot plan %s at %s: requirements nest too deep", typ, strings.Join(path, "."))
+	}
+	prod := map[*group]bool{}
+	for _, cf := range cfs {
+		f := cf.First()
+		if f.Name == "__typename" {
+			if f.internal {
+				out.field(f.Alias, "__typename", nil, false)
+			}
+			prod[g] = true
+			continue
+		}
+		if pf := b.providedField(provided, typ, f.Name); pf != nil {
+			item := out.field(f.Alias, f.Name, f.Arguments, f.Selections != nil || isComposite(b.sg, f.Type))
+			if err := b.planSub(g, item, cf, path, pf.SelectionSet, depth); err != nil {
+				return nil, err
+			}
+			prod[g] = true
+			continue
+		}
+		if r, ok := b.sg.Resolve(g.graph, typ, f.Name); ok && r.Requires == nil {
+			item := out.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
+			if err := b.planSub(g, item, cf, path, r.Provides, depth); err != nil {
+				return nil, err
+			}
+			prod[g] = true
+			continue
+		}
+		child, err := b.jump(g, out, typ, cf, path, provided, reserved, depth)
+		if err != nil {
+			return nil, err
+		}
+		prod[child] = true
+	}
+	return prod, nil
+}
+
+func isComposite(sg *supergraph.Supergraph, t *ast.Type) bool {
+	if t == nil {
+		return false
+	}
+	d := sg.Schema.Types[t.Name()]
+	return d != nil && d.IsCompositeType()
+}
+
+// subPath extends path with the field's key and one "@" per list level.
+func subPath(path []string, key string, t *ast.Type) []string {
+	out := make([]string, len(path), len(path)+3)
+	copy(out, path)
+	out = append(out, key)
+	for t != nil && t.Elem != nil {
+		out = append(out, "@")
+		t = t.Elem
+	}
+	return out
+}
+
+// planSub plans the sub-selection of a field g fetches.
+func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []string, provided ast.SelectionSet, depth int) error {
+	f := cf.First()
+	if item.sub == nil {
+		return nil
+	}
+	def := b.sg.Schema.Types[f.Type.Name()]
+	sp := subPath(path, cf.Key, f.Type)
+	subs := cf.SubSelections()
+	if def.Kind == ast.Object {
+		cfs := CollectFields(subs, def.Name, b.applies)
+		_, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, reservedOf(cfs), depth)
+		return err
+	}
+	// Abstract: ask for the runtime type and plan per possible type.
+	item.sub.field("", "__typename", nil, false)
+	if b.sg.IsInterfaceObject(g.graph, def.Name) {
+		return b.planInterfaceObject(g, item, def.Name, subs, sp, provided, depth)
+	}
+	for _, obj := range b.sg.PossibleTypes(g.graph, def.Name) {
+		cfs := CollectFields(subs, obj, b.applies)
+		if onlyTypename(cfs) {
+			continue
+		}
+		frag := item.sub.fragment(obj)
+		if _, err := b.planFields(g, frag, obj, cfs, sp, provided, reservedOf(cfs), depth); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// planInterfaceObject handles a subgraph that only knows an interface as an
+// @interfaceObject: it returns the interface's own fields, and everything
+// else (including the real __typename) comes from a subgraph that knows the
+// implementations.
+func (b *builder) planInterfaceObject(g *group, item *selItem, iface string, subs []Selection, path []string, provided ast.SelectionSet, depth int) error {
+	var cfs []*CollectedField
+	idx := map[string]int{}
+	// Fields selected directly on the interface (or via fragments on it).
+	for _, s := range subs {
+		collectInto(&cfs, idx, []Selection{s}, iface, b.applies, true)
+	}
+	_, err := b.planFields(g, item.sub, iface, cfs, path, provided, reservedOf(cfs), depth)
+	return err
+}
+
+// collectInto collects fields for typ, treating fragments on other types as
+// not applying when strict.
+func collectInto(out *[]*CollectedField, idx map[string]int, sels []Selection, typ string, applies Applies, strict bool) {
+	for _, s := range sels {
+		if s.Field != nil {
+			k := s.Field.ResponseKey()
+			if i, ok := idx[k]; ok {
+				(*out)[i].Fields = append((*out)[i].Fields, s.Field)
+				continue
+			}
+			idx[k] = len(*out)
+			*out = append(*out, &CollectedField{Key: k, Fields: []*Field{s.Field}})
+			continue
+		}
+		if s.Fragment.TypeCondition == typ || (!strict && applies(s.Fragment.TypeCondition, typ)) {
+			collectInto(out, idx, s.Fragment.Selections, typ, applies, strict)
+		}
+	}
+}
+
+func onlyTypename(cfs []*CollectedField) bool {
+	for _, cf := range cfs {
+		if cf.First().Name != "__typename" {
+			return false
+		}
+	}
+	return true
+}
+
+// jump fetches cf for the objects at path from another subgraph (or the same
+// one through _entities when the field has @requires).
+func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) (*group, error) {
+	f := cf.First()
+	var cands []string
+	for _, c := range b.sg.FieldGraphs(typ, f.Name) {
+		if len(b.sg.Keys(c, typ)) > 0 {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return nil, fmt.Errorf("cannot plan %s.%s: no subgraph resolving it has a resolvable key for %s (reached from %s)", typ, f.Name, typ, g.graph)
+	}
+	pathKey := strings.Join(path, ".")
+	target := ""
+	for _, c := range cands {
+		if g.children[c+"|"+pathKey] != nil {
+			target = c
+			break
+		}
+	}
+	if target == "" {
+		target = b.cheapest(cands, typ, cf)
+	}
+	child := g.children[target+"|"+pathKey]
+	if child == nil {
+		child = b.newGroup(target, g, path)
+		g.children[target+"|"+pathKey] = child
+	}
+	res, _ := b.sg.Resolve(target, typ, f.Name)
+
+	key := b.chooseKey(g.graph, target, typ, provided)
+	keySels := append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, b.fieldSetSelections(typ, key.Selection, reserved)...)
+	if err := b.require(g, child, out, typ, keySels, path, provided, reserved, depth); err != nil {
+		return nil, fmt.Errorf("key %q of %s for %s: %w", key.Fields, typ, target, err)
+	}
+	if res.Requires != nil {
+		reqSels := b.fieldSetSelections(typ, res.Requires, reserved)
+		if err := b.require(g, child, out, typ, reqSels, path, provided, reserved, depth); err != nil {
+			return nil, fmt.Errorf("requires of %s.%s: %w", typ, f.Name, err)
+		}
+	}
+	frag := child.sel.fragment(typ)
+	item := frag.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
+	if err := b.planSub(child, item, cf, path, res.Provides, depth); err != nil {
+		return nil, err
+	}
+	return child, nil
+}
+
+// require plans sels (keys or @requires fields) on the objects g fetches at
+// path and records them in child's representation.
+func (b *builder) require(g, child *group, out *selSet, typ string, sels []Selection, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) error {
+	cfs := CollectFields(sels, typ, b.applies)
+	prod, err := b.planFields(g, out, typ, cfs, path, provided, reserved, depth+1)
+	if err != nil {
+		return err
+	}
+	for _, x := range b.groups {
+		if prod[x] {
+			child.addDep(x)
+		}
+	}
+	mergeRep(&child.rep(typ).Fields, repFields(sels))
+	return nil
+}
+
+func (b *builder) chooseKey(from, target, typ string, provided ast.SelectionSet) supergraph.Key {
+	keys := b.sg.Keys(target, typ)
+	for _, k := range keys {
+		if b.allLocal(from, typ, k.Selection, provided) {
+			return k
+		}
+	}
+	return keys[0]
+}
+
+func (b *builder) allLocal(graph, typ string, sel ast.SelectionSet, provided ast.SelectionSet) bool {
+	for _, s := range sel {
+		f, ok := s.(*ast.Field)
+		if !ok {
+			continue
+		}
+		if f.Name == "__typename" {
+			continue
+		}
+		var sub ast.SelectionSet
+		if pf := b.providedField(provided, typ, f.Name); pf != nil {
+			sub = pf.SelectionSet
+		} else if r, ok := b.sg.Resolve(graph, typ, f.Name); ok && r.Requires == nil {
+			sub = r.Provides
+		} else {
+			return false
+		}
+		if len(f.SelectionSet) > 0 {
+			fd := b.sg.Schema.Types[typ].Fields.ForName(f.Name)
+			if !b.allLocal(graph, fd.Type.Name(), f.SelectionSet, sub) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fieldSetSelections turns a key or requires field set into planner-added
+// selections. A field whose name the client already uses for something else
+// at this level gets an alias so the two cannot collide in the response.
+func (b *builder) fieldSetSelections(typ string, set ast.SelectionSet, reserved map[string]*Field) []Selection {
+	var out []Selection
+	def := b.sg.Schema.Types[typ]
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			f := &Field{Name: s.Name, internal: true}
+			if s.Name == "__typename" {
+				out = append(out, Selection{Field: f})
+				continue
+			}
+			fd := def.Fields.ForName(s.Name)
+			if fd == nil {
+				continue
+			}
+			f.Type = fd.Type
+			cf := reserved[s.Name]
+			if cf != nil && (cf.Name != s.Name || len(cf.Arguments) > 0) {
+				f.Alias = "__cg_" + s.Name
+				cf = nil
+			}
+			if len(s.SelectionSet) > 0 {
+				var sub map[string]*Field
+				if cf != nil {
+					sub = reservedOf(CollectFields(cf.Selections, fd.Type.Name(), b.applies))
+				}
+				f.Selections = b.fieldSetSelections(fd.Type.Name(), s.SelectionSet, sub)
+				if b.sg.Schema.Types[fd.Type.Name()].IsAbstractType() {
+					f.Selections = append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, f.Selections...)
+				}
+			}
+			out = append(out, Selection{Field: f})
+		case *ast.InlineFragment:
+			tc := s.TypeCondition
+			if tc == "" {
+				tc = typ
+			}
+			out = append(out, Selection{Fragment: &Fragment{TypeCondition: tc, Selections: b.fieldSetSelections(tc, s.SelectionSet, nil)}})
+		}
+	}
+	return out
+}
+
+func repFields(sels []Selection) []*RepField {
+	var out []*RepField
+	for _, s := range sels {
+		if s.Field != nil {
+			out = append(out, &RepField{Name: s.Field.Name, ResponseKey: s.Field.ResponseKey(), Fields: repFields(s.Field.Selections)})
+			continue
+		}
+		// Type-conditioned parts of a field set flatten into the representation.
+		out = append(out, repFields(s.Fragment.Selections)...)
+	}
+	return out
+}
+
+func mergeRep(dst *[]*RepField, src []*RepField) {
+	for _, s := range src {
+		var found *RepField
+		for _, d := range *dst {
+			if d.Name == s.Name && d.ResponseKey == s.ResponseKey {
+				found = d
+				break
+			}
+		}
+		if found == nil {
+			*dst = append(*dst, s)
+			continue
+		}
+		mergeRep(&found.Fields, s.Fields)
+	}
+}
