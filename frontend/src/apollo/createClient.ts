@@ -1,0 +1,73 @@
+import { ApolloClient, ApolloLink, HttpLink } from "@apollo/client";
+import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
+import { getMainDefinition } from "@apollo/client/utilities";
+import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
+import { OperationTypeNode } from "graphql";
+import { createSocketStatus, type SocketStatusSource } from "../live/LiveContext";
+import { PROFILE_HEADER } from "../profile/profileStore";
+import { createCache } from "./cache";
+import { defaultWsUrl, GRAPHQL_PATH } from "./endpoints";
+
+export interface CinegraphClient {
+  client: ApolloClient;
+  socket: SocketStatusSource;
+  /** Closes the socket and stops the client. */
+  dispose(): void;
+}
+
+export interface ClientOptions {
+  profile: string;
+  httpUrl?: string;
+  /** Websocket URL; null disables subscriptions (the chat then polls). */
+  wsUrl?: string | null;
+}
+
+/**
+ * Builds an Apollo client acting as one profile: the profile header on every
+ * HTTP request, and `{ profile }` in the websocket connection_init payload.
+ * One client per profile keeps one viewer's cache from leaking into another's.
+ */
+export function createCinegraphClient({
+  profile,
+  httpUrl = GRAPHQL_PATH,
+  wsUrl = defaultWsUrl(),
+}: ClientOptions): CinegraphClient {
+  const socket = createSocketStatus();
+  const http = new HttpLink({ uri: httpUrl, headers: { [PROFILE_HEADER]: profile } });
+
+  let ws: WsClient | undefined;
+  let link: ApolloLink = http;
+  if (wsUrl) {
+    ws = createWsClient({
+      url: wsUrl,
+      lazy: true,
+      connectionParams: { profile },
+      // Few retries: when the socket is down the chat falls back to polling.
+      retryAttempts: 3,
+      on: {
+        connecting: () => socket.set("connecting"),
+        connected: () => socket.set("connected"),
+        closed: () => socket.set("closed"),
+      },
+    });
+    const wsLink = new GraphQLWsLink(ws);
+    link = ApolloLink.split(
+      ({ query }) => {
+        const def = getMainDefinition(query);
+        return def.kind === "OperationDefinition" && def.operation === OperationTypeNode.SUBSCRIPTION;
+      },
+      wsLink,
+      http,
+    );
+  }
+
+  const client = new ApolloClient({ link, cache: createCache() });
+  return {
+    client,
+    socket,
+    dispose() {
+      client.stop();
+      void ws?.dispose();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { CombinedGraphQLErrors, ServerError, ServerParseError } from "@apollo/client/errors";
+import type { ErrorLike } from "@apollo/client";
+
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "UNAVAILABLE"
+  | "INTERNAL"
+  | "NETWORK"
+  | "UNKNOWN";
+
+export interface ErrorDescription {
+  code: ErrorCode;
+  /** What to tell the viewer. */
+  message: string;
+  /** The server's own message, for details. */
+  detail?: string;
+  /** The response path the error belongs to, e.g. "title.audienceSentiment". */
+  path?: string;
+  severity: "error" | "warning" | "info";
+}
+
+const KNOWN: Record<Exclude<ErrorCode, "NETWORK" | "UNKNOWN">, Omit<ErrorDescription, "code">> = {
+  BAD_USER_INPUT: { message: "Something in the request isn't valid.", severity: "warning" },
+  NOT_FOUND: { message: "We couldn't find that.", severity: "info" },
+  UNAUTHENTICATED: {
+    message: "This profile isn't recognised. Pick another profile from the switcher.",
+    severity: "warning",
+  },
+  FORBIDDEN: { message: "This profile isn't allowed to do that.", severity: "warning" },
+  UNAVAILABLE: {
+    message: "Part of Cinegraph is temporarily unavailable, so some details may be missing.",
+    severity: "warning",
+  },
+  INTERNAL: { message: "Something went wrong on our side. Please try again.", severity: "error" },
+};
+
+function isKnown(code: unknown): code is keyof typeof KNOWN {
+  return typeof code === "string" && code in KNOWN;
+}
+
+/**
+ * Turns an Apollo error into viewer-facing messages, one per GraphQL error,
+ * chosen by `extensions.code`.
+ */
+export function describeError(error: ErrorLike | undefined | null): ErrorDescription[] {
+  if (!error) return [];
+  if (CombinedGraphQLErrors.is(error)) {
+    return error.errors.map((e) => {
+      const code = e.extensions?.code;
+      const path = e.path?.join(".");
+      if (isKnown(code)) return { code, ...KNOWN[code], detail: e.message, path };
+      return { code: "UNKNOWN", message: "Something unexpected happened.", detail: e.message, path, severity: "error" };
+    });
+  }
+  if (ServerError.is(error) || ServerParseError.is(error)) {
+    return [
+      {
+        code: "NETWORK",
+        message: "Cinegraph answered with an error. Please try again shortly.",
+        detail: error.message,
+        severity: "error",
+      },
+    ];
+  }
+  return [
+    {
+      code: "NETWORK",
+      message: "Can't reach Cinegraph. Check your connection and try again.",
+      detail: error.message,
+      severity: "error",
+    },
+  ];
+}
+
+/** True when every error is of one of the given codes. */
+export function onlyCodes(error: ErrorLike | undefined | null, ...codes: ErrorCode[]): boolean {
+  const described = describeError(error);
+  return described.length > 0 && described.every((d) => codes.includes(d.code));
+}

@@ -1,0 +1,124 @@
+import { useQuery } from "@apollo/client/react";
+import PlayArrowIcon from "@mui/icons-material/PlayArrow";
+import { Box, Button, Chip, CircularProgress, Grid, Paper, Stack, Typography } from "@mui/material";
+import { useState } from "react";
+import { AudienceSentimentCard } from "../components/AudienceSentimentCard";
+import { ChatPanel } from "../components/ChatPanel";
+import { MyListButton } from "../components/MyListButton";
+import { Player } from "../components/Player";
+import { SeasonList } from "../components/SeasonList";
+import { VideoList } from "../components/VideoList";
+import { ErrorNotice } from "../errors/ErrorNotice";
+import { TITLE_QUERY } from "../graphql/operations";
+import type { Video } from "../graphql/schemaTypes";
+
+/** A title's details, videos, episodes, sentiment, My List and watch party. */
+export function TitleScreen({ id }: { id: string }) {
+  const { data, error, loading } = useQuery(TITLE_QUERY, { variables: { id }, errorPolicy: "all" });
+  const [playing, setPlaying] = useState<Video | null>(null);
+  const title = data?.title;
+
+  if (loading && !title) return <CircularProgress />;
+  if (!title) {
+    return (
+      <Box>
+        <ErrorNotice error={error} />
+        {!error && <Typography>That title doesn't exist.</Typography>}
+      </Box>
+    );
+  }
+
+  const videos = title.videos ?? [];
+  const feature = videos.find((v) => v.kind === "FEATURE") ?? title.seasons?.[0]?.episodes[0]?.video ?? videos[0];
+
+  return (
+    <Box>
+      <Box
+        sx={{
+          position: "relative",
+          borderRadius: 2,
+          overflow: "hidden",
+          mb: 3,
+          minHeight: { xs: 180, md: 280 },
+          backgroundImage: `linear-gradient(to right, rgba(16,16,20,0.95) 30%, rgba(16,16,20,0.3)), url(${JSON.stringify(title.artwork.backdropUrl)})`,
+          backgroundSize: "cover",
+          backgroundPosition: "center",
+          p: { xs: 2, md: 4 },
+        }}
+      >
+        <Typography variant="h3" component="h1" sx={{ fontWeight: 700 }}>
+          {title.name}
+        </Typography>
+        <Stack direction="row" spacing={1} useFlexGap sx={{ my: 1, flexWrap: "wrap", alignItems: "center" }}>
+          <Typography color="text.secondary">
+            {title.releaseYear} · {title.kind === "SERIES" ? "Series" : "Movie"}
+            {title.runtimeMinutes ? ` · ${title.runtimeMinutes}m` : ""}
+          </Typography>
+          <Chip size="small" variant="outlined" label={title.maturityRating.replace("_", "-")} />
+          {(title.genres ?? []).map((g) => (
+            <Chip key={g.slug} size="small" label={g.name} />
+          ))}
+        </Stack>
+        <Typography sx={{ maxWidth: 720, mb: 2 }}>{title.synopsis}</Typography>
+        <Stack direction="row" spacing={2}>
+          {feature && (
+            <Button variant="contained" size="large" startIcon={<PlayArrowIcon />} onClick={() => setPlaying(feature)}>
+              Play
+            </Button>
+          )}
+          <MyListButton title={title} />
+        </Stack>
+      </Box>
+
+      <ErrorNotice error={error} />
+
+      {playing && (
+        <Box sx={{ mb: 3 }}>
+          <Player key={playing.id} video={playing} />
+        </Box>
+      )}
+
+      <Grid container spacing={3}>
+        <Grid size={{ xs: 12, md: 7 }}>
+          {title.cast && title.cast.length > 0 && (
+            <Paper variant="outlined" sx={{ p: 2, mb: 3 }} component="section" aria-label="Cast">
+              <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
+                Cast & crew
+              </Typography>
+              <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
+                {title.cast.map((c) => (
+                  <Chip
+                    key={`${c.person.id}-${c.role}-${c.character ?? ""}`}
+                    label={c.character ? `${c.person.name} as ${c.character}` : `${c.person.name} (${c.role.toLowerCase()})`}
+                  />
+                ))}
+              </Stack>
+            </Paper>
+          )}
+          {title.seasons && title.seasons.length > 0 && (
+            <Paper variant="outlined" sx={{ p: 2, mb: 3 }} component="section" aria-label="Episodes">
+              <Typography variant="h6" component="h2">
+                Episodes
+              </Typography>
+              <SeasonList seasons={title.seasons} onPlay={setPlaying} />
+            </Paper>
+          )}
+          {videos.length > 0 && (
+            <Paper variant="outlined" sx={{ p: 2, mb: 3 }} component="section" aria-label="Videos">
+              <Typography variant="h6" component="h2">
+                Videos
+              </Typography>
+              <VideoList videos={videos} onPlay={setPlaying} />
+            </Paper>
+          )}
+        </Grid>
+        <Grid size={{ xs: 12, md: 5 }}>
+          <Stack spacing={3}>
+            {title.audienceSentiment && <AudienceSentimentCard sentiment={title.audienceSentiment} />}
+            {title.chatRoom && <ChatPanel roomId={title.chatRoom.id} />}
+          </Stack>
+        </Grid>
+      </Grid>
+    </Box>
+  );
+}

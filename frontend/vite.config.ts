@@ -1,0 +1,47 @@
+/// <reference types="vitest/config" />
+import { resolve } from "node:path";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// The Go server serves dist/ at "/" (SPA fallback to index.html) and
+// dist/playground/index.html at "/playground", so assets are "/"-rooted and
+// resolve the same from any route depth.
+export default defineConfig({
+  base: "/",
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // GraphiQL ships React-compiler "use no memo" directives; harmless when bundled.
+        if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;
+        warn(warning);
+      },
+      input: {
+        app: resolve(import.meta.dirname, "index.html"),
+        playground: resolve(import.meta.dirname, "playground/index.html"),
+      },
+    },
+  },
+  worker: {
+    format: "es",
+  },
+  server: {
+    host: "127.0.0.1",
+    proxy: {
+      "/graphql": {
+        target: "http://127.0.0.1:4000",
+        ws: true,
+        changeOrigin: true,
+      },
+    },
+  },
+  test: {
+    environment: "jsdom",
+    setupFiles: ["src/test/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+    restoreMocks: true,
+  },
+});
