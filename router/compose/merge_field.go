@@ -1,0 +1,338 @@
+package compose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// overrideState says what an @override elsewhere does to a subgraph's
+// definition of a field.
+type overrideState int
+
+const (
+	notOverridden overrideState = iota
+	// usedOverridden: another subgraph resolves the field, but this one
+	// still needs it for its own @key/@requires/@provides.
+	usedOverridden
+	// unusedOverridden: another subgraph resolves the field and this one's
+	// definition no longer matters.
+	unusedOverridden
+)
+
+// fieldMerge is what merging learns about one field across subgraphs.
+type fieldMerge struct {
+	coord    string
+	parent   []*sgType
+	srcs     []*sgField
+	state    []overrideState
+	labels   []string
+	external []bool
+}
+
+// mergeField merges one field of an object or interface type.
+func (c *composer) mergeField(st *superType, parent []*sgType, srcs []*sgField) *superField {
+	var name string
+	for _, f := range srcs {
+		if f != nil {
+			name = f.name
+			break
+		}
+	}
+	m := &fieldMerge{
+		coord:    fieldCoord(st.name, name),
+		parent:   parent,
+		srcs:     srcs,
+		state:    make([]overrideState, len(srcs)),
+		labels:   make([]string, len(srcs)),
+		external: make([]bool, len(srcs)),
+	}
+	for i, f := range srcs {
+		m.external[i] = f != nil && f.external
+	}
+	c.resolveOverrides(m)
+	if st.kind == ast.Object {
+		c.checkSharing(m)
+	}
+
+	var resolving, externals []typeRef
+	var descs []string
+	for i, f := range srcs {
+		if f == nil {
+			continue
+		}
+		if f.external {
+			externals = append(externals, typeRef{i, f.typ})
+			continue
+		}
+		resolving = append(resolving, typeRef{i, f.typ})
+		descs = append(descs, f.description)
+	}
+	refs := resolving
+	if len(resolving) == 0 {
+		var names []string
+		for _, r := range externals {
+			names = append(names, c.sgs[r.sg].name)
+		}
+		c.errs.add(CodeExternalMissingOnBase, names[0], m.coord, "Field %q is marked @external on all the subgraphs in which it is listed (%s).", m.coord, subgraphsLabel(names))
+		refs = externals
+	}
+	typ, allEqual, ok := c.mergeTypeRefs(refs, false)
+	if !ok {
+		c.errs.add(CodeFieldTypeMismatch, c.sgs[refs[0].sg].name, m.coord, "Type of field %q is incompatible across subgraphs: it has %s", m.coord, c.describeTypes(refs))
+		return nil
+	}
+	if len(resolving) > 0 {
+		for _, e := range externals {
+			if !c.isSubtypeRef(e.typ, typ) {
+				all := append([]typeRef{{resolving[0].sg, typ}}, e)
+				c.errs.add(CodeExternalTypeMismatch, c.sgs[e.sg].name, m.coord, "Type of field %q is incompatible across subgraphs (where marked @external): it has %s", m.coord, c.describeTypes(all))
+			}
+		}
+	}
+	if len(descs) == 0 {
+		for _, r := range externals {
+			descs = append(descs, srcs[r.sg].description)
+		}
+	}
+	out := &superField{name: name, typ: typ, description: mergeDescriptions(descs)}
+	out.args = c.mergeArgs(m, resolving)
+	if c.needsJoinField(m, allEqual) {
+		out.directives = c.joinFields(m, allEqual)
+	}
+	out.directives = append(out.directives, c.elementDirectives(srcs)...)
+	return out
+}
+
+// resolveOverrides applies @override(from:) and reports its misuses.
+func (c *composer) resolveOverrides(m *fieldMerge) {
+	for i, f := range m.srcs {
+		if f == nil || f.override == nil {
+			continue
+		}
+		from := *f.override
+		me := c.sgs[i].name
+		if from == me {
+			c.errs.add(CodeOverrideFromSelf, me, m.coord, "Source and destination subgraphs %q are the same for overridden field %q", from, m.coord)
+			continue
+		}
+		if f.external {
+			c.errs.add(CodeOverrideCollision, me, m.coord, "@override cannot be used on field %q on subgraph %q since %q on %q is marked with directive \"@external\"", m.coord, me, m.coord, me)
+			continue
+		}
+		m.labels[i] = f.overrideLabel
+		j := c.subgraphIndex(from)
+		if j < 0 || m.srcs[j] == nil || m.srcs[j].external {
+			continue // nothing to take over; Apollo only hints here
+		}
+		if m.srcs[j].override != nil {
+			c.errs.add(CodeOverrideSourceHasOver, me, m.coord, "Field %q on subgraph %q is also marked with directive @override in subgraph %q. Only one @override directive is allowed per field.", m.coord, me, from)
+			continue
+		}
+		switch {
+		case f.overrideLabel != "":
+			m.state[j] = unusedOverridden
+			m.labels[j] = f.overrideLabel
+		case c.usedFields[j][m.coord]:
+			m.state[j] = usedOverridden
+		default:
+			m.state[j] = unusedOverridden
+		}
+	}
+}
+
+func (c *composer) subgraphIndex(name string) int {
+	for i, sg := range c.sgs {
+		if sg.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// needsJoinField follows Apollo: a field needs @join__field unless every
+// subgraph defining its parent type resolves it itself, with one type,
+// without @external, @requires, @provides or @override.
+func (c *composer) needsJoinField(m *fieldMerge, allEqual bool) bool {
+	if !allEqual {
+		return true
+	}
+	for i := range m.srcs {
+		if m.state[i] == usedOverridden || m.labels[i] != "" {
+			return true
+		}
+	}
+	for i, f := range m.srcs {
+		if f != nil && m.state[i] != unusedOverridden {
+			if f.external || f.requires != nil || f.provides != nil || f.override != nil {
+				return true
+			}
+		} else if m.parent[i] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// joinFields renders one @join__field per subgraph that defines the field
+// and has not had it taken over by @override.
+func (c *composer) joinFields(m *fieldMerge, allEqual bool) []string {
+	var out []string
+	for i, f := range m.srcs {
+		if f == nil || (m.state[i] == unusedOverridden && m.labels[i] == "") {
+			continue
+		}
+		args := []string{"graph: " + c.sgs[i].enumName}
+		if f.requires != nil {
+			args = append(args, "requires: "+quote(*f.requires))
+		}
+		if f.provides != nil {
+			args = append(args, "provides: "+quote(*f.provides))
+		}
+		if f.override != nil && *f.override != c.sgs[i].name && !f.external {
+			args = append(args, "override: "+quote(*f.override))
+		}
+		if !allEqual {
+			args = append(args, "type: "+quote(f.typ.String()))
+		}
+		if f.external {
+			args = append(args, "external: true")
+		}
+		if m.state[i] == usedOverridden {
+			args = append(args, "usedOverridden: true")
+		}
+		if m.labels[i] != "" {
+			c.joinMinor = max(c.joinMinor, 4)
+			args = append(args, "overrideLabel: "+quote(m.labels[i]))
+		}
+		out = append(out, "@join__field("+strings.Join(args, ", ")+")")
+	}
+	return out
+}
+
+// elementDirectives renders the non-federation directives a field keeps in
+// the supergraph: @deprecated, @inaccessible and @tag.
+func (c *composer) elementDirectives(srcs []*sgField) []string {
+	var out []string
+	inaccessible := false
+	var tags []string
+	deprecated := false
+	for _, f := range srcs {
+		if f == nil {
+			continue
+		}
+		if f.deprecated != nil && !deprecated {
+			deprecated = true
+			out = append(out, renderDirective(f.deprecated))
+		}
+		inaccessible = inaccessible || f.inaccessible
+		for _, t := range f.tags {
+			tags = appendUnique(tags, t)
+		}
+	}
+	return append(out, c.inaccessibleAndTags(inaccessible, tags)...)
+}
+
+// mergeArgs merges field arguments: only arguments every resolving subgraph
+// declares survive, and a required one missing somewhere is an error.
+func (c *composer) mergeArgs(m *fieldMerge, resolving []typeRef) []*superArg {
+	if len(resolving) == 0 {
+		return nil
+	}
+	var names []string
+	for _, r := range resolving {
+		for _, a := range m.srcs[r.sg].args {
+			names = appendUnique(names, a.name)
+		}
+	}
+	var out []*superArg
+	for _, n := range names {
+		coord := fmt.Sprintf("%s(%s:)", m.coord, n)
+		var refs []typeRef
+		var args []*sgArg
+		var missing, required []string
+		for _, r := range resolving {
+			a := findArg(m.srcs[r.sg].args, n)
+			if a == nil {
+				missing = append(missing, c.sgs[r.sg].name)
+				continue
+			}
+			if a.typ.NonNull && a.def == nil {
+				required = append(required, c.sgs[r.sg].name)
+			}
+			refs = append(refs, typeRef{r.sg, a.typ})
+			args = append(args, a)
+		}
+		if len(missing) > 0 {
+			if len(required) > 0 {
+				c.errs.add(CodeRequiredArgMissing, required[0], m.coord, "Argument %q is required in some subgraphs but does not appear in all subgraphs: it is required in %s but does not appear in %s", coord, subgraphsLabel(required), subgraphsLabel(missing))
+			}
+			continue
+		}
+		typ, _, ok := c.mergeTypeRefs(refs, true)
+		if !ok {
+			c.errs.add(CodeArgumentTypeMismatch, c.sgs[refs[0].sg].name, m.coord, "Type of argument %q is incompatible across subgraphs: it has %s", coord, c.describeTypes(refs))
+			continue
+		}
+		def, ok := c.mergeDefaults(refs, args)
+		if !ok {
+			c.errs.add(CodeArgumentDefault, c.sgs[refs[0].sg].name, m.coord, "Argument %q has incompatible default values across subgraphs: it has %s", coord, c.describeDefaults(refs, args))
+			continue
+		}
+		sa := &superArg{name: n, typ: typ, def: def}
+		var descs []string
+		inaccessible := false
+		var tags []string
+		for _, a := range args {
+			descs = append(descs, a.description)
+			inaccessible = inaccessible || a.inaccessible
+			for _, t := range a.tags {
+				tags = appendUnique(tags, t)
+			}
+			if a.deprecated != nil && len(sa.directives) == 0 {
+				sa.directives = append(sa.directives, renderDirective(a.deprecated))
+			}
+		}
+		sa.description = mergeDescriptions(descs)
+		sa.directives = append(sa.directives, c.inaccessibleAndTags(inaccessible, tags)...)
+		out = append(out, sa)
+	}
+	return out
+}
+
+func findArg(args []*sgArg, name string) *sgArg {
+	for _, a := range args {
+		if a.name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// defaultValues is implemented by arguments and input fields alike.
+func (c *composer) mergeDefaults(refs []typeRef, args []*sgArg) (*ast.Value, bool) {
+	var first *ast.Value
+	for i, a := range args {
+		if i == 0 {
+			first = a.def
+			continue
+		}
+		if renderValue(a.def) != renderValue(first) {
+			return nil, false
+		}
+	}
+	return first, true
+}
+
+func (c *composer) describeDefaults(refs []typeRef, args []*sgArg) string {
+	var parts []string
+	for i, a := range args {
+		v := "no default value"
+		if a.def != nil {
+			v = "default value " + renderValue(a.def)
+		}
+		parts = append(parts, fmt.Sprintf("%s in subgraph %q", v, c.sgs[refs[i].sg].name))
+	}
+	return parts[0] + " but " + strings.Join(parts[1:], " and ")
+}
