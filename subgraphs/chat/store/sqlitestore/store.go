@@ -1,0 +1,93 @@
+// Package sqlitestore is the chat subgraph's embedded Store: rooms, messages
+// and the event outbox in one SQLite file under the data directory.
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+)
+
+// FileName is the store's database file inside the data directory.
+const FileName = "chat.db"
+
+// chunkSize bounds the placeholders of one IN (...) list, well under
+// SQLite's variable limit.
+const chunkSize = 500
+
+var _ service.Store = (*Store)(nil)
+
+// Store is the SQLite implementation of service.Store.
+type Store struct {
+	db *sql.DB
+}
+
+// Open opens (creating and migrating if needed) the store at path.
+func Open(ctx context.Context, path string) (*Store, error) {
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("chat store: %w", err)
+	}
+	if err := sqlite.Migrate(ctx, db, migrations); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("chat store: %w", err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("chat store: %w", err)
+	}
+	return nil
+}
+
+// Empty reports whether no rooms are stored.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var any int
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM rooms)`).Scan(&any); err != nil {
+		return false, fmt.Errorf("count rooms: %w", err)
+	}
+	return any == 0, nil
+}
+
+// inChunks runs query once per chunk of keys, with "(?,?,...)" in place of
+// %s, handing each row set to scan.
+func (s *Store) inChunks(ctx context.Context, query string, keys []string, scan func(*sql.Rows) error) error {
+	for start := 0; start < len(keys); start += chunkSize {
+		chunk := keys[start:min(start+chunkSize, len(keys))]
+		args := make([]any, len(chunk))
+		for i, k := range chunk {
+			args[i] = k
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
+		rows, err := s.db.QueryContext(ctx, fmt.Sprintf(query, marks), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				_ = rows.Close()
+				return err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
