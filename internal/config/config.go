@@ -56,7 +56,8 @@ type Storage struct {
 
 // Router configures the federation router.
 type Router struct {
-	// Supergraph is the composed supergraph SDL file.
+	// Supergraph is a composed supergraph SDL file; empty means the one
+	// built into the binary (schema/supergraph.graphql).
 	Supergraph string `koanf:"supergraph" yaml:"supergraph"`
 	// SubgraphURLs overrides the routing URL of a subgraph, by name.
 	SubgraphURLs map[string]string `koanf:"subgraph_urls" yaml:"subgraph_urls"`
@@ -92,7 +93,6 @@ func Default() Config {
 		Log:     Log{Level: "info", Format: "text"},
 		Storage: Storage{Mode: "embedded"},
 		Router: Router{
-			Supergraph:      "schema/supergraph.graphql",
 			SubgraphURLs:    map[string]string{},
 			ForwardHeaders:  []string{"Authorization", "X-Cinegraph-Profile", "X-Request-Id"},
 			MaxRequestBytes: 1 << 20,
@@ -254,7 +254,6 @@ func (c Config) problems() []error {
 	check(slices.Contains([]string{"text", "json"}, c.Log.Format), "log.format: %q is not one of text, json", c.Log.Format)
 	check(slices.Contains([]string{"embedded", "cluster"}, c.Storage.Mode), "storage.mode: %q is not one of embedded, cluster", c.Storage.Mode)
 	check(c.Storage.Mode != "cluster", "storage.mode: cluster needs the real engines, which this build does not include yet; use embedded")
-	check(c.Router.Supergraph != "", "router.supergraph: must name the supergraph file")
 	check(c.Router.MaxRequestBytes > 0, "router.max_request_bytes: must be positive, got %d", c.Router.MaxRequestBytes)
 	check(c.Router.FetchTimeout > 0, "router.fetch_timeout: must be positive, got %s", c.Router.FetchTimeout)
 	check(c.ShutdownTimeout > 0, "shutdown_timeout: must be positive, got %s", c.ShutdownTimeout)

@@ -1,0 +1,72 @@
+# Cinegraph: `make run` starts the whole platform; `make test` runs the whole suite.
+# Both set up everything they need (Go modules, the web app's npm packages).
+
+GO        ?= go
+NPM       ?= npm
+BIN       := bin/cinegraph
+LISTEN    ?= 127.0.0.1:4000
+DATA_DIR  ?= .data
+GO_TEST_FLAGS ?= -count=1
+
+.PHONY: run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go clean help
+
+help:
+	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
+	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, web app tests"
+	@echo "make build | frontend | generate | compose | seed | clean"
+
+run: build frontend
+	./$(BIN) serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+deps:
+	$(GO) mod download
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/cinegraph
+
+seed: build
+	./$(BIN) seed --data-dir $(DATA_DIR)
+
+# The web app: npm ci only when the lock file changed since the last install.
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+frontend-deps: frontend/node_modules/.package-lock.json
+
+frontend: frontend-deps
+	cd frontend && $(NPM) run build
+
+frontend-test: frontend-deps
+	cd frontend && $(NPM) test && $(NPM) run build
+
+generate:
+	$(GO) generate ./...
+
+# Generated code must match the schemas: regenerate, then fail on any change.
+check-generate: generate
+	@changes="$$(git status --porcelain -- graph resolvers)"; \
+	if [ -n "$$changes" ]; then echo "generated code drifted from schema/ (run make generate and commit):"; echo "$$changes"; git --no-pager diff --stat -- graph resolvers; exit 1; fi
+
+compose:
+	$(GO) run ./cmd/cinegraph compose
+
+check-compose:
+	$(GO) run ./cmd/cinegraph compose --check
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+check-fmt:
+	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test $(GO_TEST_FLAGS) ./...
+
+test: deps check-generate check-compose check-fmt vet test-go frontend-test
+
+clean:
+	rm -rf bin $(DATA_DIR) frontend/dist

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/router/compose"
+	"github.com/cinegraph/cinegraph/schema"
+)
+
+func runCompose(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("compose", stderr, &common)
+	schemaDir := fs.String("schema-dir", "schema", "directory holding <subgraph>/*.graphqls")
+	out := fs.String("out", "", "file to write (default <schema-dir>/supergraph.graphql; - for stdout)")
+	check := fs.Bool("check", false, "fail if the file differs from a fresh composition instead of writing it")
+	live := fs.Bool("live", false, "read each subgraph's SDL from its running _service endpoint instead of files")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	cfg, err := common.load()
+	if err != nil {
+		return err
+	}
+	var subgraphs []compose.Subgraph
+	for _, name := range config.Subgraphs {
+		url := "http://" + cfg.Subgraph.Listen[name] + "/graphql"
+		if u, ok := cfg.Router.SubgraphURLs[name]; ok {
+			url = u
+		}
+		var sdl string
+		if *live {
+			fetchCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			sdl, err = compose.FetchSDL(fetchCtx, http.DefaultClient, url)
+			cancel()
+		} else {
+			sdl, err = schema.Read(os.DirFS(*schemaDir), name)
+		}
+		if err != nil {
+			return err
+		}
+		subgraphs = append(subgraphs, compose.Subgraph{Name: name, URL: url, SDL: sdl})
+	}
+	supergraph, err := compose.Compose(subgraphs)
+	if err != nil {
+		return err
+	}
+	target := *out
+	if target == "" {
+		target = filepath.Join(*schemaDir, schema.SupergraphFile)
+	}
+	if target == "-" {
+		_, err := io.WriteString(stdout, supergraph)
+		return err
+	}
+	if *check {
+		current, err := os.ReadFile(target)
+		if err != nil {
+			return fmt.Errorf("compose --check: %w", err)
+		}
+		if !bytes.Equal(current, []byte(supergraph)) {
+			return fmt.Errorf("compose --check: %s is out of date with the subgraph schemas; run `cinegraph compose` (make compose) and commit it", target)
+		}
+		fmt.Fprintf(stderr, "%s is up to date\n", target)
+		return nil
+	}
+	if err := os.WriteFile(target, []byte(supergraph), 0o644); err != nil {
+		return fmt.Errorf("write supergraph: %w", err)
+	}
+	fmt.Fprintf(stderr, "wrote %s\n", target)
+	return nil
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+)
+
+// commonFlags are the flags every command that loads configuration takes.
+type commonFlags struct {
+	configFile string
+	listen     string
+	dataDir    string
+}
+
+func newFlagSet(name string, stderr io.Writer, common *commonFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if common != nil {
+		fs.StringVar(&common.configFile, "config", os.Getenv("CINEGRAPH_CONFIG"), "YAML config file (env CINEGRAPH_CONFIG)")
+		fs.StringVar(&common.listen, "listen", "", "address to listen on (overrides config)")
+		fs.StringVar(&common.dataDir, "data-dir", "", "where embedded data lives (overrides config)")
+	}
+	return fs
+}
+
+// load reads the configuration: defaults, file, environment, then flags.
+func (c commonFlags) load() (config.Config, error) {
+	cfg, err := config.Load(c.configFile, os.Environ())
+	if err != nil {
+		return config.Config{}, err
+	}
+	if c.listen != "" {
+		cfg.Listen = c.listen
+	}
+	if c.dataDir != "" {
+		cfg.DataDir = c.dataDir
+	}
+	if err := cfg.Validate(); err != nil {
+		return config.Config{}, err
+	}
+	return cfg, nil
+}
+
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected arguments %v", fs.Name(), fs.Args())
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/cinegraph/cinegraph/internal/health"
+	"github.com/cinegraph/cinegraph/internal/logging"
+	"github.com/cinegraph/cinegraph/internal/platform"
+)
+
+func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("router", stderr, &common)
+	supergraph := fs.String("supergraph", "", "supergraph SDL file (default: the one built in)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	cfg, err := common.load()
+	if err != nil {
+		return err
+	}
+	if *supergraph != "" {
+		cfg.Router.Supergraph = *supergraph
+	}
+	logger := logging.New(stderr, cfg.Log)
+	rt, err := platform.NewRouter(cfg, cfg.Router.SubgraphURLs, logger)
+	if err != nil {
+		return err
+	}
+	checker := health.New()
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", rt)
+	checker.Register(mux)
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	return platform.Serve(ctx, ln, mux, checker, cfg.ShutdownTimeout, logger)
+}
+
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("router plan", stderr, &common)
+	supergraph := fs.String("supergraph", "", "supergraph SDL file (default: the one built in)")
+	query := fs.String("query", "", "the operation, or @FILE to read it from a file")
+	operation := fs.String("operation", "", "operation name, when the document has several")
+	variables := fs.String("variables", "", "variables as a JSON object")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	cfg, err := common.load()
+	if err != nil {
+		return err
+	}
+	if *supergraph != "" {
+		cfg.Router.Supergraph = *supergraph
+	}
+	doc := *query
+	if strings.HasPrefix(doc, "@") {
+		raw, err := os.ReadFile(doc[1:])
+		if err != nil {
+			return fmt.Errorf("read query: %w", err)
+		}
+		doc = string(raw)
+	}
+	if doc == "" {
+		return fmt.Errorf("router plan: -query is required")
+	}
+	var vars map[string]any
+	if *variables != "" {
+		if err := json.Unmarshal([]byte(*variables), &vars); err != nil {
+			return fmt.Errorf("router plan: -variables: %w", err)
+		}
+	}
+	rt, err := platform.NewRouter(cfg, cfg.Router.SubgraphURLs, logging.New(stderr, cfg.Log))
+	if err != nil {
+		return err
+	}
+	plan, err := rt.Plan(ctx, doc, *operation, vars)
+	if err != nil {
+		return err
+	}
+	var pretty any
+	if err := json.Unmarshal(plan, &pretty); err != nil {
+		return fmt.Errorf("router plan: %w", err)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(pretty)
+}

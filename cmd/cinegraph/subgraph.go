@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/health"
+	"github.com/cinegraph/cinegraph/internal/logging"
+	"github.com/cinegraph/cinegraph/internal/platform"
+)
+
+func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
+	var common commonFlags
+	fs := newFlagSet("subgraph", stderr, &common)
+	if len(args) == 0 || !slices.Contains(config.Subgraphs, args[0]) {
+		return fmt.Errorf("subgraph: name one of %v", config.Subgraphs)
+	}
+	name := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	cfg, err := common.load()
+	if err != nil {
+		return err
+	}
+	addr := cfg.Subgraph.Listen[name]
+	if common.listen != "" {
+		addr = common.listen
+	}
+	logger := logging.New(stderr, cfg.Log).With("subgraph", name)
+
+	bus, err := platform.OpenBus(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	sg, err := platform.OpenSubgraph(ctx, name, cfg, bus, logger)
+	if err != nil {
+		return errors.Join(err, bus.Close())
+	}
+	checker := health.New()
+	checker.Add(name, sg.Ready)
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", sg.Handler())
+	checker.Register(mux)
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return errors.Join(fmt.Errorf("listen: %w", err), sg.Close(), bus.Close())
+	}
+	defer ln.Close()
+	serveErr := platform.Serve(ctx, ln, mux, checker, cfg.ShutdownTimeout, logger)
+	return errors.Join(serveErr, sg.Close(), bus.Close())
+}

@@ -1,0 +1,136 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/health"
+	"github.com/cinegraph/cinegraph/router"
+	"github.com/cinegraph/cinegraph/schema"
+)
+
+// SubgraphPath is where `serve` mounts a subgraph's own endpoint; the router
+// fetches from it over loopback, exactly as it would from a remote subgraph.
+func SubgraphPath(name string) string { return "/subgraphs/" + name + "/graphql" }
+
+// Platform is everything `serve` runs in one process.
+type Platform struct {
+	cfg       config.Config
+	logger    *slog.Logger
+	bus       events.Bus
+	subgraphs Subgraphs
+	health    *health.Checker
+	handler   http.Handler
+}
+
+// Open starts the bus and the four subgraphs and builds the router in front
+// of them. baseURL is where this process answers (http://host:port), used to
+// point the router at the subgraph endpoints.
+func Open(ctx context.Context, cfg config.Config, baseURL string, logger *slog.Logger) (*Platform, error) {
+	bus, err := OpenBus(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	subgraphs, err := OpenSubgraphs(ctx, config.Subgraphs, cfg, bus, logger)
+	if err != nil {
+		return nil, errors.Join(err, bus.Close())
+	}
+	p := &Platform{cfg: cfg, logger: logger, bus: bus, subgraphs: subgraphs, health: health.New()}
+
+	urls := map[string]string{}
+	for _, name := range config.Subgraphs {
+		urls[name] = baseURL + SubgraphPath(name)
+	}
+	for name, u := range cfg.Router.SubgraphURLs {
+		urls[name] = u
+	}
+	rt, err := NewRouter(cfg, urls, logger)
+	if err != nil {
+		return nil, errors.Join(err, p.Close())
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", rt)
+	for name, sg := range subgraphs {
+		mux.Handle(SubgraphPath(name), sg.Handler())
+		p.health.Add("subgraph:"+name, sg.Ready)
+	}
+	p.health.Register(mux)
+	mux.Handle("/", frontendHandler(cfg.Frontend.Dir))
+	p.handler = mux
+	return p, nil
+}
+
+// NewRouter builds the federation router from the configured supergraph
+// (the built-in one unless a file is named), with subgraph URLs overridden.
+func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (*router.Router, error) {
+	sdl := schema.Supergraph()
+	if cfg.Router.Supergraph != "" {
+		raw, err := os.ReadFile(cfg.Router.Supergraph)
+		if err != nil {
+			return nil, fmt.Errorf("read supergraph: %w", err)
+		}
+		sdl = string(raw)
+	}
+	rt, err := router.New(router.Config{
+		SupergraphSDL:        sdl,
+		SubgraphURLs:         urls,
+		Client:               &http.Client{Timeout: cfg.Router.FetchTimeout},
+		ForwardHeaders:       cfg.Router.ForwardHeaders,
+		ExposeSubgraphErrors: cfg.Router.ExposeSubgraphErrors,
+		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
+		Logger:               logger.With("component", "router"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("router: %w", err)
+	}
+	return rt, nil
+}
+
+// Handler is the process's whole HTTP surface.
+func (p *Platform) Handler() http.Handler { return p.handler }
+
+// Health is the readiness checker, drained on shutdown.
+func (p *Platform) Health() *health.Checker { return p.health }
+
+// Close stops the subgraphs, then the bus.
+func (p *Platform) Close() error {
+	return errors.Join(p.subgraphs.Close(), p.bus.Close())
+}
+
+// Serve answers on ln with h until ctx is done, then stops taking requests
+// (readiness turns to draining first) and drains those in flight within
+// timeout.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, checker *health.Checker, timeout time.Duration, logger *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", "http://"+ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", timeout)
+	if checker != nil {
+		checker.Drain()
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
