@@ -1,0 +1,41 @@
+package video
+
+import (
+	"fmt"
+
+	"github.com/cinegraph/cinegraph/graph/video/model"
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+)
+
+func kindToModel(k service.VideoKind) (model.VideoKind, error) {
+	m := model.VideoKind(k)
+	if !m.IsValid() {
+		return "", fmt.Errorf("video kind %q has no GraphQL value", k)
+	}
+	return m, nil
+}
+
+func codecToModel(c service.Codec) (model.VideoCodec, error) {
+	m := model.VideoCodec(c)
+	if !m.IsValid() {
+		return "", fmt.Errorf("codec %q has no GraphQL value", c)
+	}
+	return m, nil
+}
+
+func pointers[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}
+
+// intOr reads an argument that has a schema default, which gqlgen passes
+// as a pointer.
+func intOr(p *int, fallback int) int {
+	if p == nil {
+		return fallback
+	}
+	return *p
+}

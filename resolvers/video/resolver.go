@@ -1,0 +1,28 @@
+// Package video holds the video subgraph's GraphQL resolvers: they read
+// arguments, call the service or a per-request dataloader, and convert
+// domain values to the generated GraphQL types.
+package video
+
+//go:generate go run ../../internal/codegen -subgraph video
+
+import (
+	"context"
+
+	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+)
+
+// Resolver holds the dependencies every resolver shares.
+type Resolver struct {
+	Service *service.Service
+}
+
+// loaders returns the request's dataloaders. Operations that arrive
+// without them (e.g. over a websocket) get fresh ones, correct but batched
+// only within the one call.
+func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
+	if l, ok := loaders.From(ctx); ok {
+		return l
+	}
+	return loaders.New(r.Service.Store())
+}

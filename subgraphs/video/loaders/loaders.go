@@ -1,0 +1,80 @@
+// Package loaders batches the video subgraph's lookups per request: one
+// dataloader per relation or entity lookup, created fresh for each request
+// by Middleware so that nothing is cached across viewers.
+package loaders
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+)
+
+// Wait is how long a loader collects keys before fetching. Sibling
+// resolvers start within microseconds of each other; a few milliseconds
+// gathers a whole page into one batch even on a busy machine.
+const Wait = 4 * time.Millisecond
+
+// Reader is what the loaders read from: the store's batch reads.
+type Reader interface {
+	service.MediaReader
+	ViewingByProfiles(ctx context.Context, profileIDs []string, filter service.ViewingFilter) ([]service.Viewing, error)
+}
+
+// ViewingKey asks for one profile's viewing history under a filter.
+type ViewingKey struct {
+	ProfileID string
+	Filter    service.ViewingFilter
+}
+
+// Loaders are one request's dataloaders.
+type Loaders struct {
+	// VideoByID yields nil for an unknown video.
+	VideoByID *dataloadgen.Loader[string, *service.Video]
+	// VideosByTitle yields a title's videos, features first, then trailers,
+	// then episodes.
+	VideosByTitle *dataloadgen.Loader[string, []service.Video]
+	// VideoByEpisode yields nil for an episode without a video.
+	VideoByEpisode *dataloadgen.Loader[string, *service.Video]
+	// RenditionsByVideo yields a video's renditions, highest quality first.
+	RenditionsByVideo *dataloadgen.Loader[string, []service.Rendition]
+	// ViewingByProfile yields a profile's viewing, most recent first.
+	ViewingByProfile *dataloadgen.Loader[ViewingKey, []service.Viewing]
+}
+
+// New returns fresh loaders reading from r.
+func New(r Reader) *Loaders {
+	opt := dataloadgen.WithWait(Wait)
+	return &Loaders{
+		VideoByID:         dataloadgen.NewLoader(videosByID(r), opt),
+		VideosByTitle:     dataloadgen.NewLoader(videosByTitle(r), opt),
+		VideoByEpisode:    dataloadgen.NewLoader(videoByEpisode(r), opt),
+		RenditionsByVideo: dataloadgen.NewLoader(renditionsByVideo(r), opt),
+		ViewingByProfile:  dataloadgen.NewLoader(viewingByProfile(r), opt),
+	}
+}
+
+type ctxKey struct{}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// From returns the loaders in ctx, if any.
+func From(ctx context.Context) (*Loaders, bool) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	return l, ok && l != nil
+}
+
+// Middleware gives each HTTP request its own loaders over r.
+func Middleware(r Reader) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			next.ServeHTTP(w, req.WithContext(With(req.Context(), New(r))))
+		})
+	}
+}

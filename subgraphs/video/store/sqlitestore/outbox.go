@@ -1,0 +1,47 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+)
+
+func insertEvent(ctx context.Context, tx *sql.Tx, ev service.OutboxEvent) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, topic, key, type, at, payload) VALUES (?, ?, ?, ?, ?, ?)`,
+		ev.ID, ev.Topic, ev.Key, ev.Type, nanos(ev.Time), ev.Payload); err != nil {
+		return fmt.Errorf("insert outbox event %s: %w", ev.ID, err)
+	}
+	return nil
+}
+
+// PendingEvents returns up to limit events, oldest first.
+func (s *Store) PendingEvents(ctx context.Context, limit int) ([]service.OutboxEvent, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, topic, key, type, at, payload FROM outbox ORDER BY seq LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("query outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []service.OutboxEvent
+	for rows.Next() {
+		var ev service.OutboxEvent
+		var at int64
+		if err := rows.Scan(&ev.ID, &ev.Topic, &ev.Key, &ev.Type, &at, &ev.Payload); err != nil {
+			return nil, fmt.Errorf("scan outbox event: %w", err)
+		}
+		ev.Time = fromNanos(at)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// DeleteEvents removes published events.
+func (s *Store) DeleteEvents(ctx context.Context, ids []string) error {
+	return eachChunk(ids, func(part []string) error {
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (`+placeholders(len(part))+`)`, args(part)...); err != nil {
+			return fmt.Errorf("delete outbox events: %w", err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,144 @@
+// Package video wires the video subgraph together: the embedded store, the
+// service, the outbox relay to the event bus, and the GraphQL handler with
+// per-request dataloaders.
+package video
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	graph "github.com/cinegraph/cinegraph/graph/video"
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/gqlserver"
+	"github.com/cinegraph/cinegraph/internal/seed"
+	resolvers "github.com/cinegraph/cinegraph/resolvers/video"
+	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/video/relay"
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
+)
+
+// Name is the subgraph's name in the supergraph.
+const Name = "video"
+
+// Options configure the subgraph.
+type Options struct {
+	// DataDir is where the embedded database lives (DataDir/video.db).
+	DataDir string
+	// Bus receives video events. When nil, events wait in the outbox until
+	// the subgraph runs with a bus.
+	Bus    events.Bus
+	Logger *slog.Logger
+}
+
+// Subgraph is a running video subgraph.
+type Subgraph struct {
+	store   service.Store
+	service *service.Service
+	handler http.Handler
+	logger  *slog.Logger
+
+	cancel    context.CancelFunc
+	workers   sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens the store in opts.DataDir, migrates it, seeds it when empty and
+// starts the outbox relay, which runs until ctx is done or Close.
+func Open(ctx context.Context, opts Options) (*Subgraph, error) {
+	if opts.DataDir == "" {
+		return nil, errors.New("video: DataDir is required")
+	}
+	store, err := sqlitestore.OpenDir(ctx, opts.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("video: %w", err)
+	}
+	s, err := openWith(ctx, store, opts)
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openWith builds the subgraph over any Store (tests wrap the store).
+func openWith(ctx context.Context, store service.Store, opts Options) (*Subgraph, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("subgraph", Name)
+	empty, err := store.Empty(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("video: %w", err)
+	}
+	if empty {
+		if err := store.Seed(ctx, seed.Generate()); err != nil {
+			return nil, fmt.Errorf("video: seed empty store: %w", err)
+		}
+		logger.InfoContext(ctx, "seeded empty video store")
+	}
+
+	// The relay stops when ctx is done or on Close, whichever comes first.
+	workCtx, cancel := context.WithCancel(ctx)
+	s := &Subgraph{store: store, logger: logger, cancel: cancel}
+	var svcOpts []service.Option
+	if opts.Bus != nil {
+		r := relay.New(store, opts.Bus, relay.Options{Logger: logger})
+		svcOpts = append(svcOpts, service.WithNotify(r.Notify))
+		s.workers.Add(1)
+		go func() {
+			defer s.workers.Done()
+			_ = r.Run(workCtx)
+		}()
+	} else {
+		logger.WarnContext(ctx, "no event bus: video events stay in the outbox")
+	}
+	s.service = service.New(store, svcOpts...)
+	s.handler = gqlserver.New(
+		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: s.service}}),
+		gqlserver.Options{Name: Name, Logger: logger, Middleware: loaders.Middleware(store)},
+	)
+	return s, nil
+}
+
+// Handler serves the subgraph's GraphQL API.
+func (s *Subgraph) Handler() http.Handler { return s.handler }
+
+// Service is the subgraph's domain service.
+func (s *Subgraph) Service() *service.Service { return s.service }
+
+// Seed replaces videos, renditions, viewing history and sessions with the
+// deterministic seed.
+func (s *Subgraph) Seed(ctx context.Context) error {
+	if err := s.store.Seed(ctx, seed.Generate()); err != nil {
+		return fmt.Errorf("video: seed: %w", err)
+	}
+	return nil
+}
+
+// Ready reports whether the subgraph can serve.
+func (s *Subgraph) Ready(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return fmt.Errorf("video: %w", err)
+	}
+	return nil
+}
+
+// Close stops the relay and closes the store; pending events stay in the
+// outbox for the next start.
+func (s *Subgraph) Close() error {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		s.workers.Wait()
+		if err := s.store.Close(); err != nil {
+			s.closeErr = fmt.Errorf("video: close store: %w", err)
+		}
+	})
+	return s.closeErr
+}
