@@ -1,0 +1,212 @@
+package execute
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/cinegraph/cinegraph/router/plan"
+)
+
+// target is one object at a Flatten path, with its response path.
+type target struct {
+	obj  map[string]any
+	path []any
+}
+
+// collect finds the objects at path in the response tree.
+func collect(v any, path []string, cur []any, out []target) []target {
+	if v == nil {
+		return out
+	}
+	if len(path) == 0 {
+		switch v := v.(type) {
+		case map[string]any:
+			p := make([]any, len(cur))
+			copy(p, cur)
+			out = append(out, target{obj: v, path: p})
+		case []any:
+			// Objects inside lists the path does not spell out.
+			for i, x := range v {
+				out = collect(x, path, append(cur, i), out)
+			}
+		}
+		return out
+	}
+	if path[0] == "@" {
+		l, ok := v.([]any)
+		if !ok {
+			return out
+		}
+		for i, x := range l {
+			out = collect(x, path[1:], append(cur, i), out)
+		}
+		return out
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return out
+	}
+	return collect(m[path[0]], path[1:], append(cur, path[0]), out)
+}
+
+func (r *run) entityFetch(fl *plan.Flatten) {
+	f := fl.Node
+	r.mu.Lock()
+	targets := collect(r.data, fl.Path, nil, nil)
+	var reps []json.RawMessage
+	index := map[string]int{}
+	owners := make([][]int, 0, len(targets)) // representation -> targets
+	for ti, t := range targets {
+		rep, ok := representation(t.obj, f.Requires)
+		if !ok {
+			continue
+		}
+		i, seen := index[string(rep)]
+		if !seen {
+			i = len(reps)
+			index[string(rep)] = i
+			reps = append(reps, rep)
+			owners = append(owners, nil)
+		}
+		owners[i] = append(owners[i], ti)
+	}
+	r.mu.Unlock()
+	if len(reps) == 0 {
+		return
+	}
+	vars := r.variables(f, 1)
+	vars["representations"] = reps
+	req := &SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars}
+	resp, err := r.e.Fetcher.Fetch(r.ctx, f.ServiceName, req, r.header)
+	if err != nil {
+		r.addErrors(r.e.fetchFailed(f.ServiceName, err, targets[owners[0][0]].path))
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ents []any
+	if resp.Data != nil {
+		ents, _ = resp.Data["_entities"].([]any)
+	}
+	if resp.Data != nil && resp.Data["_entities"] != nil && len(ents) != len(reps) {
+		r.errors = append(r.errors, r.e.fetchFailed(f.ServiceName, fmt.Errorf("_entities returned %d results for %d representations", len(ents), len(reps)), nil))
+		ents = nil
+	}
+	for i, ent := range ents {
+		em, ok := ent.(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, ti := range owners[i] {
+			mergeObject(targets[ti].obj, em)
+		}
+	}
+	for _, se := range resp.Errors {
+		r.errors = append(r.errors, r.e.subgraphError(f.ServiceName, se, entityErrorPath(se.Path, targets, owners)))
+	}
+}
+
+// entityErrorPath maps ["_entities", i, rest...] to the client path of the
+// first object that produced representation i.
+func entityErrorPath(p []any, targets []target, owners [][]int) []any {
+	if len(p) < 2 || p[0] != "_entities" {
+		return nil
+	}
+	var i int
+	switch n := p[1].(type) {
+	case json.Number:
+		x, err := n.Int64()
+		if err != nil {
+			return nil
+		}
+		i = int(x)
+	case float64:
+		i = int(n)
+	case int:
+		i = n
+	default:
+		return nil
+	}
+	if i < 0 || i >= len(owners) || len(owners[i]) == 0 {
+		return nil
+	}
+	base := targets[owners[i][0]].path
+	out := make([]any, 0, len(base)+len(p)-2)
+	out = append(out, base...)
+	for _, x := range p[2:] {
+		if n, ok := x.(json.Number); ok {
+			if v, err := n.Int64(); err == nil {
+				out = append(out, int(v))
+				continue
+			}
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// representation builds the _Any for obj, or false when obj is not one of
+// the fetch's types or lacks a required field.
+func representation(obj map[string]any, reqs []*plan.RepType) (json.RawMessage, bool) {
+	tn, _ := obj["__typename"].(string)
+	for _, rt := range reqs {
+		if rt.TypeName != tn {
+			continue
+		}
+		buf := make([]byte, 0, 64)
+		buf, ok := appendRep(buf, obj, rt.Fields)
+		if !ok {
+			return nil, false
+		}
+		return buf, true
+	}
+	return nil, false
+}
+
+func appendRep(buf []byte, obj map[string]any, fields []*plan.RepField) ([]byte, bool) {
+	buf = append(buf, '{')
+	for i, f := range fields {
+		v, ok := obj[f.ResponseKey]
+		if !ok {
+			return nil, false
+		}
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendString(buf, f.Name)
+		buf = append(buf, ':')
+		if len(f.Fields) > 0 && v != nil {
+			buf, ok = appendRepValue(buf, v, f.Fields)
+			if !ok {
+				return nil, false
+			}
+			continue
+		}
+		buf = appendJSON(buf, v)
+	}
+	return append(buf, '}'), true
+}
+
+func appendRepValue(buf []byte, v any, fields []*plan.RepField) ([]byte, bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		return appendRep(buf, v, fields)
+	case []any:
+		buf = append(buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			if x == nil {
+				buf = append(buf, "null"...)
+				continue
+			}
+			var ok bool
+			if buf, ok = appendRepValue(buf, x, fields); !ok {
+				return nil, false
+			}
+		}
+		return append(buf, ']'), true
+	}
+	return appendJSON(buf, v), true
+}

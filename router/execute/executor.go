@@ -1,0 +1,111 @@
+package execute
+
+import (
+	"context"
+	"net/http"
+	"sync"
+
+	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Executor runs plans.
+type Executor struct {
+	Fetcher              Fetcher
+	Schema               *ast.Schema // the API schema, for shaping
+	ExposeSubgraphErrors bool
+	// Introspect answers __schema and __type on the root; nil disables them.
+	Introspect func(f *plan.CollectedField, vars map[string]any) ([]byte, error)
+}
+
+// run is the state of one execution.
+type run struct {
+	e      *Executor
+	ctx    context.Context
+	vars   map[string]any
+	header http.Header
+
+	mu     sync.Mutex
+	data   map[string]any
+	errors []*Error
+}
+
+// Execute runs qp with the coerced request variables; header holds the
+// request headers to forward to subgraphs.
+func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[string]any, header http.Header) *Response {
+	r := &run{e: e, ctx: ctx, vars: vars, header: header, data: map[string]any{}}
+	if qp.Node != nil {
+		r.node(qp.Node)
+	}
+	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: vars, introspect: e.Introspect, rootType: qp.Operation.RootType}
+	data := s.shape(r.data, qp.Operation)
+	errs := r.errors
+	if len(errs) == 0 && s.violation != nil {
+		errs = append(errs, s.violation)
+	}
+	errs = append(errs, s.errors...)
+	return &Response{Data: data, Errors: errs}
+}
+
+func (r *run) node(n plan.Node) {
+	switch n := n.(type) {
+	case *plan.Sequence:
+		for _, c := range n.Nodes {
+			if r.ctx.Err() != nil {
+				return
+			}
+			r.node(c)
+		}
+	case *plan.Parallel:
+		var wg sync.WaitGroup
+		for _, c := range n.Nodes[1:] {
+			wg.Add(1)
+			go func(c plan.Node) {
+				defer wg.Done()
+				r.node(c)
+			}(c)
+		}
+		r.node(n.Nodes[0])
+		wg.Wait()
+	case *plan.Fetch:
+		r.rootFetch(n)
+	case *plan.Flatten:
+		r.entityFetch(n)
+	}
+}
+
+func (r *run) addErrors(errs ...*Error) {
+	r.mu.Lock()
+	r.errors = append(r.errors, errs...)
+	r.mu.Unlock()
+}
+
+func (r *run) variables(f *plan.Fetch, extra int) map[string]any {
+	if len(f.VariableUsages) == 0 && extra == 0 {
+		return nil
+	}
+	vs := make(map[string]any, len(f.VariableUsages)+extra)
+	for _, u := range f.VariableUsages {
+		if v, ok := r.vars[u]; ok {
+			vs[u] = v
+		}
+	}
+	return vs
+}
+
+func (r *run) rootFetch(f *plan.Fetch) {
+	req := &SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: r.variables(f, 0)}
+	resp, err := r.e.Fetcher.Fetch(r.ctx, f.ServiceName, req, r.header)
+	if err != nil {
+		r.addErrors(r.e.fetchFailed(f.ServiceName, err, nil))
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if resp.Data != nil {
+		mergeObject(r.data, resp.Data)
+	}
+	for _, se := range resp.Errors {
+		r.errors = append(r.errors, r.e.subgraphError(f.ServiceName, se, se.Path))
+	}
+}

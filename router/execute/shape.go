@@ -1,0 +1,188 @@
+package execute
+
+import (
+	"fmt"
+
+	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// shaper writes the client response from the merged tree: only the fields
+// the client asked for, in its order, under its aliases, with non-null
+// violations bubbling to the nearest nullable parent. Writing straight into
+// a buffer keeps this one pass; a bubbling null truncates what was written.
+type shaper struct {
+	schema     *ast.Schema
+	applies    plan.Applies
+	vars       map[string]any
+	introspect func(*plan.CollectedField, map[string]any) ([]byte, error)
+	rootType   string
+
+	buf       []byte
+	path      []any
+	violation *Error // first non-null violation, reported when nothing else explains it
+	errors    []*Error
+}
+
+func (s *shaper) shape(data map[string]any, op *plan.Operation) []byte {
+	s.buf = make([]byte, 0, 1024)
+	if !s.object(data, op.RootType, op.Selections) {
+		return []byte("null")
+	}
+	return s.buf
+}
+
+func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) bool {
+	start := len(s.buf)
+	s.buf = append(s.buf, '{')
+	for i, cf := range plan.CollectFields(sels, typ, s.applies) {
+		if i > 0 {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = appendString(s.buf, cf.Key)
+		s.buf = append(s.buf, ':')
+		f := cf.First()
+		if f.Name == "__typename" {
+			s.buf = appendString(s.buf, typ)
+			continue
+		}
+		if typ == s.rootType && (f.Name == "__schema" || f.Name == "__type") {
+			if !s.introspection(cf) {
+				s.buf = s.buf[:start]
+				return false
+			}
+			continue
+		}
+		s.path = append(s.path, cf.Key)
+		ok := s.value(obj[cf.Key], f.Type, cf, typ)
+		s.path = s.path[:len(s.path)-1]
+		if !ok {
+			s.buf = s.buf[:start]
+			return false
+		}
+	}
+	s.buf = append(s.buf, '}')
+	return true
+}
+
+func (s *shaper) introspection(cf *plan.CollectedField) bool {
+	if s.introspect == nil {
+		s.buf = append(s.buf, "null"...)
+		s.errors = append(s.errors, &Error{Message: "introspection is disabled", Path: []any{cf.Key}, Extensions: map[string]any{"code": "FORBIDDEN"}})
+		return cf.First().Type == nil || !cf.First().Type.NonNull
+	}
+	b, err := s.introspect(cf, s.vars)
+	if err != nil {
+		s.errors = append(s.errors, &Error{Message: err.Error(), Path: []any{cf.Key}, Extensions: map[string]any{"code": "INTERNAL"}})
+		if cf.First().Type.NonNull {
+			return false
+		}
+		s.buf = append(s.buf, "null"...)
+		return true
+	}
+	s.buf = append(s.buf, b...)
+	return true
+}
+
+func (s *shaper) nullViolation(parent string, cf *plan.CollectedField) {
+	if s.violation != nil {
+		return
+	}
+	p := make([]any, len(s.path))
+	copy(p, s.path)
+	s.violation = &Error{Message: fmt.Sprintf("Cannot return null for non-nullable field %s.%s.", parent, cf.First().Name), Path: p}
+}
+
+// value writes v as type t. It returns false when v is null (or became null)
+// and t is non-null, so the caller must null itself.
+func (s *shaper) value(v any, t *ast.Type, cf *plan.CollectedField, parent string) bool {
+	if v == nil {
+		if t.NonNull {
+			s.nullViolation(parent, cf)
+			return false
+		}
+		s.buf = append(s.buf, "null"...)
+		return true
+	}
+	if t.Elem != nil {
+		l, ok := v.([]any)
+		if !ok {
+			return s.badValue(t, cf, parent, "expected a list")
+		}
+		start := len(s.buf)
+		s.buf = append(s.buf, '[')
+		for i, x := range l {
+			if i > 0 {
+				s.buf = append(s.buf, ',')
+			}
+			s.path = append(s.path, i)
+			ok := s.value(x, t.Elem, cf, parent)
+			s.path = s.path[:len(s.path)-1]
+			if !ok {
+				s.buf = s.buf[:start]
+				if t.NonNull {
+					return false
+				}
+				s.buf = append(s.buf, "null"...)
+				return true
+			}
+		}
+		s.buf = append(s.buf, ']')
+		return true
+	}
+	def := s.schema.Types[t.NamedType]
+	if def == nil {
+		return s.badValue(t, cf, parent, "unknown type "+t.NamedType)
+	}
+	switch def.Kind {
+	case ast.Scalar:
+		s.buf = appendJSON(s.buf, v)
+		return true
+	case ast.Enum:
+		str, ok := v.(string)
+		if !ok || def.EnumValues.ForName(str) == nil {
+			return s.badValue(t, cf, parent, fmt.Sprintf("invalid value for enum %s", def.Name))
+		}
+		s.buf = appendString(s.buf, str)
+		return true
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return s.badValue(t, cf, parent, "expected an object")
+	}
+	rt := def.Name
+	if def.IsAbstractType() {
+		tn, _ := m["__typename"].(string)
+		od := s.schema.Types[tn]
+		if od == nil || od.Kind != ast.Object || !s.applies(def.Name, tn) {
+			return s.badValue(t, cf, parent, fmt.Sprintf("cannot resolve the runtime type of %s (got %q)", def.Name, tn))
+		}
+		rt = tn
+	}
+	start := len(s.buf)
+	if !s.object(m, rt, cf.SubSelections()) {
+		s.buf = s.buf[:start]
+		if t.NonNull {
+			return false
+		}
+		s.buf = append(s.buf, "null"...)
+	}
+	return true
+}
+
+// badValue reports a subgraph value that does not fit the schema and nulls it.
+func (s *shaper) badValue(t *ast.Type, cf *plan.CollectedField, parent, why string) bool {
+	p := make([]any, len(s.path))
+	copy(p, s.path)
+	s.errors = append(s.errors, &Error{
+		Message:    fmt.Sprintf("Invalid value for %s.%s: %s", parent, cf.First().Name, why),
+		Path:       p,
+		Extensions: map[string]any{"code": "INTERNAL"},
+	})
+	if t.NonNull {
+		return false
+	}
+	s.buf = append(s.buf, "null"...)
+	return true
+}
+
