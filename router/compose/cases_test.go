@@ -2,7 +2,7 @@ package compose
 
 import (
 	"errors"
-	"slices"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -165,5 +165,189 @@ func TestComposeGolden(t *testing.T) {
 	}
 }
 
-var _ = errors.As
-var _ = slices.Equal[[]string]
+// TestComposeErrors checks that each kind of invalid composition is
+// reported with its code, subgraph, coordinate and exact message, as
+// recorded in testdata/errors/<case>.txt.
+func TestComposeErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		subgraphs []Subgraph
+	}{
+		{
+			name: "kind mismatch",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T { x: Int }`),
+				sg("b", `interface T { x: Int }`),
+			},
+		},
+		{
+			name: "field type mismatch",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! f: String @shareable }`),
+				sg("b", `type T @key(fields: "id") { id: ID! f: [String] @shareable }`),
+			},
+		},
+		{
+			name: "non-shareable field",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! name: String }`),
+				sg("b", `type T @key(fields: "id") { id: ID! name: String }`),
+				sg("c", `type T @key(fields: "id") { id: ID! name: String @shareable }`),
+			},
+		},
+		{
+			name: "value type defined twice",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { a: Money } type Money { amount: Int }`),
+				sg("b", `type Query { b: Money } type Money { amount: Int }`),
+			},
+		},
+		{
+			name: "key names a missing field",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id sku") { id: ID! }`),
+			},
+		},
+		{
+			name: "key does not parse",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id {") { id: ID! }`),
+			},
+		},
+		{
+			name: "key selects field with arguments or abstract type",
+			subgraphs: []Subgraph{
+				sg("a", `interface I { x: Int } type Query { t: T } type T @key(fields: "id(x: 1)") @key(fields: "i { x }") @key(fields: "n") { id(x: Int): ID! i: I n(a: Int): Int }`),
+			},
+		},
+		{
+			name: "requires a field that is not external",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! weight: Int shipping: Int @requires(fields: "weight") }`),
+			},
+		},
+		{
+			name: "requires a missing field",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! shipping: Int @requires(fields: "weight") }`),
+			},
+		},
+		{
+			name: "provides on a scalar field and a non-external field",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { name: String @provides(fields: "x") t: T @provides(fields: "name") } type T @key(fields: "id") { id: ID! name: String }`),
+			},
+		},
+		{
+			name: "unused external",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! name: String @shareable }`),
+				sg("b", `type T @key(fields: "id") { id: ID! name: String @external }`),
+			},
+		},
+		{
+			name: "external everywhere",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T @provides(fields: "name") } type T @key(fields: "id") { id: ID! name: String @external }`),
+			},
+		},
+		{
+			name: "external type mismatch",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! weight: Int }`),
+				sg("b", `type T @key(fields: "id") { id: ID! weight: String @external shipping: Int @requires(fields: "weight") }`),
+			},
+		},
+		{
+			name: "enum used as input and output with different values",
+			subgraphs: []Subgraph{
+				sg("a", `enum Color { RED GREEN } type Query { color(c: Color): Color @shareable }`),
+				sg("b", `enum Color { RED BLUE } type Query { color(c: Color): Color @shareable }`),
+			},
+		},
+		{
+			name: "input-only enum with no common value",
+			subgraphs: []Subgraph{
+				sg("a", `enum Color { RED } type Query { a(c: Color): Int }`),
+				sg("b", `enum Color { BLUE } type Query { b(c: Color): Int }`),
+			},
+		},
+		{
+			name: "required input field missing in a subgraph",
+			subgraphs: []Subgraph{
+				sg("a", `input F { name: String! size: Int! = 1 } type Query { a(f: F): Int }`),
+				sg("b", `input F { other: Int } type Query { b(f: F): Int }`),
+			},
+		},
+		{
+			name: "required argument missing and mismatched defaults",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { list(first: Int!, order: String = "asc", kind: Int): [Int] @shareable }`),
+				sg("b", `type Query { list(order: String = "desc", kind: String): [Int] @shareable }`),
+			},
+		},
+		{
+			name: "root type under another name while Query exists",
+			subgraphs: []Subgraph{
+				sg("a", `schema { query: Root } type Root { a: Int } type Query { b: Int }`),
+			},
+		},
+		{
+			name: "no queries",
+			subgraphs: []Subgraph{
+				sg("a", `type T { x: Int }`),
+			},
+		},
+		{
+			name: "override misuse",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! x: Int @override(from: "a") y: Int @override(from: "b") @external z: Int @override(from: "b", label: "50%") }`),
+				sg("b", `type T @key(fields: "id") { id: ID! y: Int @override(from: "a") z: Int }`),
+			},
+		},
+		{
+			name: "field unreachable",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! }`),
+				sg("b", `type T @key(fields: "id", resolvable: false) { id: ID! extra: Int }`),
+			},
+		},
+		{
+			name: "extension without base",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } extend type T { x: Int }`),
+			},
+		},
+		{
+			name: "interface field not implemented",
+			subgraphs: []Subgraph{
+				sg("a", `interface I { x: Int } type Query { i: I } type T implements I { x: Int }`),
+				sg("b", `interface I { x: Int y: Int } type Query { j: I }`),
+			},
+		},
+		{
+			name: "invalid graphql and duplicate names",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { a: Int`),
+				sg("b", `type Query { b: Int }`),
+				sg("b", `type Query { c: Int }`),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, err := Compose(tt.subgraphs)
+			var errs Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("Compose error = %v (output %d bytes), want Errors", err, len(out))
+			}
+			var got strings.Builder
+			for _, e := range errs {
+				fmt.Fprintf(&got, "code: %s\nsubgraph: %s\ncoordinate: %s\nmessage: %s\n\n", e.Code, e.Subgraph, e.Coordinate, e.Message)
+			}
+			assertGolden(t, "errors/"+strings.ReplaceAll(tt.name, " ", "_")+".txt", got.String())
+		})
+	}
+}

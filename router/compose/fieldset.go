@@ -1,10 +1,11 @@
 package compose
 
 import (
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
@@ -54,9 +55,9 @@ func checkFieldSet(sg *subgraph, kind fieldSetKind, typeName, where, coord, fiel
 	doc, err := parser.ParseQuery(&ast.Source{Name: "fieldset", Input: "{" + fields + "}"})
 	if err != nil || len(doc.Operations) != 1 || len(doc.Fragments) > 0 {
 		msg := "invalid field set"
-		if err != nil {
-			msg = strings.TrimPrefix(err.Error(), "fieldset:")
-			msg = strings.TrimSpace(msg)
+		var ge *gqlerror.Error
+		if errors.As(err, &ge) {
+			msg = "Syntax Error: " + ge.Message
 		}
 		c.fail(kind.invalidCode(), "%s", msg)
 		return nil, false
@@ -130,7 +131,7 @@ func (c *fieldSetCheck) walkField(t *sgType, s *ast.Field, top bool) {
 	bt := c.sg.typ(base)
 	composite := bt != nil && (bt.kind == ast.Object || bt.kind == ast.Interface || bt.kind == ast.Union)
 	if c.kind == fsKey && bt != nil && (bt.kind == ast.Interface || bt.kind == ast.Union) {
-		c.fail(CodeKeyFieldsInvalidType, "field %q is a %s which is not allowed in @key", fieldCoord(t.name, f.name), kindName(bt.kind))
+		c.fail(CodeKeyFieldsInvalidType, "field %q is of kind %s, which is not allowed in @key", fieldCoord(t.name, f.name), kindName(bt.kind))
 		return
 	}
 	switch {

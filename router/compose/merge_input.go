@@ -79,7 +79,7 @@ func (c *composer) mergeInput(st *superType, srcs []*sgType) {
 		st.fields = append(st.fields, out)
 	}
 	if len(st.fields) == 0 && len(names) > 0 {
-		c.errs.add(CodeEmptyMergedInput, "", st.name, "None of the fields of input object type %q are consistently defined in all the subgraphs defining that type. As only fields common to all subgraphs are merged, this would result in an empty type.", st.name)
+		c.errs.add(CodeEmptyMergedInput, firstDefining(c, srcs), st.name, "None of the fields of input object type %q are consistently defined in all the subgraphs defining that type. As only fields common to all subgraphs are merged, this would result in an empty type.", st.name)
 	}
 }
 
@@ -91,4 +91,13 @@ func fieldsOf(srcs []*sgType, name string) []*sgField {
 		}
 	}
 	return out
+}
+
+func firstDefining(c *composer, srcs []*sgType) string {
+	for i, s := range srcs {
+		if s != nil {
+			return c.sgs[i].name
+		}
+	}
+	return ""
 }
