@@ -1,0 +1,206 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
+)
+
+// Config holds the Service's dependencies.
+type Config struct {
+	Store Store
+	// Model scores message sentiment.
+	Model sentiment.Model
+	// Publisher receives insight results; nil publishes nothing.
+	Publisher events.Publisher
+	// Now is the clock, time.Now when nil.
+	Now func() time.Time
+}
+
+// Service applies the insights rules over a Store.
+type Service struct {
+	store Store
+	model sentiment.Model
+	pub   events.Publisher
+	now   func() time.Time
+}
+
+// New returns a Service; Store and Model are required.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("insights service: store is required")
+	}
+	if cfg.Model == nil {
+		return nil, errors.New("insights service: sentiment model is required")
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: cfg.Store, model: cfg.Model, pub: cfg.Publisher, now: now}, nil
+}
+
+// Sentiment scores a message body.
+func (s *Service) Sentiment(body string) (sentiment.Result, error) {
+	if err := CheckBody(body); err != nil {
+		return sentiment.Result{}, err
+	}
+	return s.model.Score(body), nil
+}
+
+// Audiences returns the audience sentiment of each title, in order.
+func (s *Service) Audiences(ctx context.Context, titleIDs []string) ([]Audience, error) {
+	if err := CheckIDs("titleId", titleIDs); err != nil {
+		return nil, err
+	}
+	out, err := s.store.AudiencesByTitleIDs(ctx, titleIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load audience sentiment of %d titles: %w", len(titleIDs), err)
+	}
+	return out, nil
+}
+
+// Detections returns every detection of each video, in time order.
+func (s *Service) Detections(ctx context.Context, videoIDs []string) ([][]Detection, error) {
+	if err := CheckIDs("videoId", videoIDs); err != nil {
+		return nil, err
+	}
+	out, err := s.store.DetectionsByVideoIDs(ctx, videoIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load detections of %d videos: %w", len(videoIDs), err)
+	}
+	return out, nil
+}
+
+// FilterDetections keeps the detections at or above minConfidence that lie
+// within the video's duration; detections are already in time order.
+func FilterDetections(ds []Detection, minConfidence float64, durationSeconds int) ([]Detection, error) {
+	if err := CheckMinConfidence(minConfidence); err != nil {
+		return nil, err
+	}
+	if err := CheckDuration(durationSeconds); err != nil {
+		return nil, err
+	}
+	out := make([]Detection, 0, len(ds))
+	for _, d := range ds {
+		if d.Confidence >= minConfidence && d.AtSeconds <= float64(durationSeconds) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// RecordMessage scores a live chat message, stores the score once per
+// message id and publishes the result. A redelivered message is stored once
+// and published under the same event id, which the bus drops.
+func (s *Service) RecordMessage(ctx context.Context, m ChatMessagePosted) (MessageScore, error) {
+	for _, check := range []struct{ field, id string }{{"id", m.ID}, {"roomId", m.RoomID}, {"titleId", m.TitleID}} {
+		if err := CheckID(check.field, check.id); err != nil {
+			return MessageScore{}, err
+		}
+	}
+	result, err := s.Sentiment(m.Body)
+	if err != nil {
+		return MessageScore{}, err
+	}
+	score := MessageScore{
+		MessageID: m.ID, RoomID: m.RoomID, TitleID: m.TitleID,
+		Label: result.Label, Score: result.Score, Model: result.Model,
+		SentAt: m.SentAt.UTC(),
+	}
+	if score.SentAt.IsZero() {
+		score.SentAt = s.now().UTC()
+	}
+	if _, err := s.store.SaveScores(ctx, []MessageScore{score}); err != nil {
+		return MessageScore{}, fmt.Errorf("save sentiment of message %s: %w", m.ID, err)
+	}
+	if s.pub == nil {
+		return score, nil
+	}
+	ev, err := events.New(events.TopicInsights, m.RoomID, EventTypeSentimentScored, "sentiment-"+m.ID, s.now(), SentimentScored{
+		MessageID: m.ID, RoomID: m.RoomID, TitleID: m.TitleID,
+		Label: string(result.Label), Score: result.Score, Model: result.Model,
+	})
+	if err != nil {
+		return MessageScore{}, err
+	}
+	if err := s.pub.Publish(ctx, ev); err != nil {
+		return MessageScore{}, fmt.Errorf("publish sentiment of message %s: %w", m.ID, err)
+	}
+	return score, nil
+}
+
+// RecordViewing notes that a profile watched a title.
+func (s *Service) RecordViewing(ctx context.Context, p VideoProgress) error {
+	for _, check := range []struct{ field, id string }{{"profileId", p.ProfileID}, {"videoId", p.VideoID}, {"titleId", p.TitleID}} {
+		if err := CheckID(check.field, check.id); err != nil {
+			return err
+		}
+	}
+	view := View{ProfileID: p.ProfileID, TitleID: p.TitleID, VideoID: p.VideoID}
+	if err := s.store.SaveViews(ctx, []View{view}); err != nil {
+		return fmt.Errorf("save view of %s by %s: %w", p.TitleID, p.ProfileID, err)
+	}
+	return nil
+}
+
+// Reseed replaces the seeded data with the deterministic seed.
+func (s *Service) Reseed(ctx context.Context) error {
+	if err := s.store.ReplaceSeed(ctx, BuildSeed(seed.Generate(), s.model)); err != nil {
+		return fmt.Errorf("reseed insights: %w", err)
+	}
+	return nil
+}
+
+// Ready checks that the store can serve.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return fmt.Errorf("insights store: %w", err)
+	}
+	return nil
+}
+
+// BuildSeed derives the insights data from the fixture: seeded messages
+// scored with model, the annotations as detections, and viewing history as
+// views of titles.
+func BuildSeed(f *seed.Fixture, model sentiment.Model) SeedData {
+	roomTitle := make(map[string]string, len(f.Rooms))
+	for _, r := range f.Rooms {
+		roomTitle[r.ID] = r.TitleID
+	}
+	videoTitle := make(map[string]string, len(f.Videos))
+	for _, v := range f.Videos {
+		videoTitle[v.ID] = v.TitleID
+	}
+	var data SeedData
+	for _, m := range f.Messages {
+		titleID, ok := roomTitle[m.RoomID]
+		if !ok {
+			continue
+		}
+		r := model.Score(m.Body)
+		data.Scores = append(data.Scores, MessageScore{
+			MessageID: m.ID, RoomID: m.RoomID, TitleID: titleID,
+			Label: r.Label, Score: r.Score, Model: r.Model, SentAt: m.SentAt.UTC(), Seeded: true,
+		})
+	}
+	for _, d := range f.Detections {
+		data.Detections = append(data.Detections, Detection{
+			VideoID: d.VideoID, Label: d.Label, Confidence: d.Confidence, AtSeconds: d.AtSeconds,
+			X: d.X, Y: d.Y, W: d.W, H: d.H, Source: SourceSeedAnnotations,
+		})
+	}
+	for _, v := range f.Viewing {
+		titleID, ok := videoTitle[v.VideoID]
+		if !ok {
+			continue
+		}
+		data.Views = append(data.Views, View{ProfileID: v.ProfileID, TitleID: titleID, VideoID: v.VideoID, Seeded: true})
+	}
+	return data
+}
