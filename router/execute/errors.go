@@ -8,8 +8,15 @@ import (
 // Error is a GraphQL error in the client response.
 type Error struct {
 	Message    string         `json:"message"`
+	Locations  []Location     `json:"locations,omitempty"`
 	Path       []any          `json:"path,omitempty"`
 	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+// Location is a position in the client's query.
+type Location struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
 }
 
 // Codes from Cinegraph's closed set; subgraph messages carrying one of these

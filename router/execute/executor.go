@@ -62,6 +62,7 @@ func (r *run) node(n plan.Node) {
 			wg.Add(1)
 			go func(c plan.Node) {
 				defer wg.Done()
+				defer r.recoverPanic()
 				r.node(c)
 			}(c)
 		}
@@ -71,6 +72,14 @@ func (r *run) node(n plan.Node) {
 		r.rootFetch(n)
 	case *plan.Flatten:
 		r.entityFetch(n)
+	}
+}
+
+// recoverPanic turns a panic in a concurrent branch into an error instead of
+// taking the process down.
+func (r *run) recoverPanic() {
+	if p := recover(); p != nil {
+		r.addErrors(&Error{Message: "internal error while executing the plan", Extensions: map[string]any{"code": "INTERNAL"}})
 	}
 }
 

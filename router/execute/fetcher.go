@@ -24,7 +24,7 @@ type SubgraphRequest struct {
 // SubgraphResponse is a subgraph's GraphQL response, numbers kept as
 // json.Number.
 type SubgraphResponse struct {
-	Data   map[string]any `json:"data"`
+	Data   map[string]any  `json:"data"`
 	Errors []SubgraphError `json:"errors"`
 }
 

@@ -185,4 +185,3 @@ func (s *shaper) badValue(t *ast.Type, cf *plan.CollectedField, parent, why stri
 	s.buf = append(s.buf, "null"...)
 	return true
 }
-

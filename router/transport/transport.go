@@ -1,0 +1,227 @@
+// Package transport serves GraphQL over HTTP (GET and POST, per the
+// GraphQL-over-HTTP spec) in front of anything that can execute a request.
+package transport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/cinegraph/cinegraph/router/execute"
+)
+
+// Request is one GraphQL request as read from HTTP.
+type Request struct {
+	Query         string
+	OperationName string
+	Variables     map[string]any
+	Extensions    map[string]any
+	Header        http.Header
+	// ReadOnly is set for GET requests: only queries may run.
+	ReadOnly bool
+}
+
+// Outcome says how a request ended, which decides the HTTP status.
+type Outcome int
+
+const (
+	// Executed: the operation ran (the response may still hold errors).
+	Executed Outcome = iota
+	// Rejected: the request failed before execution (parse, validation,
+	// variables); the response has no data.
+	Rejected
+	// NotAllowed: a mutation over GET.
+	NotAllowed
+)
+
+// Result is an executed or rejected request.
+type Result struct {
+	Response *execute.Response
+	Outcome  Outcome
+}
+
+// Executor runs GraphQL requests.
+type Executor interface {
+	Execute(ctx context.Context, req *Request) *Result
+}
+
+// Handler is the HTTP endpoint.
+type Handler struct {
+	Exec            Executor
+	MaxRequestBytes int64 // 0 means 1 MiB
+	Logger          *slog.Logger
+}
+
+const (
+	mediaGraphQLResponse = "application/graphql-response+json"
+	mediaJSON            = "application/json"
+)
+
+type body struct {
+	Query         string          `json:"query"`
+	OperationName string          `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    json.RawMessage `json:"extensions"`
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	media, ok := negotiate(r.Header.Values("Accept"))
+	if !ok {
+		writeError(w, mediaJSON, http.StatusNotAcceptable, "the response can only be application/graphql-response+json or application/json", "BAD_REQUEST")
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			if h.Logger != nil {
+				h.Logger.Error("graphql request panicked", "panic", fmt.Sprint(p))
+			}
+			writeError(w, media, http.StatusInternalServerError, "internal server error", "INTERNAL")
+		}
+	}()
+	req, status, err := h.read(w, r)
+	if err != nil {
+		writeError(w, media, status, err.Error(), "BAD_REQUEST")
+		return
+	}
+	res := h.Exec.Execute(r.Context(), req)
+	status = http.StatusOK
+	switch res.Outcome {
+	case NotAllowed:
+		w.Header().Set("Allow", "POST")
+		status = http.StatusMethodNotAllowed
+	case Rejected:
+		if media == mediaGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+	}
+	out, err := json.Marshal(res.Response)
+	if err != nil {
+		writeError(w, media, http.StatusInternalServerError, "cannot encode the response", "INTERNAL")
+		return
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*Request, int, error) {
+	limit := h.MaxRequestBytes
+	if limit <= 0 {
+		limit = 1 << 20
+	}
+	var b body
+	req := &Request{Header: r.Header}
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		b.Query = q.Get("query")
+		b.OperationName = q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			b.Variables = json.RawMessage(v)
+		}
+		if v := q.Get("extensions"); v != "" {
+			b.Extensions = json.RawMessage(v)
+		}
+		req.ReadOnly = true
+	case http.MethodPost:
+		ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || (ct != mediaJSON && ct != mediaGraphQLResponse) {
+			return nil, http.StatusUnsupportedMediaType, errors.New("POST bodies must be application/json")
+		}
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("request body is larger than %d bytes", limit)
+			}
+			return nil, http.StatusBadRequest, fmt.Errorf("read request body: %w", err)
+		}
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return nil, http.StatusBadRequest, fmt.Errorf("request body is not a GraphQL JSON request: %w", err)
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		return nil, http.StatusMethodNotAllowed, fmt.Errorf("method %s is not allowed", r.Method)
+	}
+	if strings.TrimSpace(b.Query) == "" {
+		return nil, http.StatusBadRequest, errors.New("the request has no query")
+	}
+	req.Query, req.OperationName = b.Query, b.OperationName
+	var err error
+	if req.Variables, err = objectOrNull(b.Variables, "variables"); err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	if req.Extensions, err = objectOrNull(b.Extensions, "extensions"); err != nil {
+		return nil, http.StatusBadRequest, err
+	}
+	return req, 0, nil
+}
+
+func objectOrNull(raw json.RawMessage, what string) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s must be a JSON object", what)
+	}
+	return m, nil
+}
+
+// negotiate picks the response media type from Accept headers; no header
+// means application/json, for older clients.
+func negotiate(accepts []string) (string, bool) {
+	if len(accepts) == 0 {
+		return mediaJSON, true
+	}
+	best, bestQ := "", -1.0
+	for _, h := range accepts {
+		for _, part := range strings.Split(h, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			q := 1.0
+			if qs, ok := params["q"]; ok {
+				if _, err := fmt.Sscanf(qs, "%g", &q); err != nil {
+					q = 0
+				}
+			}
+			var cand string
+			switch mt {
+			case mediaGraphQLResponse:
+				cand = mediaGraphQLResponse
+			case mediaJSON:
+				cand = mediaJSON
+			case "application/*", "*/*":
+				cand = mediaJSON
+			default:
+				continue
+			}
+			if q > bestQ || (q == bestQ && cand == mediaGraphQLResponse) {
+				best, bestQ = cand, q
+			}
+		}
+	}
+	if best == "" || bestQ <= 0 {
+		return "", false
+	}
+	return best, true
+}
+
+func writeError(w http.ResponseWriter, media string, status int, msg, code string) {
+	resp := &execute.Response{Errors: []*execute.Error{{Message: msg, Extensions: map[string]any{"code": code}}}}
+	out, _ := json.Marshal(resp)
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
