@@ -1,0 +1,87 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+)
+
+// ProfilesByIDs returns the profiles with the given ids.
+func (s *Store) ProfilesByIDs(ctx context.Context, ids []string) (map[string]service.Profile, error) {
+	out := make(map[string]service.Profile, len(ids))
+	err := eachChunk(ctx, s.db, ids, `SELECT id, name FROM profiles WHERE id IN (%s)`, func(rows *sql.Rows) error {
+		var p service.Profile
+		err := rows.Scan(&p.ID, &p.Name)
+		out[p.ID] = p
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("profiles by ids: %w", err)
+	}
+	return out, nil
+}
+
+// MyLists returns each profile's entries, most recently added first.
+func (s *Store) MyLists(ctx context.Context, profileIDs []string) (map[string][]service.ListEntry, error) {
+	out := make(map[string][]service.ListEntry, len(profileIDs))
+	err := eachChunk(ctx, s.db, profileIDs, `SELECT profile_id, title_id, added_at FROM my_list WHERE profile_id IN (%s) ORDER BY profile_id, added_at DESC, title_id`, func(rows *sql.Rows) error {
+		var e service.ListEntry
+		var at int64
+		if err := rows.Scan(&e.ProfileID, &e.TitleID, &at); err != nil {
+			return err
+		}
+		e.AddedAt = time.Unix(0, at).UTC()
+		out[e.ProfileID] = append(out[e.ProfileID], e)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("my lists: %w", err)
+	}
+	return out, nil
+}
+
+// AddToMyList saves the entry unless the title is already on the list.
+func (s *Store) AddToMyList(ctx context.Context, e service.ListEntry) (bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("add to my list: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var known int
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM profiles WHERE id = ?) + (SELECT COUNT(*) FROM titles WHERE id = ?)`, e.ProfileID, e.TitleID).Scan(&known)
+	if err != nil {
+		return false, fmt.Errorf("add to my list: %w", err)
+	}
+	if known != 2 {
+		return false, fmt.Errorf("add %s to my list of %s: %w", e.TitleID, e.ProfileID, service.ErrUnknownReference)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO my_list (profile_id, title_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		e.ProfileID, e.TitleID, e.AddedAt.UnixNano())
+	if err != nil {
+		return false, fmt.Errorf("add to my list: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("add to my list: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("add to my list: %w", err)
+	}
+	return n > 0, nil
+}
+
+// RemoveFromMyList deletes the entry, reporting whether it existed.
+func (s *Store) RemoveFromMyList(ctx context.Context, profileID, titleID string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM my_list WHERE profile_id = ? AND title_id = ?`, profileID, titleID)
+	if err != nil {
+		return false, fmt.Errorf("remove from my list: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("remove from my list: %w", err)
+	}
+	return n > 0, nil
+}

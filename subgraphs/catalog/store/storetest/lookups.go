@@ -1,0 +1,108 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+)
+
+func testLookups(t *testing.T, s service.Store) {
+	ctx := context.Background()
+	f := Fixture()
+
+	titles, err := s.TitlesByIDs(ctx, []string{"t1", "t2", "nope", "t1"})
+	must(t, err)
+	equal(t, "titles", titles, map[string]service.Title{"t1": f.Titles[0], "t2": f.Titles[1]})
+
+	ids, err := s.TitleIDs(ctx)
+	must(t, err)
+	equal(t, "title ids", ids, []string{"t1", "t2", "t3", "t4"})
+
+	genres, err := s.Genres(ctx)
+	must(t, err)
+	equal(t, "genres by name", genres, []service.Genre{f.Genres[1], f.Genres[0], f.Genres[2]})
+
+	bySlug, err := s.GenresBySlugs(ctx, []string{"sci-fi", "western"})
+	must(t, err)
+	equal(t, "genres by slug", bySlug, map[string]service.Genre{"sci-fi": f.Genres[2]})
+
+	people, err := s.PeopleByIDs(ctx, []string{"p2", "p3", "p9"})
+	must(t, err)
+	equal(t, "people", people, map[string]service.Person{"p2": f.People[1], "p3": f.People[2]})
+
+	episodes, err := s.EpisodesByIDs(ctx, []string{"t2-s02e01", "t2-s09e09"})
+	must(t, err)
+	equal(t, "episodes", episodes, map[string]service.Episode{"t2-s02e01": f.Seasons[1].Episodes[0]})
+
+	profiles, err := s.ProfilesByIDs(ctx, []string{"profile-2", "profile-9"})
+	must(t, err)
+	equal(t, "profiles", profiles, map[string]service.Profile{"profile-2": f.Profiles[1]})
+
+	empty, err := s.TitlesByIDs(ctx, nil)
+	must(t, err)
+	equal(t, "no keys", len(empty), 0)
+}
+
+func testRelations(t *testing.T, s service.Store) {
+	ctx := context.Background()
+	f := Fixture()
+
+	credits, err := s.CreditsByTitles(ctx, []string{"t1", "t3"})
+	must(t, err)
+	equal(t, "credits by title", credits, map[string][]service.Credit{"t1": {f.Credits[0], f.Credits[1]}})
+
+	byPerson, err := s.CreditsByPeople(ctx, []string{"p1", "p3"})
+	must(t, err)
+	// Newest title first: t4 (2020), t2 (2015), t1 (2001).
+	equal(t, "credits by person", byPerson, map[string][]service.Credit{"p1": {f.Credits[3], f.Credits[2], f.Credits[1]}})
+
+	seasons, err := s.SeasonsByTitles(ctx, []string{"t2", "t1"})
+	must(t, err)
+	equal(t, "seasons", seasons, map[string][]service.Season{"t2": f.Seasons})
+}
+
+func testTitlePages(t *testing.T, s service.Store) {
+	ctx := context.Background()
+	cases := []struct {
+		name      string
+		query     service.TitleQuery
+		wantIDs   []string
+		wantTotal int
+		wantNext  bool
+	}{
+		{"all by name then id", service.TitleQuery{Limit: 10}, []string{"t2", "t1", "t3", "t4"}, 4, false},
+		{"first page", service.TitleQuery{Limit: 2}, []string{"t2", "t1"}, 4, true},
+		{"after equal name", service.TitleQuery{Limit: 2, After: &service.TitleCursor{Name: "Beta", ID: "t1"}}, []string{"t3", "t4"}, 4, false},
+		{"after last", service.TitleQuery{Limit: 2, After: &service.TitleCursor{Name: "Gamma", ID: "t4"}}, nil, 4, false},
+		{"kind", service.TitleQuery{Limit: 10, Filter: service.TitleFilter{Kind: service.KindSeries}}, []string{"t2"}, 1, false},
+		{"any genre", service.TitleQuery{Limit: 1, Filter: service.TitleFilter{Genres: []string{"comedy", "sci-fi"}}}, []string{"t2"}, 3, true},
+		{"year range", service.TitleQuery{Limit: 10, Filter: service.TitleFilter{ReleaseYearFrom: 2000, ReleaseYearTo: 2015}}, []string{"t2", "t1"}, 2, false},
+		{"ratings", service.TitleQuery{Limit: 10, Filter: service.TitleFilter{MaturityRatings: []string{"R", "PG_13"}}}, []string{"t3", "t4"}, 2, false},
+		{"nothing matches", service.TitleQuery{Limit: 10, Filter: service.TitleFilter{Genres: []string{"western"}}}, nil, 0, false},
+	}
+	queries := make([]service.TitleQuery, len(cases))
+	for i, c := range cases {
+		queries[i] = c.query
+	}
+	// One batched call answers every listing, in order.
+	pages, err := s.TitlePages(ctx, queries)
+	must(t, err)
+	if len(pages) != len(cases) {
+		t.Fatalf("got %d pages for %d queries", len(pages), len(cases))
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var ids []string
+			for _, title := range pages[i].Titles {
+				ids = append(ids, title.ID)
+				if len(title.GenreSlugs) == 0 {
+					t.Errorf("title %s lost its genres", title.ID)
+				}
+			}
+			equal(t, "ids", ids, c.wantIDs)
+			equal(t, "total", pages[i].Total, c.wantTotal)
+			equal(t, "has next", pages[i].HasNext, c.wantNext)
+		})
+	}
+}

@@ -1,0 +1,104 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+)
+
+func testMyList(t *testing.T, s service.Store) {
+	ctx := context.Background()
+	listIDs := func(profile string) []string {
+		t.Helper()
+		lists, err := s.MyLists(ctx, []string{profile})
+		must(t, err)
+		var ids []string
+		for _, e := range lists[profile] {
+			ids = append(ids, e.TitleID)
+		}
+		return ids
+	}
+	equal(t, "seeded, newest first", listIDs("profile-1"), []string{"t2", "t1"})
+
+	added, err := s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: Epoch})
+	must(t, err)
+	equal(t, "added", added, true)
+	equal(t, "after add", listIDs("profile-1"), []string{"t4", "t2", "t1"})
+
+	// Saving again keeps the original entry and position.
+	added, err = s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t1", AddedAt: Epoch.Add(time.Hour)})
+	must(t, err)
+	equal(t, "re-added", added, false)
+	equal(t, "after re-add", listIDs("profile-1"), []string{"t4", "t2", "t1"})
+
+	lists, err := s.MyLists(ctx, []string{"profile-1", "profile-2"})
+	must(t, err)
+	if got := lists["profile-1"][0].AddedAt; !got.Equal(Epoch) {
+		t.Errorf("addedAt = %v, want %v", got, Epoch)
+	}
+	equal(t, "empty list", len(lists["profile-2"]), 0)
+
+	for _, e := range []service.ListEntry{
+		{ProfileID: "profile-1", TitleID: "t404", AddedAt: Epoch},
+		{ProfileID: "profile-404", TitleID: "t1", AddedAt: Epoch},
+	} {
+		_, err := s.AddToMyList(ctx, e)
+		if !errors.Is(err, service.ErrUnknownReference) {
+			t.Errorf("add %+v: err = %v, want ErrUnknownReference", e, err)
+		}
+	}
+	equal(t, "unknown references write nothing", listIDs("profile-1"), []string{"t4", "t2", "t1"})
+	equal(t, "unknown profile has nothing", listIDs("profile-404"), []string(nil))
+
+	removed, err := s.RemoveFromMyList(ctx, "profile-1", "t2")
+	must(t, err)
+	equal(t, "removed", removed, true)
+	removed, err = s.RemoveFromMyList(ctx, "profile-1", "t2")
+	must(t, err)
+	equal(t, "removed twice", removed, false)
+	equal(t, "after remove", listIDs("profile-1"), []string{"t4", "t1"})
+}
+
+func testReplace(t *testing.T, s service.Store) {
+	ctx := context.Background()
+	before, err := s.Version(ctx)
+	must(t, err)
+
+	next := Fixture()
+	next.Titles = next.Titles[3:] // only t4 remains
+	next.Credits = next.Credits[3:]
+	next.Seasons = nil
+	next.MyList = []service.ListEntry{{ProfileID: "profile-2", TitleID: "t4", AddedAt: Epoch}}
+	must(t, s.Replace(ctx, next))
+
+	after, err := s.Version(ctx)
+	must(t, err)
+	if after <= before {
+		t.Errorf("version %d did not grow past %d after Replace", after, before)
+	}
+	ids, err := s.TitleIDs(ctx)
+	must(t, err)
+	equal(t, "titles after replace", ids, []string{"t4"})
+	lists, err := s.MyLists(ctx, []string{"profile-1", "profile-2"})
+	must(t, err)
+	equal(t, "lists after replace", len(lists["profile-1"])+len(lists["profile-2"]), 1)
+	episodes, err := s.EpisodesByIDs(ctx, []string{"t2-s01e01"})
+	must(t, err)
+	equal(t, "episodes after replace", len(episodes), 0)
+
+	// A dataset that breaks a reference is rejected whole.
+	bad := Fixture()
+	bad.Credits = append(bad.Credits, service.Credit{TitleID: "t1", PersonID: "p404", Role: service.RoleActor, Billing: 9})
+	if err := s.Replace(ctx, bad); err == nil {
+		t.Fatal("Replace with a dangling credit succeeded")
+	}
+	ids, err = s.TitleIDs(ctx)
+	must(t, err)
+	equal(t, "failed replace keeps the old catalog", ids, []string{"t4"})
+	unchanged, err := s.Version(ctx)
+	must(t, err)
+	equal(t, "failed replace keeps the version", unchanged, after)
+}
