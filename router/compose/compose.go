@@ -33,19 +33,24 @@ type composer struct {
 // Compose merges subgraphs into a supergraph SDL. The output is
 // deterministic: subgraphs are processed in name order and definitions are
 // printed in Apollo's order. On failure it returns Errors listing every
-// problem found.
+// problem found, as *Errors.
 func Compose(subgraphs []Subgraph) (string, error) {
 	c := &composer{errs: &errorSink{}, types: map[string]*superType{}, joinMinor: 3}
 	if !c.load(subgraphs) {
-		return "", c.errs.sorted()
+		return "", c.failure()
 	}
 	c.validateSubgraphs()
 	c.mergeTypes()
 	c.validateMerged()
 	if !c.errs.empty() {
-		return "", c.errs.sorted()
+		return "", c.failure()
 	}
 	return c.print(), nil
+}
+
+func (c *composer) failure() error {
+	errs := c.errs.sorted()
+	return &errs
 }
 
 // load checks names, parses every subgraph and sorts them by name, as Apollo

@@ -63,8 +63,19 @@ func (e Error) Error() string {
 	return "[" + e.Code + "] " + e.Message
 }
 
-// Errors lists every problem found by one composition.
+// Errors lists every problem found by one composition. Compose returns it
+// as *Errors; errors.As also fills a plain Errors target.
 type Errors []Error
+
+// As lets errors.As extract the list into an Errors value as well as into
+// an *Errors.
+func (es *Errors) As(target any) bool {
+	if t, ok := target.(*Errors); ok && es != nil {
+		*t = *es
+		return true
+	}
+	return false
+}
 
 func (es Errors) Error() string {
 	if len(es) == 1 {
