@@ -1,0 +1,20 @@
+// Package chat holds the chat subgraph's resolvers: thin functions that read
+// arguments, call the chat service, its dataloaders or the live hub, and
+// convert the results.
+package chat
+
+import (
+	"log/slog"
+
+	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+)
+
+//go:generate go run ../../internal/codegen -subgraph chat
+
+// Resolver is the root resolver; its fields are the chat's dependencies.
+type Resolver struct {
+	Service *service.Service
+	Hub     *hub.Hub
+	Logger  *slog.Logger
+}

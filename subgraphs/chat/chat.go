@@ -1,0 +1,156 @@
+// Package chat wires the chat subgraph: watch-party rooms and messages on
+// the embedded store, the outbox relay to the event bus, the live hub that
+// feeds subscriptions, and the GraphQL handler.
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+
+	chatgraph "github.com/cinegraph/cinegraph/graph/chat"
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/gqlserver"
+	"github.com/cinegraph/cinegraph/internal/seed"
+	chatresolvers "github.com/cinegraph/cinegraph/resolvers/chat"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/relay"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
+)
+
+// Options configure the chat subgraph.
+type Options struct {
+	// DataDir is where the embedded database lives.
+	DataDir string
+	// Bus carries chat.messages events; it may be shared with other
+	// subgraphs in the process and is not closed by Close.
+	Bus    events.Bus
+	Logger *slog.Logger
+}
+
+// Subgraph is a running chat subgraph.
+type Subgraph struct {
+	store   service.Store
+	service *service.Service
+	handler http.Handler
+	logger  *slog.Logger
+
+	stop    context.CancelFunc
+	workers []<-chan struct{}
+}
+
+// Open opens the store (seeding it on first start), starts the outbox relay
+// and the subscription hub bound to ctx, and builds the handler.
+func Open(ctx context.Context, opts Options) (*Subgraph, error) {
+	if opts.DataDir == "" {
+		return nil, errors.New("chat: DataDir is required")
+	}
+	if opts.Bus == nil {
+		return nil, errors.New("chat: Bus is required")
+	}
+	store, err := sqlitestore.Open(ctx, filepath.Join(opts.DataDir, sqlitestore.FileName))
+	if err != nil {
+		return nil, err
+	}
+	sg, err := open(ctx, store, opts)
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	return sg, nil
+}
+
+// open wires a subgraph around an opened store; it owns the store once it
+// succeeds.
+func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("subgraph", "chat")
+	empty, err := store.Empty(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("chat: %w", err)
+	}
+	if empty {
+		if err := seedStore(ctx, store); err != nil {
+			return nil, err
+		}
+		logger.Info("seeded chat store")
+	}
+
+	rel := relay.New(store, opts.Bus, logger)
+	svc := service.New(store, service.OnPosted(rel.Notify))
+	h := hub.New(hub.DefaultBuffer, logger)
+
+	workerCtx, stop := context.WithCancel(ctx)
+	hubDone, err := h.Start(workerCtx, opts.Bus)
+	if err != nil {
+		stop()
+		return nil, fmt.Errorf("chat: %w", err)
+	}
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		rel.Run(workerCtx)
+	}()
+
+	es := chatgraph.NewExecutableSchema(chatgraph.Config{
+		Resolvers: &chatresolvers.Resolver{Service: svc, Hub: h, Logger: logger},
+	})
+	handler := gqlserver.New(es, gqlserver.Options{
+		Name:       "chat",
+		Logger:     logger,
+		Middleware: loaders.Middleware(svc),
+		ContextFor: loaders.ForConnection(svc),
+	})
+	return &Subgraph{
+		store:   store,
+		service: svc,
+		handler: handler,
+		logger:  logger,
+		stop:    stop,
+		workers: []<-chan struct{}{hubDone, relayDone},
+	}, nil
+}
+
+func seedStore(ctx context.Context, store service.Store) error {
+	rooms, msgs := service.SeedData(seed.Generate())
+	if err := store.ReplaceAll(ctx, rooms, msgs); err != nil {
+		return fmt.Errorf("chat: seed: %w", err)
+	}
+	return nil
+}
+
+// Handler serves the chat subgraph's GraphQL API (HTTP and websockets).
+func (s *Subgraph) Handler() http.Handler { return s.handler }
+
+// Seed replaces all rooms and messages with the deterministic seed.
+// Events still waiting in the outbox are kept and relayed.
+func (s *Subgraph) Seed(ctx context.Context) error { return seedStore(ctx, s.store) }
+
+// Ready reports whether the store can serve.
+func (s *Subgraph) Ready(ctx context.Context) error {
+	if err := s.service.Ping(ctx); err != nil {
+		return fmt.Errorf("chat: %w", err)
+	}
+	return nil
+}
+
+// Close stops the relay and the hub, ending live subscriptions, then closes
+// the store. The bus is left open for its other users.
+func (s *Subgraph) Close() error {
+	s.stop()
+	for _, done := range s.workers {
+		<-done
+	}
+	if err := s.store.Close(); err != nil {
+		return fmt.Errorf("chat: %w", err)
+	}
+	return nil
+}
