@@ -13,6 +13,12 @@ export function createCache(): InMemoryCache {
         },
       },
       Genre: { keyFields: ["slug"] },
+      Profile: {
+        fields: {
+          // The server returns the whole list after every change: replace it.
+          myList: { merge: false },
+        },
+      },
       ChatRoom: {
         fields: {
           messages: newestFirstPagination(),

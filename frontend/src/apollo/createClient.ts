@@ -20,6 +20,8 @@ export interface ClientOptions {
   httpUrl?: string;
   /** Websocket URL; null disables subscriptions (the chat then polls). */
   wsUrl?: string | null;
+  /** fetch implementation for HTTP requests (tests inject one). */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -31,9 +33,10 @@ export function createCinegraphClient({
   profile,
   httpUrl = GRAPHQL_PATH,
   wsUrl = defaultWsUrl(),
+  fetch,
 }: ClientOptions): CinegraphClient {
   const socket = createSocketStatus();
-  const http = new HttpLink({ uri: httpUrl, headers: { [PROFILE_HEADER]: profile } });
+  const http = new HttpLink({ uri: httpUrl, headers: { [PROFILE_HEADER]: profile }, fetch });
 
   let ws: WsClient | undefined;
   let link: ApolloLink = http;

@@ -1,0 +1,121 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { CHAT_MESSAGES_QUERY, MESSAGE_ADDED, POST_MESSAGE } from "../graphql/operations";
+import type { SentimentLabel } from "../graphql/schemaTypes";
+import { pageInfo, renderWithApollo } from "../test/render";
+import { ChatPanel } from "./ChatPanel";
+
+function msg(n: number, body: string, label: SentimentLabel = "NEUTRAL", score = 0) {
+  return {
+    __typename: "Message" as const,
+    id: `m${n}`,
+    body,
+    sentAt: "2026-01-01T12:00:00Z",
+    author: { __typename: "Profile" as const, id: "profile-2", name: "Grace" },
+    sentiment: { __typename: "Sentiment" as const, label, score },
+  };
+}
+
+function page(messages: ReturnType<typeof msg>[], hasNextPage: boolean) {
+  return {
+    data: {
+      chatRoom: {
+        __typename: "ChatRoom",
+        id: "room-1",
+        messages: {
+          __typename: "MessageConnection",
+          edges: messages.map((node) => ({ __typename: "MessageEdge", cursor: `c-${node.id}`, node })),
+          pageInfo: pageInfo(hasNextPage, messages.length ? `c-${messages[messages.length - 1].id}` : null),
+        },
+      },
+    },
+  };
+}
+
+const head = { roomId: "room-1", first: 20 };
+
+function messageBodies() {
+  return within(screen.getByRole("list", { name: "Messages" }))
+    .getAllByRole("listitem")
+    .map((li) => li.querySelector("p")?.textContent);
+}
+
+describe("ChatPanel", () => {
+  it("lists messages newest first with sentiment chips and pages older ones", async () => {
+    const mocks = [
+      {
+        request: { query: CHAT_MESSAGES_QUERY, variables: head },
+        result: page([msg(3, "loved it", "POSITIVE", 0.9), msg(2, "meh", "NEGATIVE", -0.4)], true),
+      },
+      {
+        request: { query: CHAT_MESSAGES_QUERY, variables: { ...head, before: "c-m2" } },
+        result: page([msg(1, "first!")], false),
+      },
+    ];
+    renderWithApollo(<ChatPanel roomId="room-1" />, { mocks });
+
+    expect(await screen.findByText("loved it")).toBeInTheDocument();
+    expect(screen.getByText("Positive +0.90").closest("[data-sentiment]")).toHaveAttribute("data-sentiment", "POSITIVE");
+    expect(screen.getByText("Negative -0.40")).toBeInTheDocument();
+    expect(messageBodies()).toEqual(["loved it", "meh"]);
+
+    await userEvent.click(screen.getByRole("button", { name: "Older messages" }));
+    expect(await screen.findByText("first!")).toBeInTheDocument();
+    expect(messageBodies()).toEqual(["loved it", "meh", "first!"]);
+    expect(screen.queryByRole("button", { name: "Older messages" })).not.toBeInTheDocument();
+  });
+
+  it("posts a message and shows it at the top", async () => {
+    const mocks = [
+      { request: { query: CHAT_MESSAGES_QUERY, variables: head }, result: page([msg(1, "hello")], false) },
+      {
+        request: { query: POST_MESSAGE, variables: { roomId: "room-1", body: "what a twist" } },
+        result: { data: { postMessage: msg(2, "what a twist", "POSITIVE", 0.6) } },
+      },
+    ];
+    renderWithApollo(<ChatPanel roomId="room-1" />, { mocks });
+    await screen.findByText("hello");
+
+    await userEvent.type(screen.getByRole("textbox", { name: "Message" }), "  what a twist ");
+    await userEvent.click(screen.getByRole("button", { name: "Send" }));
+
+    expect(await screen.findByText("what a twist")).toBeInTheDocument();
+    expect(messageBodies()).toEqual(["what a twist", "hello"]);
+    expect(screen.getByRole("textbox", { name: "Message" })).toHaveValue("");
+  });
+
+  it("adds messages from the messageAdded subscription when the socket is live", async () => {
+    const mocks = [
+      { request: { query: CHAT_MESSAGES_QUERY, variables: head }, result: page([msg(1, "hello")], false) },
+      {
+        request: { query: MESSAGE_ADDED, variables: { roomId: "room-1" } },
+        result: { data: { messageAdded: msg(5, "live one", "POSITIVE", 0.7) } },
+        delay: 20,
+      },
+    ];
+    renderWithApollo(<ChatPanel roomId="room-1" />, {
+      mocks,
+      live: { subscriptions: true, socket: { get: () => "connected", subscribe: () => () => {} } },
+    });
+    expect(await screen.findByText("hello")).toBeInTheDocument();
+    expect(await screen.findByText("live one")).toBeInTheDocument();
+    expect(messageBodies()).toEqual(["live one", "hello"]);
+    expect(screen.getByText("Live")).toBeInTheDocument();
+  });
+
+  it("polls when the socket is down", async () => {
+    const mocks = [
+      { request: { query: CHAT_MESSAGES_QUERY, variables: head }, result: page([msg(1, "hello")], false) },
+      { request: { query: MESSAGE_ADDED, variables: { roomId: "room-1" } }, error: new Error("socket closed") },
+      { request: { query: CHAT_MESSAGES_QUERY, variables: head }, result: page([msg(2, "polled"), msg(1, "hello")], false) },
+    ];
+    renderWithApollo(<ChatPanel roomId="room-1" />, {
+      mocks,
+      live: { subscriptions: true, pollIntervalMs: 50, socket: { get: () => "closed", subscribe: () => () => {} } },
+    });
+    expect(await screen.findByText("hello")).toBeInTheDocument();
+    expect(screen.getByText("Refreshing every 0s")).toBeInTheDocument();
+    await waitFor(() => expect(messageBodies()).toEqual(["polled", "hello"]));
+  });
+});

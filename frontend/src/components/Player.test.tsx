@@ -1,0 +1,80 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { REPORT_PROGRESS, START_PLAYBACK } from "../graphql/operations";
+import { renderWithApollo } from "../test/render";
+import { Player } from "./Player";
+
+const video = { id: "v1", name: "The Feature", durationSeconds: 600 };
+
+describe("Player", () => {
+  it("starts a session, resumes its position and reports progress", async () => {
+    const reported: number[] = [];
+    const mocks = [
+      {
+        request: { query: START_PLAYBACK, variables: { videoId: "v1" } },
+        result: {
+          data: {
+            startPlayback: {
+              __typename: "PlaybackSession",
+              id: "s1",
+              positionSeconds: 120,
+              updatedAt: "2026-01-01T00:00:00Z",
+              video: { __typename: "Video", id: "v1", durationSeconds: 600 },
+            },
+          },
+        },
+      },
+      {
+        request: {
+          query: REPORT_PROGRESS,
+          variables: (v: { sessionId: string; positionSeconds: number }) => v.sessionId === "s1",
+        },
+        maxUsageCount: Number.POSITIVE_INFINITY,
+        result: (v: { sessionId: string; positionSeconds: number }) => {
+          reported.push(v.positionSeconds);
+          return {
+            data: {
+              reportProgress: {
+                __typename: "PlaybackSession",
+                id: "s1",
+                positionSeconds: v.positionSeconds,
+                updatedAt: "2026-01-01T00:01:00Z",
+              },
+            },
+          };
+        },
+      },
+    ];
+    const { unmount } = renderWithApollo(<Player video={video} tickMs={10} secondsPerTick={10} reportEveryTicks={3} />, {
+      mocks,
+    });
+    expect(screen.getByTestId("player-clock")).toHaveTextContent("0:00 / 10:00");
+
+    await userEvent.click(screen.getByRole("button", { name: "Play" }));
+
+    // Resumed at 2:00, then every third tick reports 30 s further on.
+    await waitFor(() => expect(reported.length).toBeGreaterThanOrEqual(2));
+    expect(reported[0]).toBe(150);
+    expect(reported[1]).toBe(180);
+
+    await userEvent.click(screen.getByRole("button", { name: "Pause" }));
+    const pausedAt = Number(screen.getByRole("slider", { name: "Playback position" }).getAttribute("value"));
+    await waitFor(() => expect(reported[reported.length - 1]).toBe(pausedAt));
+    expect(screen.getByRole("button", { name: "Resume" })).toBeInTheDocument();
+    unmount();
+  });
+
+  it("shows why playback could not start", async () => {
+    const mocks = [
+      {
+        request: { query: START_PLAYBACK, variables: { videoId: "v1" } },
+        result: { data: null, errors: [{ message: "video v1", extensions: { code: "NOT_FOUND" } }] },
+      },
+    ];
+    renderWithApollo(<Player video={video} />, { mocks });
+    await userEvent.click(screen.getByRole("button", { name: "Play" }));
+    expect(await screen.findByText("We couldn't find that.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Play" })).toBeEnabled();
+  });
+});

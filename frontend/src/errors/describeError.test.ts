@@ -1,0 +1,51 @@
+import { CombinedGraphQLErrors, ServerError } from "@apollo/client/errors";
+import { describe, expect, it } from "vitest";
+import { describeError, onlyCodes } from "./describeError";
+
+describe("describeError", () => {
+  const codes = [
+    ["BAD_USER_INPUT", /isn't valid/],
+    ["NOT_FOUND", /couldn't find/],
+    ["UNAUTHENTICATED", /Pick another profile/],
+    ["FORBIDDEN", /isn't allowed/],
+    ["UNAVAILABLE", /temporarily unavailable/],
+    ["INTERNAL", /on our side/],
+    ["SOMETHING_ELSE", /unexpected/],
+  ] as const;
+  for (const [code, message] of codes) {
+    it(`maps ${code}`, () => {
+      const error = new CombinedGraphQLErrors({
+        data: null,
+        errors: [{ message: "raw", path: ["title", "audienceSentiment"], extensions: { code } }],
+      });
+      const [d] = describeError(error);
+      expect(d.code).toBe(code === "SOMETHING_ELSE" ? "UNKNOWN" : code);
+      expect(d.message).toMatch(message);
+      expect(d.detail).toBe("raw");
+      expect(d.path).toBe("title.audienceSentiment");
+    });
+  }
+
+  it("describes network failures", () => {
+    expect(describeError(new TypeError("Failed to fetch"))[0].code).toBe("NETWORK");
+    const server = new ServerError("boom", { response: new Response("", { status: 502 }), bodyText: "", result: undefined });
+    expect(describeError(server)[0].message).toMatch(/answered with an error/);
+  });
+
+  it("returns nothing without an error", () => {
+    expect(describeError(undefined)).toEqual([]);
+    expect(onlyCodes(undefined, "NOT_FOUND")).toBe(false);
+  });
+
+  it("onlyCodes checks every error", () => {
+    const error = new CombinedGraphQLErrors({
+      data: null,
+      errors: [
+        { message: "a", extensions: { code: "NOT_FOUND" } },
+        { message: "b", extensions: { code: "INTERNAL" } },
+      ],
+    });
+    expect(onlyCodes(error, "NOT_FOUND")).toBe(false);
+    expect(onlyCodes(error, "NOT_FOUND", "INTERNAL")).toBe(true);
+  });
+});

@@ -1,0 +1,100 @@
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { CHAT_MESSAGES_QUERY, TITLE_QUERY, VIEWER_QUERY } from "../graphql/operations";
+import { pageInfo, poster, renderWithApollo } from "../test/render";
+import { TitleScreen } from "./TitleScreen";
+
+const video = {
+  __typename: "Video",
+  id: "v1",
+  name: "The Feature",
+  kind: "FEATURE",
+  durationSeconds: 5400,
+  renditions: [{ __typename: "Rendition", id: "r1", resolution: "1920x1080", bitrateKbps: 6000, codec: "H264" }],
+};
+
+const title = {
+  ...poster("t1", "Star Voyage", 1999),
+  synopsis: "A crew crosses the galaxy.",
+  maturityRating: "PG_13",
+  runtimeMinutes: 90,
+  genres: [{ __typename: "Genre", slug: "sci-fi", name: "Science Fiction" }],
+  artwork: { __typename: "Artwork", posterUrl: "/p.jpg", backdropUrl: "/b.jpg" },
+  cast: [
+    {
+      __typename: "Credit",
+      role: "ACTOR",
+      character: "Captain",
+      person: { __typename: "Person", id: "p1", name: "Ada Lovelace" },
+    },
+  ],
+  seasons: [],
+  videos: [video],
+  audienceSentiment: null,
+  chatRoom: { __typename: "ChatRoom", id: "room-t1", messageCount: 0 },
+};
+
+const viewer = {
+  request: { query: VIEWER_QUERY },
+  result: {
+    data: { viewer: { __typename: "Profile", id: "profile-1", name: "Ada", avatarUrl: "/a.png", myList: [] } },
+  },
+};
+
+const chat = {
+  request: { query: CHAT_MESSAGES_QUERY, variables: { roomId: "room-t1", first: 20 } },
+  result: {
+    data: {
+      chatRoom: {
+        __typename: "ChatRoom",
+        id: "room-t1",
+        messages: { __typename: "MessageConnection", edges: [], pageInfo: pageInfo(false, null) },
+      },
+    },
+  },
+};
+
+describe("TitleScreen", () => {
+  it("renders partial data and explains the failed field by its code", async () => {
+    const mocks = [
+      {
+        request: { query: TITLE_QUERY, variables: { id: "t1" } },
+        result: {
+          data: { title },
+          errors: [
+            {
+              message: "insights subgraph timed out",
+              path: ["title", "audienceSentiment"],
+              extensions: { code: "UNAVAILABLE" },
+            },
+          ],
+        },
+      },
+      viewer,
+      chat,
+    ];
+    renderWithApollo(<TitleScreen id="t1" />, { mocks });
+
+    expect(await screen.findByRole("heading", { name: "Star Voyage" })).toBeInTheDocument();
+    expect(screen.getByText("Ada Lovelace as Captain")).toBeInTheDocument();
+    expect(screen.getByText("1920x1080 · H264 · 6.0 Mbps")).toBeInTheDocument();
+    expect(screen.getByText(/temporarily unavailable/)).toBeInTheDocument();
+    expect(screen.getByText(/title\.audienceSentiment/)).toBeInTheDocument();
+    expect(screen.queryByLabelText("Audience sentiment")).not.toBeInTheDocument();
+    expect(await screen.findByText(/No messages yet/)).toBeInTheDocument();
+  });
+
+  it("shows a not-found message", async () => {
+    const mocks = [
+      {
+        request: { query: TITLE_QUERY, variables: { id: "nope" } },
+        result: {
+          data: { title: null },
+          errors: [{ message: "title nope not found", path: ["title"], extensions: { code: "NOT_FOUND" } }],
+        },
+      },
+    ];
+    renderWithApollo(<TitleScreen id="nope" />, { mocks });
+    expect(await screen.findByText("We couldn't find that.")).toBeInTheDocument();
+  });
+});
