@@ -314,6 +314,20 @@ func TestComposeErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "key fields no other subgraph resolves",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! }`),
+				sg("b", `type T @key(fields: "sku") { sku: String! price: Int }`),
+			},
+		},
+		{
+			name: "subscription field in two subgraphs",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { a: Int } type Subscription { ticks: Int @shareable }`),
+				sg("b", `type Query { b: Int } type Subscription { ticks: Int @shareable }`),
+			},
+		},
+		{
 			name: "extension without base",
 			subgraphs: []Subgraph{
 				sg("a", `type Query { t: T } extend type T { x: Int }`),

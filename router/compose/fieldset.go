@@ -154,3 +154,29 @@ func baseName(t *ast.Type) string {
 	}
 	return t.NamedType
 }
+
+// topLevelFields lists the fields a field set selects directly (including
+// inside inline fragments on the type itself); it returns nil when the set
+// does not parse, which validation reports separately.
+func topLevelFields(fields string) []string {
+	doc, err := parser.ParseQuery(&ast.Source{Name: "fieldset", Input: "{" + fields + "}"})
+	if err != nil || len(doc.Operations) != 1 {
+		return nil
+	}
+	var out []string
+	var walk func(ast.SelectionSet)
+	walk = func(sels ast.SelectionSet) {
+		for _, sel := range sels {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if s.Name != "__typename" {
+					out = append(out, s.Name)
+				}
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			}
+		}
+	}
+	walk(doc.Operations[0].SelectionSet)
+	return out
+}

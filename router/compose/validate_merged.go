@@ -1,6 +1,8 @@
 package compose
 
 import (
+	"strings"
+
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -26,6 +28,10 @@ func (c *composer) checkSharing(m *fieldMerge) {
 		if !f.shareable && !c.keyFields[i][m.coord] {
 			nonShareable = append(nonShareable, c.sgs[i].name)
 		}
+	}
+	if len(resolvers) > 1 && strings.HasPrefix(m.coord, "Subscription.") {
+		c.errs.add(CodeInvalidFieldSharing, resolvers[1], m.coord, "Fields on root level subscription object cannot be shared: %q is resolved from %s, but each subscription field must be resolved by a single subgraph", m.coord, subgraphsLabel(resolvers))
+		return
 	}
 	if len(resolvers) < 2 || len(nonShareable) == 0 {
 		return
@@ -104,7 +110,7 @@ func (c *composer) checkReachability() {
 				seeds = append(seeds, r)
 			}
 			for _, n := range sg.order {
-				if t := sg.types[n]; global[n] && t.hasResolvableKey() {
+				if global[n] && !reach[i][n] && c.canEnter(i, n, reach) {
 					seeds = append(seeds, n)
 				}
 			}
@@ -145,9 +151,45 @@ func (c *composer) checkReachability() {
 				continue
 			}
 			coord := fieldCoord(name, f.name)
-			c.errs.add(CodeSatisfiability, resolvers[0], coord, "The field %q cannot be reached: it is only resolved by %s, where type %q is neither reachable from a root field nor an entity with a resolvable @key.", coord, subgraphsLabel(resolvers), name)
+			c.errs.add(CodeSatisfiability, resolvers[0], coord, "The field %q cannot be reached: it is only resolved by %s, where type %q is neither reachable from a root field nor fetchable by a resolvable @key whose fields another subgraph reaching %q resolves.", coord, subgraphsLabel(resolvers), name, name)
 		}
 	}
+}
+
+// canEnter reports whether a query can jump into subgraph i at entity type
+// name: i must have a resolvable @key on it, and some other subgraph that
+// already reaches the type must resolve the key's top-level fields.
+func (c *composer) canEnter(i int, name string, reach []map[string]bool) bool {
+	t := c.sgs[i].typ(name)
+	if t == nil {
+		return false
+	}
+	for _, k := range t.keys {
+		if !k.resolvable {
+			continue
+		}
+		fields := topLevelFields(k.fields)
+		for j, other := range c.sgs {
+			if j == i || !reach[j][name] {
+				continue
+			}
+			ot := other.typ(name)
+			if ot != nil && resolvesAll(ot, fields) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func resolvesAll(t *sgType, fields []string) bool {
+	for _, f := range fields {
+		sf := t.field(f)
+		if sf == nil || sf.external {
+			return false
+		}
+	}
+	return true
 }
 
 // visit marks every type reachable within sg from name; it returns whether
