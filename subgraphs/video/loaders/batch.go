@@ -8,13 +8,14 @@ import (
 )
 
 // Each batch function makes exactly one store call and answers in key
-// order; a store failure fills every key's error slot.
+// order, one value and one error slot per key; a store failure fills every
+// key's error slot.
 
 func videosByID(r Reader) func(context.Context, []string) ([]*service.Video, []error) {
 	return func(ctx context.Context, ids []string) ([]*service.Video, []error) {
 		videos, err := r.VideosByIDs(ctx, ids)
 		if err != nil {
-			return nil, fill(len(ids), fmt.Errorf("load videos by id: %w", err))
+			return make([]*service.Video, len(ids)), fill(len(ids), fmt.Errorf("load videos by id: %w", err))
 		}
 		byID := make(map[string]*service.Video, len(videos))
 		for i := range videos {
@@ -32,7 +33,7 @@ func videosByTitle(r Reader) func(context.Context, []string) ([][]service.Video,
 	return func(ctx context.Context, titleIDs []string) ([][]service.Video, []error) {
 		videos, err := r.VideosByTitles(ctx, titleIDs)
 		if err != nil {
-			return nil, fill(len(titleIDs), fmt.Errorf("load videos by title: %w", err))
+			return make([][]service.Video, len(titleIDs)), fill(len(titleIDs), fmt.Errorf("load videos by title: %w", err))
 		}
 		return group(titleIDs, videos, func(v service.Video) string { return v.TitleID }), nil
 	}
@@ -42,7 +43,7 @@ func videoByEpisode(r Reader) func(context.Context, []string) ([]*service.Video,
 	return func(ctx context.Context, episodeIDs []string) ([]*service.Video, []error) {
 		videos, err := r.VideosByEpisodes(ctx, episodeIDs)
 		if err != nil {
-			return nil, fill(len(episodeIDs), fmt.Errorf("load videos by episode: %w", err))
+			return make([]*service.Video, len(episodeIDs)), fill(len(episodeIDs), fmt.Errorf("load videos by episode: %w", err))
 		}
 		byEpisode := make(map[string]*service.Video, len(videos))
 		for i := range videos {
@@ -62,7 +63,7 @@ func renditionsByVideo(r Reader) func(context.Context, []string) ([][]service.Re
 	return func(ctx context.Context, videoIDs []string) ([][]service.Rendition, []error) {
 		renditions, err := r.RenditionsByVideos(ctx, videoIDs)
 		if err != nil {
-			return nil, fill(len(videoIDs), fmt.Errorf("load renditions by video: %w", err))
+			return make([][]service.Rendition, len(videoIDs)), fill(len(videoIDs), fmt.Errorf("load renditions by video: %w", err))
 		}
 		return group(videoIDs, renditions, func(r service.Rendition) string { return r.VideoID }), nil
 	}
