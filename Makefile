@@ -8,7 +8,9 @@ LISTEN    ?= 127.0.0.1:4000
 DATA_DIR  ?= .data
 GO_TEST_FLAGS ?= -count=1
 
-.PHONY: run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go clean help
+BENCH_FLAGS ?=
+
+.PHONY: bench run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
@@ -67,6 +69,12 @@ test-go:
 	$(GO) test $(GO_TEST_FLAGS) ./...
 
 test: deps check-generate check-compose check-fmt vet test-go frontend-test
+
+# Federation benchmark: router vs. subgraph called directly (and a peer router
+# when CINEGRAPH_BENCH_PEER_CMD / CINEGRAPH_BENCH_PEER_URL are set). Prints figures; never fails on them.
+bench: build
+	$(GO) build -o bin/benchsubgraphs ./router/bench/cmd/benchsubgraphs
+	$(GO) run ./router/bench/cmd/bench $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin $(DATA_DIR) frontend/dist

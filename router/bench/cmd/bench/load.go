@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// target is an endpoint under load and the process that serves it.
+type target struct {
+	name string
+	url  string
+	proc *process
+}
+
+// result aggregates every round of one target.
+type result struct {
+	target    string
+	requests  int64
+	errors    int64
+	elapsed   time.Duration
+	cpu       time.Duration
+	latencies []time.Duration
+	peakRSS   int64
+}
+
+func gomaxprocs() int { return runtime.GOMAXPROCS(0) }
+
+func client(concurrency int) *http.Client {
+	return &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConns:        concurrency * 2,
+			MaxIdleConnsPerHost: concurrency * 2,
+			IdleConnTimeout:     time.Minute,
+		},
+	}
+}
+
+func post(ctx context.Context, c *http.Client, url string, body []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return raw, fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+	}
+	return raw, nil
+}
+
+// verify checks that every target answers the scenario with the same data
+// and no errors, so the figures compare like with like.
+func verify(ctx context.Context, sc scenario, targets []target) error {
+	body, _ := json.Marshal(map[string]string{"query": sc.query})
+	c := client(1)
+	var first any
+	for i, t := range targets {
+		raw, err := post(ctx, c, t.url, body)
+		if err != nil {
+			return fmt.Errorf("%s on %s: %w", sc.name, t.name, err)
+		}
+		var resp struct {
+			Data   any `json:"data"`
+			Errors any `json:"errors"`
+		}
+		if err := json.Unmarshal(raw, &resp); err != nil || resp.Errors != nil || resp.Data == nil {
+			return fmt.Errorf("%s on %s answered %s", sc.name, t.name, raw)
+		}
+		if i == 0 {
+			first = resp.Data
+		} else if !reflect.DeepEqual(first, resp.Data) {
+			return fmt.Errorf("%s: %s and %s answer differently:\n%s", sc.name, targets[0].name, t.name, raw)
+		}
+	}
+	return nil
+}
+
+func measure(ctx context.Context, o options, sc scenario, targets []target) ([]*result, error) {
+	body, _ := json.Marshal(map[string]string{"query": sc.query, "operationName": operationName(sc)})
+	results := make([]*result, len(targets))
+	for i, t := range targets {
+		results[i] = &result{target: t.name}
+	}
+	c := client(o.concurrency)
+	for round := 0; round < o.rounds; round++ {
+		// Alternate the order so no target always runs on a warmer or
+		// cooler machine.
+		order := make([]int, len(targets))
+		for i := range order {
+			order[i] = (i + round) % len(targets)
+		}
+		for _, i := range order {
+			t := targets[i]
+			if _, _, err := load(ctx, c, t.url, body, o.concurrency, o.warmup); err != nil {
+				return nil, fmt.Errorf("warm up %s: %w", t.name, err)
+			}
+			cpuBefore, err := t.proc.cpu()
+			if err != nil {
+				return nil, err
+			}
+			start := time.Now()
+			lat, errs, err := load(ctx, c, t.url, body, o.concurrency, o.duration)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t.name, err)
+			}
+			elapsed := time.Since(start)
+			cpuAfter, err := t.proc.cpu()
+			if err != nil {
+				return nil, err
+			}
+			r := results[i]
+			r.requests += int64(len(lat))
+			r.errors += errs
+			r.elapsed += elapsed
+			r.cpu += cpuAfter - cpuBefore
+			r.latencies = append(r.latencies, lat...)
+		}
+	}
+	for i, t := range targets {
+		rss, err := t.proc.peakRSS()
+		if err != nil {
+			return nil, err
+		}
+		results[i].peakRSS = rss
+		slices.Sort(results[i].latencies)
+	}
+	return results, nil
+}
+
+func operationName(sc scenario) string {
+	switch sc.name {
+	case "single":
+		return "TopProducts"
+	default:
+		return "Deep"
+	}
+}
+
+// load runs concurrency workers posting body for d; it returns the latency of
+// each successful request and the count of failed ones.
+func load(ctx context.Context, c *http.Client, url string, body []byte, concurrency int, d time.Duration) ([]time.Duration, int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var (
+		mu     sync.Mutex
+		all    []time.Duration
+		failed atomic.Int64
+		wg     sync.WaitGroup
+	)
+	for w := 0; w < concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := make([]time.Duration, 0, 4096)
+			for ctx.Err() == nil {
+				start := time.Now()
+				_, err := post(ctx, c, url, body)
+				if ctx.Err() != nil {
+					break
+				}
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				local = append(local, time.Since(start))
+			}
+			mu.Lock()
+			all = append(all, local...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(all) == 0 {
+		return nil, failed.Load(), fmt.Errorf("no request succeeded (%d failed)", failed.Load())
+	}
+	return all, failed.Load(), nil
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted)-1) * p)
+	return sorted[i]
+}
+
+func printTable(w io.Writer, sc scenario, results []*result) {
+	fmt.Fprintf(w, "### %s\n\n", sc.title)
+	fmt.Fprintln(w, "| target | requests/s | p50 | p99 | CPU us/request | peak RSS | errors |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
+	for _, r := range results {
+		rps := float64(r.requests) / r.elapsed.Seconds()
+		cpuPerReq := float64(r.cpu.Microseconds()) / float64(r.requests)
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %.1f | %.1f MiB | %d |\n",
+			r.target, rps, round(percentile(r.latencies, 0.50)), round(percentile(r.latencies, 0.99)),
+			cpuPerReq, float64(r.peakRSS)/(1<<20), r.errors)
+	}
+	fmt.Fprintln(w)
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d > time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	default:
+		return d.Round(time.Microsecond)
+	}
+}
