@@ -47,8 +47,8 @@ generate:
 
 # Generated code must match the schemas: regenerate, then fail on any change.
 check-generate: generate
-	@changes="$$(git status --porcelain -- graph resolvers)"; \
-	if [ -n "$$changes" ]; then echo "generated code drifted from schema/ (run make generate and commit):"; echo "$$changes"; git --no-pager diff --stat -- graph resolvers; exit 1; fi
+	@changes="$$(git status --porcelain -- graph resolvers router/bench/subgraphs)"; \
+	if [ -n "$$changes" ]; then echo "generated code drifted from schema/ (run make generate and commit):"; echo "$$changes"; git --no-pager diff --stat -- graph resolvers router/bench/subgraphs; exit 1; fi
 
 compose:
 	$(GO) run ./cmd/cinegraph compose
