@@ -81,6 +81,9 @@ type Recommendation struct {
 	TitleID string
 	Score   float64
 	Reason  string
+	// Audience is the title's audience sentiment the ranking used, so
+	// callers need not load it again.
+	Audience Audience
 }
 
 // SeedData is the insights part of the seed fixture.

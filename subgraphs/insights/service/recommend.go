@@ -43,7 +43,7 @@ func (s *Service) Recommendations(ctx context.Context, profileIDs []string) ([][
 	}
 	ranked := make([]Recommendation, len(popular))
 	for i, p := range popular {
-		ranked[i] = Recommendation{TitleID: p.TitleID, Score: rankScore(p, maxViewers), Reason: reason(p)}
+		ranked[i] = Recommendation{TitleID: p.TitleID, Score: rankScore(p, maxViewers), Reason: reason(p), Audience: p.Audience}
 	}
 	sort.SliceStable(ranked, func(i, j int) bool {
 		if ranked[i].Score != ranked[j].Score {

@@ -1,0 +1,19 @@
+// Package insights holds the insights subgraph's resolvers: thin functions
+// that read arguments, call the insights service or a dataloader and convert
+// the results to GraphQL models.
+package insights
+
+import "github.com/cinegraph/cinegraph/subgraphs/insights/service"
+
+//go:generate go run ../../internal/codegen -subgraph insights
+
+// Resolver is the root resolver; its fields are the insights dependencies.
+type Resolver struct {
+	Service *service.Service
+}
+
+// Schema defaults, applied when an argument is explicitly null.
+const (
+	defaultRecommendations = 10
+	defaultMinConfidence   = 0.5
+)

@@ -1,0 +1,167 @@
+// Package insights wires the insights subgraph together: the embedded
+// store, the sentiment model, the service, the event consumers that score
+// live chat messages and count viewers, and the GraphQL handler with
+// per-request dataloaders.
+package insights
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	graph "github.com/cinegraph/cinegraph/graph/insights"
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/gqlserver"
+	resolvers "github.com/cinegraph/cinegraph/resolvers/insights"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/store/sqlitestore"
+)
+
+// Name is the subgraph's name in the supergraph.
+const Name = "insights"
+
+// Group is the consumer group the insights consumers commit under.
+const Group = "insights"
+
+// Options configure the subgraph.
+type Options struct {
+	// DataDir is where the embedded database lives (DataDir/insights.db).
+	DataDir string
+	// Bus delivers chat messages and video progress and receives insight
+	// results; when nil the subgraph serves its data but learns nothing new.
+	Bus    events.Bus
+	Logger *slog.Logger
+	// Store replaces the embedded store when set (another engine, or a
+	// test's decorator); the subgraph then ignores DataDir and closes it on
+	// Close.
+	Store service.Store
+}
+
+// Subgraph is a running insights subgraph.
+type Subgraph struct {
+	store   service.Store
+	service *service.Service
+	handler http.Handler
+	logger  *slog.Logger
+
+	cancel    context.CancelFunc
+	workers   sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens the store, migrates it, seeds it when empty and starts the
+// event consumers, which run until ctx is done or Close.
+func Open(ctx context.Context, opts Options) (*Subgraph, error) {
+	store := opts.Store
+	if store == nil {
+		if opts.DataDir == "" {
+			return nil, errors.New("insights: DataDir is required")
+		}
+		var err error
+		if store, err = sqlitestore.Open(ctx, opts.DataDir); err != nil {
+			return nil, fmt.Errorf("insights: %w", err)
+		}
+	}
+	s, err := open(ctx, store, opts)
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("subgraph", Name)
+	cfg := service.Config{Store: store, Model: sentiment.NewVader()}
+	if opts.Bus != nil {
+		cfg.Publisher = opts.Bus
+	}
+	svc, err := service.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("insights: %w", err)
+	}
+	empty, err := store.Empty(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("insights: %w", err)
+	}
+	if empty {
+		if err := svc.Reseed(ctx); err != nil {
+			return nil, fmt.Errorf("insights: seed empty store: %w", err)
+		}
+		logger.InfoContext(ctx, "seeded empty insights store")
+	}
+
+	workCtx, cancel := context.WithCancel(ctx)
+	s := &Subgraph{store: store, service: svc, logger: logger, cancel: cancel}
+	if opts.Bus != nil {
+		c := consumer{bus: opts.Bus, svc: svc, logger: logger}
+		s.start(workCtx, func(ctx context.Context) { c.run(ctx, events.TopicChatMessages, c.chatMessage) })
+		s.start(workCtx, func(ctx context.Context) { c.run(ctx, events.TopicVideoEvents, c.videoProgress) })
+	} else {
+		logger.WarnContext(ctx, "no event bus: live chat messages and viewing are not consumed")
+	}
+	s.handler = gqlserver.New(
+		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc}}),
+		gqlserver.Options{
+			Name:       Name,
+			Logger:     logger,
+			Middleware: loaders.Middleware(svc),
+			ContextFor: func(ctx context.Context) context.Context { return loaders.With(ctx, loaders.New(svc)) },
+		},
+	)
+	return s, nil
+}
+
+func (s *Subgraph) start(ctx context.Context, work func(context.Context)) {
+	s.workers.Add(1)
+	go func() {
+		defer s.workers.Done()
+		work(ctx)
+	}()
+}
+
+// Handler serves the subgraph's GraphQL API.
+func (s *Subgraph) Handler() http.Handler { return s.handler }
+
+// Service is the subgraph's domain service.
+func (s *Subgraph) Service() *service.Service { return s.service }
+
+// Seed replaces the seeded scores, detections and views with the
+// deterministic seed; data from live events stays.
+func (s *Subgraph) Seed(ctx context.Context) error {
+	if err := s.service.Reseed(ctx); err != nil {
+		return fmt.Errorf("insights: %w", err)
+	}
+	return nil
+}
+
+// Ready reports whether the subgraph can serve.
+func (s *Subgraph) Ready(ctx context.Context) error {
+	if err := s.service.Ready(ctx); err != nil {
+		return fmt.Errorf("insights: %w", err)
+	}
+	return nil
+}
+
+// Close stops the consumers, waiting for the event in hand, and closes the
+// store. Uncommitted events are delivered again on the next start.
+func (s *Subgraph) Close() error {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		s.workers.Wait()
+		if err := s.store.Close(); err != nil {
+			s.closeErr = fmt.Errorf("insights: close store: %w", err)
+		}
+	})
+	return s.closeErr
+}
