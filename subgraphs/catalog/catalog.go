@@ -1,0 +1,143 @@
+// Package catalog wires the catalog subgraph: it opens the embedded store
+// and search index, seeds them on first start, and serves the federated
+// GraphQL schema with per-request dataloaders.
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+
+	"github.com/cinegraph/cinegraph/graph/catalog"
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/gqlserver"
+	"github.com/cinegraph/cinegraph/internal/seed"
+	resolvers "github.com/cinegraph/cinegraph/resolvers/catalog"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
+)
+
+// Name is the subgraph's name in the supergraph.
+const Name = "catalog"
+
+// Options configure the catalog subgraph.
+type Options struct {
+	DataDir string     // where embedded data lives
+	Bus     events.Bus // event bus (embedded or Kafka), may be shared by subgraphs in one process
+	Logger  *slog.Logger
+}
+
+// Subgraph is a running catalog subgraph.
+type Subgraph struct {
+	store    service.Store
+	searcher search.Searcher
+	service  *service.Service
+	handler  http.Handler
+	logger   *slog.Logger
+}
+
+// Open opens the store and search index under opts.DataDir, seeds an empty
+// store from the shared fixture, and rebuilds the index when it is missing
+// or stale.
+func Open(ctx context.Context, opts Options) (*Subgraph, error) {
+	if opts.DataDir == "" {
+		return nil, errors.New("catalog: DataDir is required")
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("subgraph", Name)
+	store, err := sqlitestore.Open(ctx, opts.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	searcher, err := search.Open(filepath.Join(opts.DataDir, search.DirName))
+	if err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	return New(ctx, store, searcher, Options{Bus: opts.Bus, Logger: logger})
+}
+
+// New assembles the subgraph around already opened engines (the cluster
+// deployment passes its own Store and Searcher), seeding an empty store.
+// The subgraph owns the engines from then on: Close closes them.
+func New(ctx context.Context, store service.Store, searcher search.Searcher, opts Options) (*Subgraph, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	var pub events.Publisher
+	if opts.Bus != nil {
+		pub = opts.Bus
+	}
+	svc := service.New(service.Options{Store: store, Searcher: searcher, Bus: pub, Logger: logger})
+	s := &Subgraph{store: store, searcher: searcher, service: svc, logger: logger}
+	fail := func(err error) (*Subgraph, error) {
+		_ = s.Close()
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	empty, err := svc.IsEmpty(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if empty {
+		logger.InfoContext(ctx, "seeding empty catalog")
+		if err := s.Seed(ctx); err != nil {
+			return fail(err)
+		}
+	} else if err := svc.EnsureIndex(ctx); err != nil {
+		return fail(err)
+	}
+	s.handler = newHandler(store, svc, logger)
+	return s, nil
+}
+
+func newHandler(store service.Store, svc *service.Service, logger *slog.Logger) http.Handler {
+	es := catalog.NewExecutableSchema(catalog.Config{Resolvers: &resolvers.Resolver{Service: svc, Store: store}})
+	return gqlserver.New(es, gqlserver.Options{
+		Name:       Name,
+		Logger:     logger,
+		Middleware: loaders.Middleware(store),
+		ContextFor: func(ctx context.Context) context.Context {
+			return loaders.With(ctx, loaders.New(store))
+		},
+	})
+}
+
+// Handler serves the catalog's GraphQL endpoint.
+func (s *Subgraph) Handler() http.Handler { return s.handler }
+
+// Service exposes the domain service, for the CLI and tests.
+func (s *Subgraph) Service() *service.Service { return s.service }
+
+// Seed replaces the catalog with the deterministic fixture and reindexes it.
+func (s *Subgraph) Seed(ctx context.Context) error {
+	if err := s.service.Seed(ctx, service.DatasetFromSeed(seed.Generate())); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	return nil
+}
+
+// Ready reports whether the catalog can serve.
+func (s *Subgraph) Ready(ctx context.Context) error {
+	return s.service.Ready(ctx)
+}
+
+// Close releases the search index and the store.
+func (s *Subgraph) Close() error {
+	var errList []error
+	if s.searcher != nil {
+		errList = append(errList, s.searcher.Close())
+	}
+	if s.store != nil {
+		errList = append(errList, s.store.Close())
+	}
+	return errors.Join(errList...)
+}
