@@ -56,8 +56,9 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	var reps []json.RawMessage
 	index := map[string]int{}
 	owners := make([][]int, 0, len(targets)) // representation -> targets
+	var renamed map[int]bool                 // representations sent under an interface name
 	for ti, t := range targets {
-		rep, ok := representation(t.obj, f.Requires)
+		rep, sentAs, ok := representation(t.obj, f.Requires)
 		if !ok {
 			continue
 		}
@@ -67,6 +68,12 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 			index[string(rep)] = i
 			reps = append(reps, rep)
 			owners = append(owners, nil)
+			if sentAs {
+				if renamed == nil {
+					renamed = map[int]bool{}
+				}
+				renamed[i] = true
+			}
 		}
 		owners[i] = append(owners[i], ti)
 	}
@@ -96,6 +103,10 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 		em, ok := ent.(map[string]any)
 		if !ok {
 			continue
+		}
+		if renamed[i] {
+			// The subgraph answered as the interface; keep the concrete type.
+			delete(em, "__typename")
 		}
 		for _, ti := range owners[i] {
 			mergeObject(targets[ti].obj, em)
@@ -146,24 +157,25 @@ func entityErrorPath(p []any, targets []target, owners [][]int) []any {
 }
 
 // representation builds the _Any for obj, or false when obj is not one of
-// the fetch's types or lacks a required field.
-func representation(obj map[string]any, reqs []*plan.RepType) (json.RawMessage, bool) {
+// the fetch's types or lacks a required field. sentAs reports that the
+// typename was replaced by an interface's.
+func representation(obj map[string]any, reqs []*plan.RepType) (rep json.RawMessage, sentAs bool, ok bool) {
 	tn, _ := obj["__typename"].(string)
 	for _, rt := range reqs {
 		if rt.TypeName != tn {
 			continue
 		}
 		buf := make([]byte, 0, 64)
-		buf, ok := appendRep(buf, obj, rt.Fields)
+		buf, ok := appendRep(buf, obj, rt.Fields, rt.SendAs)
 		if !ok {
-			return nil, false
+			return nil, false, false
 		}
-		return buf, true
+		return buf, rt.SendAs != "", true
 	}
-	return nil, false
+	return nil, false, false
 }
 
-func appendRep(buf []byte, obj map[string]any, fields []*plan.RepField) ([]byte, bool) {
+func appendRep(buf []byte, obj map[string]any, fields []*plan.RepField, sendAs string) ([]byte, bool) {
 	buf = append(buf, '{')
 	for i, f := range fields {
 		v, ok := obj[f.ResponseKey]
@@ -175,6 +187,10 @@ func appendRep(buf []byte, obj map[string]any, fields []*plan.RepField) ([]byte,
 		}
 		buf = appendString(buf, f.Name)
 		buf = append(buf, ':')
+		if sendAs != "" && f.Name == "__typename" {
+			buf = appendString(buf, sendAs)
+			continue
+		}
 		if len(f.Fields) > 0 && v != nil {
 			buf, ok = appendRepValue(buf, v, f.Fields)
 			if !ok {
@@ -190,7 +206,7 @@ func appendRep(buf []byte, obj map[string]any, fields []*plan.RepField) ([]byte,
 func appendRepValue(buf []byte, v any, fields []*plan.RepField) ([]byte, bool) {
 	switch v := v.(type) {
 	case map[string]any:
-		return appendRep(buf, v, fields)
+		return appendRep(buf, v, fields, "")
 	case []any:
 		buf = append(buf, '[')
 		for i, x := range v {

@@ -154,7 +154,11 @@ func (s *shaper) value(v any, t *ast.Type, cf *plan.CollectedField, parent strin
 	if def.IsAbstractType() {
 		tn, _ := m["__typename"].(string)
 		od := s.schema.Types[tn]
-		if od == nil || od.Kind != ast.Object || !s.applies(def.Name, tn) {
+		// An @interfaceObject answers with the interface's own name when
+		// nothing needed the concrete type; interface-level fields still apply.
+		if tn == def.Name && def.Kind == ast.Interface {
+			od = def
+		} else if od == nil || od.Kind != ast.Object || !s.applies(def.Name, tn) {
 			return s.badValue(t, cf, parent, fmt.Sprintf("cannot resolve the runtime type of %s (got %q)", def.Name, tn))
 		}
 		rt = tn

@@ -41,7 +41,10 @@ type Fetch struct {
 // RepType says how to build the representation of objects of one type.
 type RepType struct {
 	TypeName string
-	Fields   []*RepField
+	// SendAs replaces __typename in the representation: objects of an
+	// implementation are sent as their interface to an @interfaceObject.
+	SendAs string
+	Fields []*RepField
 }
 
 // RepField is one field of a representation: Name in the representation,
@@ -90,6 +93,7 @@ func (f *Flatten) MarshalJSON() ([]byte, error) {
 type repSelectionJSON struct {
 	Kind          string             `json:"kind"`
 	TypeCondition string             `json:"typeCondition,omitempty"`
+	SendAs        string             `json:"rewriteTypename,omitempty"`
 	Name          string             `json:"name,omitempty"`
 	Alias         string             `json:"alias,omitempty"`
 	Selections    []repSelectionJSON `json:"selections,omitempty"`
@@ -110,7 +114,7 @@ func repFieldsJSON(fs []*RepField) []repSelectionJSON {
 func (f *Fetch) MarshalJSON() ([]byte, error) {
 	var req []repSelectionJSON
 	for _, r := range f.Requires {
-		req = append(req, repSelectionJSON{Kind: "InlineFragment", TypeCondition: r.TypeName, Selections: repFieldsJSON(r.Fields)})
+		req = append(req, repSelectionJSON{Kind: "InlineFragment", TypeCondition: r.TypeName, SendAs: r.SendAs, Selections: repFieldsJSON(r.Fields)})
 	}
 	usages := f.VariableUsages
 	if usages == nil {

@@ -98,3 +98,20 @@ func TestDemoPlans(t *testing.T) {
 		})
 	}
 }
+
+func TestMediaPlans(t *testing.T) {
+	t.Parallel()
+	sg := loadSupergraph(t, "../testdata/media.supergraph.graphql")
+	tests := []struct{ name, query string }{
+		{"interface_object_fields_on_implementations", `{ media { title reviews ... on Movie { director price } } }`},
+		{"interface_object_to_concrete_type", `{ topRated { id rating title __typename ... on Book { pages } } }`},
+		{"interface_object_interface_fields_only", `{ topRated { id rating reviews } }`},
+		{"override", `{ media { ... on Movie { price } } }`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			checkGolden(t, tc.name, planFor(t, sg, tc.query, nil))
+		})
+	}
+}

@@ -300,18 +300,62 @@ func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []st
 }
 
 // planInterfaceObject handles a subgraph that only knows an interface as an
-// @interfaceObject: it returns the interface's own fields, and everything
-// else (including the real __typename) comes from a subgraph that knows the
-// implementations.
+// @interfaceObject: it answers the interface's own fields, and when the
+// client needs the concrete type (type conditions, __typename), a subgraph
+// that owns the interface turns each object into its implementation.
 func (b *builder) planInterfaceObject(g *group, item *selItem, iface string, subs []Selection, path []string, provided ast.SelectionSet, depth int) error {
 	var cfs []*CollectedField
-	idx := map[string]int{}
-	// Fields selected directly on the interface (or via fragments on it).
-	for _, s := range subs {
-		collectInto(&cfs, idx, []Selection{s}, iface, b.applies, true)
+	collectInto(&cfs, map[string]int{}, subs, iface, b.applies, true)
+	reserved := reservedOf(cfs)
+	if _, err := b.planFields(g, item.sub, iface, cfs, path, provided, reserved, depth); err != nil {
+		return err
 	}
-	_, err := b.planFields(g, item.sub, iface, cfs, path, provided, reservedOf(cfs), depth)
-	return err
+	if !needsConcreteType(subs, iface) {
+		return nil
+	}
+	owners := b.sg.InterfaceOwners(iface)
+	if len(owners) == 0 {
+		return fmt.Errorf("cannot plan %s from %s: no subgraph owns the interface with a key", iface, g.graph)
+	}
+	child := b.child(g, owners[0], path)
+	if err := b.requireKey(g, child, item.sub, iface, iface, path, provided, reserved, depth); err != nil {
+		return err
+	}
+	frag := child.sel.fragment(iface)
+	frag.field("", "__typename", nil, false)
+	for _, obj := range b.sg.PossibleTypes(child.graph, iface) {
+		var rest []*CollectedField
+		for _, cf := range CollectFields(subs, obj, b.applies) {
+			if reserved[cf.Key] == nil {
+				rest = append(rest, cf)
+			}
+		}
+		if onlyTypename(rest) {
+			continue
+		}
+		if _, err := b.planFields(child, frag.fragment(obj), obj, rest, path, nil, reservedOf(CollectFields(subs, obj, b.applies)), depth); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// needsConcreteType reports whether a selection on iface asks for anything
+// that depends on the implementation: __typename or a fragment on another
+// type.
+func needsConcreteType(sels []Selection, iface string) bool {
+	for _, s := range sels {
+		if s.Field != nil {
+			if s.Field.Name == "__typename" {
+				return true
+			}
+			continue
+		}
+		if s.Fragment.TypeCondition != iface || needsConcreteType(s.Fragment.Selections, iface) {
+			return true
+		}
+	}
+	return false
 }
 
 // collectInto collects fields for typ, treating fragments on other types as
@@ -347,10 +391,17 @@ func onlyTypename(cfs []*CollectedField) bool {
 // one through _entities when the field has @requires).
 func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) (*group, error) {
 	f := cf.First()
+	entityType := typ
 	var cands []string
 	for _, c := range b.sg.FieldGraphs(typ, f.Name) {
 		if len(b.sg.Keys(c, typ)) > 0 {
 			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		// Fields an @interfaceObject adds to every implementation.
+		if iface, graphs := b.sg.InterfaceObjectSource(typ, f.Name); iface != "" {
+			entityType, cands = iface, graphs
 		}
 	}
 	if len(cands) == 0 {
@@ -367,17 +418,10 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 	if target == "" {
 		target = b.cheapest(cands, typ, cf)
 	}
-	child := g.children[target+"|"+pathKey]
-	if child == nil {
-		child = b.newGroup(target, g, path)
-		g.children[target+"|"+pathKey] = child
-	}
-	res, _ := b.sg.Resolve(target, typ, f.Name)
-
-	key := b.chooseKey(g.graph, target, typ, provided)
-	keySels := append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, b.fieldSetSelections(typ, key.Selection, reserved)...)
-	if err := b.require(g, child, out, typ, keySels, path, provided, reserved, depth); err != nil {
-		return nil, fmt.Errorf("key %q of %s for %s: %w", key.Fields, typ, target, err)
+	child := b.child(g, target, path)
+	res, _ := b.sg.Resolve(target, entityType, f.Name)
+	if err := b.requireKey(g, child, out, typ, entityType, path, provided, reserved, depth); err != nil {
+		return nil, err
 	}
 	if res.Requires != nil {
 		reqSels := b.fieldSetSelections(typ, res.Requires, reserved)
@@ -385,12 +429,37 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 			return nil, fmt.Errorf("requires of %s.%s: %w", typ, f.Name, err)
 		}
 	}
-	frag := child.sel.fragment(typ)
+	frag := child.sel.fragment(entityType)
 	item := frag.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
 	if err := b.planSub(child, item, cf, path, res.Provides, depth); err != nil {
 		return nil, err
 	}
 	return child, nil
+}
+
+// child finds or creates g's entity fetch to graph for the objects at path.
+func (b *builder) child(g *group, graph string, path []string) *group {
+	k := graph + "|" + strings.Join(path, ".")
+	c := g.children[k]
+	if c == nil {
+		c = b.newGroup(graph, g, path)
+		g.children[k] = c
+	}
+	return c
+}
+
+// requireKey makes g fetch a key of entityType in child's subgraph for the
+// objects of type typ at path, and adds it to child's representation.
+func (b *builder) requireKey(g, child *group, out *selSet, typ, entityType string, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) error {
+	key := b.chooseKey(g.graph, child.graph, entityType, typ, provided)
+	keySels := append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, b.fieldSetSelections(typ, key.Selection, reserved)...)
+	if err := b.require(g, child, out, typ, keySels, path, provided, reserved, depth); err != nil {
+		return fmt.Errorf("key %q of %s for %s: %w", key.Fields, entityType, child.graph, err)
+	}
+	if entityType != typ {
+		child.rep(typ).SendAs = entityType
+	}
+	return nil
 }
 
 // require plans sels (keys or @requires fields) on the objects g fetches at
@@ -410,8 +479,8 @@ func (b *builder) require(g, child *group, out *selSet, typ string, sels []Selec
 	return nil
 }
 
-func (b *builder) chooseKey(from, target, typ string, provided ast.SelectionSet) supergraph.Key {
-	keys := b.sg.Keys(target, typ)
+func (b *builder) chooseKey(from, target, entityType, typ string, provided ast.SelectionSet) supergraph.Key {
+	keys := b.sg.Keys(target, entityType)
 	for _, k := range keys {
 		if b.allLocal(from, typ, k.Selection, provided) {
 			return k

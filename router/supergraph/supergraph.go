@@ -54,6 +54,9 @@ type FieldJoin struct {
 type Field struct {
 	Def   *ast.FieldDefinition
 	Joins []FieldJoin // empty: resolved by every subgraph that defines the type
+	// ViaInterfaceObject: the field has only graph-less @join__field, so no
+	// subgraph resolves it on this type directly; an @interfaceObject does.
+	ViaInterfaceObject bool
 }
 
 // Type is one composite type of the supergraph.
@@ -241,6 +244,7 @@ func (sg *Supergraph) readType(def *ast.Definition) error {
 				return err
 			}
 			if g == "" {
+				f.ViaInterfaceObject = true
 				continue
 			}
 			j := FieldJoin{
@@ -267,6 +271,9 @@ func (sg *Supergraph) readType(def *ast.Definition) error {
 				}
 			}
 			f.Joins = append(f.Joins, j)
+		}
+		if len(f.Joins) > 0 {
+			f.ViaInterfaceObject = false
 		}
 		t.Fields[fd.Name] = f
 	}

@@ -27,6 +27,9 @@ func (sg *Supergraph) Resolve(graph, typeName, field string) (Resolution, bool) 
 	if f == nil {
 		return Resolution{}, false
 	}
+	if f.ViaInterfaceObject {
+		return Resolution{}, false
+	}
 	if len(f.Joins) == 0 {
 		return Resolution{Graph: graph}, true
 	}
@@ -191,6 +194,47 @@ func (sg *Supergraph) AllPossibleTypes(typeName string) []string {
 	for _, o := range sg.Schema.PossibleTypes[typeName] {
 		if o.Kind == ast.Object {
 			out = append(out, o.Name)
+		}
+	}
+	return out
+}
+
+// InterfaceObjectSource finds an interface of the object type typeName that
+// some subgraph models as an @interfaceObject resolving field, and those
+// subgraphs (with a resolvable key), in supergraph order.
+func (sg *Supergraph) InterfaceObjectSource(typeName, field string) (string, []string) {
+	def := sg.Schema.Types[typeName]
+	if def == nil {
+		return "", nil
+	}
+	for _, iface := range def.Interfaces {
+		var graphs []string
+		for _, g := range sg.Graphs {
+			if !sg.IsInterfaceObject(g.Name, iface) || len(sg.Keys(g.Name, iface)) == 0 {
+				continue
+			}
+			if _, ok := sg.Resolve(g.Name, iface, field); ok {
+				graphs = append(graphs, g.Name)
+			}
+		}
+		if len(graphs) > 0 {
+			return iface, graphs
+		}
+	}
+	return "", nil
+}
+
+// InterfaceOwners lists the subgraphs that define iface as a real interface
+// with a resolvable key, so they can turn an interface-typed
+// representation into its concrete type.
+func (sg *Supergraph) InterfaceOwners(iface string) []string {
+	var out []string
+	for _, g := range sg.Graphs {
+		if sg.IsInterfaceObject(g.Name, iface) {
+			continue
+		}
+		if len(sg.Keys(g.Name, iface)) > 0 {
+			out = append(out, g.Name)
 		}
 	}
 	return out

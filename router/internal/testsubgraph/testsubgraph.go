@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
@@ -61,8 +63,27 @@ type Subgraph struct {
 func New(name, sdl string, resolvers map[string]Resolver, entities map[string]EntityResolver) (*Subgraph, error) {
 	src := sdl
 	if len(entities) > 0 {
-		names := make([]string, 0, len(entities))
+		doc, err := parser.ParseSchema(&ast.Source{Name: name, Input: sdl})
+		if err != nil {
+			return nil, fmt.Errorf("parse %s schema: %w", name, err)
+		}
+		// Interfaces resolve to their implementations, which join _Entity.
+		members := map[string]bool{}
 		for n := range entities {
+			members[n] = true
+		}
+		for _, d := range doc.Definitions {
+			if d.Kind == ast.Interface && members[d.Name] {
+				delete(members, d.Name)
+				for _, o := range doc.Definitions {
+					if slices.Contains(o.Interfaces, d.Name) {
+						members[o.Name] = true
+					}
+				}
+			}
+		}
+		names := make([]string, 0, len(members))
+		for n := range members {
 			names = append(names, n)
 		}
 		sort.Strings(names)
