@@ -177,14 +177,23 @@ func representation(obj map[string]any, reqs []*plan.RepType) (rep json.RawMessa
 
 func appendRep(buf []byte, obj map[string]any, fields []*plan.RepField, sendAs string) ([]byte, bool) {
 	buf = append(buf, '{')
-	for i, f := range fields {
+	n := 0
+	for _, f := range fields {
 		v, ok := obj[f.ResponseKey]
 		if !ok {
+			if f.Optional {
+				continue
+			}
 			return nil, false
 		}
-		if i > 0 {
+		if v == nil && f.Key {
+			// Entities with null keys cannot be resolved; skip them.
+			return nil, false
+		}
+		if n > 0 {
 			buf = append(buf, ',')
 		}
+		n++
 		buf = appendString(buf, f.Name)
 		buf = append(buf, ':')
 		if sendAs != "" && f.Name == "__typename" {

@@ -20,6 +20,7 @@ type shaper struct {
 
 	buf       []byte
 	path      []any
+	collected map[collectKey][]*plan.CollectedField
 	violation *Error // first non-null violation, reported when nothing else explains it
 	errors    []*Error
 }
@@ -35,7 +36,7 @@ func (s *shaper) shape(data map[string]any, op *plan.Operation) []byte {
 func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) bool {
 	start := len(s.buf)
 	s.buf = append(s.buf, '{')
-	for i, cf := range plan.CollectFields(sels, typ, s.applies) {
+	for i, cf := range s.collect(sels, typ) {
 		if i > 0 {
 			s.buf = append(s.buf, ',')
 		}
@@ -63,6 +64,32 @@ func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) b
 	}
 	s.buf = append(s.buf, '}')
 	return true
+}
+
+// collectKey names a selection set (plans never change once built, so the
+// slice's first element identifies it) and a runtime type.
+type collectKey struct {
+	first *plan.Selection
+	n     int
+	typ   string
+}
+
+// collect is CollectFields, memoized: a list of a thousand objects shares
+// one result.
+func (s *shaper) collect(sels []plan.Selection, typ string) []*plan.CollectedField {
+	if len(sels) == 0 {
+		return nil
+	}
+	k := collectKey{&sels[0], len(sels), typ}
+	if cfs, ok := s.collected[k]; ok {
+		return cfs
+	}
+	cfs := plan.CollectFields(sels, typ, s.applies)
+	if s.collected == nil {
+		s.collected = map[collectKey][]*plan.CollectedField{}
+	}
+	s.collected[k] = cfs
+	return cfs
 }
 
 func (s *shaper) introspection(cf *plan.CollectedField) bool {

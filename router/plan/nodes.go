@@ -53,6 +53,8 @@ type RepField struct {
 	Name        string
 	ResponseKey string
 	Fields      []*RepField
+	Key         bool // part of the @key: an object without it gets no representation
+	Optional    bool // under a type condition: may be missing from the object
 }
 
 func (*Sequence) isNode() {}

@@ -234,6 +234,7 @@ func (n *normalizer) selections(ss ast.SelectionSet, parent string, depth int) (
 type CollectedField struct {
 	Key    string
 	Fields []*Field
+	merged []Selection // sub-selections of every field, when there are several
 }
 
 // First is the field that names the key.
@@ -244,11 +245,12 @@ func (c *CollectedField) SubSelections() []Selection {
 	if len(c.Fields) == 1 {
 		return c.Fields[0].Selections
 	}
-	var out []Selection
-	for _, f := range c.Fields {
-		out = append(out, f.Selections...)
+	if c.merged == nil {
+		for _, f := range c.Fields {
+			c.merged = append(c.merged, f.Selections...)
+		}
 	}
-	return out
+	return c.merged
 }
 
 // Applies reports whether a fragment on cond applies to objects of type obj.
@@ -293,5 +295,8 @@ func CollectFields(sels []Selection, obj string, applies Applies) []*CollectedFi
 		}
 	}
 	walk(sels)
+	for _, c := range out {
+		c.SubSelections() // merge now, so results can be shared read-only
+	}
 	return out
 }

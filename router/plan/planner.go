@@ -425,7 +425,7 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 	}
 	if res.Requires != nil {
 		reqSels := b.fieldSetSelections(typ, res.Requires, reserved)
-		if err := b.require(g, child, out, typ, reqSels, path, provided, reserved, depth); err != nil {
+		if err := b.require(g, child, out, typ, reqSels, false, path, provided, reserved, depth); err != nil {
 			return nil, fmt.Errorf("requires of %s.%s: %w", typ, f.Name, err)
 		}
 	}
@@ -453,7 +453,7 @@ func (b *builder) child(g *group, graph string, path []string) *group {
 func (b *builder) requireKey(g, child *group, out *selSet, typ, entityType string, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) error {
 	key := b.chooseKey(g.graph, child.graph, entityType, typ, provided)
 	keySels := append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, b.fieldSetSelections(typ, key.Selection, reserved)...)
-	if err := b.require(g, child, out, typ, keySels, path, provided, reserved, depth); err != nil {
+	if err := b.require(g, child, out, typ, keySels, true, path, provided, reserved, depth); err != nil {
 		return fmt.Errorf("key %q of %s for %s: %w", key.Fields, entityType, child.graph, err)
 	}
 	if entityType != typ {
@@ -464,7 +464,7 @@ func (b *builder) requireKey(g, child *group, out *selSet, typ, entityType strin
 
 // require plans sels (keys or @requires fields) on the objects g fetches at
 // path and records them in child's representation.
-func (b *builder) require(g, child *group, out *selSet, typ string, sels []Selection, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) error {
+func (b *builder) require(g, child *group, out *selSet, typ string, sels []Selection, key bool, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) error {
 	cfs := CollectFields(sels, typ, b.applies)
 	prod, err := b.planFields(g, out, typ, cfs, path, provided, reserved, depth+1)
 	if err != nil {
@@ -475,7 +475,7 @@ func (b *builder) require(g, child *group, out *selSet, typ string, sels []Selec
 			child.addDep(x)
 		}
 	}
-	mergeRep(&child.rep(typ).Fields, repFields(sels))
+	mergeRep(&child.rep(typ).Fields, repFields(sels, key, false))
 	return nil
 }
 
@@ -525,7 +525,7 @@ func (b *builder) fieldSetSelections(typ string, set ast.SelectionSet, reserved 
 	for _, s := range set {
 		switch s := s.(type) {
 		case *ast.Field:
-			f := &Field{Name: s.Name, internal: true}
+			f := &Field{Name: s.Name, Arguments: s.Arguments, internal: true}
 			if s.Name == "__typename" {
 				out = append(out, Selection{Field: f})
 				continue
@@ -536,7 +536,7 @@ func (b *builder) fieldSetSelections(typ string, set ast.SelectionSet, reserved 
 			}
 			f.Type = fd.Type
 			cf := reserved[s.Name]
-			if cf != nil && (cf.Name != s.Name || len(cf.Arguments) > 0) {
+			if cf != nil && (cf.Name != s.Name || argsKey(cf.Arguments) != argsKey(s.Arguments)) {
 				f.Alias = "__cg_" + s.Name
 				cf = nil
 			}
@@ -556,21 +556,22 @@ func (b *builder) fieldSetSelections(typ string, set ast.SelectionSet, reserved 
 			if tc == "" {
 				tc = typ
 			}
-			out = append(out, Selection{Fragment: &Fragment{TypeCondition: tc, Selections: b.fieldSetSelections(tc, s.SelectionSet, nil)}})
+			out = append(out, Selection{Fragment: &Fragment{TypeCondition: tc, Selections: b.fieldSetSelections(tc, s.SelectionSet, reserved)}})
 		}
 	}
 	return out
 }
 
-func repFields(sels []Selection) []*RepField {
+// repFields lists what a representation carries. Key fields must be
+// non-null; fields under a type condition may be absent.
+func repFields(sels []Selection, key, optional bool) []*RepField {
 	var out []*RepField
 	for _, s := range sels {
 		if s.Field != nil {
-			out = append(out, &RepField{Name: s.Field.Name, ResponseKey: s.Field.ResponseKey(), Fields: repFields(s.Field.Selections)})
+			out = append(out, &RepField{Name: s.Field.Name, ResponseKey: s.Field.ResponseKey(), Key: key, Optional: optional, Fields: repFields(s.Field.Selections, false, false)})
 			continue
 		}
-		// Type-conditioned parts of a field set flatten into the representation.
-		out = append(out, repFields(s.Fragment.Selections)...)
+		out = append(out, repFields(s.Fragment.Selections, key, true)...)
 	}
 	return out
 }
