@@ -24,5 +24,5 @@ func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
 	if l, ok := loaders.From(ctx); ok {
 		return l
 	}
-	return loaders.New(r.Service.Store())
+	return loaders.New(r.Service.Store(), 0)
 }

@@ -80,7 +80,9 @@ func TestVideoQuery(t *testing.T) {
 func TestServiceSDL(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
-	var out struct{ Service struct{ SDL string } `json:"_service"` }
+	var out struct {
+		Service struct{ SDL string } `json:"_service"`
+	}
 	mustPost(t, client.New(sg.Handler()), "", `{ _service { sdl } }`, &out)
 	for _, want := range []string{
 		`type Video @key(fields: "id")`,

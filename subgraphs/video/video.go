@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	graph "github.com/cinegraph/cinegraph/graph/video"
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -58,7 +59,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 	if err != nil {
 		return nil, fmt.Errorf("video: %w", err)
 	}
-	s, err := openWith(ctx, store, opts)
+	s, err := openWith(ctx, store, opts, loaders.DefaultWait)
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -67,7 +68,8 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 }
 
 // openWith builds the subgraph over any Store (tests wrap the store).
-func openWith(ctx context.Context, store service.Store, opts Options) (*Subgraph, error) {
+// loaderWait is the dataloaders' batch window.
+func openWith(ctx context.Context, store service.Store, opts Options, loaderWait time.Duration) (*Subgraph, error) {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -102,7 +104,7 @@ func openWith(ctx context.Context, store service.Store, opts Options) (*Subgraph
 	s.service = service.New(store, svcOpts...)
 	s.handler = gqlserver.New(
 		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: s.service}}),
-		gqlserver.Options{Name: Name, Logger: logger, Middleware: loaders.Middleware(store)},
+		gqlserver.Options{Name: Name, Logger: logger, Middleware: loaders.Middleware(store, loaderWait)},
 	)
 	return s, nil
 }

@@ -13,10 +13,10 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
-// Wait is how long a loader collects keys before fetching. Sibling
-// resolvers start within microseconds of each other; a few milliseconds
-// gathers a whole page into one batch even on a busy machine.
-const Wait = 4 * time.Millisecond
+// DefaultWait is how long a loader collects keys before fetching: long
+// enough for the resolvers of one response level (hundreds of goroutines)
+// to ask, short enough to add little latency per level.
+const DefaultWait = 10 * time.Millisecond
 
 // Reader is what the loaders read from: the store's batch reads.
 type Reader interface {
@@ -45,9 +45,13 @@ type Loaders struct {
 	ViewingByProfile *dataloadgen.Loader[ViewingKey, []service.Viewing]
 }
 
-// New returns fresh loaders reading from r.
-func New(r Reader) *Loaders {
-	opt := dataloadgen.WithWait(Wait)
+// New returns fresh loaders reading from r, batching keys asked for within
+// wait of each other (DefaultWait when zero).
+func New(r Reader, wait time.Duration) *Loaders {
+	if wait <= 0 {
+		wait = DefaultWait
+	}
+	opt := dataloadgen.WithWait(wait)
 	return &Loaders{
 		VideoByID:         dataloadgen.NewLoader(videosByID(r), opt),
 		VideosByTitle:     dataloadgen.NewLoader(videosByTitle(r), opt),
@@ -71,10 +75,10 @@ func From(ctx context.Context) (*Loaders, bool) {
 }
 
 // Middleware gives each HTTP request its own loaders over r.
-func Middleware(r Reader) func(http.Handler) http.Handler {
+func Middleware(r Reader, wait time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			next.ServeHTTP(w, req.WithContext(With(req.Context(), New(r))))
+			next.ServeHTTP(w, req.WithContext(With(req.Context(), New(r, wait))))
 		})
 	}
 }

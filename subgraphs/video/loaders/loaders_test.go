@@ -96,7 +96,7 @@ func loadConcurrently[K comparable, V any](load func(context.Context, K) (V, err
 func TestVideoByIDKeyOrder(t *testing.T) {
 	t.Parallel()
 	r := &fakeReader{}
-	l := New(r)
+	l := New(r, 0)
 	got, errs := loadConcurrently(l.VideoByID.Load, []string{"v-c", "v-missing", "v-a"})
 	if r.calls.Load() != 1 {
 		t.Fatalf("%d store calls, want 1", r.calls.Load())
@@ -131,7 +131,7 @@ func TestRelations(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := &fakeReader{}
-			got, errs := tc.run(New(r))
+			got, errs := tc.run(New(r, 0))
 			for _, err := range errs {
 				if err != nil {
 					t.Fatal(err)
@@ -162,7 +162,7 @@ func lens[T any](lists [][]T) []int {
 
 func TestVideoByEpisode(t *testing.T) {
 	t.Parallel()
-	l := New(&fakeReader{})
+	l := New(&fakeReader{}, 0)
 	got, errs := loadConcurrently(l.VideoByEpisode.Load, []string{"e1", "e2"})
 	if errs[0] != nil || errs[1] != nil || got[0] == nil || got[0].ID != "v-c" || got[1] != nil {
 		t.Fatalf("got %v %v", got, errs)
@@ -172,7 +172,7 @@ func TestVideoByEpisode(t *testing.T) {
 func TestViewingFiltersSplitCalls(t *testing.T) {
 	t.Parallel()
 	r := &fakeReader{}
-	l := New(r)
+	l := New(r, 0)
 	got, errs := loadConcurrently(l.ViewingByProfile.Load, []ViewingKey{
 		{"p1", service.ViewingFilter{Limit: 2}},
 		{"p1", service.ViewingFilter{InProgress: true, Limit: 1}},
@@ -189,7 +189,7 @@ func TestViewingFiltersSplitCalls(t *testing.T) {
 func TestStoreErrorReachesEveryKey(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("store down")
-	l := New(&fakeReader{fail: boom})
+	l := New(&fakeReader{fail: boom}, 0)
 	_, errs := loadConcurrently(l.VideosByTitle.Load, []string{"t1", "t2"})
 	for i, err := range errs {
 		if !errors.Is(err, boom) {
@@ -201,7 +201,7 @@ func TestStoreErrorReachesEveryKey(t *testing.T) {
 func TestMiddlewareGivesEachRequestFreshLoaders(t *testing.T) {
 	t.Parallel()
 	var seen []*Loaders
-	h := Middleware(&fakeReader{})(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	h := Middleware(&fakeReader{}, 0)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		l, ok := From(r.Context())
 		if !ok {
 			t.Error("no loaders in the request context")
