@@ -1,14 +1,33 @@
 /// <reference types="vitest/config" />
 import { resolve } from "node:path";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+// The dev server only knows /playground/ (the folder's index.html); the Go
+// server also answers /playground, so mirror that in development.
+function playgroundRedirect(): Plugin {
+  return {
+    name: "cinegraph-playground-redirect",
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url === "/playground" || req.url?.startsWith("/playground?")) {
+          res.statusCode = 302;
+          res.setHeader("Location", req.url.replace("/playground", "/playground/"));
+          res.end();
+          return;
+        }
+        next();
+      });
+    },
+  };
+}
 
 // The Go server serves dist/ at "/" (SPA fallback to index.html) and
 // dist/playground/index.html at "/playground", so assets are "/"-rooted and
 // resolve the same from any route depth.
 export default defineConfig({
   base: "/",
-  plugins: [react()],
+  plugins: [react(), playgroundRedirect()],
   build: {
     outDir: "dist",
     emptyOutDir: true,
@@ -43,5 +62,7 @@ export default defineConfig({
     setupFiles: ["src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // Generous limits: CI and shared build machines can be slow.
+    testTimeout: 30_000,
   },
 });

@@ -1,6 +1,6 @@
 // The offline GraphQL playground: GraphiQL bundled with its Monaco workers,
 // pointed at the same-origin /graphql endpoint as the chosen profile.
-import "graphiql/setup-workers/vite";
+import "./workers";
 import "graphiql/style.css";
 import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL } from "graphiql";

@@ -1,18 +1,28 @@
 import { ApolloProvider } from "@apollo/client/react";
-import { useEffect, useMemo, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, type ReactNode } from "react";
 import { LiveContext } from "../live/LiveContext";
 import { useProfile } from "../profile/ProfileContext";
-import { createCinegraphClient } from "./createClient";
+import { createCinegraphClient, type CinegraphClient } from "./createClient";
 
 /**
  * Provides an Apollo client for the current profile. Switching profiles
  * builds a fresh client (new cache, new socket with the new connection_init
- * payload) and disposes of the old one.
+ * payload) so one viewer's data never shows under another, and disposes of
+ * the previous one.
  */
 export function CinegraphApollo({ children, pollIntervalMs = 4000 }: { children: ReactNode; pollIntervalMs?: number }) {
   const { profile } = useProfile();
   const handle = useMemo(() => createCinegraphClient({ profile }), [profile]);
-  useEffect(() => () => handle.dispose(), [handle]);
+
+  // Dispose of the replaced client only once the new one is committed (not in
+  // an effect cleanup, which StrictMode also runs on its simulated remount).
+  const current = useRef<CinegraphClient | null>(null);
+  useEffect(() => {
+    const previous = current.current;
+    current.current = handle;
+    if (previous && previous !== handle) previous.dispose();
+  }, [handle]);
+
   const live = useMemo(
     () => ({ socket: handle.socket, subscriptions: true, pollIntervalMs }),
     [handle, pollIntervalMs],

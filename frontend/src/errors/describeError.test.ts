@@ -28,7 +28,7 @@ describe("describeError", () => {
 
   it("describes network failures", () => {
     expect(describeError(new TypeError("Failed to fetch"))[0].code).toBe("NETWORK");
-    const server = new ServerError("boom", { response: new Response("", { status: 502 }), bodyText: "", result: undefined });
+    const server = new ServerError("boom", { response: new Response("", { status: 502 }), bodyText: "" });
     expect(describeError(server)[0].message).toMatch(/answered with an error/);
   });
 

@@ -44,7 +44,7 @@ export function BrowseScreen({ pageSize = BROWSE_PAGE_SIZE }: { pageSize?: numbe
       {titles && (
         <>
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-            {titles.totalCount} titles
+            {titles.totalCount} {titles.totalCount === 1 ? "title" : "titles"}
           </Typography>
           <PosterGrid>
             {titles.edges.map(({ node }) => (

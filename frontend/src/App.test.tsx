@@ -1,0 +1,82 @@
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { App } from "./App";
+import { GENRES_QUERY, HOME_QUERY, SEARCH_QUERY, BROWSE_QUERY } from "./graphql/operations";
+import { pageInfo, poster, renderWithApollo } from "./test/render";
+
+const home = {
+  request: { query: HOME_QUERY },
+  result: {
+    data: {
+      viewer: {
+        __typename: "Profile",
+        id: "profile-1",
+        name: "Ada",
+        avatarUrl: "/a.png",
+        myList: [poster("t1", "Saved Film")],
+        continueWatching: [
+          {
+            __typename: "ViewingActivity",
+            positionSeconds: 600,
+            progress: 0.25,
+            video: { __typename: "Video", id: "v2", name: "Episode 2", title: poster("t2", "Half Watched") },
+          },
+        ],
+        recommendations: [
+          { __typename: "Recommendation", reason: "Because you watched Half Watched", score: 0.9, title: poster("t3", "Next Up") },
+        ],
+      },
+    },
+  },
+};
+
+describe("App", () => {
+  it("shows the home rows and navigates to search", async () => {
+    const search = {
+      request: { query: SEARCH_QUERY, variables: { query: "next", first: 20, filter: null } },
+      result: {
+        data: {
+          search: {
+            __typename: "SearchConnection",
+            totalCount: 0,
+            pageInfo: pageInfo(false, null),
+            facets: { __typename: "SearchFacets", genres: [], releaseYears: [], kinds: [] },
+            edges: [],
+          },
+        },
+      },
+    };
+    const { navigator } = renderWithApollo(<App />, { mocks: [home, search] });
+
+    expect(await screen.findByRole("heading", { name: "Welcome back, Ada" })).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "My List" })).toHaveTextContent("Saved Film");
+    expect(screen.getByRole("progressbar", { name: "Episode 2 progress" })).toHaveAttribute("aria-valuenow", "25");
+    expect(screen.getByText("Because you watched Half Watched")).toBeInTheDocument();
+
+    await userEvent.type(screen.getByRole("textbox", { name: "Search" }), "next{Enter}");
+    expect(navigator.history.at(-1)).toBe("/search?q=next");
+    expect(await screen.findByText("No matches.")).toBeInTheDocument();
+  });
+
+  it("opens browse from the nav", async () => {
+    const browse = {
+      request: { query: BROWSE_QUERY, variables: { first: 24, filter: null } },
+      result: {
+        data: {
+          titles: {
+            __typename: "TitleConnection",
+            totalCount: 1,
+            pageInfo: pageInfo(false, "c1"),
+            edges: [{ __typename: "TitleEdge", cursor: "c1", node: poster("t1", "Only One") }],
+          },
+        },
+      },
+    };
+    const genres = { request: { query: GENRES_QUERY }, result: { data: { genres: [] } } };
+    renderWithApollo(<App />, { mocks: [home, browse, genres] });
+    await userEvent.click(screen.getByRole("button", { name: "Browse" }));
+    expect(await screen.findByText("Only One")).toBeInTheDocument();
+    expect(screen.getByText("1 title")).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { matchRoute, searchPath, titlePath } from "./router";
+
+describe("matchRoute", () => {
+  it.each([
+    ["/", "", { name: "home" }],
+    ["/browse/", "", { name: "browse" }],
+    ["/search", "?q=space%20opera", { name: "search", query: "space opera" }],
+    ["/search", "", { name: "search", query: "" }],
+    ["/title/t%2F1", "", { name: "title", id: "t/1" }],
+    ["/title/t1/extra", "", { name: "notFound" }],
+    ["/nowhere", "", { name: "notFound" }],
+  ])("%s%s", (pathname, search, want) => {
+    expect(matchRoute({ pathname, search })).toEqual(want);
+  });
+
+  it("builds paths that round-trip", () => {
+    expect(matchRoute(new URL(titlePath("a b/c"), "http://x"))).toEqual({ name: "title", id: "a b/c" });
+    const url = new URL(searchPath("tom & jerry"), "http://x");
+    expect(matchRoute(url)).toEqual({ name: "search", query: "tom & jerry" });
+  });
+});
