@@ -130,6 +130,26 @@ func TestComposeGolden(t *testing.T) {
 			},
 		},
 		{
+			name: "compose_directive",
+			subgraphs: []Subgraph{
+				{Name: "a", URL: "http://a", SDL: `
+					extend schema
+						@link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@composeDirective", "@shareable"])
+						@link(url: "https://cinegraph.dev/cache/v1.0", import: ["@cacheHint"])
+						@composeDirective(name: "@cacheHint")
+					directive @cacheHint(maxAge: Int) on FIELD_DEFINITION | OBJECT
+					type Query { t: T @cacheHint(maxAge: 60) }
+					type T @key(fields: "id") @cacheHint(maxAge: 10) { id: ID! name: String @shareable @cacheHint(maxAge: 30) }`},
+				{Name: "b", URL: "http://b", SDL: `
+					extend schema
+						@link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@composeDirective", "@shareable"])
+						@link(url: "https://cinegraph.dev/cache/v1.1", import: [{name: "@cacheHint", as: "@cacheHint"}])
+						@composeDirective(name: "@cacheHint")
+					directive @cacheHint(maxAge: Int, scope: String) on FIELD_DEFINITION | OBJECT
+					type T @key(fields: "id") { id: ID! name: String @shareable @cacheHint(maxAge: 5, scope: "PRIVATE") }`},
+			},
+		},
+		{
 			name: "custom_roots_and_descriptions",
 			subgraphs: []Subgraph{
 				sg("a", `
@@ -338,6 +358,21 @@ func TestComposeErrors(t *testing.T) {
 			subgraphs: []Subgraph{
 				sg("a", `interface I { x: Int } type Query { i: I } type T implements I { x: Int }`),
 				sg("b", `interface I { x: Int y: Int } type Query { j: I }`),
+			},
+		},
+		{
+			name: "compose directive misuse",
+			subgraphs: []Subgraph{
+				{Name: "a", URL: "http://a", SDL: `
+					extend schema
+						@link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@composeDirective"])
+						@link(url: "https://cinegraph.dev/cache/v1.0", import: ["@cacheHint"])
+						@composeDirective(name: "@key")
+						@composeDirective(name: "cacheHint")
+						@composeDirective(name: "@cacheHint")
+						@composeDirective(name: "@loose")
+					directive @loose on FIELD_DEFINITION
+					type Query { a: Int }`},
 			},
 		},
 		{

@@ -28,6 +28,9 @@ type composer struct {
 	usesInaccessible bool
 	usesTag          bool
 	joinMinor        int
+
+	composed           composedSet
+	composedRepeatable map[string]bool
 }
 
 // Compose merges subgraphs into a supergraph SDL. The output is
@@ -40,6 +43,7 @@ func Compose(subgraphs []Subgraph) (string, error) {
 		return "", c.failure()
 	}
 	c.validateSubgraphs()
+	c.composed = c.collectComposed()
 	c.mergeTypes()
 	c.validateMerged()
 	if !c.errs.empty() {

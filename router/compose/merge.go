@@ -126,34 +126,15 @@ func (c *composer) joinTypes(srcs []*sgType) []string {
 	return out
 }
 
-// commonTypeDirectives renders @inaccessible and @tag for a type when any
-// subgraph applies them.
+// commonTypeDirectives renders the kept directives of a type.
 func (c *composer) commonTypeDirectives(srcs []*sgType) []string {
-	inaccessible := false
-	var tags []string
+	var list []applied
 	for _, s := range srcs {
-		if s == nil {
-			continue
-		}
-		inaccessible = inaccessible || s.inaccessible
-		for _, t := range s.tags {
-			tags = appendUnique(tags, t)
+		if s != nil {
+			list = append(list, s.applied)
 		}
 	}
-	return c.inaccessibleAndTags(inaccessible, tags)
-}
-
-func (c *composer) inaccessibleAndTags(inaccessible bool, tags []string) []string {
-	var out []string
-	if inaccessible {
-		c.usesInaccessible = true
-		out = append(out, "@inaccessible")
-	}
-	for _, t := range tags {
-		c.usesTag = true
-		out = append(out, fmt.Sprintf("@tag(name: %s)", quote(t)))
-	}
-	return out
+	return c.mergeApplied(list)
 }
 
 // mergeComposite merges an object or interface type: implemented

@@ -88,24 +88,13 @@ func (c *composer) mergeEnum(st *superType, srcs []*sgType) {
 		}
 		sv := &superValue{name: n, directives: joins}
 		var descs []string
-		inaccessible := false
-		var tags []string
-		deprecated := ""
+		var list []applied
 		for _, v := range vals {
 			descs = append(descs, v.description)
-			inaccessible = inaccessible || v.inaccessible
-			for _, t := range v.tags {
-				tags = appendUnique(tags, t)
-			}
-			if v.deprecated != nil && deprecated == "" {
-				deprecated = renderDirective(v.deprecated)
-			}
+			list = append(list, v.applied)
 		}
 		sv.description = mergeDescriptions(descs)
-		if deprecated != "" {
-			sv.directives = append(sv.directives, deprecated)
-		}
-		sv.directives = append(sv.directives, c.inaccessibleAndTags(inaccessible, tags)...)
+		sv.directives = append(sv.directives, c.mergeApplied(list)...)
 		st.values = append(st.values, sv)
 	}
 	if len(st.values) == 0 && len(names) > 0 {

@@ -211,27 +211,15 @@ func (c *composer) joinFields(m *fieldMerge, allEqual bool) []string {
 	return out
 }
 
-// elementDirectives renders the non-federation directives a field keeps in
-// the supergraph: @deprecated, @inaccessible and @tag.
+// elementDirectives renders the kept directives of a field.
 func (c *composer) elementDirectives(srcs []*sgField) []string {
-	var out []string
-	inaccessible := false
-	var tags []string
-	deprecated := false
+	var list []applied
 	for _, f := range srcs {
-		if f == nil {
-			continue
-		}
-		if f.deprecated != nil && !deprecated {
-			deprecated = true
-			out = append(out, renderDirective(f.deprecated))
-		}
-		inaccessible = inaccessible || f.inaccessible
-		for _, t := range f.tags {
-			tags = appendUnique(tags, t)
+		if f != nil {
+			list = append(list, f.applied)
 		}
 	}
-	return append(out, c.inaccessibleAndTags(inaccessible, tags)...)
+	return c.mergeApplied(list)
 }
 
 // mergeArgs merges field arguments: only arguments every resolving subgraph
@@ -282,20 +270,13 @@ func (c *composer) mergeArgs(m *fieldMerge, resolving []typeRef) []*superArg {
 		}
 		sa := &superArg{name: n, typ: typ, def: def}
 		var descs []string
-		inaccessible := false
-		var tags []string
+		var list []applied
 		for _, a := range args {
 			descs = append(descs, a.description)
-			inaccessible = inaccessible || a.inaccessible
-			for _, t := range a.tags {
-				tags = appendUnique(tags, t)
-			}
-			if a.deprecated != nil && len(sa.directives) == 0 {
-				sa.directives = append(sa.directives, renderDirective(a.deprecated))
-			}
+			list = append(list, a.applied)
 		}
 		sa.description = mergeDescriptions(descs)
-		sa.directives = append(sa.directives, c.inaccessibleAndTags(inaccessible, tags)...)
+		sa.directives = c.mergeApplied(list)
 		out = append(out, sa)
 	}
 	return out

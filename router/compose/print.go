@@ -36,6 +36,9 @@ func (c *composer) print() string {
 	if c.usesInaccessible {
 		b.WriteString("  @link(url: \"" + inaccessibleSpecURL + "\", for: SECURITY)\n")
 	}
+	for _, l := range c.composed.links {
+		b.WriteString("  " + l + "\n")
+	}
 	b.WriteString("{\n  query: Query\n")
 	if c.types["Mutation"] != nil {
 		b.WriteString("  mutation: Mutation\n")
@@ -88,6 +91,9 @@ func (c *composer) directiveDefinitions() []printedDef {
 	}
 	if c.usesTag {
 		defs = append(defs, printedDef{"tag", "directive @tag(name: String!) repeatable on " + allElementLocations + " | SCHEMA"})
+	}
+	for _, cd := range c.composed.defs {
+		defs = append(defs, printedDef{cd.name, printDirectiveDefinition(cd.def)})
 	}
 	for _, dd := range c.sharedExecutableDirectives() {
 		defs = append(defs, printedDef{dd.Name, printDirectiveDefinition(dd)})

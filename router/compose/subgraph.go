@@ -31,9 +31,7 @@ type sgArg struct {
 	name, description string
 	typ               *ast.Type
 	def               *ast.Value
-	inaccessible      bool
-	tags              []string
-	deprecated        *ast.Directive
+	applied
 }
 
 // sgField is a field (or input field) as one subgraph declares it.
@@ -48,18 +46,14 @@ type sgField struct {
 	provides          *string
 	override          *string
 	overrideLabel     string
-	inaccessible      bool
-	tags              []string
-	deprecated        *ast.Directive
-	pos               *ast.Position
+	applied
+	pos *ast.Position
 }
 
 // sgValue is an enum value as one subgraph declares it.
 type sgValue struct {
 	name, description string
-	inaccessible      bool
-	tags              []string
-	deprecated        *ast.Directive
+	applied
 }
 
 // sgType is a named type of one subgraph, with its definition and all its
@@ -76,9 +70,8 @@ type sgType struct {
 	keys              []sgKey
 	shareable         bool
 	interfaceObject   bool
-	inaccessible      bool
-	tags              []string
-	specifiedBy       *ast.Directive
+	applied
+	specifiedBy *ast.Directive
 }
 
 func (t *sgType) field(name string) *sgField {
@@ -123,6 +116,10 @@ type subgraph struct {
 	// executable directive definitions, kept for the supergraph when every
 	// subgraph agrees on them.
 	directives []*ast.DirectiveDefinition
+	// composed maps the directives named by @composeDirective to their
+	// supergraph names; composedDefs describes them.
+	composed     map[string]string
+	composedDefs []composedDirective
 }
 
 func (s *subgraph) typ(name string) *sgType { return s.types[name] }
@@ -156,6 +153,7 @@ func parseSubgraph(in Subgraph, errs *errorSink) *subgraph {
 		types: map[string]*sgType{},
 		roots: map[ast.Operation]string{},
 	}
+	sg.readComposeDirectives(doc, errs)
 	for _, d := range doc.Definitions {
 		sg.addDefinition(d, false, errs)
 	}
@@ -164,7 +162,8 @@ func parseSubgraph(in Subgraph, errs *errorSink) *subgraph {
 	}
 	sg.readRoots(doc, errs)
 	for _, dd := range doc.Directives {
-		if isExecutableDirective(dd) && sg.link.canonical(dd.Name) == "" && dd.Name != "link" {
+		_, composed := sg.composed[dd.Name]
+		if isExecutableDirective(dd) && !composed && sg.link.canonical(dd.Name) == "" && dd.Name != "link" {
 			sg.directives = append(sg.directives, dd)
 		}
 	}
@@ -320,15 +319,12 @@ func (s *subgraph) addDefinition(d *ast.Definition, extension bool, errs *errorS
 			t.extends = true
 		case "interfaceObject":
 			t.interfaceObject = true
-		case "inaccessible":
-			t.inaccessible = true
-		case "tag":
-			t.tags = appendUnique(t.tags, stringArg(dir, "name"))
 		}
 		if dir.Name == "specifiedBy" {
 			t.specifiedBy = dir
 		}
 	}
+	t.applied.merge(s.readApplied(d.Directives))
 	for _, i := range d.Interfaces {
 		t.interfaces = appendUnique(t.interfaces, i)
 	}
@@ -337,7 +333,7 @@ func (s *subgraph) addDefinition(d *ast.Definition, extension bool, errs *errorS
 	}
 	for _, v := range d.EnumValues {
 		sv := &sgValue{name: v.Name, description: v.Description}
-		sv.inaccessible, sv.tags, sv.deprecated = s.commonDirectives(v.Directives)
+		sv.applied = s.readApplied(v.Directives)
 		t.values = append(t.values, sv)
 	}
 	isRootLike := d.Name == "Query" || d.Name == "Mutation" || d.Name == "Subscription"
@@ -383,30 +379,13 @@ func (s *subgraph) readField(f *ast.FieldDefinition, typeShareable, typeExternal
 			sf.overrideLabel = stringArg(dir, "label")
 		}
 	}
-	sf.inaccessible, sf.tags, sf.deprecated = s.commonDirectives(f.Directives)
+	sf.applied = s.readApplied(f.Directives)
 	for _, a := range f.Arguments {
 		sa := &sgArg{name: a.Name, description: a.Description, typ: copyType(a.Type), def: a.DefaultValue}
-		sa.inaccessible, sa.tags, sa.deprecated = s.commonDirectives(a.Directives)
+		sa.applied = s.readApplied(a.Directives)
 		sf.args = append(sf.args, sa)
 	}
 	return sf
-}
-
-// commonDirectives reads the directives every element kind may carry and
-// that the supergraph keeps.
-func (s *subgraph) commonDirectives(dirs ast.DirectiveList) (inaccessible bool, tags []string, deprecated *ast.Directive) {
-	for _, dir := range dirs {
-		switch s.link.canonical(dir.Name) {
-		case "inaccessible":
-			inaccessible = true
-		case "tag":
-			tags = appendUnique(tags, stringArg(dir, "name"))
-		}
-		if dir.Name == "deprecated" {
-			deprecated = dir
-		}
-	}
-	return inaccessible, tags, deprecated
 }
 
 func copyType(t *ast.Type) *ast.Type {
