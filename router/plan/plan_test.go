@@ -115,3 +115,18 @@ func TestMediaPlans(t *testing.T) {
 		})
 	}
 }
+
+func TestSharedRootPlans(t *testing.T) {
+	t.Parallel()
+	sg := loadSupergraph(t, "../testdata/shared.supergraph.graphql")
+	tests := []struct{ name, query string }{
+		{"shared_root_split", `{ product { id name { brand } price { amount } category { name } } }`},
+		{"shared_root_one_subgraph", `{ products { id price { amount currency } } }`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			checkGolden(t, tc.name, planFor(t, sg, tc.query, nil))
+		})
+	}
+}

@@ -25,7 +25,7 @@ const maxRequirementDepth = 32
 
 // Build plans op.
 func (p *Planner) Build(op *Operation) (*QueryPlan, error) {
-	b := &builder{Planner: p, op: op}
+	b := &builder{Planner: p, op: op, rootByGraph: map[string]*group{}}
 	if err := b.planRoot(); err != nil {
 		return nil, err
 	}
@@ -73,9 +73,10 @@ func (g *group) rep(typeName string) *RepType {
 
 type builder struct {
 	*Planner
-	op     *Operation
-	groups []*group
-	roots  []*group
+	op          *Operation
+	groups      []*group
+	roots       []*group
+	rootByGraph map[string]*group
 }
 
 func (b *builder) newGroup(graph string, parent *group, path []string) *group {
@@ -103,7 +104,7 @@ func (b *builder) planRoot() error {
 	root := b.op.RootType
 	cfs := CollectFields(b.op.Selections, root, b.applies)
 	reserved := reservedOf(cfs)
-	byGraph := map[string]*group{}
+	byGraph := b.rootByGraph
 	for _, cf := range cfs {
 		f := cf.First()
 		if isIntrospectionRoot(f.Name) {
@@ -231,14 +232,24 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 			continue
 		}
 		if r, ok := b.sg.Resolve(g.graph, typ, f.Name); ok && r.Requires == nil {
+			local, rest := b.splitUnreachable(g.graph, cf, r.Provides)
 			item := out.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
-			if err := b.planSub(g, item, cf, path, r.Provides, depth); err != nil {
+			if err := b.planSub(g, item, local, path, r.Provides, depth); err != nil {
 				return nil, err
 			}
 			prod[g] = true
+			if len(rest) > 0 {
+				more, err := b.planElsewhere(g, out, typ, cf, rest, path, provided, reserved, depth)
+				if err != nil {
+					return nil, err
+				}
+				for x := range more {
+					prod[x] = true
+				}
+			}
 			continue
 		}
-		child, err := b.jump(g, out, typ, cf, path, provided, reserved, depth)
+		child, err := b.jump(g, out, typ, cf, path, provided, reserved, depth, "")
 		if err != nil {
 			return nil, err
 		}
@@ -389,7 +400,7 @@ func onlyTypename(cfs []*CollectedField) bool {
 
 // jump fetches cf for the objects at path from another subgraph (or the same
 // one through _entities when the field has @requires).
-func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) (*group, error) {
+func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int, force string) (*group, error) {
 	f := cf.First()
 	entityType := typ
 	var cands []string
@@ -409,7 +420,13 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 	}
 	pathKey := strings.Join(path, ".")
 	target := ""
+	if force != "" && contains(cands, force) {
+		target = force
+	}
 	for _, c := range cands {
+		if target != "" {
+			break
+		}
 		if g.children[c+"|"+pathKey] != nil {
 			target = c
 			break
@@ -591,4 +608,119 @@ func mergeRep(dst *[]*RepField, src []*RepField) {
 		}
 		mergeRep(&found.Fields, s.Fields)
 	}
+}
+
+// splitUnreachable separates the sub-fields of cf that graph can neither
+// resolve nor reach through an entity fetch (value types shared between
+// subgraphs, where each subgraph resolves different fields). Those must
+// come from the same field fetched in another subgraph.
+func (b *builder) splitUnreachable(graph string, cf *CollectedField, provided ast.SelectionSet) (*CollectedField, []*CollectedField) {
+	f := cf.First()
+	if f.Type == nil {
+		return cf, nil
+	}
+	def := b.sg.Schema.Types[f.Type.Name()]
+	if def == nil || def.Kind != ast.Object || len(cf.SubSelections()) == 0 {
+		return cf, nil
+	}
+	var local, rest []*CollectedField
+	for _, sub := range CollectFields(cf.SubSelections(), def.Name, b.applies) {
+		if b.reachable(graph, def.Name, sub.First().Name, provided) {
+			local = append(local, sub)
+		} else {
+			rest = append(rest, sub)
+		}
+	}
+	if len(rest) == 0 {
+		return cf, nil
+	}
+	return withSubs(cf, local), rest
+}
+
+func (b *builder) reachable(graph, typ, field string, provided ast.SelectionSet) bool {
+	if field == "__typename" || b.providedField(provided, typ, field) != nil {
+		return true
+	}
+	if r, ok := b.sg.Resolve(graph, typ, field); ok && r.Requires == nil {
+		return true
+	}
+	for _, c := range b.sg.FieldGraphs(typ, field) {
+		if len(b.sg.Keys(c, typ)) > 0 {
+			return true
+		}
+	}
+	iface, _ := b.sg.InterfaceObjectSource(typ, field)
+	return iface != ""
+}
+
+// withSubs is cf restricted to the given sub-fields.
+func withSubs(cf *CollectedField, subs []*CollectedField) *CollectedField {
+	f := *cf.First()
+	f.Selections = nil
+	for _, s := range subs {
+		for _, sf := range s.Fields {
+			f.Selections = append(f.Selections, Selection{Field: sf})
+		}
+	}
+	return &CollectedField{Key: cf.Key, Fields: []*Field{&f}}
+}
+
+// planElsewhere fetches cf again from other subgraphs that resolve it, for
+// the sub-fields in rest, choosing greedily the subgraph covering most.
+func (b *builder) planElsewhere(g *group, out *selSet, typ string, cf *CollectedField, rest []*CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) (map[*group]bool, error) {
+	f := cf.First()
+	sub := f.Type.Name()
+	prod := map[*group]bool{}
+	for len(rest) > 0 {
+		best, bestN := "", 0
+		for _, c := range b.sg.FieldGraphs(typ, f.Name) {
+			if c == g.graph {
+				continue
+			}
+			n := 0
+			for _, r := range rest {
+				if b.reachable(c, sub, r.First().Name, nil) {
+					n++
+				}
+			}
+			if n > bestN {
+				best, bestN = c, n
+			}
+		}
+		if best == "" {
+			return nil, fmt.Errorf("cannot plan %s.%s: no subgraph resolves it together with %s.%s", typ, f.Name, sub, rest[0].First().Name)
+		}
+		var part, left []*CollectedField
+		for _, r := range rest {
+			if b.reachable(best, sub, r.First().Name, nil) {
+				part = append(part, r)
+			} else {
+				left = append(left, r)
+			}
+		}
+		rest = left
+		pcf := withSubs(cf, part)
+		if !g.entity && typ == b.op.RootType {
+			if b.op.Kind == ast.Mutation {
+				return nil, fmt.Errorf("cannot plan mutation field %s: its selection spans subgraphs that would each run it", f.Name)
+			}
+			g2 := b.rootByGraph[best]
+			if g2 == nil {
+				g2 = b.newGroup(best, nil, nil)
+				b.roots = append(b.roots, g2)
+				b.rootByGraph[best] = g2
+			}
+			if _, err := b.planFields(g2, g2.sel, typ, []*CollectedField{pcf}, nil, nil, reserved, depth); err != nil {
+				return nil, err
+			}
+			prod[g2] = true
+			continue
+		}
+		child, err := b.jump(g, out, typ, pcf, path, provided, reserved, depth, best)
+		if err != nil {
+			return nil, err
+		}
+		prod[child] = true
+	}
+	return prod, nil
 }
