@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
 
 	"github.com/cinegraph/cinegraph/graph/catalog"
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -30,6 +33,9 @@ type Options struct {
 	DataDir string     // where embedded data lives
 	Bus     events.Bus // event bus (embedded or Kafka), may be shared by subgraphs in one process
 	Logger  *slog.Logger
+	// LoaderWait is how long dataloaders gather keys before one store call;
+	// loaders.DefaultWait when zero.
+	LoaderWait time.Duration
 }
 
 // Subgraph is a running catalog subgraph.
@@ -62,7 +68,8 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 		_ = store.Close()
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	return New(ctx, store, searcher, Options{Bus: opts.Bus, Logger: logger})
+	opts.Logger = logger
+	return New(ctx, store, searcher, opts)
 }
 
 // New assembles the subgraph around already opened engines (the cluster
@@ -95,18 +102,22 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	} else if err := svc.EnsureIndex(ctx); err != nil {
 		return fail(err)
 	}
-	s.handler = newHandler(store, svc, logger)
+	s.handler = newHandler(store, svc, logger, opts.LoaderWait)
 	return s, nil
 }
 
-func newHandler(store service.Store, svc *service.Service, logger *slog.Logger) http.Handler {
+func newHandler(store service.Store, svc *service.Service, logger *slog.Logger, wait time.Duration) http.Handler {
+	if wait <= 0 {
+		wait = loaders.DefaultWait
+	}
+	opt := dataloadgen.WithWait(wait)
 	es := catalog.NewExecutableSchema(catalog.Config{Resolvers: &resolvers.Resolver{Service: svc, Store: store}})
 	return gqlserver.New(es, gqlserver.Options{
 		Name:       Name,
 		Logger:     logger,
-		Middleware: loaders.Middleware(store),
+		Middleware: loaders.Middleware(store, opt),
 		ContextFor: func(ctx context.Context) context.Context {
-			return loaders.With(ctx, loaders.New(store))
+			return loaders.With(ctx, loaders.New(store, opt))
 		},
 	})
 }

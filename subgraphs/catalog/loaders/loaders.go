@@ -14,8 +14,9 @@ import (
 )
 
 // DefaultWait is how long a loader gathers keys before calling the store:
-// long enough for every sibling resolver of a list to ask.
-const DefaultWait = 5 * time.Millisecond
+// long enough for every sibling resolver of a list to ask, even on a busy
+// machine, at the price of that much latency per level of nesting.
+const DefaultWait = 10 * time.Millisecond
 
 // GenrePage names one page of a genre's titles.
 type GenrePage struct {
