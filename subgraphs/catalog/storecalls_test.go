@@ -139,7 +139,9 @@ func TestStoreCallsDoNotGrowWithPageSize(t *testing.T) {
 	}{
 		{
 			"titles", []int{5, 50},
-			func(n int) string { return fmt.Sprintf(`{ titles(first: %d) { edges { node { %s } } } }`, n, titleFields) },
+			func(n int) string {
+				return fmt.Sprintf(`{ titles(first: %d) { edges { node { %s } } } }`, n, titleFields)
+			},
 			// Episode.series hits the title cache primed by nothing: one batch.
 			map[string]int{"TitlePages": 1, "GenresBySlugs": 1, "CreditsByTitles": 1, "PeopleByIDs": 1, "SeasonsByTitles": 1, "TitlesByIDs": 1},
 		},
