@@ -148,16 +148,6 @@ func isRootName(name string) bool {
 	return name == "Query" || name == "Mutation" || name == "Subscription"
 }
 
-// isRootIn reports whether name is a root type of subgraph sg.
-func (sg *subgraph) isRoot(name string) bool {
-	for _, r := range sg.roots {
-		if r == name {
-			return true
-		}
-	}
-	return false
-}
-
 // typeNames lists every type name of every subgraph, in first appearance
 // order over the name-sorted subgraphs.
 func (c *composer) typeNames() []string {

@@ -23,12 +23,11 @@ const (
 
 // fieldMerge is what merging learns about one field across subgraphs.
 type fieldMerge struct {
-	coord    string
-	parent   []*sgType
-	srcs     []*sgField
-	state    []overrideState
-	labels   []string
-	external []bool
+	coord  string
+	parent []*sgType
+	srcs   []*sgField
+	state  []overrideState
+	labels []string
 }
 
 // mergeField merges one field of an object or interface type.
@@ -41,15 +40,11 @@ func (c *composer) mergeField(st *superType, parent []*sgType, srcs []*sgField) 
 		}
 	}
 	m := &fieldMerge{
-		coord:    fieldCoord(st.name, name),
-		parent:   parent,
-		srcs:     srcs,
-		state:    make([]overrideState, len(srcs)),
-		labels:   make([]string, len(srcs)),
-		external: make([]bool, len(srcs)),
-	}
-	for i, f := range srcs {
-		m.external[i] = f != nil && f.external
+		coord:  fieldCoord(st.name, name),
+		parent: parent,
+		srcs:   srcs,
+		state:  make([]overrideState, len(srcs)),
+		labels: make([]string, len(srcs)),
 	}
 	c.resolveOverrides(m)
 	if st.kind == ast.Object {
@@ -263,7 +258,7 @@ func (c *composer) mergeArgs(m *fieldMerge, resolving []typeRef) []*superArg {
 			c.errs.add(CodeArgumentTypeMismatch, c.sgs[refs[0].sg].name, m.coord, "Type of argument %q is incompatible across subgraphs: it has %s", coord, c.describeTypes(refs))
 			continue
 		}
-		def, ok := c.mergeDefaults(refs, args)
+		def, ok := mergeDefaults(args)
 		if !ok {
 			c.errs.add(CodeArgumentDefault, c.sgs[refs[0].sg].name, m.coord, "Argument %q has incompatible default values across subgraphs: it has %s", coord, c.describeDefaults(refs, args))
 			continue
@@ -291,8 +286,9 @@ func findArg(args []*sgArg, name string) *sgArg {
 	return nil
 }
 
-// defaultValues is implemented by arguments and input fields alike.
-func (c *composer) mergeDefaults(refs []typeRef, args []*sgArg) (*ast.Value, bool) {
+// mergeDefaults returns the default value all declarations agree on, or
+// false when they differ.
+func mergeDefaults(args []*sgArg) (*ast.Value, bool) {
 	var first *ast.Value
 	for i, a := range args {
 		if i == 0 {

@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"regexp"
 	"slices"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -95,16 +94,6 @@ func (t *sgType) value(name string) *sgValue {
 // isEntity reports whether the type has at least one @key.
 func (t *sgType) isEntity() bool { return len(t.keys) > 0 }
 
-// hasResolvableKey reports whether the subgraph can fetch the type by key.
-func (t *sgType) hasResolvableKey() bool {
-	for _, k := range t.keys {
-		if k.resolvable {
-			return true
-		}
-	}
-	return false
-}
-
 // subgraph is one parsed and normalised subgraph.
 type subgraph struct {
 	name, url string
@@ -135,8 +124,6 @@ var federationTypes = map[string]bool{
 	"federation__ContextFieldValue": true, "link__Import": true, "link__Purpose": true,
 	"Scope": true, "Policy": true, "ContextFieldValue": true,
 }
-
-var graphQLName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
 
 // parseSubgraph parses one SDL and folds its definitions and extensions into
 // the subgraph model, resolving federation directive names on the way.
