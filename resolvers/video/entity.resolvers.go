@@ -16,8 +16,16 @@ import (
 // FindManyEpisodeByIDs is the resolver for the findManyEpisodeByIDs field.
 func (r *entityResolver) FindManyEpisodeByIDs(ctx context.Context, reps []*model.EpisodeByIDsInput) ([]*model.Episode, error) {
 	out := make([]*model.Episode, len(reps))
+	ids := make([]string, len(reps))
 	for i, rep := range reps {
 		out[i] = &model.Episode{ID: rep.ID}
+		ids[i] = rep.ID
+	}
+	sel := selectionOn(ctx, "Episode")
+	if sel.has("video") {
+		if err := r.loaders(ctx).PrefetchEpisodes(ctx, ids, sel.below("video", "Video").has("renditions")); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -28,14 +36,25 @@ func (r *entityResolver) FindManyProfileByIDs(ctx context.Context, reps []*model
 	for i, rep := range reps {
 		out[i] = &model.Profile{ID: rep.ID}
 	}
+	if err := r.prefetchViewing(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
 // FindManyTitleByIDs is the resolver for the findManyTitleByIDs field.
 func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.TitleByIDsInput) ([]*model.Title, error) {
 	out := make([]*model.Title, len(reps))
+	ids := make([]string, len(reps))
 	for i, rep := range reps {
 		out[i] = &model.Title{ID: rep.ID}
+		ids[i] = rep.ID
+	}
+	sel := selectionOn(ctx, "Title")
+	if sel.has("videos") {
+		if err := r.loaders(ctx).PrefetchTitles(ctx, ids, sel.below("videos", "Video").has("renditions")); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -46,7 +65,7 @@ func (r *entityResolver) FindManyVideoByIDs(ctx context.Context, reps []*model.V
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	videos, err := r.loaders(ctx).VideoByID.LoadAll(ctx, ids)
+	videos, err := r.loaders(ctx).PrefetchVideos(ctx, ids, selectionOn(ctx, "Video").has("renditions"))
 	if err != nil {
 		return nil, err
 	}

@@ -7,12 +7,12 @@ import (
 	"log/slog"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/viewer"
+	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
@@ -100,10 +100,7 @@ func testSubgraph(t *testing.T, f *seed.Fixture) (*Subgraph, *countingStore) {
 		t.Fatal(err)
 	}
 	counting := &countingStore{Store: store, calls: map[string]int{}}
-	// A wide batch window: the count tests check how keys are grouped per
-	// level, not whether a loaded CI machine schedules a level's resolvers
-	// within the production window.
-	sg, err := openWith(ctx, counting, Options{Logger: quiet}, 50*time.Millisecond)
+	sg, err := openWith(ctx, counting, Options{Logger: quiet}, loaders.DefaultWait)
 	if err != nil {
 		t.Fatal(err)
 	}

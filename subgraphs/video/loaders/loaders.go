@@ -43,6 +43,8 @@ type Loaders struct {
 	RenditionsByVideo *dataloadgen.Loader[string, []service.Rendition]
 	// ViewingByProfile yields a profile's viewing, most recent first.
 	ViewingByProfile *dataloadgen.Loader[ViewingKey, []service.Viewing]
+
+	r Reader
 }
 
 // New returns fresh loaders reading from r, batching keys asked for within
@@ -58,6 +60,7 @@ func New(r Reader, wait time.Duration) *Loaders {
 		VideoByEpisode:    dataloadgen.NewLoader(videoByEpisode(r), opt),
 		RenditionsByVideo: dataloadgen.NewLoader(renditionsByVideo(r), opt),
 		ViewingByProfile:  dataloadgen.NewLoader(viewingByProfile(r), opt),
+		r:                 r,
 	}
 }
 
