@@ -25,7 +25,7 @@ const maxRequirementDepth = 32
 
 // Build plans op.
 func (p *Planner) Build(op *Operation) (*QueryPlan, error) {
-	b := &builder{Planner: p, op: op, rootByGraph: map[string]*group{}}
+	b := &builder{Planner: p, op: op, rootByGraph: map[string]*group{}, keyInProgress: map[string]bool{}}
 	if err := b.planRoot(); err != nil {
 		return nil, err
 	}
@@ -77,6 +77,9 @@ type builder struct {
 	groups      []*group
 	roots       []*group
 	rootByGraph map[string]*group
+	// keyInProgress guards against planning a key through a chain of entity
+	// fetches that comes back to itself.
+	keyInProgress map[string]bool
 }
 
 func (b *builder) newGroup(graph string, parent *group, path []string) *group {
@@ -225,7 +228,7 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 		}
 		if pf := b.providedField(provided, typ, f.Name); pf != nil {
 			item := out.field(f.Alias, f.Name, f.Arguments, f.Selections != nil || isComposite(b.sg, f.Type))
-			if err := b.planSub(g, item, cf, path, pf.SelectionSet, depth); err != nil {
+			if err := b.planSub(g, item, cf, path, pf.SelectionSet, depth, prod); err != nil {
 				return nil, err
 			}
 			prod[g] = true
@@ -234,12 +237,12 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 		if r, ok := b.sg.Resolve(g.graph, typ, f.Name); ok && r.Requires == nil {
 			local, rest := b.splitUnreachable(g.graph, cf, r.Provides)
 			item := out.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
-			if err := b.planSub(g, item, local, path, r.Provides, depth); err != nil {
+			if err := b.planSub(g, item, local, path, r.Provides, depth, prod); err != nil {
 				return nil, err
 			}
 			prod[g] = true
 			if len(rest) > 0 {
-				more, err := b.planElsewhere(g, out, typ, cf, rest, path, provided, reserved, depth)
+				more, err := b.planElsewhere(g, out, typ, cf, rest, path, provided, reserved, depth, g.graph)
 				if err != nil {
 					return nil, err
 				}
@@ -249,11 +252,13 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 			}
 			continue
 		}
-		child, err := b.jump(g, out, typ, cf, path, provided, reserved, depth, "")
+		more, err := b.jump(g, out, typ, cf, path, provided, reserved, depth, "")
 		if err != nil {
 			return nil, err
 		}
-		prod[child] = true
+		for x := range more {
+			prod[x] = true
+		}
 	}
 	return prod, nil
 }
@@ -279,7 +284,9 @@ func subPath(path []string, key string, t *ast.Type) []string {
 }
 
 // planSub plans the sub-selection of a field g fetches.
-func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []string, provided ast.SelectionSet, depth int) error {
+// Groups fetching anything under the field are added to prod, so that
+// representations needing nested fields wait for all of them.
+func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []string, provided ast.SelectionSet, depth int, prod map[*group]bool) error {
 	f := cf.First()
 	if item.sub == nil {
 		return nil
@@ -289,7 +296,10 @@ func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []st
 	subs := cf.SubSelections()
 	if def.Kind == ast.Object {
 		cfs := CollectFields(subs, def.Name, b.applies)
-		_, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, reservedOf(cfs), depth)
+		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, reservedOf(cfs), depth)
+		for x := range more {
+			prod[x] = true
+		}
 		return err
 	}
 	// Abstract: ask for the runtime type and plan per possible type.
@@ -303,8 +313,12 @@ func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []st
 			continue
 		}
 		frag := item.sub.fragment(obj)
-		if _, err := b.planFields(g, frag, obj, cfs, sp, provided, reservedOf(cfs), depth); err != nil {
+		more, err := b.planFields(g, frag, obj, cfs, sp, provided, reservedOf(cfs), depth)
+		if err != nil {
 			return err
+		}
+		for x := range more {
+			prod[x] = true
 		}
 	}
 	return nil
@@ -400,7 +414,7 @@ func onlyTypename(cfs []*CollectedField) bool {
 
 // jump fetches cf for the objects at path from another subgraph (or the same
 // one through _entities when the field has @requires).
-func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int, force string) (*group, error) {
+func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int, force string) (map[*group]bool, error) {
 	f := cf.First()
 	entityType := typ
 	var cands []string
@@ -422,6 +436,17 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 	target := ""
 	if force != "" && contains(cands, force) {
 		target = force
+	}
+	// Prefer subgraphs g can enter directly with a key it already has;
+	// others need the key fetched first.
+	var direct []string
+	for _, c := range cands {
+		if b.canEnter(g.graph, c, entityType, typ, provided) {
+			direct = append(direct, c)
+		}
+	}
+	if len(direct) > 0 {
+		cands = direct
 	}
 	for _, c := range cands {
 		if target != "" {
@@ -448,10 +473,22 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 	}
 	frag := child.sel.fragment(entityType)
 	item := frag.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
-	if err := b.planSub(child, item, cf, path, res.Provides, depth); err != nil {
+	nested := map[*group]bool{}
+	local, rest := b.splitUnreachable(target, cf, res.Provides)
+	if err := b.planSub(child, item, local, path, res.Provides, depth, nested); err != nil {
 		return nil, err
 	}
-	return child, nil
+	if len(rest) > 0 {
+		more, err := b.planElsewhere(g, out, typ, cf, rest, path, provided, reserved, depth, target)
+		if err != nil {
+			return nil, err
+		}
+		for x := range more {
+			nested[x] = true
+		}
+	}
+	nested[child] = true
+	return nested, nil
 }
 
 // child finds or creates g's entity fetch to graph for the objects at path.
@@ -469,6 +506,15 @@ func (b *builder) child(g *group, graph string, path []string) *group {
 // objects of type typ at path, and adds it to child's representation.
 func (b *builder) requireKey(g, child *group, out *selSet, typ, entityType string, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) error {
 	key := b.chooseKey(g.graph, child.graph, entityType, typ, provided)
+	if !b.allLocal(g.graph, typ, key.Selection, provided) {
+		// Fetching the key needs another entity fetch first; refuse loops.
+		guard := fmt.Sprintf("%d|%s|%s|%s", g.id, typ, child.graph, strings.Join(path, "."))
+		if b.keyInProgress[guard] {
+			return fmt.Errorf("%s cannot provide a key of %s for %s", g.graph, entityType, child.graph)
+		}
+		b.keyInProgress[guard] = true
+		defer delete(b.keyInProgress, guard)
+	}
 	keySels := append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, b.fieldSetSelections(typ, key.Selection, reserved)...)
 	if err := b.require(g, child, out, typ, keySels, true, path, provided, reserved, depth); err != nil {
 		return fmt.Errorf("key %q of %s for %s: %w", key.Fields, entityType, child.graph, err)
@@ -638,19 +684,63 @@ func (b *builder) splitUnreachable(graph string, cf *CollectedField, provided as
 }
 
 func (b *builder) reachable(graph, typ, field string, provided ast.SelectionSet) bool {
+	return b.reachableDepth(graph, typ, field, provided, map[string]bool{})
+}
+
+// reachableDepth: field is local to graph, or some subgraph resolving it
+// has a key whose fields are themselves reachable from graph. seen stops
+// cycles through the same (graph, type, field).
+func (b *builder) reachableDepth(graph, typ, field string, provided ast.SelectionSet, seen map[string]bool) bool {
 	if field == "__typename" || b.providedField(provided, typ, field) != nil {
 		return true
 	}
 	if r, ok := b.sg.Resolve(graph, typ, field); ok && r.Requires == nil {
 		return true
 	}
+	k := graph + "|" + typ + "|" + field
+	if seen[k] {
+		return false
+	}
+	seen[k] = true
+	defer delete(seen, k)
+	enter := func(c, entityType string) bool {
+		for _, key := range b.sg.Keys(c, entityType) {
+			ok := true
+			for _, sel := range key.Selection {
+				if kf, isField := sel.(*ast.Field); isField && !b.reachableDepth(graph, typ, kf.Name, provided, seen) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
 	for _, c := range b.sg.FieldGraphs(typ, field) {
-		if len(b.sg.Keys(c, typ)) > 0 {
+		if enter(c, typ) {
 			return true
 		}
 	}
-	iface, _ := b.sg.InterfaceObjectSource(typ, field)
-	return iface != ""
+	iface, graphs := b.sg.InterfaceObjectSource(typ, field)
+	for _, c := range graphs {
+		if enter(c, iface) {
+			return true
+		}
+	}
+	return false
+}
+
+// canEnter reports whether objects of type typ fetched from graph carry a
+// key of entityType that target can resolve.
+func (b *builder) canEnter(graph, target, entityType, typ string, provided ast.SelectionSet) bool {
+	for _, k := range b.sg.Keys(target, entityType) {
+		if b.allLocal(graph, typ, k.Selection, provided) {
+			return true
+		}
+	}
+	return false
 }
 
 // withSubs is cf restricted to the given sub-fields.
@@ -667,14 +757,14 @@ func withSubs(cf *CollectedField, subs []*CollectedField) *CollectedField {
 
 // planElsewhere fetches cf again from other subgraphs that resolve it, for
 // the sub-fields in rest, choosing greedily the subgraph covering most.
-func (b *builder) planElsewhere(g *group, out *selSet, typ string, cf *CollectedField, rest []*CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) (map[*group]bool, error) {
+func (b *builder) planElsewhere(g *group, out *selSet, typ string, cf *CollectedField, rest []*CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int, exclude string) (map[*group]bool, error) {
 	f := cf.First()
 	sub := f.Type.Name()
 	prod := map[*group]bool{}
 	for len(rest) > 0 {
 		best, bestN := "", 0
 		for _, c := range b.sg.FieldGraphs(typ, f.Name) {
-			if c == g.graph {
+			if c == exclude {
 				continue
 			}
 			n := 0
@@ -716,11 +806,13 @@ func (b *builder) planElsewhere(g *group, out *selSet, typ string, cf *Collected
 			prod[g2] = true
 			continue
 		}
-		child, err := b.jump(g, out, typ, pcf, path, provided, reserved, depth, best)
+		more, err := b.jump(g, out, typ, pcf, path, provided, reserved, depth, best)
 		if err != nil {
 			return nil, err
 		}
-		prod[child] = true
+		for x := range more {
+			prod[x] = true
+		}
 	}
 	return prod, nil
 }

@@ -37,7 +37,12 @@ func (sg *Supergraph) Resolve(graph, typeName, field string) (Resolution, bool) 
 		if j.Graph != graph {
 			continue
 		}
-		if j.External || j.UsedOverridden || sg.overriddenAway(f, graph) {
+		if j.UsedOverridden || sg.overriddenAway(f, graph) {
+			return Resolution{}, false
+		}
+		// An @external key field is still the subgraph's to return: it is
+		// how the subgraph identifies the entity (fed1 @extends style).
+		if j.External && !sg.inOwnKey(t, graph, field) {
 			return Resolution{}, false
 		}
 		return Resolution{Graph: graph, Requires: j.RequiresSel, Provides: j.ProvidesSel}, true
@@ -238,4 +243,21 @@ func (sg *Supergraph) InterfaceOwners(iface string) []string {
 		}
 	}
 	return out
+}
+
+// inOwnKey reports whether field is a top-level field of one of typeName's
+// keys in graph.
+func (sg *Supergraph) inOwnKey(t *Type, graph, field string) bool {
+	tg := t.InGraph[graph]
+	if tg == nil {
+		return false
+	}
+	for _, k := range tg.Keys {
+		for _, s := range k.Selection {
+			if f, ok := s.(*ast.Field); ok && f.Name == field {
+				return true
+			}
+		}
+	}
+	return false
 }
