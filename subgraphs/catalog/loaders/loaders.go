@@ -62,11 +62,11 @@ func New(store service.Store, opts ...dataloadgen.Option) *Loaders {
 // keys; a store failure fails every key.
 func entities[V any](fetch func(context.Context, []string) (map[string]V, error)) func(context.Context, []string) ([]*V, []error) {
 	return func(ctx context.Context, keys []string) ([]*V, []error) {
+		out := make([]*V, len(keys))
 		found, err := fetch(ctx, keys)
 		if err != nil {
-			return nil, fill(len(keys), err)
+			return out, fill(len(keys), err)
 		}
-		out := make([]*V, len(keys))
 		for i, k := range keys {
 			if v, ok := found[k]; ok {
 				out[i] = &v
@@ -79,11 +79,11 @@ func entities[V any](fetch func(context.Context, []string) (map[string]V, error)
 // relations adapts a batch read of one-to-many relations to key order.
 func relations[V any](fetch func(context.Context, []string) (map[string][]V, error)) func(context.Context, []string) ([][]V, []error) {
 	return func(ctx context.Context, keys []string) ([][]V, []error) {
+		out := make([][]V, len(keys))
 		found, err := fetch(ctx, keys)
 		if err != nil {
-			return nil, fill(len(keys), err)
+			return out, fill(len(keys), err)
 		}
-		out := make([][]V, len(keys))
 		for i, k := range keys {
 			out[i] = found[k]
 		}
@@ -104,7 +104,8 @@ func genrePages(store service.Store) func(context.Context, []GenrePage) ([]servi
 		}
 		pages, err := store.TitlePages(ctx, queries)
 		if err != nil {
-			return nil, fill(len(keys), err)
+			// dataloadgen wants one value slot per key, even on failure.
+			return make([]service.TitlePage, len(keys)), fill(len(keys), err)
 		}
 		return pages, nil
 	}
