@@ -148,7 +148,8 @@ func (c *composer) subgraphIndex(name string) int {
 
 // needsJoinField follows Apollo: a field needs @join__field unless every
 // subgraph defining its parent type resolves it itself, with one type,
-// without @external, @requires, @provides or @override.
+// without @external, @requires or @provides, and none took it over with
+// @override.
 func (c *composer) needsJoinField(m *fieldMerge, allEqual bool) bool {
 	if !allEqual {
 		return true
@@ -160,7 +161,7 @@ func (c *composer) needsJoinField(m *fieldMerge, allEqual bool) bool {
 	}
 	for i, f := range m.srcs {
 		if f != nil && m.state[i] != unusedOverridden {
-			if f.external || f.requires != nil || f.provides != nil || f.override != nil {
+			if f.external || f.requires != nil || f.provides != nil {
 				return true
 			}
 		} else if m.parent[i] != nil {
