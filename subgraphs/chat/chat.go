@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"sync"
 
 	chatgraph "github.com/cinegraph/cinegraph/graph/chat"
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -37,11 +38,14 @@ type Options struct {
 type Subgraph struct {
 	store   service.Store
 	service *service.Service
+	hub     *hub.Hub
 	handler http.Handler
 	logger  *slog.Logger
 
-	stop    context.CancelFunc
-	workers []<-chan struct{}
+	stop      context.CancelFunc
+	workers   []<-chan struct{}
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens the store (seeding it on first start), starts the outbox relay
@@ -57,7 +61,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	sg, err := open(ctx, store, opts)
+	sg, err := open(ctx, store, opts, loaders.Config{})
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -67,7 +71,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 
 // open wires a subgraph around an opened store; it owns the store once it
 // succeeds.
-func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, error) {
+func open(ctx context.Context, store service.Store, opts Options, loaderCfg loaders.Config) (*Subgraph, error) {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -106,12 +110,13 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 	handler := gqlserver.New(es, gqlserver.Options{
 		Name:       "chat",
 		Logger:     logger,
-		Middleware: loaders.Middleware(svc),
-		ContextFor: loaders.ForConnection(svc),
+		Middleware: loaders.Middleware(svc, loaderCfg),
+		ContextFor: loaders.ForConnection(svc, loaderCfg),
 	})
 	return &Subgraph{
 		store:   store,
 		service: svc,
+		hub:     h,
 		handler: handler,
 		logger:  logger,
 		stop:    stop,
@@ -145,12 +150,14 @@ func (s *Subgraph) Ready(ctx context.Context) error {
 // Close stops the relay and the hub, ending live subscriptions, then closes
 // the store. The bus is left open for its other users.
 func (s *Subgraph) Close() error {
-	s.stop()
-	for _, done := range s.workers {
-		<-done
-	}
-	if err := s.store.Close(); err != nil {
-		return fmt.Errorf("chat: %w", err)
-	}
-	return nil
+	s.closeOnce.Do(func() {
+		s.stop()
+		for _, done := range s.workers {
+			<-done
+		}
+		if err := s.store.Close(); err != nil {
+			s.closeErr = fmt.Errorf("chat: %w", err)
+		}
+	})
+	return s.closeErr
 }

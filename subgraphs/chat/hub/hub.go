@@ -80,10 +80,7 @@ func (h *Hub) Start(ctx context.Context, bus events.Bus) (<-chan struct{}, error
 		defer close(done)
 		defer h.stop()
 		for {
-			for ev := range stream {
-				h.dispatch(ev)
-			}
-			if ctx.Err() != nil {
+			if !h.pump(ctx, stream) {
 				return
 			}
 			// The stream ended while we still run: the bus failed. Listen
@@ -101,6 +98,21 @@ func (h *Hub) Start(ctx context.Context, bus events.Bus) (<-chan struct{}, error
 		}
 	}()
 	return done, nil
+}
+
+// pump dispatches stream until it closes (true) or ctx is done (false).
+func (h *Hub) pump(ctx context.Context, stream <-chan events.Event) bool {
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case ev, ok := <-stream:
+			if !ok {
+				return ctx.Err() == nil
+			}
+			h.dispatch(ev)
+		}
+	}
 }
 
 func closedStream() <-chan events.Event {

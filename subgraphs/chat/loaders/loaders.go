@@ -13,9 +13,19 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
-// wait is how long a loader gathers keys before fetching: short, since all
-// sibling fields are resolved concurrently within microseconds.
-const wait = 2 * time.Millisecond
+// DefaultWait is how long a loader gathers keys before fetching: short, since
+// sibling fields start resolving concurrently within microseconds.
+const DefaultWait = 5 * time.Millisecond
+
+// Config tunes loaders.
+type Config struct {
+	// Wait is the batching window; 0 means DefaultWait.
+	Wait time.Duration
+	// NoCache makes every Load fetch again (batching still applies), for
+	// long-lived contexts such as a websocket connection, where cached
+	// stats would go stale.
+	NoCache bool
+}
 
 // Loaders are one request's dataloaders.
 type Loaders struct {
@@ -27,21 +37,34 @@ type Loaders struct {
 	MessagePage *dataloadgen.Loader[service.PageQuery, service.Page]
 }
 
-// New returns fresh loaders over svc. With cache false every Load fetches
-// again (batching still applies), for long-lived contexts such as a
-// websocket connection where cached stats would go stale.
-func New(svc *service.Service, cache bool) *Loaders {
+// New returns fresh loaders over svc.
+func New(svc *service.Service, cfg Config) *Loaders {
+	wait := cfg.Wait
+	if wait <= 0 {
+		wait = DefaultWait
+	}
 	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
-	if !cache {
+	if cfg.NoCache {
 		opts = append(opts, dataloadgen.WithoutCache())
 	}
-	return &Loaders{
+	l := &Loaders{
 		RoomByID:    dataloadgen.NewLoader(aligned(svc.RoomsByIDs), opts...),
-		RoomByTitle: dataloadgen.NewLoader(aligned(svc.RoomsByTitleIDs), opts...),
 		MessageByID: dataloadgen.NewLoader(aligned(svc.MessagesByIDs), opts...),
 		RoomStats:   dataloadgen.NewLoader(aligned(svc.RoomStats), opts...),
 		MessagePage: dataloadgen.NewLoader(aligned(svc.MessagePages), opts...),
 	}
+	// Rooms found by title are primed by id, so their messages' room field
+	// costs nothing more.
+	l.RoomByTitle = dataloadgen.NewLoader(aligned(func(ctx context.Context, titleIDs []string) ([]*service.Room, error) {
+		rooms, err := svc.RoomsByTitleIDs(ctx, titleIDs)
+		for _, r := range rooms {
+			if r != nil {
+				l.RoomByID.Prime(r.ID, r)
+			}
+		}
+		return rooms, err
+	}), opts...)
+	return l
 }
 
 // aligned adapts a service batch call, whose results are already in key
@@ -74,23 +97,24 @@ func For(ctx context.Context, svc *service.Service) *Loaders {
 	if l, ok := ctx.Value(ctxKey{}).(*Loaders); ok {
 		return l
 	}
-	return New(svc, false)
+	return New(svc, Config{NoCache: true})
 }
 
 // Middleware gives each HTTP request its own loaders, so cached results
 // never outlive the request that loaded them.
-func Middleware(svc *service.Service) func(http.Handler) http.Handler {
+func Middleware(svc *service.Service, cfg Config) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(With(r.Context(), New(svc, true))))
+			next.ServeHTTP(w, r.WithContext(With(r.Context(), New(svc, cfg))))
 		})
 	}
 }
 
 // ForConnection prepares a websocket connection's context: uncached loaders,
 // since one connection delivers many events over a long time.
-func ForConnection(svc *service.Service) func(context.Context) context.Context {
+func ForConnection(svc *service.Service, cfg Config) func(context.Context) context.Context {
+	cfg.NoCache = true
 	return func(ctx context.Context) context.Context {
-		return With(ctx, New(svc, false))
+		return With(ctx, New(svc, cfg))
 	}
 }
