@@ -130,3 +130,18 @@ func TestSharedRootPlans(t *testing.T) {
 		})
 	}
 }
+
+func TestChainPlans(t *testing.T) {
+	t.Parallel()
+	sg := loadSupergraph(t, "../testdata/chain.supergraph.graphql")
+	tests := []struct{ name, query string }{
+		{"key_through_another_subgraph_and_requires_chain", `{ books { title verdict } }`},
+		{"requires_chain_only", `{ books { isExpensive } }`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			checkGolden(t, tc.name, planFor(t, sg, tc.query, nil))
+		})
+	}
+}
