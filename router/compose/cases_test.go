@@ -310,7 +310,7 @@ func TestComposeErrors(t *testing.T) {
 		{
 			name: "root type under another name while Query exists",
 			subgraphs: []Subgraph{
-				sg("a", `schema { query: Root } type Root { a: Int } type Query { b: Int }`),
+				sg("a", `schema { query: Root } type Root { a: Int } type Query { b: Int } type Mutation { c: Int }`),
 			},
 		},
 		{

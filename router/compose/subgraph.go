@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -208,7 +209,15 @@ func (s *subgraph) readRoots(doc *ast.SchemaDocument, errs *errorSink) {
 	for _, d := range defaults {
 		name, ok := declared[d.op]
 		if !ok {
-			if len(declared) > 0 || s.types[d.name] == nil {
+			if s.types[d.name] == nil {
+				continue
+			}
+			if len(declared) > 0 && !slices.Contains(slices.Collect(maps.Values(declared)), d.name) {
+				// The supergraph would make this type a root it is not here.
+				errs.add(d.code, s.name, d.name, "[%s] The schema has a type named %q but it is not set as the %s root type: this is not supported by federation. If a root type does not use its default name, there should be no other type with that default name.", s.name, d.name, d.op)
+				continue
+			}
+			if len(declared) > 0 {
 				continue
 			}
 			name = d.name
