@@ -60,7 +60,7 @@ func TestComposeGolden(t *testing.T) {
 				{Name: "a", URL: "http://a", SDL: `
 					extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [{name: "@key", as: "@primaryKey"}, {name: "@shareable", as: "@shared"}])
 					type Query { me: User @shared }
-					type User @primaryKey(fields: "id") { id: ID! name: String! @federation__shareable }`},
+					type User @primaryKey(fields: "id", resolvable: true) { id: ID! name: String! @federation__shareable }`},
 				{Name: "b", URL: "http://b", SDL: `
 					extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", as: "fed", import: ["@key"])
 					type Query { me: User @fed__shareable }

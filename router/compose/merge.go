@@ -115,8 +115,9 @@ func (c *composer) joinTypes(srcs []*sgType) []string {
 			if k.extension || s.extends {
 				b.WriteString(", extension: true")
 			}
-			if !k.resolvable {
-				b.WriteString(", resolvable: false")
+			// Apollo repeats resolvable exactly when the subgraph spelled it out.
+			if k.resolvableGiven {
+				fmt.Fprintf(&b, ", resolvable: %t", k.resolvable)
 			}
 			b.WriteString(itfObj)
 			b.WriteString(")")
