@@ -54,6 +54,7 @@ func (r *genreResolver) Titles(ctx context.Context, obj *model.Genre, first *int
 	if err != nil {
 		return nil, err
 	}
+	r.primeTitles(ctx, page.Titles)
 	return titleConnection(page, q.After != nil), nil
 }
 
@@ -137,6 +138,7 @@ func (r *queryResolver) Titles(ctx context.Context, first *int, after *string, f
 	if err != nil {
 		return nil, err
 	}
+	r.primeTitles(ctx, page.Titles)
 	return titleConnection(page, after != nil && *after != ""), nil
 }
 

@@ -18,6 +18,15 @@ func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
 	return loaders.New(r.Store)
 }
 
+// primeTitles caches titles a listing already fetched, so relations that
+// lead back to them (an episode's series) cost no further store call.
+func (r *Resolver) primeTitles(ctx context.Context, titles []service.Title) {
+	l := r.loaders(ctx)
+	for i := range titles {
+		l.Titles.Prime(titles[i].ID, &titles[i])
+	}
+}
+
 func titleModel(t *service.Title) *model.Title {
 	if t == nil {
 		return nil
