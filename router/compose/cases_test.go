@@ -376,6 +376,17 @@ func TestComposeErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "unknown and misplaced types",
+			subgraphs: []Subgraph{
+				sg("a", `
+					input In { x: Int }
+					interface I { id: ID! name: String }
+					type Query { t: Titel f(x: Out): In u: U }
+					type Out implements I & In { id: ID! }
+					union U = Out | In`),
+			},
+		},
+		{
 			name: "invalid graphql and duplicate names",
 			subgraphs: []Subgraph{
 				sg("a", `type Query { a: Int`),

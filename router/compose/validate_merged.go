@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -62,6 +63,9 @@ func (c *composer) checkInterfaceImplementations() {
 				}
 				declaring := c.definingSubgraphs(iname, f.name)
 				implementing := c.implementingSubgraphs(name, iname)
+				if slices.ContainsFunc(implementing, func(s string) bool { return slices.Contains(declaring, s) }) {
+					continue // that subgraph alone is invalid, and reported as such
+				}
 				c.errs.add(CodeInterfaceFieldNoImplem, implementing[0], fieldCoord(name, f.name), "Interface field %q is declared in %s but type %q, which implements %q in %s, does not have field %q.", fieldCoord(iname, f.name), subgraphsLabel(declaring), name, iname, subgraphsLabel(implementing), f.name)
 			}
 		}

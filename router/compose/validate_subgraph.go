@@ -22,6 +22,7 @@ func (c *composer) validateSubgraphs() {
 	for i, sg := range c.sgs {
 		c.keyFields[i] = map[string]bool{}
 		c.usedFields[i] = map[string]bool{}
+		c.checkGraphQL(sg)
 		c.checkKeys(i, sg)
 		c.checkRequiresProvides(i, sg)
 		c.checkExternals(i, sg)
