@@ -3,7 +3,9 @@ package insights_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -217,5 +219,45 @@ func TestReopenKeepsLiveDataAndReseedKeepsIt(t *testing.T) {
 	}
 	if err := second.Ready(ctx); err != nil {
 		t.Fatalf("Ready: %v", err)
+	}
+}
+
+// flakyStore fails its first saves of scores, as a store that is briefly
+// unreachable would.
+type flakyStore struct {
+	service.Store
+	mu       sync.Mutex
+	failures int
+	attempts int
+}
+
+func (f *flakyStore) SaveScores(ctx context.Context, scores []service.MessageScore) (int, error) {
+	f.mu.Lock()
+	f.attempts++
+	fail := f.attempts <= f.failures
+	f.mu.Unlock()
+	if fail {
+		return 0, errors.New("store unreachable")
+	}
+	return f.Store.SaveScores(ctx, scores)
+}
+
+func TestConsumerRetriesAfterStoreFailure(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bus := openBus(t, dir)
+	store := &flakyStore{Store: newCountingStore(t), failures: 2}
+	sg := open(t, insights.Options{Store: store, Bus: bus})
+	c := client.New(sg.Handler())
+	f := fixture()
+	titleID := f.Titles[len(f.Titles)-2].ID
+	publish(t, bus, chatEvent(t, "retry-1", service.ChatMessagePosted{
+		ID: "retry-1", RoomID: seed.RoomID(titleID), TitleID: titleID, AuthorID: "profile-3", Body: "Great acting from the whole cast", SentAt: seed.Epoch(),
+	}))
+	eventually(t, "the message is stored after the store recovers", func() bool { return titleAudience(t, c, titleID).MessageCount == 1 })
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	if store.attempts != 3 {
+		t.Fatalf("%d save attempts, want 2 failures then 1 success", store.attempts)
 	}
 }
