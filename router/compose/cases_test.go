@@ -392,6 +392,8 @@ func TestComposeErrors(t *testing.T) {
 				sg("a", `type Query { a: Int`),
 				sg("b", `type Query { b: Int }`),
 				sg("b", `type Query { c: Int }`),
+				sg("", `type Query { d: Int }`),
+				sg("_", `type Query { e: Int }`),
 			},
 		},
 	}

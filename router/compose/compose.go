@@ -63,7 +63,10 @@ func (c *composer) load(in []Subgraph) bool {
 	seen := map[string]bool{}
 	for _, s := range in {
 		switch {
-		case strings.TrimSpace(s.Name) == "" || s.Name == "_":
+		case strings.TrimSpace(s.Name) == "":
+			c.errs.add(CodeInvalidSubgraphName, s.Name, "", "A subgraph name must not be empty")
+			continue
+		case s.Name == "_":
 			c.errs.add(CodeInvalidSubgraphName, s.Name, "", "Invalid name %q for a subgraph: this name is reserved", s.Name)
 			continue
 		case seen[s.Name]:
