@@ -72,6 +72,7 @@ func TestCinegraphPlans(t *testing.T) {
 		{"cinegraph_titles", `{ titles(first: 3) { edges { node { name videos { name renditions { resolution } } chatRoom { messageCount } audienceSentiment { label } } } } }`},
 		{"cinegraph_post_message", `mutation { postMessage(roomId: "room-t0001", body: "great") { body sentiment { label } } }`},
 		{"cinegraph_chat_room_title", `{ chatRoom(id: "room-t0001") { title { id name synopsis } } }`},
+		{"cinegraph_room_messages", `{ activeRooms(first: 2) { title { name chatRoom { id } } messages(first: 5) { pageInfo { hasNextPage } edges { node { body author { name } sentiment { score } } } } } }`},
 		{"cinegraph_viewer", `{ viewer { name myList { name } viewingHistory { progress video { name detections { label } } } recommendations { title { name } } } }`},
 	}
 	for _, tc := range tests {

@@ -283,7 +283,7 @@ func (r *Router) Execute(ctx context.Context, req *transport.Request) *transport
 	qp, err := r.planFor(p, vars)
 	if err != nil {
 		r.logger.Error("query planning failed", "error", err)
-		return &transport.Result{Response: &execute.Response{Errors: []*execute.Error{{Message: "query planning failed: " + err.Error(), Extensions: map[string]any{"code": "INTERNAL"}}}}, Outcome: transport.Rejected}
+		return &transport.Result{Response: &execute.Response{Errors: []*execute.Error{{Message: "query planning failed: " + err.Error(), Extensions: map[string]any{"code": "INTERNAL"}}}}, Outcome: transport.Failed}
 	}
 	resp := r.exec.Execute(ctx, qp, vars, r.forwardHeaders(req.Header))
 	if wantsPlan(req) {

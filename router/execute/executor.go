@@ -57,6 +57,9 @@ func (r *run) node(n plan.Node) {
 			r.node(c)
 		}
 	case *plan.Parallel:
+		if len(n.Nodes) == 0 {
+			return
+		}
 		var wg sync.WaitGroup
 		for _, c := range n.Nodes[1:] {
 			wg.Add(1)

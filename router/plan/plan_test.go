@@ -10,6 +10,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/router/supergraph"
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 var update = flag.Bool("update", false, "rewrite golden plans")
@@ -143,5 +144,33 @@ func TestChainPlans(t *testing.T) {
 			t.Parallel()
 			checkGolden(t, tc.name, planFor(t, sg, tc.query, nil))
 		})
+	}
+}
+
+func TestConditionDefaults(t *testing.T) {
+	t.Parallel()
+	sg := loadSupergraph(t, "../testdata/demo.supergraph.graphql")
+	doc, errs := gqlparser.LoadQuery(sg.APISchema(), `query ($b: Boolean = false, $s: Boolean = true) { me { name @include(if: $b) username @skip(if: $s) email } }`)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	op := doc.Operations[0]
+	if got := ConditionVariables(doc, op); len(got) != 2 {
+		t.Fatalf("condition variables = %v", got)
+	}
+	vars, err := validator.VariableValues(sg.APISchema(), op, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Normalize(sg.APISchema(), doc, op, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qp, err := New(sg).Build(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := qp.Node.(*Fetch).Operation; got != "query{me{email}}" {
+		t.Fatalf("operation = %s", got)
 	}
 }

@@ -38,6 +38,9 @@ const (
 	Rejected
 	// NotAllowed: a mutation over GET.
 	NotAllowed
+	// Failed: the server could not handle a valid request (e.g. planning
+	// failed); the response has no data.
+	Failed
 )
 
 // Result is an executed or rejected request.
@@ -100,6 +103,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
+	case Failed:
+		status = http.StatusInternalServerError
 	}
 	out, err := json.Marshal(res.Response)
 	if err != nil {
