@@ -158,15 +158,17 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	for _, h := range res.Hits {
 		hit := Hit{ID: h.ID, Score: h.Score, Highlights: []Highlight{}}
 		for _, field := range []string{fieldName, fieldSynopsis} {
-			frags := h.Fragments[field]
-			if len(frags) == 0 {
-				continue
+			// bleve hands back the start of a field that did not match as
+			// a fragment too; only fragments with a match are highlights.
+			hl := Highlight{Field: field}
+			for _, f := range h.Fragments[field] {
+				if strings.Contains(f, "<mark>") {
+					hl.Fragments = append(hl.Fragments, emphasize(f))
+				}
 			}
-			hl := Highlight{Field: field, Fragments: make([]string, len(frags))}
-			for i, f := range frags {
-				hl.Fragments[i] = emphasize(f)
+			if len(hl.Fragments) > 0 {
+				hit.Highlights = append(hit.Highlights, hl)
 			}
-			hit.Highlights = append(hit.Highlights, hl)
 		}
 		out.Hits = append(out.Hits, hit)
 	}

@@ -232,6 +232,26 @@ func TestHighlights(t *testing.T) {
 	if h.Field != "name" || !strings.Contains(h.Fragments[0], "<em>Frozen</em>") || strings.Contains(h.Fragments[0], "<mark>") {
 		t.Errorf("name highlight = %+v", h)
 	}
+	for _, hl := range res.Hits[0].Highlights {
+		for _, f := range hl.Fragments {
+			if !strings.Contains(f, "<em>") {
+				t.Errorf("%s fragment without a match: %q", hl.Field, f)
+			}
+		}
+	}
+	// A typo matches fuzzily: the name is highlighted, the synopsis (which
+	// only repeats the name) is not offered unmatched.
+	res, err = idx.Search(context.Background(), search.Request{Query: "Midnigt Staton", Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hl := range res.Hits[0].Highlights {
+		for _, f := range hl.Fragments {
+			if !strings.Contains(f, "<em>") {
+				t.Errorf("%s fragment without a match: %q", hl.Field, f)
+			}
+		}
+	}
 }
 
 func TestPagination(t *testing.T) {
