@@ -387,6 +387,12 @@ func TestComposeErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "interface object without interface",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { m: Media } type Media @key(fields: "id") @interfaceObject { id: ID! }`),
+			},
+		},
+		{
 			name: "invalid graphql and duplicate names",
 			subgraphs: []Subgraph{
 				sg("a", `type Query { a: Int`),

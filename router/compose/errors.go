@@ -46,6 +46,7 @@ const (
 	CodeExtensionWithNoBase    = "EXTENSION_WITH_NO_BASE"
 	CodeInterfaceFieldNoImplem = "INTERFACE_FIELD_NO_IMPLEM"
 	CodeSatisfiability         = "SATISFIABILITY_ERROR"
+	CodeInterfaceObjectUsage   = "INTERFACE_OBJECT_USAGE_ERROR"
 	CodeUnknownFederationLink  = "UNKNOWN_FEDERATION_LINK_VERSION"
 	CodeLinkImportNameMismatch = "LINK_IMPORT_NAME_MISMATCH"
 )

@@ -62,6 +62,11 @@ func (c *composer) mergedKind(name string, srcs []*sgType) (ast.DefinitionKind, 
 		bySubgraph[k] = append(bySubgraph[k], c.sgs[i].name)
 	}
 	if len(kinds) == 1 {
+		if kinds[0] == ast.Interface && c.onlyInterfaceObjects(srcs) {
+			names := bySubgraph[kinds[0]]
+			c.errs.add(CodeInterfaceObjectUsage, names[0], name, "Type %q is declared with @interfaceObject in all the subgraphs in which it is defined (it is defined in %s but should be defined as an interface in at least one subgraph)", name, subgraphsLabel(names))
+			return "", false
+		}
 		return kinds[0], true
 	}
 	parts := make([]string, len(kinds))
@@ -70,6 +75,15 @@ func (c *composer) mergedKind(name string, srcs []*sgType) (ast.DefinitionKind, 
 	}
 	c.errs.add(CodeTypeKindMismatch, bySubgraph[kinds[1]][0], name, "Type %q has mismatched kind: it is defined as %s but %s", name, parts[0], strings.Join(parts[1:], " and "))
 	return "", false
+}
+
+func (c *composer) onlyInterfaceObjects(srcs []*sgType) bool {
+	for _, s := range srcs {
+		if s != nil && !s.interfaceObject {
+			return false
+		}
+	}
+	return true
 }
 
 // checkExtensionWithNoBase rejects a type every subgraph only extends,
