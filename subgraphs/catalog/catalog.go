@@ -44,7 +44,6 @@ type Subgraph struct {
 	searcher search.Searcher
 	service  *service.Service
 	handler  http.Handler
-	logger   *slog.Logger
 }
 
 // Open opens the store and search index under opts.DataDir, seeds an empty
@@ -85,7 +84,7 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 		pub = opts.Bus
 	}
 	svc := service.New(service.Options{Store: store, Searcher: searcher, Bus: pub, Logger: logger})
-	s := &Subgraph{store: store, searcher: searcher, service: svc, logger: logger}
+	s := &Subgraph{store: store, searcher: searcher, service: svc}
 	fail := func(err error) (*Subgraph, error) {
 		_ = s.Close()
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -96,7 +95,7 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	}
 	if empty {
 		logger.InfoContext(ctx, "seeding empty catalog")
-		if err := s.Seed(ctx); err != nil {
+		if err := svc.Seed(ctx, service.DatasetFromSeed(seed.Generate())); err != nil {
 			return fail(err)
 		}
 	} else if err := svc.EnsureIndex(ctx); err != nil {
