@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -51,7 +52,58 @@ type Log struct {
 // Storage selects the storage engines.
 type Storage struct {
 	// Mode is "embedded" (pure-Go, local files) or "cluster" (real engines).
-	Mode string `koanf:"mode" yaml:"mode"`
+	Mode          string        `koanf:"mode" yaml:"mode"`
+	Postgres      Postgres      `koanf:"postgres" yaml:"postgres"`
+	Cassandra     Cassandra     `koanf:"cassandra" yaml:"cassandra"`
+	Redis         Redis         `koanf:"redis" yaml:"redis"`
+	Elasticsearch Elasticsearch `koanf:"elasticsearch" yaml:"elasticsearch"`
+	Kafka         Kafka         `koanf:"kafka" yaml:"kafka"`
+}
+
+// Postgres holds the catalog, profiles, My List, videos and insights in
+// cluster mode.
+type Postgres struct {
+	// DSN is a libpq connection string or URL; its password is a secret.
+	DSN      string `koanf:"dsn" yaml:"dsn"`
+	MaxConns int32  `koanf:"max_conns" yaml:"max_conns"`
+}
+
+// Cassandra holds chat messages and viewing history in cluster mode.
+type Cassandra struct {
+	Hosts    []string `koanf:"hosts" yaml:"hosts"`
+	Keyspace string   `koanf:"keyspace" yaml:"keyspace"`
+	// Consistency is the read/write consistency level (ONE, QUORUM, LOCAL_QUORUM, ...).
+	Consistency       string        `koanf:"consistency" yaml:"consistency"`
+	ReplicationFactor int           `koanf:"replication_factor" yaml:"replication_factor"`
+	Timeout           time.Duration `koanf:"timeout" yaml:"timeout"`
+	Retries           int           `koanf:"retries" yaml:"retries"`
+	Username          string        `koanf:"username" yaml:"username"`
+	Password          string        `koanf:"password" yaml:"password"`
+}
+
+// Redis caches catalog reads and keeps persisted queries and rate limits.
+type Redis struct {
+	Addr     string        `koanf:"addr" yaml:"addr"`
+	Password string        `koanf:"password" yaml:"password"`
+	DB       int           `koanf:"db" yaml:"db"`
+	CacheTTL time.Duration `koanf:"cache_ttl" yaml:"cache_ttl"`
+}
+
+// Elasticsearch serves catalog search in cluster mode.
+type Elasticsearch struct {
+	Addresses []string `koanf:"addresses" yaml:"addresses"`
+	// Index is the alias queries use; reindexing swaps the index behind it.
+	Index    string `koanf:"index" yaml:"index"`
+	Username string `koanf:"username" yaml:"username"`
+	Password string `koanf:"password" yaml:"password"`
+}
+
+// Kafka carries domain events in cluster mode.
+type Kafka struct {
+	Brokers           []string `koanf:"brokers" yaml:"brokers"`
+	Partitions        int      `koanf:"partitions" yaml:"partitions"`
+	ReplicationFactor int      `koanf:"replication_factor" yaml:"replication_factor"`
+	ClientID          string   `koanf:"client_id" yaml:"client_id"`
 }
 
 // Router configures the federation router.
@@ -91,7 +143,18 @@ func Default() Config {
 		Listen:  "127.0.0.1:4000",
 		DataDir: ".data",
 		Log:     Log{Level: "info", Format: "text"},
-		Storage: Storage{Mode: "embedded"},
+		Storage: Storage{
+			Mode: "embedded",
+			// The addresses deploy/local starts the engines on.
+			Postgres: Postgres{DSN: "postgres://cinegraph:cinegraph@127.0.0.1:55432/cinegraph?sslmode=disable", MaxConns: 16},
+			Cassandra: Cassandra{
+				Hosts: []string{"127.0.0.1:59042"}, Keyspace: "cinegraph", Consistency: "LOCAL_QUORUM",
+				ReplicationFactor: 1, Timeout: 5 * time.Second, Retries: 3,
+			},
+			Redis:         Redis{Addr: "127.0.0.1:56379", CacheTTL: 5 * time.Minute},
+			Elasticsearch: Elasticsearch{Addresses: []string{"http://127.0.0.1:59200"}, Index: "cinegraph-titles"},
+			Kafka:         Kafka{Brokers: []string{"127.0.0.1:59092"}, Partitions: 6, ReplicationFactor: 1, ClientID: "cinegraph"},
+		},
 		Router: Router{
 			SubgraphURLs:    map[string]string{},
 			ForwardHeaders:  []string{"Authorization", "X-Cinegraph-Profile", "X-Request-Id"},
@@ -162,7 +225,7 @@ func Load(path string, environ []string) (Config, error) {
 }
 
 // sliceKeys are the list settings; their environment values are comma lists.
-var sliceKeys = []string{"router.forward_headers"}
+var sliceKeys = []string{"router.forward_headers", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers"}
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.
@@ -253,7 +316,22 @@ func (c Config) problems() []error {
 	check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level: %q is not one of debug, info, warn, error", c.Log.Level)
 	check(slices.Contains([]string{"text", "json"}, c.Log.Format), "log.format: %q is not one of text, json", c.Log.Format)
 	check(slices.Contains([]string{"embedded", "cluster"}, c.Storage.Mode), "storage.mode: %q is not one of embedded, cluster", c.Storage.Mode)
-	check(c.Storage.Mode != "cluster", "storage.mode: cluster needs the real engines, which this build does not include yet; use embedded")
+	if c.Storage.Mode == "cluster" {
+		st := c.Storage
+		check(st.Postgres.DSN != "", "storage.postgres.dsn: required in cluster mode")
+		check(st.Postgres.MaxConns > 0, "storage.postgres.max_conns: must be positive, got %d", st.Postgres.MaxConns)
+		check(len(st.Cassandra.Hosts) > 0, "storage.cassandra.hosts: required in cluster mode")
+		check(st.Cassandra.Keyspace != "", "storage.cassandra.keyspace: required in cluster mode")
+		check(slices.Contains([]string{"ANY", "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE"}, st.Cassandra.Consistency),
+			"storage.cassandra.consistency: %q is not a Cassandra consistency level", st.Cassandra.Consistency)
+		check(st.Cassandra.ReplicationFactor > 0, "storage.cassandra.replication_factor: must be positive")
+		check(st.Redis.Addr != "", "storage.redis.addr: required in cluster mode")
+		check(len(st.Elasticsearch.Addresses) > 0, "storage.elasticsearch.addresses: required in cluster mode")
+		check(st.Elasticsearch.Index != "", "storage.elasticsearch.index: required in cluster mode")
+		check(len(st.Kafka.Brokers) > 0, "storage.kafka.brokers: required in cluster mode")
+		check(st.Kafka.Partitions > 0, "storage.kafka.partitions: must be positive")
+		check(clusterModeAvailable, "storage.mode: cluster needs the real engine adapters, which this build does not include yet; use embedded")
+	}
 	check(c.Router.MaxRequestBytes > 0, "router.max_request_bytes: must be positive, got %d", c.Router.MaxRequestBytes)
 	check(c.Router.FetchTimeout > 0, "router.fetch_timeout: must be positive, got %s", c.Router.FetchTimeout)
 	check(c.ShutdownTimeout > 0, "shutdown_timeout: must be positive, got %s", c.ShutdownTimeout)
@@ -266,6 +344,27 @@ func (c Config) problems() []error {
 		check(validAddr(c.Subgraph.Listen[name]), "subgraph.listen.%s: %q is not a host:port address", name, c.Subgraph.Listen[name])
 	}
 	return out
+}
+
+// clusterModeAvailable is turned on once the engine adapters are wired in.
+const clusterModeAvailable = false
+
+// maskDSN hides the password of a postgres:// URL or a key=value DSN.
+func maskDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "********")
+			return strings.Replace(u.String(), "%2A%2A%2A%2A%2A%2A%2A%2A", "********", 1)
+		}
+		return dsn
+	}
+	fields := strings.Fields(dsn)
+	for i, f := range fields {
+		if strings.HasPrefix(f, "password=") {
+			fields[i] = "password=********"
+		}
+	}
+	return strings.Join(fields, " ")
 }
 
 func validAddr(addr string) bool {
@@ -286,9 +385,16 @@ func sortedKeys(m map[string]string) []string {
 // and start-up logs.
 func (c Config) Masked() ([]byte, error) {
 	masked := c
-	if masked.Router.AuthToken != "" {
-		masked.Router.AuthToken = "********"
+	mask := func(s *string) {
+		if *s != "" {
+			*s = "********"
+		}
 	}
+	mask(&masked.Router.AuthToken)
+	mask(&masked.Storage.Cassandra.Password)
+	mask(&masked.Storage.Redis.Password)
+	mask(&masked.Storage.Elasticsearch.Password)
+	masked.Storage.Postgres.DSN = maskDSN(masked.Storage.Postgres.DSN)
 	out, err := yamlv3.Marshal(masked)
 	if err != nil {
 		return nil, errors.Join(errors.New("encode config"), err)

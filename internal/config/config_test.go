@@ -97,3 +97,36 @@ func TestEveryProblemReported(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskDSN(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ in, want string }{
+		{"postgres://app:pw@db:5432/x?sslmode=disable", "postgres://app:********@db:5432/x?sslmode=disable"},
+		{"host=db user=app password=pw dbname=x", "host=db user=app password=******** dbname=x"},
+		{"postgres://db/x", "postgres://db/x"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := maskDSN(tc.in); got != tc.want {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestClusterModeChecks(t *testing.T) {
+	t.Parallel()
+	_, err := Load("", []string{
+		"CINEGRAPH_STORAGE_MODE=cluster",
+		"CINEGRAPH_STORAGE_CASSANDRA_CONSISTENCY=SOMETIMES",
+		"CINEGRAPH_STORAGE_KAFKA_BROKERS=",
+	})
+	if err == nil {
+		t.Fatal("want error")
+	}
+	for _, want := range []string{"storage.cassandra.consistency", "storage.kafka.brokers"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in %v", want, err)
+		}
+	}
+}
