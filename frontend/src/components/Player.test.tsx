@@ -65,6 +65,33 @@ describe("Player", () => {
     unmount();
   });
 
+  it("starts by itself when opened from a Play button", async () => {
+    let starts = 0;
+    const mocks = [
+      {
+        request: { query: START_PLAYBACK, variables: { videoId: "v1" } },
+        maxUsageCount: 5,
+        result: () => {
+          starts += 1;
+          return {
+            data: {
+              startPlayback: {
+                __typename: "PlaybackSession",
+                id: "s2",
+                positionSeconds: 0,
+                updatedAt: "2026-01-01T00:00:00Z",
+                video: { __typename: "Video", id: "v1", durationSeconds: 600 },
+              },
+            },
+          };
+        },
+      },
+    ];
+    renderWithApollo(<Player video={video} autoStart tickMs={60_000} />, { mocks });
+    expect(await screen.findByRole("button", { name: "Pause" })).toBeInTheDocument();
+    expect(starts).toBe(1);
+  });
+
   it("shows why playback could not start", async () => {
     const mocks = [
       {

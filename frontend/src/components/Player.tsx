@@ -21,6 +21,8 @@ export interface PlayerProps {
   secondsPerTick?: number;
   /** Ticks between reportProgress calls. */
   reportEveryTicks?: number;
+  /** Start playback as soon as the player opens (it was opened by a Play button). */
+  autoStart?: boolean;
 }
 
 /**
@@ -28,7 +30,13 @@ export interface PlayerProps {
  * viewer left off), a progress bar advances on a timer, and the position is
  * reported every few ticks, on pause, on seek and when the player closes.
  */
-export function Player({ video, tickMs = 1000, secondsPerTick = 5, reportEveryTicks = 5 }: PlayerProps) {
+export function Player({
+  video,
+  tickMs = 1000,
+  secondsPerTick = 5,
+  reportEveryTicks = 5,
+  autoStart = false,
+}: PlayerProps) {
   const client = useApolloClient();
   const [start, startState] = useMutation(START_PLAYBACK);
   const [sessionId, setSessionId] = useState<string | null>(null);
@@ -98,6 +106,15 @@ export function Player({ video, tickMs = 1000, secondsPerTick = 5, reportEveryTi
       // startState.error carries the details.
     }
   };
+
+  // Refs survive StrictMode's effect replay, so this starts one session only.
+  const autoStarted = useRef(false);
+  useEffect(() => {
+    if (!autoStart || autoStarted.current) return;
+    autoStarted.current = true;
+    void onPlay();
+    // onPlay is recreated each render; starting once on mount is the intent.
+  }, [autoStart]);
 
   const onPause = () => {
     setPlaying(false);

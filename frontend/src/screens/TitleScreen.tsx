@@ -74,7 +74,7 @@ export function TitleScreen({ id }: { id: string }) {
 
       {playing && (
         <Box sx={{ mb: 3 }}>
-          <Player key={playing.id} video={playing} />
+          <Player key={playing.id} video={playing} autoStart />
         </Box>
       )}
 
