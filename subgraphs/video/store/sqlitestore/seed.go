@@ -8,7 +8,18 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 )
 
-var kindRank = map[string]int{"FEATURE": 0, "TRAILER": 1, "EPISODE": 2}
+// kindRank orders a title's videos: features, then trailers, then episodes.
+func kindRank(kind string) (int, bool) {
+	switch kind {
+	case "FEATURE":
+		return 0, true
+	case "TRAILER":
+		return 1, true
+	case "EPISODE":
+		return 2, true
+	}
+	return 0, false
+}
 
 // Seed replaces videos, renditions, viewing and sessions with the
 // fixture's in one transaction; the outbox keeps undelivered events.
@@ -49,7 +60,7 @@ func seedVideos(ctx context.Context, tx *sql.Tx, videos []seed.Video) error {
 	}
 	defer insRendition.Close()
 	for i, v := range videos {
-		rank, ok := kindRank[v.Kind]
+		rank, ok := kindRank(v.Kind)
 		if !ok {
 			return fmt.Errorf("seed video %s: unknown kind %q", v.ID, v.Kind)
 		}
