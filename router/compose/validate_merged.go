@@ -18,7 +18,9 @@ func (c *composer) validateMerged() {
 
 // checkSharing reports a field of an object type that several subgraphs
 // resolve while at least one of them does not declare it shareable (a key
-// field, @shareable, or a federation 1 subgraph).
+// field, @shareable, or a federation 1 subgraph). @external fields never
+// count as resolving, even when a @provides of their subgraph returns them;
+// Apollo is stricter there and also wants the owning definition @shareable.
 func (c *composer) checkSharing(m *fieldMerge) {
 	var resolvers, nonShareable []string
 	for i, f := range m.srcs {
