@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/client"
 
@@ -88,6 +89,12 @@ func (c *countingStore) SessionsByIDs(ctx context.Context, ids []string) ([]serv
 // fixture when nil means the full seed), wrapped in a call counter.
 func testSubgraph(t *testing.T, f *seed.Fixture) (*Subgraph, *countingStore) {
 	t.Helper()
+	return testSubgraphWait(t, f, loaders.DefaultWait)
+}
+
+// testSubgraphWait is testSubgraph with the loaders' batch window set.
+func testSubgraphWait(t *testing.T, f *seed.Fixture, wait time.Duration) (*Subgraph, *countingStore) {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlitestore.OpenDir(ctx, t.TempDir())
 	if err != nil {
@@ -100,7 +107,7 @@ func testSubgraph(t *testing.T, f *seed.Fixture) (*Subgraph, *countingStore) {
 		t.Fatal(err)
 	}
 	counting := &countingStore{Store: store, calls: map[string]int{}}
-	sg, err := openWith(ctx, counting, Options{Logger: quiet}, loaders.DefaultWait)
+	sg, err := openWith(ctx, counting, Options{Logger: quiet}, wait)
 	if err != nil {
 		t.Fatal(err)
 	}
