@@ -280,6 +280,13 @@ func TestComposeErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "external nullable where the owner is not",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! weight: Int! }`),
+				sg("b", `type T @key(fields: "id") { id: ID! weight: Int @external shipping: Int @requires(fields: "weight") }`),
+			},
+		},
+		{
 			name: "enum used as input and output with different values",
 			subgraphs: []Subgraph{
 				sg("a", `enum Color { RED GREEN } type Query { color(c: Color): Color @shareable }`),

@@ -79,12 +79,7 @@ func (c *composer) mergeField(st *superType, parent []*sgType, srcs []*sgField) 
 		return nil
 	}
 	if len(resolving) > 0 {
-		for _, e := range externals {
-			if !c.isSubtypeRef(e.typ, typ) {
-				all := append([]typeRef{{resolving[0].sg, typ}}, e)
-				c.errs.add(CodeExternalTypeMismatch, c.sgs[e.sg].name, m.coord, "Type of field %q is incompatible across subgraphs (where marked @external): it has %s", m.coord, c.describeTypes(all))
-			}
-		}
+		c.checkExternalTypes(m, typ, allEqual, resolving, externals)
 	}
 	if len(descs) == 0 {
 		for _, r := range externals {
@@ -98,6 +93,36 @@ func (c *composer) mergeField(st *superType, parent []*sgType, srcs []*sgField) 
 	}
 	out.directives = append(out.directives, c.elementDirectives(srcs)...)
 	return out
+}
+
+// checkExternalTypes follows Apollo: an @external declaration must have the
+// merged type, or a subtype of it when the resolving subgraphs themselves
+// disagree on the type.
+func (c *composer) checkExternalTypes(m *fieldMerge, merged *ast.Type, allEqual bool, resolving, externals []typeRef) {
+	bad := false
+	for _, e := range externals {
+		same := e.typ.String() == merged.String()
+		if !same && (allEqual || !c.isSubtypeRef(merged, e.typ)) {
+			bad = true
+		}
+	}
+	if !bad {
+		return
+	}
+	var all []typeRef
+	for i, f := range m.srcs {
+		if f != nil {
+			all = append(all, typeRef{i, f.typ})
+		}
+	}
+	first := externals[0].sg
+	for _, e := range externals {
+		if e.typ.String() != merged.String() {
+			first = e.sg
+			break
+		}
+	}
+	c.errs.add(CodeExternalTypeMismatch, c.sgs[first].name, m.coord, "Type of field %q is incompatible across subgraphs (where marked @external): it has %s", m.coord, c.describeTypesFirst(all, merged.String()))
 }
 
 // resolveOverrides applies @override(from:) and reports its misuses.

@@ -2,6 +2,7 @@ package compose
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -76,6 +77,12 @@ func (c *composer) isSubtypeRef(super, sub *ast.Type) bool {
 // describeTypes renders "type "A" in subgraph "x" but type "B" in
 // subgraphs "y" and "z"", grouping subgraphs by type.
 func (c *composer) describeTypes(refs []typeRef) string {
+	return c.describeTypesFirst(refs, "")
+}
+
+// describeTypesFirst is describeTypes with the group of type first (the
+// merged type, as Apollo's messages put it) leading.
+func (c *composer) describeTypesFirst(refs []typeRef, first string) string {
 	var order []string
 	groups := map[string][]string{}
 	for _, r := range refs {
@@ -84,6 +91,9 @@ func (c *composer) describeTypes(refs []typeRef) string {
 			order = append(order, s)
 		}
 		groups[s] = append(groups[s], c.sgs[r.sg].name)
+	}
+	if i := slices.Index(order, first); i > 0 {
+		order = append([]string{first}, slices.Delete(order, i, i+1)...)
 	}
 	parts := make([]string, len(order))
 	for i, t := range order {
