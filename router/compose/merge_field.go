@@ -91,7 +91,16 @@ func (c *composer) mergeField(st *superType, parent []*sgType, srcs []*sgField) 
 	if c.needsJoinField(m, allEqual) {
 		out.directives = c.joinFields(m, allEqual)
 	}
-	out.directives = append(out.directives, c.elementDirectives(srcs)...)
+	// As in Apollo, directives on @external declarations are not merged:
+	// those declarations do not define the field.
+	kept := srcs
+	if len(resolving) > 0 {
+		kept = make([]*sgField, len(srcs))
+		for _, r := range resolving {
+			kept[r.sg] = srcs[r.sg]
+		}
+	}
+	out.directives = append(out.directives, c.elementDirectives(kept)...)
 	return out
 }
 
