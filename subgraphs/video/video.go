@@ -41,7 +41,6 @@ type Subgraph struct {
 	store   service.Store
 	service *service.Service
 	handler http.Handler
-	logger  *slog.Logger
 
 	cancel    context.CancelFunc
 	workers   sync.WaitGroup
@@ -70,11 +69,11 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 // openWith builds the subgraph over any Store (tests wrap the store).
 // loaderWait is the dataloaders' batch window.
 func openWith(ctx context.Context, store service.Store, opts Options, loaderWait time.Duration) (*Subgraph, error) {
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.Default()
+	base := opts.Logger
+	if base == nil {
+		base = slog.Default()
 	}
-	logger = logger.With("subgraph", Name)
+	logger := base.With("subgraph", Name)
 	empty, err := store.Empty(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("video: %w", err)
@@ -88,7 +87,7 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 
 	// The relay stops when ctx is done or on Close, whichever comes first.
 	workCtx, cancel := context.WithCancel(ctx)
-	s := &Subgraph{store: store, logger: logger, cancel: cancel}
+	s := &Subgraph{store: store, cancel: cancel}
 	var svcOpts []service.Option
 	if opts.Bus != nil {
 		r := relay.New(store, opts.Bus, relay.Options{Logger: logger})
@@ -104,7 +103,8 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 	s.service = service.New(store, svcOpts...)
 	s.handler = gqlserver.New(
 		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: s.service}}),
-		gqlserver.Options{Name: Name, Logger: logger, Middleware: loaders.Middleware(store, loaderWait)},
+		// gqlserver names the subgraph in its own log lines.
+		gqlserver.Options{Name: Name, Logger: base, Middleware: loaders.Middleware(store, loaderWait)},
 	)
 	return s, nil
 }
