@@ -2,6 +2,7 @@ package compose
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -77,7 +78,10 @@ func (c *composer) mergeEnum(st *superType, srcs []*sgType) {
 			vals = append(vals, v)
 			joins = append(joins, fmt.Sprintf("@join__enumValue(graph: %s)", c.sgs[i].enumName))
 		}
-		if len(lacks) > 0 {
+		// An @inaccessible value skips the checks, as in Apollo: clients
+		// cannot send or receive it anyway.
+		inaccessible := slices.ContainsFunc(vals, func(v *sgValue) bool { return v.inaccessible })
+		if len(lacks) > 0 && !inaccessible {
 			switch {
 			case use.input != "" && use.output != "":
 				c.errs.add(CodeEnumValueMismatch, lacks[0], st.name, "Enum type %q is used as both input type (for example, as type of %q) and output type (for example, as type of %q), but value %q is not defined in all the subgraphs defining %q: %q is defined in %s but not in %s", st.name, use.input, use.output, n, st.name, n, subgraphsLabel(has), subgraphsLabel(lacks))
