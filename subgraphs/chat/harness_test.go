@@ -47,7 +47,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	counter := &countingStore{Store: store}
-	sg, err := open(ctx, counter, Options{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)}, loaders.Config{Wait: 25 * time.Millisecond})
+	sg, err := open(ctx, counter, Options{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)}, loaders.Config{Wait: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,116 @@
+package chat
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/client"
+)
+
+type addedJSON struct {
+	MessageAdded struct {
+		ID     string
+		Body   string
+		Author struct{ ID string }
+		Room   struct {
+			ID           string
+			MessageCount int
+			Title        struct{ Name string }
+		}
+	}
+}
+
+// next reads one subscription payload, failing the test after a timeout.
+func next(t *testing.T, sub *client.Subscription, out any) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- sub.Next(out) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for a subscription message")
+		return nil
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestMessageAddedOverWebsocket(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sf := facts()
+	room, other := sf.fixture.Rooms[4], sf.fixture.Rooms[5]
+	count := len(sf.byRoom[room.ID])
+
+	sub := h.c.WebsocketWithPayload(`subscription($room: ID!) {
+		messageAdded(roomId: $room) { id body author { id } room { id messageCount title { name } } }
+	}`, map[string]any{"profile": "profile-4"}, client.Var("room", room.ID))
+	waitFor(t, "the subscription to reach the hub", func() bool { return h.sg.hub.Subscribers(room.ID) == 1 })
+
+	var posted postedJSON
+	h.mustExec(t, postMutation, map[string]any{"room": other.ID, "body": "elsewhere"}, &posted)
+	for i, body := range []string{"first!", "second"} {
+		h.mustExec(t, postMutation, map[string]any{"room": room.ID, "body": body}, &posted, client.AddHeader("X-Cinegraph-Profile", "profile-2"))
+		var got addedJSON
+		if err := next(t, sub, &got); err != nil {
+			t.Fatalf("next: %v", err)
+		}
+		m := got.MessageAdded
+		// Counts are fresh for every event, not cached for the connection.
+		if m.ID != posted.PostMessage.ID || m.Body != body || m.Author.ID != "profile-2" || m.Room.ID != room.ID ||
+			m.Room.Title.Name != room.TitleName || m.Room.MessageCount != count+i+1 {
+			t.Fatalf("event %d = %+v, want %s %q in %s with %d messages", i, m, posted.PostMessage.ID, body, room.ID, count+i+1)
+		}
+	}
+
+	if err := sub.Close(); err != nil {
+		t.Logf("close: %v", err)
+	}
+	waitFor(t, "the hub to drop the closed subscription", func() bool { return h.sg.hub.Subscribers(room.ID) == 0 })
+}
+
+func TestMessageAddedRejectsBadRooms(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	tests := []struct{ name, room, want string }{
+		{"unknown room", "room-t9999", "not found"},
+		{"malformed room", "room t1", "malformed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sub := h.c.Websocket(`subscription($room: ID!) { messageAdded(roomId: $room) { id } }`, client.Var("room", tc.room))
+			defer sub.Close()
+			var got addedJSON
+			err := next(t, sub, &got)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCloseEndsSubscriptions(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sub := h.c.Websocket(`subscription { messageAdded(roomId: "room-t0001") { id } }`)
+	defer sub.Close()
+	waitFor(t, "the subscription", func() bool { return h.sg.hub.Subscribers("room-t0001") == 1 })
+	if err := h.sg.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var got addedJSON
+	if err := next(t, sub, &got); err == nil {
+		t.Fatalf("subscription still delivering after Close: %+v", got)
+	}
+}
