@@ -150,6 +150,13 @@ func TestComposeGolden(t *testing.T) {
 			},
 		},
 		{
+			name: "inaccessible_enum_value",
+			subgraphs: []Subgraph{
+				sg("a", `enum Color { RED GREEN @inaccessible } type Query { color(c: Color): Color @shareable }`),
+				sg("b", `enum Color { RED } type Query { color(c: Color): Color @shareable }`),
+			},
+		},
+		{
 			name: "custom_roots_and_descriptions",
 			subgraphs: []Subgraph{
 				sg("a", `
