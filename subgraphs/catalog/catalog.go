@@ -20,6 +20,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/catalog"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/relay"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
@@ -44,6 +45,9 @@ type Subgraph struct {
 	searcher search.Searcher
 	service  *service.Service
 	handler  http.Handler
+	// stop ends the background workers; done closes once they have.
+	stop context.CancelFunc
+	done chan struct{}
 }
 
 // Open opens the store and search index under opts.DataDir, seeds an empty
@@ -79,12 +83,15 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	if logger == nil {
 		logger = slog.Default()
 	}
-	var pub events.Publisher
+	s := &Subgraph{store: store, searcher: searcher, done: make(chan struct{})}
+	var rel *relay.Relay
+	svcOpts := service.Options{Store: store, Searcher: searcher, Logger: logger}
 	if opts.Bus != nil {
-		pub = opts.Bus
+		rel = relay.New(store, opts.Bus, logger, 0)
+		svcOpts.OnEvent = rel.Wake
 	}
-	svc := service.New(service.Options{Store: store, Searcher: searcher, Bus: pub, Logger: logger})
-	s := &Subgraph{store: store, searcher: searcher, service: svc}
+	svc := service.New(svcOpts)
+	s.service = svc
 	fail := func(err error) (*Subgraph, error) {
 		_ = s.Close()
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -102,6 +109,16 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 		return fail(err)
 	}
 	s.handler = newHandler(store, svc, logger, opts.LoaderWait)
+
+	// Workers run until ctx is done or Close.
+	runCtx, stop := context.WithCancel(ctx)
+	s.stop = stop
+	go func() {
+		defer close(s.done)
+		if rel != nil {
+			rel.Run(runCtx)
+		}
+	}()
 	return s, nil
 }
 
@@ -140,8 +157,14 @@ func (s *Subgraph) Ready(ctx context.Context) error {
 	return s.service.Ready(ctx)
 }
 
-// Close releases the search index and the store.
+// Close stops the background workers, then releases the search index and
+// the store.
 func (s *Subgraph) Close() error {
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+		s.stop = nil
+	}
 	var errList []error
 	if s.searcher != nil {
 		errList = append(errList, s.searcher.Close())

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/client"
 
@@ -97,7 +98,13 @@ func TestViewerAndMyList(t *testing.T) {
 		t.Errorf("sequential mutations: add %v, remove %v", both.A.ids(), both.R.ids())
 	}
 
-	// Only real changes are published: add, remove, add, remove.
+	// Only real changes are published (through the outbox relay): add,
+	// remove, add, remove.
+	want := []string{"catalog.mylist.added:t0007", "catalog.mylist.removed:t0007", "catalog.mylist.added:t0008", "catalog.mylist.removed:t0008"}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(bus.events()) < len(want) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	var kinds []string
 	for _, ev := range bus.events() {
 		if ev.Topic != events.TopicCatalogChanges || ev.Key != "profile-3" {
@@ -109,7 +116,6 @@ func TestViewerAndMyList(t *testing.T) {
 		}
 		kinds = append(kinds, ev.Type+":"+p.TitleID)
 	}
-	want := []string{"catalog.mylist.added:t0007", "catalog.mylist.removed:t0007", "catalog.mylist.added:t0008", "catalog.mylist.removed:t0008"}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("events %v, want %v", kinds, want)
 	}

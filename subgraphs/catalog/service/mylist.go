@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -41,7 +42,12 @@ func (s *Service) AddToMyList(ctx context.Context, profileID, titleID string) (P
 	if err != nil {
 		return Profile{}, err
 	}
-	added, err := s.store.AddToMyList(ctx, ListEntry{ProfileID: profileID, TitleID: titleID, AddedAt: s.now().UTC()})
+	now := s.now().UTC()
+	ev, err := s.event(EventMyListAdded, profileID, titleID, now)
+	if err != nil {
+		return Profile{}, err
+	}
+	added, err := s.store.AddToMyList(ctx, ListEntry{ProfileID: profileID, TitleID: titleID, AddedAt: now}, ev)
 	if errors.Is(err, ErrUnknownReference) {
 		// The title vanished between the check and the write (a reseed).
 		return Profile{}, missing("title", titleID)
@@ -50,7 +56,7 @@ func (s *Service) AddToMyList(ctx context.Context, profileID, titleID string) (P
 		return Profile{}, fmt.Errorf("add %s to my list of %s: %w", titleID, profileID, err)
 	}
 	if added {
-		s.publish(ctx, EventMyListAdded, profileID, titleID)
+		s.notify()
 	}
 	return p, nil
 }
@@ -62,12 +68,16 @@ func (s *Service) RemoveFromMyList(ctx context.Context, profileID, titleID strin
 	if err != nil {
 		return Profile{}, err
 	}
-	removed, err := s.store.RemoveFromMyList(ctx, profileID, titleID)
+	ev, err := s.event(EventMyListRemoved, profileID, titleID, s.now().UTC())
+	if err != nil {
+		return Profile{}, err
+	}
+	removed, err := s.store.RemoveFromMyList(ctx, profileID, titleID, ev)
 	if err != nil {
 		return Profile{}, fmt.Errorf("remove %s from my list of %s: %w", titleID, profileID, err)
 	}
 	if removed {
-		s.publish(ctx, EventMyListRemoved, profileID, titleID)
+		s.notify()
 	}
 	return p, nil
 }
@@ -90,17 +100,19 @@ func (s *Service) checkListChange(ctx context.Context, profileID, titleID string
 	return p, nil
 }
 
-// publish reports a committed change. The write already happened, so a bus
-// failure is logged rather than failing the mutation.
-func (s *Service) publish(ctx context.Context, typ, profileID, titleID string) {
-	if s.bus == nil {
-		return
-	}
-	ev, err := events.New(events.TopicCatalogChanges, profileID, typ, uuid.NewString(), s.now(), MyListChange{ProfileID: profileID, TitleID: titleID})
-	if err == nil {
-		err = s.bus.Publish(ctx, ev)
-	}
+// event builds the event announcing a My List change; the store commits it
+// with the change and the relay publishes it, so no change goes unannounced.
+func (s *Service) event(typ, profileID, titleID string, at time.Time) (events.Event, error) {
+	ev, err := events.New(events.TopicCatalogChanges, profileID, typ, uuid.NewString(), at, MyListChange{ProfileID: profileID, TitleID: titleID})
 	if err != nil {
-		s.logger.ErrorContext(ctx, "publish my list change", "type", typ, "profile", profileID, "title", titleID, "err", err)
+		return events.Event{}, fmt.Errorf("build %s event: %w", typ, err)
+	}
+	return ev, nil
+}
+
+// notify tells the relay an event is waiting.
+func (s *Service) notify() {
+	if s.onEvent != nil {
+		s.onEvent()
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 )
 
@@ -14,25 +13,27 @@ import (
 type Service struct {
 	store    Store
 	searcher search.Searcher
-	bus      events.Publisher
+	onEvent  func()
 	logger   *slog.Logger
 	now      func() time.Time
 }
 
-// Options configure a Service. Searcher and Bus may be nil: search then
-// answers UNAVAILABLE and My List changes are not published.
+// Options configure a Service. Searcher may be nil: search then answers
+// UNAVAILABLE.
 type Options struct {
 	Store    Store
 	Searcher search.Searcher
-	Bus      events.Publisher
-	Logger   *slog.Logger
+	// OnEvent, when set, is called after a change stored an event in the
+	// outbox (to wake the relay); it must not block.
+	OnEvent func()
+	Logger  *slog.Logger
 	// Now stamps My List entries; time.Now when nil.
 	Now func() time.Time
 }
 
 // New returns a Service.
 func New(opts Options) *Service {
-	s := &Service{store: opts.Store, searcher: opts.Searcher, bus: opts.Bus, logger: opts.Logger, now: opts.Now}
+	s := &Service{store: opts.Store, searcher: opts.Searcher, onEvent: opts.OnEvent, logger: opts.Logger, now: opts.Now}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
@@ -46,14 +47,14 @@ func (s *watchedStore) GenresBySlugs(ctx context.Context, slugs []string) (map[s
 	return s.Store.GenresBySlugs(ctx, slugs)
 }
 
-func (s *watchedStore) AddToMyList(ctx context.Context, e service.ListEntry) (bool, error) {
+func (s *watchedStore) AddToMyList(ctx context.Context, e service.ListEntry, ev events.Event) (bool, error) {
 	s.note(true)
-	return s.Store.AddToMyList(ctx, e)
+	return s.Store.AddToMyList(ctx, e, ev)
 }
 
-func (s *watchedStore) RemoveFromMyList(ctx context.Context, p, t string) (bool, error) {
+func (s *watchedStore) RemoveFromMyList(ctx context.Context, p, t string, ev events.Event) (bool, error) {
 	s.note(true)
-	return s.Store.RemoveFromMyList(ctx, p, t)
+	return s.Store.RemoveFromMyList(ctx, p, t, ev)
 }
 
 func (s *watchedStore) Replace(ctx context.Context, d service.Dataset) error {
@@ -233,6 +234,18 @@ func TestMyListRules(t *testing.T) {
 	p, err := svc.AddToMyList(ctx, "profile-2", "t3")
 	if err != nil || p.Name != "Grace" {
 		t.Fatalf("add = %+v, %v", p, err)
+	}
+	if _, err := svc.AddToMyList(ctx, "profile-2", "t3"); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := store.PendingEvents(ctx, 10)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("outbox = %+v, %v (one event for one change)", pending, err)
+	}
+	ev := pending[0]
+	if ev.Type != service.EventMyListAdded || ev.Key != "profile-2" || ev.Topic != events.TopicCatalogChanges ||
+		string(ev.Payload) != `{"profileId":"profile-2","titleId":"t3"}` {
+		t.Errorf("event = %+v %s", ev, ev.Payload)
 	}
 	list, err := svc.MyList(ctx, "profile-2")
 	if err != nil || len(list) != 1 || !list[0].AddedAt.Equal(storetest.Epoch) {

@@ -1,6 +1,10 @@
 package service
 
-import "context"
+import (
+	"context"
+
+	"github.com/cinegraph/cinegraph/internal/events"
+)
 
 // Store is the catalog's storage contract. Reads are batch-oriented so that
 // a page of entities costs one call per relation; lookups return maps that
@@ -31,14 +35,20 @@ type Store interface {
 	ProfilesByIDs(ctx context.Context, ids []string) (map[string]Profile, error)
 	// MyLists returns each profile's saved titles, most recently added first.
 	MyLists(ctx context.Context, profileIDs []string) (map[string][]ListEntry, error)
-	// AddToMyList saves a title to a profile's list; saving a title already
-	// there changes nothing and reports false. An unknown profile or title
-	// is an error and writes nothing.
-	AddToMyList(ctx context.Context, entry ListEntry) (bool, error)
-	// RemoveFromMyList removes a title from a profile's list, reporting
-	// whether it was there.
-	RemoveFromMyList(ctx context.Context, profileID, titleID string) (bool, error)
-	// Replace swaps the whole catalog for d in one transaction.
+	// AddToMyList saves a title to a profile's list and stores ev, the
+	// event announcing it, atomically. Saving a title already there changes
+	// nothing, stores no event and reports false. An unknown profile or
+	// title is ErrUnknownReference and writes nothing.
+	AddToMyList(ctx context.Context, entry ListEntry, ev events.Event) (bool, error)
+	// RemoveFromMyList removes a title from a profile's list and stores ev
+	// atomically, reporting whether it was there (no event when it was not).
+	RemoveFromMyList(ctx context.Context, profileID, titleID string, ev events.Event) (bool, error)
+	// PendingEvents returns up to limit stored events, oldest first.
+	PendingEvents(ctx context.Context, limit int) ([]events.Event, error)
+	// DeleteEvents removes stored events once the bus has them.
+	DeleteEvents(ctx context.Context, ids []string) error
+	// Replace swaps the whole catalog for d in one transaction; pending
+	// events are kept.
 	Replace(ctx context.Context, d Dataset) error
 	// Version changes whenever catalog content (not My List) changes, so
 	// derived indexes know when to rebuild.

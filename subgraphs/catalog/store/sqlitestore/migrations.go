@@ -64,4 +64,15 @@ var migrations = []string{
 		value INTEGER NOT NULL
 	);
 	INSERT INTO catalog_meta (key, value) VALUES ('version', 0);`,
+	// The outbox holds events committed with the change they announce,
+	// until the relay has published them.
+	`CREATE TABLE outbox (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		id TEXT NOT NULL UNIQUE,
+		topic TEXT NOT NULL,
+		key TEXT NOT NULL,
+		type TEXT NOT NULL,
+		time INTEGER NOT NULL,
+		payload BLOB NOT NULL
+	);`,
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
@@ -43,8 +44,9 @@ func (s *Store) MyLists(ctx context.Context, profileIDs []string) (map[string][]
 	return out, nil
 }
 
-// AddToMyList saves the entry unless the title is already on the list.
-func (s *Store) AddToMyList(ctx context.Context, e service.ListEntry) (bool, error) {
+// AddToMyList saves the entry and its event unless the title is already on
+// the list.
+func (s *Store) AddToMyList(ctx context.Context, e service.ListEntry, ev events.Event) (bool, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("add to my list: %w", err)
@@ -67,15 +69,26 @@ func (s *Store) AddToMyList(ctx context.Context, e service.ListEntry) (bool, err
 	if err != nil {
 		return false, fmt.Errorf("add to my list: %w", err)
 	}
+	if n > 0 {
+		if err := storeEvent(ctx, tx, ev); err != nil {
+			return false, fmt.Errorf("add to my list: %w", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("add to my list: %w", err)
 	}
 	return n > 0, nil
 }
 
-// RemoveFromMyList deletes the entry, reporting whether it existed.
-func (s *Store) RemoveFromMyList(ctx context.Context, profileID, titleID string) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM my_list WHERE profile_id = ? AND title_id = ?`, profileID, titleID)
+// RemoveFromMyList deletes the entry and stores its event, reporting
+// whether the entry existed.
+func (s *Store) RemoveFromMyList(ctx context.Context, profileID, titleID string, ev events.Event) (bool, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("remove from my list: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	res, err := tx.ExecContext(ctx, `DELETE FROM my_list WHERE profile_id = ? AND title_id = ?`, profileID, titleID)
 	if err != nil {
 		return false, fmt.Errorf("remove from my list: %w", err)
 	}
@@ -83,5 +96,14 @@ func (s *Store) RemoveFromMyList(ctx context.Context, profileID, titleID string)
 	if err != nil {
 		return false, fmt.Errorf("remove from my list: %w", err)
 	}
-	return n > 0, nil
+	if n == 0 {
+		return false, nil
+	}
+	if err := storeEvent(ctx, tx, ev); err != nil {
+		return false, fmt.Errorf("remove from my list: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("remove from my list: %w", err)
+	}
+	return true, nil
 }

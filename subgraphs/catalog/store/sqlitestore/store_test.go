@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
@@ -36,7 +37,11 @@ func TestDataSurvivesReopen(t *testing.T) {
 	if err := s.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-2", TitleID: "t3", AddedAt: storetest.Epoch}); err != nil {
+	ev, err := events.New(events.TopicCatalogChanges, "profile-2", "catalog.mylist.added", "ev-1", storetest.Epoch, map[string]string{"titleId": "t3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-2", TitleID: "t3", AddedAt: storetest.Epoch}, ev); err != nil {
 		t.Fatal(err)
 	}
 	version, err := s.Version(ctx)
@@ -56,6 +61,9 @@ func TestDataSurvivesReopen(t *testing.T) {
 	lists, err := reopened.MyLists(ctx, []string{"profile-2"})
 	if err != nil || len(lists["profile-2"]) != 1 || lists["profile-2"][0].TitleID != "t3" {
 		t.Fatalf("my list after reopen = %+v, %v", lists, err)
+	}
+	if pending, err := reopened.PendingEvents(ctx, 10); err != nil || len(pending) != 1 || pending[0].ID != "ev-1" {
+		t.Fatalf("outbox after reopen = %+v, %v", pending, err)
 	}
 	if got, _ := reopened.Version(ctx); got != version {
 		t.Errorf("version after reopen = %d, want %d", got, version)

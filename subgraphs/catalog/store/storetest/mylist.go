@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
@@ -23,13 +24,25 @@ func testMyList(t *testing.T, s service.Store) {
 	}
 	equal(t, "seeded, newest first", listIDs("profile-1"), []string{"t2", "t1"})
 
-	added, err := s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: Epoch})
+	pending := func() []string {
+		t.Helper()
+		evs, err := s.PendingEvents(ctx, 100)
+		must(t, err)
+		var ids []string
+		for _, ev := range evs {
+			ids = append(ids, ev.ID)
+		}
+		return ids
+	}
+	equal(t, "no events before changes", pending(), []string(nil))
+
+	added, err := s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: Epoch}, event("e1"))
 	must(t, err)
 	equal(t, "added", added, true)
 	equal(t, "after add", listIDs("profile-1"), []string{"t4", "t2", "t1"})
 
 	// Saving again keeps the original entry and position.
-	added, err = s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t1", AddedAt: Epoch.Add(time.Hour)})
+	added, err = s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t1", AddedAt: Epoch.Add(time.Hour)}, event("e-noop"))
 	must(t, err)
 	equal(t, "re-added", added, false)
 	equal(t, "after re-add", listIDs("profile-1"), []string{"t4", "t2", "t1"})
@@ -45,7 +58,7 @@ func testMyList(t *testing.T, s service.Store) {
 		{ProfileID: "profile-1", TitleID: "t404", AddedAt: Epoch},
 		{ProfileID: "profile-404", TitleID: "t1", AddedAt: Epoch},
 	} {
-		_, err := s.AddToMyList(ctx, e)
+		_, err := s.AddToMyList(ctx, e, event("e-bad-"+e.ProfileID+e.TitleID))
 		if !errors.Is(err, service.ErrUnknownReference) {
 			t.Errorf("add %+v: err = %v, want ErrUnknownReference", e, err)
 		}
@@ -53,13 +66,34 @@ func testMyList(t *testing.T, s service.Store) {
 	equal(t, "unknown references write nothing", listIDs("profile-1"), []string{"t4", "t2", "t1"})
 	equal(t, "unknown profile has nothing", listIDs("profile-404"), []string(nil))
 
-	removed, err := s.RemoveFromMyList(ctx, "profile-1", "t2")
+	removed, err := s.RemoveFromMyList(ctx, "profile-1", "t2", event("e2"))
 	must(t, err)
 	equal(t, "removed", removed, true)
-	removed, err = s.RemoveFromMyList(ctx, "profile-1", "t2")
+	removed, err = s.RemoveFromMyList(ctx, "profile-1", "t2", event("e-noop-2"))
 	must(t, err)
 	equal(t, "removed twice", removed, false)
 	equal(t, "after remove", listIDs("profile-1"), []string{"t4", "t1"})
+
+	// Only real changes stored an event, in order.
+	equal(t, "outbox", pending(), []string{"e1", "e2"})
+	evs, err := s.PendingEvents(ctx, 1)
+	must(t, err)
+	if len(evs) != 1 || evs[0].Topic != events.TopicCatalogChanges || evs[0].Type != "test.change" || !evs[0].Time.Equal(Epoch) || string(evs[0].Payload) != `{"n":"e1"}` {
+		t.Errorf("stored event = %+v", evs)
+	}
+	must(t, s.DeleteEvents(ctx, []string{"e1", "e-unknown"}))
+	equal(t, "outbox after delete", pending(), []string{"e2"})
+	must(t, s.Replace(ctx, Fixture()))
+	equal(t, "outbox survives Replace", pending(), []string{"e2"})
+}
+
+// event is a distinct, valid event for outbox checks.
+func event(id string) events.Event {
+	ev, err := events.New(events.TopicCatalogChanges, "profile-1", "test.change", id, Epoch, map[string]string{"n": id})
+	if err != nil {
+		panic(err)
+	}
+	return ev
 }
 
 func testReplace(t *testing.T, s service.Store) {

@@ -1,0 +1,76 @@
+package catalog_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/embedded"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+)
+
+// TestMyListChangesReachTheEmbeddedBus follows a change from the mutation
+// through the outbox and the relay to a consumer of the real bus, including
+// an event left in the outbox while no bus was attached.
+func TestMyListChangesReachTheEmbeddedBus(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+
+	// First run without a bus: the change waits in the outbox.
+	offline, err := catalog.Open(ctx, catalog.Options{DataDir: dir, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp map[string]any
+	ok(t, client.New(offline.Handler()), `mutation { addToMyList(titleId: "t0300") { id } }`, &resp)
+	if err := offline.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	bus, err := embedded.Open(ctx, filepath.Join(dir, "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+	sg, err := catalog.Open(ctx, catalog.Options{DataDir: dir, Bus: bus, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sg.Close()
+	ok(t, client.New(sg.Handler()), `mutation { removeFromMyList(titleId: "t0300") { id } }`, &resp)
+
+	got := make(chan service.MyListChange, 4)
+	types := make(chan string, 4)
+	consumeCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		_ = bus.Consume(consumeCtx, events.TopicCatalogChanges, "catalog-test", func(_ context.Context, ev events.Event) error {
+			var c service.MyListChange
+			if err := json.Unmarshal(ev.Payload, &c); err != nil {
+				return err
+			}
+			types <- ev.Type
+			got <- c
+			return nil
+		})
+	}()
+	for _, want := range []string{service.EventMyListAdded, service.EventMyListRemoved} {
+		select {
+		case typ := <-types:
+			c := <-got
+			if typ != want || c.ProfileID != "profile-1" || c.TitleID != "t0300" {
+				t.Errorf("event %s %+v, want %s of t0300 by profile-1", typ, c, want)
+			}
+		case <-ctx.Done():
+			t.Fatalf("no %s event reached the bus", want)
+		}
+	}
+}
