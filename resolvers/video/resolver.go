@@ -18,8 +18,9 @@ type Resolver struct {
 }
 
 // loaders returns the request's dataloaders. Operations that arrive
-// without them (e.g. over a websocket) get fresh ones, correct but batched
-// only within the one call.
+// without them (over a websocket, whose connection outlives any one
+// operation) get fresh ones per call: never stale, batched only within the
+// call.
 func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
 	if l, ok := loaders.From(ctx); ok {
 		return l

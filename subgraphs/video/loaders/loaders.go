@@ -6,6 +6,7 @@ package loaders
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -77,11 +78,28 @@ func From(ctx context.Context) (*Loaders, bool) {
 	return l, ok && l != nil
 }
 
-// Middleware gives each HTTP request its own loaders over r.
+// Middleware gives each HTTP request its own loaders over r. A websocket
+// upgrade gets none: its context lives as long as the connection, and
+// loaders kept that long would serve stale data to later operations.
 func Middleware(r Reader, wait time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if isUpgrade(req) {
+				next.ServeHTTP(w, req)
+				return
+			}
 			next.ServeHTTP(w, req.WithContext(With(req.Context(), New(r, wait))))
 		})
 	}
+}
+
+func isUpgrade(req *http.Request) bool {
+	for _, v := range req.Header.Values("Connection") {
+		for _, token := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(token), "upgrade") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -218,3 +218,16 @@ func TestMiddlewareGivesEachRequestFreshLoaders(t *testing.T) {
 		t.Fatal("loaders found in a bare context")
 	}
 }
+
+func TestMiddlewareLeavesWebsocketsAlone(t *testing.T) {
+	t.Parallel()
+	h := Middleware(&fakeReader{}, 0)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		if _, ok := From(r.Context()); ok {
+			t.Error("a websocket connection got request-scoped loaders")
+		}
+	}))
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("Connection", "keep-alive, Upgrade")
+	req.Header.Set("Upgrade", "websocket")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+}

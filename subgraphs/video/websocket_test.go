@@ -1,0 +1,59 @@
+package video
+
+import (
+	"testing"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+)
+
+// TestWebsocketOperations runs operations over the websocket transport: the
+// viewer comes from the init payload and nested relations resolve without
+// request-scoped loaders (see loaders.Middleware).
+func TestWebsocketOperations(t *testing.T) {
+	t.Parallel()
+	sg, _ := testSubgraph(t, nil)
+	c := client.New(sg.Handler())
+	payload := map[string]any{"profile": storetest.OtherWatcher}
+
+	var started struct{ StartPlayback sessionOut }
+	ws := c.WebsocketWithPayload(startQ, payload, client.Var("v", storetest.MovieFeature))
+	if err := ws.Next(&started); err != nil {
+		t.Fatal(err)
+	}
+	_ = ws.Close()
+	if started.StartPlayback.PositionSeconds != 3000 {
+		t.Fatalf("resumed at %d, want profile-2's 3000", started.StartPlayback.PositionSeconds)
+	}
+
+	const historyQ = `{ _entities(representations: [{__typename: "Profile", id: "profile-2"}]) {
+		... on Profile { viewingHistory { positionSeconds video { id renditions { resolution } } } } } }`
+	type history struct {
+		Entities []struct {
+			ViewingHistory []struct {
+				PositionSeconds int
+				Video           struct {
+					ID         string
+					Renditions []struct{ Resolution string }
+				}
+			}
+		} `json:"_entities"`
+	}
+	var before history
+	if err := c.WebsocketOnce(historyQ, &before); err != nil {
+		t.Fatal(err)
+	}
+	mustPost(t, c, storetest.OtherWatcher, reportQ, nil, client.Var("s", started.StartPlayback.ID), client.Var("p", 3100))
+	var after history
+	if err := c.WebsocketOnce(historyQ, &after); err != nil {
+		t.Fatal(err)
+	}
+	b, a := before.Entities[0].ViewingHistory, after.Entities[0].ViewingHistory
+	if len(b) != 1 || b[0].PositionSeconds != 3000 || len(b[0].Video.Renditions) != 4 {
+		t.Fatalf("before %+v", b)
+	}
+	if len(a) != 1 || a[0].PositionSeconds != 3100 {
+		t.Fatalf("after %+v", a)
+	}
+}
