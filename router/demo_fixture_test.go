@@ -252,7 +252,7 @@ func copyMap(m map[string]any) map[string]any {
 	return out
 }
 
-func demoSDL(t *testing.T) string {
+func demoSDL(t testing.TB) string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/demo.supergraph.graphql")
 	if err != nil {
@@ -260,6 +260,8 @@ func demoSDL(t *testing.T) string {
 	}
 	return string(b)
 }
+
+func demoSDLB(b *testing.B) string { return demoSDL(b) }
 
 func (d *demo) router(t *testing.T, mod func(*Config)) *Router {
 	t.Helper()

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -120,11 +121,34 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *Subgraph
 
 // DecodeResponse parses a GraphQL response body keeping numbers exact.
 func DecodeResponse(raw []byte) (*SubgraphResponse, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var out SubgraphResponse
-	if err := dec.Decode(&out); err != nil {
+	v, err := parseJSON(raw)
+	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	top, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("a GraphQL response must be a JSON object")
+	}
+	out := &SubgraphResponse{}
+	switch d := top["data"].(type) {
+	case map[string]any:
+		out.Data = d
+	case nil:
+	default:
+		return nil, errors.New("data must be an object or null")
+	}
+	if errs, ok := top["errors"].([]any); ok {
+		for _, e := range errs {
+			em, ok := e.(map[string]any)
+			if !ok {
+				continue
+			}
+			se := SubgraphError{}
+			se.Message, _ = em["message"].(string)
+			se.Path, _ = em["path"].([]any)
+			se.Extensions, _ = em["extensions"].(map[string]any)
+			out.Errors = append(out.Errors, se)
+		}
+	}
+	return out, nil
 }
