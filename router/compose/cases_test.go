@@ -294,6 +294,13 @@ func TestComposeErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "external arguments differ",
+			subgraphs: []Subgraph{
+				sg("a", `type Query { t: T } type T @key(fields: "id") { id: ID! price(currency: String, round: Int = 2, tax: Boolean): Int }`),
+				sg("b", `type T @key(fields: "id") { id: ID! price(round: Int = 3, tax: String): Int @external total: Int @requires(fields: "price") }`),
+			},
+		},
+		{
 			name: "enum used as input and output with different values",
 			subgraphs: []Subgraph{
 				sg("a", `enum Color { RED GREEN } type Query { color(c: Color): Color @shareable }`),

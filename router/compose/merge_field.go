@@ -88,6 +88,9 @@ func (c *composer) mergeField(st *superType, parent []*sgType, srcs []*sgField) 
 	}
 	out := &superField{name: name, typ: typ, description: mergeDescriptions(descs)}
 	out.args = c.mergeArgs(m, resolving)
+	if len(resolving) > 0 {
+		c.checkExternalArgs(m, out.args, externals)
+	}
 	if c.needsJoinField(m, allEqual) {
 		out.directives = c.joinFields(m, allEqual)
 	}
@@ -132,6 +135,37 @@ func (c *composer) checkExternalTypes(m *fieldMerge, merged *ast.Type, allEqual 
 		}
 	}
 	c.errs.add(CodeExternalTypeMismatch, c.sgs[first].name, m.coord, "Type of field %q is incompatible across subgraphs (where marked @external): it has %s", m.coord, c.describeTypesFirst(all, merged.String()))
+}
+
+// checkExternalArgs: an @external declaration stands for the real field, so
+// it must declare every merged argument, with a compatible type and the
+// same default.
+func (c *composer) checkExternalArgs(m *fieldMerge, args []*superArg, externals []typeRef) {
+	for _, a := range args {
+		coord := fmt.Sprintf("%s(%s:)", m.coord, a.name)
+		var missing []string
+		for _, e := range externals {
+			ea := findArg(m.srcs[e.sg].args, a.name)
+			switch {
+			case ea == nil:
+				missing = append(missing, c.sgs[e.sg].name)
+			case ea.typ.String() != a.typ.String() && !c.isSubtypeRef(ea.typ, a.typ):
+				c.errs.add(CodeExternalArgumentType, c.sgs[e.sg].name, m.coord, "Type of argument %q is incompatible across subgraphs (where %q is marked @external): it has type %q in the supergraph but type %q in subgraph %q", coord, m.coord, a.typ.String(), ea.typ.String(), c.sgs[e.sg].name)
+			case renderValue(ea.def) != renderValue(a.def):
+				c.errs.add(CodeExternalArgumentDefault, c.sgs[e.sg].name, m.coord, "Argument %q has incompatible defaults across subgraphs (where %q is marked @external): it has %s in the supergraph but %s in subgraph %q", coord, m.coord, describeDefault(a.def), describeDefault(ea.def), c.sgs[e.sg].name)
+			}
+		}
+		if len(missing) > 0 {
+			c.errs.add(CodeExternalArgumentMissing, missing[0], m.coord, "Field %q is missing argument %q in some subgraphs where it is marked @external: it is not declared in %s", m.coord, coord, subgraphsLabel(missing))
+		}
+	}
+}
+
+func describeDefault(v *ast.Value) string {
+	if v == nil {
+		return "no default value"
+	}
+	return "default value " + renderValue(v)
 }
 
 // resolveOverrides applies @override(from:) and reports its misuses.
@@ -340,11 +374,7 @@ func mergeDefaults(args []*sgArg) (*ast.Value, bool) {
 func (c *composer) describeDefaults(refs []typeRef, args []*sgArg) string {
 	var parts []string
 	for i, a := range args {
-		v := "no default value"
-		if a.def != nil {
-			v = "default value " + renderValue(a.def)
-		}
-		parts = append(parts, fmt.Sprintf("%s in subgraph %q", v, c.sgs[refs[i].sg].name))
+		parts = append(parts, fmt.Sprintf("%s in subgraph %q", describeDefault(a.def), c.sgs[refs[i].sg].name))
 	}
 	return parts[0] + " but " + strings.Join(parts[1:], " and ")
 }
