@@ -57,11 +57,6 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("catalog: DataDir is required")
 	}
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
-	logger = logger.With("subgraph", Name)
 	store, err := sqlitestore.Open(ctx, opts.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -71,7 +66,6 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 		_ = store.Close()
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	opts.Logger = logger
 	return New(ctx, store, searcher, opts)
 }
 
