@@ -1,17 +1,22 @@
 package insights
 
 import (
+	"context"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/cinegraph/cinegraph/graph/insights/model"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
 
-// entities builds one entity per representation from its id. A malformed id
-// fails only its own entity: the batch error list reports it at its index.
-func entities[R, E any](reps []R, idOf func(R) string, build func(id string) E) ([]E, error) {
+// entities builds one entity per representation from its id and returns
+// the well-formed ids. A malformed id fails only its own entity: the batch
+// error list reports it at its index.
+func entities[R, E any](reps []R, idOf func(R) string, build func(id string) E) ([]E, []string, error) {
 	out := make([]E, len(reps))
+	ids := make([]string, 0, len(reps))
 	var failed graphql.BatchErrorList
 	for i, rep := range reps {
 		id := idOf(rep)
@@ -23,11 +28,40 @@ func entities[R, E any](reps []R, idOf func(R) string, build func(id string) E) 
 			continue
 		}
 		out[i] = build(id)
+		ids = append(ids, id)
 	}
 	if failed != nil {
-		return out, failed
+		return out, ids, failed
 	}
-	return out, nil
+	return out, ids, nil
+}
+
+// prefetchSelected loads a relation for a whole page of entities in one
+// call when the operation selects it (field on typeName), so the page costs
+// one store call however the field resolvers are scheduled.
+func prefetchSelected(ctx context.Context, typeName, field string, ids []string, load func(*loaders.Loaders, context.Context, []string) error) error {
+	if len(ids) == 0 || !selected(ctx, typeName, field) {
+		return nil
+	}
+	l, err := loaders.For(ctx)
+	if err != nil {
+		return err
+	}
+	return load(l, ctx, ids)
+}
+
+// selected reports whether the current field's selection asks typeName for
+// field, directly or through fragments.
+func selected(ctx context.Context, typeName, field string) bool {
+	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, []string{typeName}) {
+		if f.Name == field {
+			return true
+		}
+	}
+	return false
 }
 
 func toSentiment(r sentiment.Result) *model.Sentiment {

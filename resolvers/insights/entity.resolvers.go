@@ -10,34 +10,48 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/insights"
 	"github.com/cinegraph/cinegraph/graph/insights/model"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
 )
 
 // FindManyMessageByIDs is the resolver for the findManyMessageByIDs field.
 func (r *entityResolver) FindManyMessageByIDs(ctx context.Context, reps []*model.MessageByIDsInput) ([]*model.Message, error) {
-	return entities(reps, func(rep *model.MessageByIDsInput) string { return rep.ID }, func(id string) *model.Message {
+	out, _, err := entities(reps, func(rep *model.MessageByIDsInput) string { return rep.ID }, func(id string) *model.Message {
 		return &model.Message{ID: id}
 	})
+	return out, err
 }
 
 // FindManyProfileByIDs is the resolver for the findManyProfileByIDs field.
 func (r *entityResolver) FindManyProfileByIDs(ctx context.Context, reps []*model.ProfileByIDsInput) ([]*model.Profile, error) {
-	return entities(reps, func(rep *model.ProfileByIDsInput) string { return rep.ID }, func(id string) *model.Profile {
+	out, ids, err := entities(reps, func(rep *model.ProfileByIDsInput) string { return rep.ID }, func(id string) *model.Profile {
 		return &model.Profile{ID: id}
 	})
+	if perr := prefetchSelected(ctx, "Profile", "recommendations", ids, (*loaders.Loaders).PrefetchRecommendations); perr != nil {
+		return nil, perr
+	}
+	return out, err
 }
 
 // FindManyTitleByIDs is the resolver for the findManyTitleByIDs field.
 func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.TitleByIDsInput) ([]*model.Title, error) {
-	return entities(reps, func(rep *model.TitleByIDsInput) string { return rep.ID }, func(id string) *model.Title {
+	out, ids, err := entities(reps, func(rep *model.TitleByIDsInput) string { return rep.ID }, func(id string) *model.Title {
 		return &model.Title{ID: id}
 	})
+	if perr := prefetchSelected(ctx, "Title", "audienceSentiment", ids, (*loaders.Loaders).PrefetchAudiences); perr != nil {
+		return nil, perr
+	}
+	return out, err
 }
 
 // FindManyVideoByIDs is the resolver for the findManyVideoByIDs field.
 func (r *entityResolver) FindManyVideoByIDs(ctx context.Context, reps []*model.VideoByIDsInput) ([]*model.Video, error) {
-	return entities(reps, func(rep *model.VideoByIDsInput) string { return rep.ID }, func(id string) *model.Video {
+	out, ids, err := entities(reps, func(rep *model.VideoByIDsInput) string { return rep.ID }, func(id string) *model.Video {
 		return &model.Video{ID: id}
 	})
+	if perr := prefetchSelected(ctx, "Video", "detections", ids, (*loaders.Loaders).PrefetchDetections); perr != nil {
+		return nil, perr
+	}
+	return out, err
 }
 
 // Entity returns insights.EntityResolver implementation.

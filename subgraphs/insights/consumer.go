@@ -26,17 +26,17 @@ type consumer struct {
 
 // run consumes topic until ctx is done. A handler error (the store failing)
 // stops the bus's Consume without committing, so run waits and resumes from
-// the same event.
+// the same event, backing off while the failure lasts.
 func (c consumer) run(ctx context.Context, topic string, h events.Handler) {
 	delay := retryMin
-	for ctx.Err() == nil {
+	for {
+		started := time.Now()
 		err := c.bus.Consume(ctx, topic, Group, h)
 		if ctx.Err() != nil {
 			return
 		}
-		if err == nil {
-			delay = retryMin
-			continue
+		if time.Since(started) > retryMax {
+			delay = retryMin // the last failure is long past
 		}
 		c.logger.ErrorContext(ctx, "consumer stopped, retrying", "topic", topic, "err", err, "retry_in", delay)
 		select {

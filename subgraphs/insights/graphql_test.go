@@ -329,6 +329,20 @@ func TestStoreCallsPerPage(t *testing.T) {
 			want: map[string]int{"AudiencesByTitleIDs": 1, "DetectionsByVideoIDs": 1},
 		},
 		{
+			name:  "ids only cost no store call",
+			query: `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Title { id } ... on Video { id } } }`,
+			reps:  titlesAndVideos(50),
+			want:  map[string]int{},
+		},
+		{
+			name: "named fragments select the relations too",
+			query: `query($reps: [_Any!]!) { _entities(representations: $reps) { ...T ...V } }
+				fragment T on Title { audienceSentiment { messageCount } }
+				fragment V on Video { detections(minConfidence: 0.9) { atSeconds } }`,
+			reps: titlesAndVideos(50),
+			want: map[string]int{"AudiencesByTitleIDs": 1, "DetectionsByVideoIDs": 1},
+		},
+		{
 			name: "1 title and 1 video",
 			query: `query($reps: [_Any!]!) { _entities(representations: $reps) {
 				... on Title { audienceSentiment { label } }

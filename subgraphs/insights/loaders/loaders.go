@@ -21,6 +21,8 @@ const Wait = 10 * time.Millisecond
 
 // Loaders are one request's dataloaders.
 type Loaders struct {
+	svc *service.Service
+
 	Audience        *dataloadgen.Loader[string, service.Audience]
 	Detections      *dataloadgen.Loader[string, []service.Detection]
 	Recommendations *dataloadgen.Loader[string, []service.Recommendation]
@@ -30,6 +32,7 @@ type Loaders struct {
 func New(svc *service.Service) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(Wait), dataloadgen.WithBatchCapacity(service.MaxBatch)}
 	return &Loaders{
+		svc:             svc,
 		Audience:        dataloadgen.NewLoader(batch(svc.Audiences), opts...),
 		Detections:      dataloadgen.NewLoader(batch(svc.Detections), opts...),
 		Recommendations: dataloadgen.NewLoader(batch(svc.Recommendations), opts...),
@@ -50,6 +53,39 @@ func batch[V any](read func(context.Context, []string) ([]V, error)) func(contex
 		}
 		return values, nil
 	}
+}
+
+// PrefetchAudiences reads the audiences of a page of titles in one call and
+// caches them, so the titles' field resolvers find them loaded. It makes the
+// batch independent of how the resolvers are scheduled.
+func (l *Loaders) PrefetchAudiences(ctx context.Context, titleIDs []string) error {
+	return prefetch(ctx, l.Audience, l.svc.Audiences, titleIDs)
+}
+
+// PrefetchDetections reads the detections of a page of videos in one call
+// and caches them.
+func (l *Loaders) PrefetchDetections(ctx context.Context, videoIDs []string) error {
+	return prefetch(ctx, l.Detections, l.svc.Detections, videoIDs)
+}
+
+// PrefetchRecommendations ranks titles for a page of profiles in one call
+// and caches the lists.
+func (l *Loaders) PrefetchRecommendations(ctx context.Context, profileIDs []string) error {
+	return prefetch(ctx, l.Recommendations, l.svc.Recommendations, profileIDs)
+}
+
+func prefetch[V any](ctx context.Context, l *dataloadgen.Loader[string, V], read func(context.Context, []string) ([]V, error), ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	values, err := read(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		l.Prime(id, values[i])
+	}
+	return nil
 }
 
 // PrimeAudiences caches the audiences recommendations were ranked by, so the

@@ -88,12 +88,11 @@ func (s *Store) AudiencesByTitleIDs(ctx context.Context, titleIDs []string) ([]s
 			}
 			found[titleID] = a
 		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("read audiences: %w", err)
-		}
 		if err := rows.Err(); err != nil {
+			_ = rows.Close()
 			return nil, fmt.Errorf("read audiences: %w", err)
 		}
+		_ = rows.Close()
 	}
 	out := make([]service.Audience, len(titleIDs))
 	for i, id := range titleIDs {
