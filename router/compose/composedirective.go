@@ -8,9 +8,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// CodeDirectiveComposition reports a misuse of @composeDirective.
-const CodeDirectiveComposition = "DIRECTIVE_COMPOSITION_ERROR"
-
 // specLink is a @link to a spec other than link and federation.
 type specLink struct {
 	url       string

@@ -1,6 +1,8 @@
 // Package compose merges Apollo Federation v2 subgraph schemas into a
-// supergraph schema in Apollo's standard format (link v1.0 + join v0.3), so
-// that any Apollo-compatible router, and Cinegraph's own, can load it.
+// supergraph schema in Apollo's standard format (link v1.0 + join v0.3, or
+// join v0.4 once a subgraph uses federation 2.7 or a progressive @override
+// label), so that any Apollo-compatible router, and Cinegraph's own, can
+// load it.
 //
 // Composition parses each subgraph SDL with gqlparser (without validation,
 // since subgraph SDLs omit the federation built-ins), resolves the

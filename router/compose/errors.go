@@ -50,6 +50,7 @@ const (
 	CodeInterfaceFieldNoImplem  = "INTERFACE_FIELD_NO_IMPLEM"
 	CodeSatisfiability          = "SATISFIABILITY_ERROR"
 	CodeInterfaceObjectUsage    = "INTERFACE_OBJECT_USAGE_ERROR"
+	CodeDirectiveComposition    = "DIRECTIVE_COMPOSITION_ERROR"
 	CodeUnknownFederationLink   = "UNKNOWN_FEDERATION_LINK_VERSION"
 	CodeLinkImportNameMismatch  = "LINK_IMPORT_NAME_MISMATCH"
 )
