@@ -76,10 +76,15 @@ func (s *selSet) empty() bool { return s == nil || len(s.items) == 0 }
 // write prints the selection set compactly: {a b:c(x:1) ...on T{d}}.
 func (s *selSet) write(b *strings.Builder) {
 	b.WriteByte('{')
-	for i, it := range s.items {
-		if i > 0 {
+	n := 0
+	for _, it := range s.items {
+		if it.typeCond != "" && it.sub.empty() {
+			continue // nothing to ask for on that type
+		}
+		if n > 0 {
 			b.WriteByte(' ')
 		}
+		n++
 		if it.typeCond != "" {
 			b.WriteString("...on ")
 			b.WriteString(it.typeCond)
