@@ -29,9 +29,6 @@ func (r *profileResolver) Recommendations(ctx context.Context, obj *model.Profil
 	if first != nil {
 		n = *first
 	}
-	if err := service.CheckRecommendationsFirst(n); err != nil {
-		return nil, err
-	}
 	l, err := loaders.For(ctx)
 	if err != nil {
 		return nil, err
@@ -66,13 +63,6 @@ func (r *videoResolver) Detections(ctx context.Context, obj *model.Video, minCon
 	floor := defaultMinConfidence
 	if minConfidence != nil {
 		floor = *minConfidence
-	}
-	// Bad arguments fail before the load, so they cost no store call.
-	if err := service.CheckMinConfidence(floor); err != nil {
-		return nil, err
-	}
-	if err := service.CheckDuration(obj.DurationSeconds); err != nil {
-		return nil, err
 	}
 	l, err := loaders.For(ctx)
 	if err != nil {
