@@ -535,10 +535,13 @@ type ChatRoom @key(fields: "id") {
   messages(first: Int = 20, before: String): MessageConnection!
 }
 
+"A chat message. Ids sort by time."
 type Message @key(fields: "id") {
   id: ID!
   room: ChatRoom!
+  "The profile that posted the message."
   author: Profile!
+  "Trimmed text, 1 to 1000 characters; may contain newlines."
   body: String!
   sentAt: DateTime!
 }
@@ -577,11 +580,15 @@ type Query {
 }
 
 type Mutation {
-  "Posts a message as the viewer."
+  """
+  Posts a message as the viewer. The body is trimmed and must then be 1 to
+  1000 characters with no control characters other than newline.
+  """
   postMessage(roomId: ID!, body: String!): Message!
 }
 
 type Subscription {
+  "Messages posted to the room from now on, from any server."
   messageAdded(roomId: ID!): Message!
 }
 `, BuiltIn: false},

@@ -16,8 +16,6 @@ const (
 	// MaxBodyRunes bounds a message body, counted in characters after
 	// trimming.
 	MaxBodyRunes = 1000
-	// MaxBatch bounds the keys of one batch lookup.
-	MaxBatch = 1000
 )
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
