@@ -95,6 +95,7 @@ func New(cfg Config) (*Router, error) {
 			Schema:               sg.APISchema(),
 			ExposeSubgraphErrors: cfg.ExposeSubgraphErrors,
 			Introspect:           in.Resolve,
+			Logger:               logger,
 		},
 		cache:  plan.NewCache[*prepared](size),
 		logger: logger,

@@ -52,6 +52,9 @@ func (e *Executor) subgraphError(service string, se SubgraphError, path []any) *
 }
 
 func (e *Executor) fetchFailed(service string, err error, path []any) *Error {
+	if e.Logger != nil {
+		e.Logger.Warn("subgraph fetch failed", "subgraph", service, "error", err)
+	}
 	msg := fmt.Sprintf("subgraph %s is unavailable", service)
 	if e.ExposeSubgraphErrors {
 		msg += ": " + err.Error()

@@ -2,6 +2,7 @@ package execute
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"sync"
 
@@ -16,6 +17,8 @@ type Executor struct {
 	ExposeSubgraphErrors bool
 	// Introspect answers __schema and __type on the root; nil disables them.
 	Introspect func(f *plan.CollectedField, vars map[string]any) ([]byte, error)
+	// Logger, when set, records failed subgraph fetches.
+	Logger *slog.Logger
 }
 
 // run is the state of one execution.
@@ -82,6 +85,9 @@ func (r *run) node(n plan.Node) {
 // taking the process down.
 func (r *run) recoverPanic() {
 	if p := recover(); p != nil {
+		if r.e.Logger != nil {
+			r.e.Logger.Error("plan execution panicked", "panic", p)
+		}
 		r.addErrors(&Error{Message: "internal error while executing the plan", Extensions: map[string]any{"code": "INTERNAL"}})
 	}
 }
