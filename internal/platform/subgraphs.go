@@ -49,7 +49,6 @@ func OpenBus(ctx context.Context, cfg config.Config) (events.Bus, error) {
 // OpenSubgraph opens one subgraph by name. Its background work stops when
 // ctx is done or on Close.
 func OpenSubgraph(ctx context.Context, name string, cfg config.Config, bus events.Bus, logger *slog.Logger) (Subgraph, error) {
-	logger = logger.With("subgraph", name)
 	var (
 		sg  Subgraph
 		err error
