@@ -20,17 +20,7 @@ func (r *entityResolver) FindManyChatRoomByIDs(ctx context.Context, reps []*mode
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	rooms, err := r.Service.RoomsByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	l := loaders.For(ctx, r.Service)
-	for _, room := range rooms {
-		if room != nil {
-			l.RoomByID.Prime(room.ID, room)
-		}
-	}
-	return rooms, nil
+	return loaders.For(ctx, r.Service).RoomByID.LoadAll(ctx, ids)
 }
 
 // FindManyMessageByIDs is the resolver for the findManyMessageByIDs field.
@@ -39,7 +29,7 @@ func (r *entityResolver) FindManyMessageByIDs(ctx context.Context, reps []*model
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	return r.Service.MessagesByIDs(ctx, ids)
+	return loaders.For(ctx, r.Service).MessageByID.LoadAll(ctx, ids)
 }
 
 // FindManyTitleByIDs is the resolver for the findManyTitleByIDs field.
