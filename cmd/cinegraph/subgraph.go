@@ -36,7 +36,7 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 	if common.listen != "" {
 		addr = common.listen
 	}
-	logger := logging.New(stderr, cfg.Log).With("subgraph", name)
+	logger := logging.New(stderr, cfg.Log)
 
 	bus, err := platform.OpenBus(ctx, cfg)
 	if err != nil {
