@@ -33,7 +33,8 @@ type Config struct {
 	Client *http.Client
 	// Fetcher replaces the HTTP fetcher (breakers, retries, tracing, tests).
 	Fetcher execute.Fetcher
-	// ForwardHeaders are request headers copied onto subgraph requests.
+	// ForwardHeaders are request headers copied onto subgraph requests;
+	// nil means DefaultForwardHeaders, an empty slice means none.
 	ForwardHeaders       []string
 	ExposeSubgraphErrors bool
 	// MaxRequestBytes bounds request bodies; 0 means 1 MiB.
@@ -42,6 +43,10 @@ type Config struct {
 	PlanCacheSize int
 	Logger        *slog.Logger
 }
+
+// DefaultForwardHeaders are the headers Cinegraph's subgraphs read: the
+// viewer's profile, credentials and the request id for tracing.
+var DefaultForwardHeaders = []string{"X-Cinegraph-Profile", "Authorization", "X-Request-Id"}
 
 // Router is the assembled router.
 type Router struct {
@@ -100,7 +105,11 @@ func New(cfg Config) (*Router, error) {
 		cache:  plan.NewCache[*prepared](size),
 		logger: logger,
 	}
-	for _, h := range cfg.ForwardHeaders {
+	forward := cfg.ForwardHeaders
+	if forward == nil {
+		forward = DefaultForwardHeaders
+	}
+	for _, h := range forward {
 		r.forward = append(r.forward, http.CanonicalHeaderKey(h))
 	}
 	r.handler = &transport.Handler{Exec: r, MaxRequestBytes: cfg.MaxRequestBytes, Logger: logger}

@@ -199,3 +199,17 @@ func TestPlanAPI(t *testing.T) {
 		t.Fatal("invalid operation planned")
 	}
 }
+
+func TestDefaultForwardHeaders(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	r := d.router(t, func(c *Config) { c.ForwardHeaders = nil })
+	res := do(t, r, http.MethodPost, `{ me { id } }`, nil, map[string]string{"X-Cinegraph-Profile": "p1", "Authorization": "Bearer x", "X-Other": "no"})
+	if res.status != 200 {
+		t.Fatalf("got %d %s", res.status, res.body)
+	}
+	h := d.subgraphs["accounts"].Requests()[0].Header
+	if h.Get("X-Cinegraph-Profile") != "p1" || h.Get("Authorization") != "Bearer x" || h.Get("X-Other") != "" {
+		t.Fatalf("forwarded: %v", h)
+	}
+}
