@@ -1,0 +1,158 @@
+// End-to-end checks of the app's operations against a running Cinegraph
+// server. Opt-in: set CINEGRAPH_E2E_URL (e.g. http://127.0.0.1:4000) to run
+// them; the plain `npm test` has no server and skips this file. Set
+// CINEGRAPH_E2E_WS=1 as well once the server carries subscriptions over
+// websockets.
+import { describe, expect, it } from "vitest";
+import { createCinegraphClient } from "../apollo/createClient";
+import {
+  ADD_TO_MY_LIST,
+  BROWSE_QUERY,
+  CHAT_MESSAGES_QUERY,
+  GENRES_QUERY,
+  HOME_QUERY,
+  MESSAGE_ADDED,
+  POST_MESSAGE,
+  REMOVE_FROM_MY_LIST,
+  REPORT_PROGRESS,
+  SEARCH_QUERY,
+  START_PLAYBACK,
+  TITLE_QUERY,
+  VIEWER_QUERY,
+} from "../graphql/operations";
+
+const base = process.env.CINEGRAPH_E2E_URL;
+const withWebsocket = process.env.CINEGRAPH_E2E_WS === "1";
+
+function client(profile: string) {
+  const url = new URL("/graphql", base);
+  const wsUrl = `${url.protocol === "https:" ? "wss" : "ws"}://${url.host}/graphql`;
+  return createCinegraphClient({ profile, httpUrl: url.toString(), wsUrl, fetch: globalThis.fetch });
+}
+
+describe.skipIf(!base)("live server", () => {
+  it("home, browse paging, genres filter, search and the title page", async () => {
+    const { client: c, dispose } = client("profile-1");
+    try {
+      const home = await c.query({ query: HOME_QUERY, fetchPolicy: "network-only" });
+      expect(home.error).toBeUndefined();
+      expect(home.data?.viewer.id).toBe("profile-1");
+      expect(home.data?.viewer.name).not.toBe("");
+
+      const first = await c.query({ query: BROWSE_QUERY, variables: { first: 3 } });
+      const page1 = first.data!.titles;
+      expect(page1.edges).toHaveLength(3);
+      expect(page1.pageInfo.hasNextPage).toBe(true);
+      const second = await c.query({
+        query: BROWSE_QUERY,
+        variables: { first: 3, after: page1.pageInfo.endCursor },
+        fetchPolicy: "network-only",
+      });
+      // relayStylePagination merged both pages under one field.
+      const ids1 = page1.edges.map((e) => e.node.id);
+      const merged = second.data!.titles.edges.map((e) => e.node.id);
+      expect(merged.slice(0, 3)).toEqual(ids1);
+      expect(merged).toHaveLength(6);
+      expect(new Set(merged).size).toBe(6);
+
+      const genres = await c.query({ query: GENRES_QUERY });
+      const slug = genres.data!.genres[0].slug;
+      const filtered = await c.query({ query: BROWSE_QUERY, variables: { first: 5, filter: { genres: [slug], kind: "MOVIE" } } });
+      expect(filtered.error).toBeUndefined();
+      for (const e of filtered.data!.titles.edges) expect(e.node.kind).toBe("MOVIE");
+
+      const word = page1.edges[0].node.name.split(" ").find((w) => w.length > 3) ?? page1.edges[0].node.name;
+      const search = await c.query({ query: SEARCH_QUERY, variables: { query: word, first: 5 } });
+      expect(search.error).toBeUndefined();
+      expect(search.data!.search.totalCount).toBeGreaterThan(0);
+      const fragments = search.data!.search.edges.flatMap((e) => e.highlights.flatMap((h) => h.fragments));
+      expect(fragments.some((f) => f.includes("<em>"))).toBe(true);
+
+      const title = await c.query({ query: TITLE_QUERY, variables: { id: ids1[0] } });
+      expect(title.error).toBeUndefined();
+      expect(title.data!.title!.name).toBe(page1.edges[0].node.name);
+      expect(title.data!.title!.chatRoom?.id).toBeTruthy();
+    } finally {
+      dispose();
+    }
+  });
+
+  it("my list round trip, playback and chat", async () => {
+    const { client: c, dispose } = client("profile-2");
+    try {
+      const browse = await c.query({ query: BROWSE_QUERY, variables: { first: 20 } });
+      const viewer = await c.query({ query: VIEWER_QUERY, fetchPolicy: "network-only" });
+      const listed = new Set(viewer.data!.viewer.myList.map((t) => t.id));
+      const target = browse.data!.titles.edges.map((e) => e.node).find((t) => !listed.has(t.id))!;
+
+      const added = await c.mutate({ mutation: ADD_TO_MY_LIST, variables: { titleId: target.id } });
+      expect(added.data!.addToMyList.myList.map((t) => t.id)).toContain(target.id);
+      const removed = await c.mutate({ mutation: REMOVE_FROM_MY_LIST, variables: { titleId: target.id } });
+      expect(removed.data!.removeFromMyList.myList.map((t) => t.id)).not.toContain(target.id);
+
+      const page = await c.query({ query: TITLE_QUERY, variables: { id: target.id } });
+      const video = page.data!.title!.videos[0] ?? page.data!.title!.seasons[0]?.episodes[0]?.video;
+      expect(video).toBeTruthy();
+      const session = await c.mutate({ mutation: START_PLAYBACK, variables: { videoId: video!.id } });
+      const sessionId = session.data!.startPlayback.id;
+      const progress = await c.mutate({ mutation: REPORT_PROGRESS, variables: { sessionId, positionSeconds: 42 } });
+      expect(progress.data!.reportProgress.positionSeconds).toBe(42);
+
+      const roomId = page.data!.title!.chatRoom!.id;
+      // Three messages, so that a page of two always has an older one behind it.
+      for (const warmup of ["first!", "meh, slow start"]) {
+        await c.mutate({ mutation: POST_MESSAGE, variables: { roomId, body: warmup } });
+      }
+      const body = `what a great finale ${Date.now()}`;
+      const posted = await c.mutate({ mutation: POST_MESSAGE, variables: { roomId, body } });
+      expect(posted.data!.postMessage.body).toBe(body);
+      expect(["POSITIVE", "NEUTRAL", "NEGATIVE"]).toContain(posted.data!.postMessage.sentiment.label);
+
+      const chat = await c.query({ query: CHAT_MESSAGES_QUERY, variables: { roomId, first: 2 }, fetchPolicy: "network-only" });
+      expect(chat.data!.chatRoom!.messages.edges[0].node.body).toBe(body);
+      expect(chat.data!.chatRoom!.messages.pageInfo.hasNextPage).toBe(true);
+      const newer = chat.data!.chatRoom!.messages.edges.map((e) => e.node.id);
+      const older = await c.query({
+        query: CHAT_MESSAGES_QUERY,
+        variables: { roomId, first: 2, before: chat.data!.chatRoom!.messages.pageInfo.endCursor },
+        // keyArgs: false makes every page one cache field; go to the network as fetchMore does.
+        fetchPolicy: "network-only",
+      });
+      // newestFirstPagination appended the older page after the newest one.
+      const all = older.data!.chatRoom!.messages.edges.map((e) => e.node.id);
+      expect(all.slice(0, 2)).toEqual(newer);
+      expect(all.length).toBeGreaterThan(2);
+      expect(new Set(all).size).toBe(all.length);
+    } finally {
+      dispose();
+    }
+  });
+
+  it.skipIf(!withWebsocket)("delivers messageAdded over the websocket", async () => {
+    const { client: c, dispose } = client("profile-3");
+    try {
+      const browse = await c.query({ query: BROWSE_QUERY, variables: { first: 1 } });
+      const page = await c.query({ query: TITLE_QUERY, variables: { id: browse.data!.titles.edges[0].node.id } });
+      const roomId = page.data!.title!.chatRoom!.id;
+      const received = new Promise<string>((resolve, reject) => {
+        const sub = c.subscribe({ query: MESSAGE_ADDED, variables: { roomId } }).subscribe({
+          next: (r) => {
+            if (r.data) {
+              sub.unsubscribe();
+              resolve(r.data.messageAdded.body);
+            }
+          },
+          error: reject,
+        });
+        setTimeout(() => reject(new Error("no messageAdded within 10 s")), 10_000);
+      });
+      // Give the socket a moment to subscribe before posting.
+      await new Promise((r) => setTimeout(r, 1000));
+      const body = `live hello ${Date.now()}`;
+      await c.mutate({ mutation: POST_MESSAGE, variables: { roomId, body } });
+      expect(await received).toBe(body);
+    } finally {
+      dispose();
+    }
+  });
+});
