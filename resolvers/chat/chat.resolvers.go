@@ -86,7 +86,11 @@ func (r *queryResolver) ActiveRooms(ctx context.Context, first *int) ([]*service
 	if err != nil {
 		return nil, err
 	}
-	return pointers(rooms), nil
+	out := pointers(rooms)
+	if p, ok := r.prefetcher(ctx); ok {
+		p.rooms(ctx, out, here(ctx, "ChatRoom"))
+	}
+	return out, nil
 }
 
 // MessageAdded is the resolver for the messageAdded field.

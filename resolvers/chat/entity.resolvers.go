@@ -10,7 +10,6 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/chat"
 	"github.com/cinegraph/cinegraph/graph/chat/model"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
@@ -20,7 +19,14 @@ func (r *entityResolver) FindManyChatRoomByIDs(ctx context.Context, reps []*mode
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	return loaders.For(ctx, r.Service).RoomByID.LoadAll(ctx, ids)
+	rooms, err := r.Service.RoomsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := r.prefetcher(ctx); ok {
+		p.rooms(ctx, rooms, here(ctx, "ChatRoom"))
+	}
+	return rooms, nil
 }
 
 // FindManyMessageByIDs is the resolver for the findManyMessageByIDs field.
@@ -29,7 +35,14 @@ func (r *entityResolver) FindManyMessageByIDs(ctx context.Context, reps []*model
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	return loaders.For(ctx, r.Service).MessageByID.LoadAll(ctx, ids)
+	msgs, err := r.Service.MessagesByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := r.prefetcher(ctx); ok {
+		p.messages(ctx, msgs, here(ctx, "Message"))
+	}
+	return msgs, nil
 }
 
 // FindManyTitleByIDs is the resolver for the findManyTitleByIDs field.
@@ -37,8 +50,13 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 	// Title is the catalog's; chat only contributes chatRoom, resolved per
 	// title through the rooms-by-title loader.
 	titles := make([]*model.Title, len(reps))
+	ids := make([]string, len(reps))
 	for i, rep := range reps {
 		titles[i] = &model.Title{ID: rep.ID}
+		ids[i] = rep.ID
+	}
+	if p, ok := r.prefetcher(ctx); ok {
+		p.titles(ctx, ids, here(ctx, "Title"))
 	}
 	return titles, nil
 }

@@ -31,9 +31,7 @@ type harness struct {
 	dir     string
 }
 
-// newHarness opens the subgraph with every store call counted. The batching
-// window is wider than in production so that a loaded test machine cannot
-// split a batch and make the exact call counts flaky.
+// newHarness opens the subgraph with every store call counted.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	ctx := context.Background()
@@ -47,7 +45,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	counter := &countingStore{Store: store}
-	sg, err := open(ctx, counter, Options{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)}, loaders.Config{Wait: 50 * time.Millisecond})
+	sg, err := open(ctx, counter, Options{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)}, loaders.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

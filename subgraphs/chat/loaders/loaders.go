@@ -35,7 +35,13 @@ type Loaders struct {
 	RoomStats   *dataloadgen.Loader[string, service.RoomStats]
 	// MessagePage answers ChatRoom.messages for many rooms at once.
 	MessagePage *dataloadgen.Loader[service.PageQuery, service.Page]
+
+	cached bool
 }
+
+// Cached reports whether results are kept for later loads, which is what
+// makes loading ahead of the resolvers worthwhile.
+func (l *Loaders) Cached() bool { return l.cached }
 
 // New returns fresh loaders over svc.
 func New(svc *service.Service, cfg Config) *Loaders {
@@ -52,6 +58,7 @@ func New(svc *service.Service, cfg Config) *Loaders {
 		MessageByID: dataloadgen.NewLoader(aligned(svc.MessagesByIDs), opts...),
 		RoomStats:   dataloadgen.NewLoader(aligned(svc.RoomStats), opts...),
 		MessagePage: dataloadgen.NewLoader(aligned(svc.MessagePages), opts...),
+		cached:      !cfg.NoCache,
 	}
 	// Rooms found by title are primed by id, so their messages' room field
 	// costs nothing more.
