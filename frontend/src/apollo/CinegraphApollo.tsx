@@ -10,9 +10,20 @@ import { createCinegraphClient, type CinegraphClient } from "./createClient";
  * payload) so one viewer's data never shows under another, and disposes of
  * the previous one.
  */
-export function CinegraphApollo({ children, pollIntervalMs = 4000 }: { children: ReactNode; pollIntervalMs?: number }) {
+export function CinegraphApollo({
+  children,
+  pollIntervalMs = 4000,
+  httpUrl,
+  wsUrl,
+}: {
+  children: ReactNode;
+  pollIntervalMs?: number;
+  /** Endpoint overrides; the defaults are the same-origin /graphql. */
+  httpUrl?: string;
+  wsUrl?: string | null;
+}) {
   const { profile } = useProfile();
-  const handle = useMemo(() => createCinegraphClient({ profile }), [profile]);
+  const handle = useMemo(() => createCinegraphClient({ profile, httpUrl, wsUrl }), [profile, httpUrl, wsUrl]);
 
   // Dispose of the replaced client only once the new one is committed (not in
   // an effect cleanup, which StrictMode also runs on its simulated remount).
