@@ -99,3 +99,27 @@ func canonical(t *testing.T, raw []byte) string {
 	}
 	return string(out)
 }
+
+func TestEntitiesBadNestedArguments(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	tests := []struct {
+		name, query, field string
+	}{
+		{"first zero under titles", `query($r: [_Any!]!) { _entities(representations: $r) { ... on Title { chatRoom { messages(first: 0) { edges { cursor } } } } } }`, "first"},
+		{"bad cursor under titles", `query($r: [_Any!]!) { _entities(representations: $r) { ... on Title { chatRoom { messages(before: "nope") { edges { cursor } } } } } }`, "before"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			errs := h.exec(t, tc.query, map[string]any{"r": reps("Title", "t0001", "t0002")}, nil)
+			if len(errs) != 2 {
+				t.Fatalf("got %d errors %+v, want one per entity", len(errs), errs)
+			}
+			for _, e := range errs {
+				if e.Extensions["code"] != "BAD_USER_INPUT" || e.Extensions["field"] != tc.field {
+					t.Fatalf("error %+v, want BAD_USER_INPUT on %s", e, tc.field)
+				}
+			}
+		})
+	}
+}
