@@ -20,8 +20,7 @@ import (
 // an event left in the outbox while no bus was attached.
 func TestMyListChangesReachTheEmbeddedBus(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := t.Context()
 	dir := t.TempDir()
 
 	// First run without a bus: the change waits in the outbox.
@@ -62,6 +61,7 @@ func TestMyListChangesReachTheEmbeddedBus(t *testing.T) {
 			return nil
 		})
 	}()
+	timeout := time.After(time.Minute)
 	for _, want := range []string{service.EventMyListAdded, service.EventMyListRemoved} {
 		select {
 		case typ := <-types:
@@ -69,7 +69,7 @@ func TestMyListChangesReachTheEmbeddedBus(t *testing.T) {
 			if typ != want || c.ProfileID != "profile-1" || c.TitleID != "t0300" {
 				t.Errorf("event %s %+v, want %s of t0300 by profile-1", typ, c, want)
 			}
-		case <-ctx.Done():
+		case <-timeout:
 			t.Fatalf("no %s event reached the bus", want)
 		}
 	}
