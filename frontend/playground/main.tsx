@@ -8,26 +8,19 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { defaultWsUrl, GRAPHQL_PATH } from "../src/apollo/endpoints";
 import { PROFILE_HEADER, readProfile } from "../src/profile/profileStore";
+import { defaultHeaders, defaultQuery } from "./config";
 
 const profile = readProfile();
 
 const fetcher = createGraphiQLFetcher({
   url: GRAPHQL_PATH,
+  // The base header also covers schema introspection; the headers editor
+  // (preset to the same profile) overrides it per request.
+  headers: { [PROFILE_HEADER]: profile },
   subscriptionUrl: defaultWsUrl(),
   wsConnectionParams: { profile },
   enableIncrementalDelivery: false,
 });
-
-const defaultQuery = `# Cinegraph playground: requests go to /graphql as ${profile}
-# (change the X-Cinegraph-Profile header below to act as another profile).
-query Home {
-  viewer {
-    name
-    myList { name releaseYear }
-    recommendations(first: 3) { reason title { name } }
-  }
-}
-`;
 
 const root = document.getElementById("playground");
 if (!root) throw new Error("missing #playground element");
@@ -36,9 +29,9 @@ createRoot(root).render(
   <StrictMode>
     <GraphiQL
       fetcher={fetcher}
-      defaultQuery={defaultQuery}
-      defaultHeaders={JSON.stringify({ [PROFILE_HEADER]: profile }, null, 2)}
-      initialHeaders={JSON.stringify({ [PROFILE_HEADER]: profile }, null, 2)}
+      defaultQuery={defaultQuery(profile)}
+      defaultHeaders={defaultHeaders(profile)}
+      initialHeaders={defaultHeaders(profile)}
       defaultEditorToolsVisibility="headers"
     />
   </StrictMode>,

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildASTSchema, parse, validate, visit, type DocumentNode } from "graphql";
 import { describe, expect, it } from "vitest";
+import { defaultHeaders, defaultQuery } from "../../playground/config";
 import * as operations from "./operations";
 
 const SUPERGRAPH = fileURLToPath(new URL("../../../schema/supergraph.graphql", import.meta.url));
@@ -37,6 +38,11 @@ describe("operations against the supergraph API schema", () => {
       expect(validate(schema, doc).map((e) => e.message)).toEqual([]);
     });
   }
+
+  it("the playground's example query is valid and its headers name the profile", () => {
+    expect(validate(schema, parse(defaultQuery("profile-3"))).map((e) => e.message)).toEqual([]);
+    expect(JSON.parse(defaultHeaders("profile-3"))).toEqual({ "X-Cinegraph-Profile": "profile-3" });
+  });
 
   it("rejects an @inaccessible field", () => {
     const doc = parse("query { title(id: \"t1\") { id searchBoost } }");
