@@ -104,6 +104,7 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 		if !ok {
 			continue
 		}
+		applyRenames(em, f.Renames)
 		if renamed[i] {
 			// The subgraph answered as the interface; keep the concrete type.
 			delete(em, "__typename")

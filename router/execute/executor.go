@@ -121,6 +121,7 @@ func (r *run) rootFetch(f *plan.Fetch) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if resp.Data != nil {
+		applyRenames(resp.Data, f.Renames)
 		mergeObject(r.data, resp.Data)
 	}
 	for _, se := range resp.Errors {

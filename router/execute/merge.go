@@ -1,5 +1,7 @@
 package execute
 
+import "github.com/cinegraph/cinegraph/router/plan"
+
 // mergeObject merges src into dst in place: objects merge key by key, lists
 // of the same length merge item by item, anything else is replaced.
 func mergeObject(dst, src map[string]any) {
@@ -39,4 +41,36 @@ func mergeValue(old, v any) any {
 		return old
 	}
 	return v
+}
+
+// applyRenames moves aliased fields back to their response keys on the
+// objects each rename names.
+func applyRenames(v any, renames []*plan.Rename) {
+	for _, rn := range renames {
+		renameAt(v, rn.Path, rn)
+	}
+}
+
+func renameAt(v any, path []string, rn *plan.Rename) {
+	switch x := v.(type) {
+	case []any:
+		for _, item := range x {
+			renameAt(item, path, rn)
+		}
+	case map[string]any:
+		if len(path) == 0 {
+			if tn, _ := x["__typename"].(string); tn == rn.TypeName {
+				if val, ok := x[rn.From]; ok {
+					delete(x, rn.From)
+					x[rn.To] = val
+				}
+			}
+			return
+		}
+		if path[0] == "@" {
+			renameAt(x, path[1:], rn)
+			return
+		}
+		renameAt(x[path[0]], path[1:], rn)
+	}
 }

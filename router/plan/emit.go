@@ -120,7 +120,7 @@ func (b *builder) fetch(g *group) (Node, error) {
 		kind = string(b.op.Kind)
 	}
 	usages := g.sel.variables(map[string]bool{}, nil)
-	f := &Fetch{ServiceName: g.graph, OperationKind: kind, VariableUsages: usages}
+	f := &Fetch{ServiceName: g.graph, OperationKind: kind, VariableUsages: usages, Renames: g.renames}
 	sb.WriteString(kind)
 	if b.op.Name != "" {
 		f.OperationName = fmt.Sprintf("%s__%s__%d", b.op.Name, g.graph, g.id)

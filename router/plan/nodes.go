@@ -36,6 +36,19 @@ type Fetch struct {
 	// Requires is set for entity fetches: how to build a representation from
 	// an object, per entity type.
 	Requires []*RepType
+	// Renames undo aliases the planner gave to fields that share a response
+	// key but have different types in the subgraph, which the subgraph would
+	// reject as a conflict.
+	Renames []*Rename
+}
+
+// Rename moves From to To on objects of TypeName at Path, relative to the
+// fetch's data (root fetches) or to each entity (entity fetches).
+type Rename struct {
+	Path     []string `json:"path"`
+	TypeName string   `json:"typeName"`
+	From     string   `json:"from"`
+	To       string   `json:"to"`
 }
 
 // RepType says how to build the representation of objects of one type.
@@ -130,5 +143,6 @@ func (f *Fetch) MarshalJSON() ([]byte, error) {
 		OperationKind  string             `json:"operationKind"`
 		OperationName  string             `json:"operationName,omitempty"`
 		Operation      string             `json:"operation"`
-	}{"Fetch", f.ServiceName, req, usages, f.OperationKind, f.OperationName, f.Operation})
+		Renames        []*Rename          `json:"renames,omitempty"`
+	}{"Fetch", f.ServiceName, req, usages, f.OperationKind, f.OperationName, f.Operation, f.Renames})
 }

@@ -38,6 +38,7 @@ func (p *Planner) Build(op *Operation) (*QueryPlan, error) {
 
 type group struct {
 	id       int
+	renames  []*Rename
 	graph    string
 	entity   bool
 	path     []string
@@ -228,7 +229,7 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 		}
 		if pf := b.providedField(provided, typ, f.Name); pf != nil {
 			item := out.field(f.Alias, f.Name, f.Arguments, f.Selections != nil || isComposite(b.sg, f.Type))
-			if err := b.planSub(g, item, cf, path, pf.SelectionSet, depth, prod); err != nil {
+			if err := b.planSub(g, item, typ, cf, path, pf.SelectionSet, depth, prod); err != nil {
 				return nil, err
 			}
 			prod[g] = true
@@ -237,7 +238,7 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 		if r, ok := b.sg.Resolve(g.graph, typ, f.Name); ok && r.Requires == nil {
 			local, rest := b.splitUnreachable(g.graph, cf, r.Provides)
 			item := out.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
-			if err := b.planSub(g, item, local, path, r.Provides, depth, prod); err != nil {
+			if err := b.planSub(g, item, typ, local, path, r.Provides, depth, prod); err != nil {
 				return nil, err
 			}
 			prod[g] = true
@@ -286,7 +287,7 @@ func subPath(path []string, key string, t *ast.Type) []string {
 // planSub plans the sub-selection of a field g fetches.
 // Groups fetching anything under the field are added to prod, so that
 // representations needing nested fields wait for all of them.
-func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []string, provided ast.SelectionSet, depth int, prod map[*group]bool) error {
+func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedField, path []string, provided ast.SelectionSet, depth int, prod map[*group]bool) error {
 	f := cf.First()
 	if item.sub == nil {
 		return nil
@@ -307,7 +308,14 @@ func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []st
 	if b.sg.IsInterfaceObject(g.graph, def.Name) {
 		return b.planInterfaceObject(g, item, def.Name, subs, sp, provided, depth)
 	}
-	for _, obj := range b.sg.PossibleTypes(g.graph, def.Name) {
+	possible := b.sg.PossibleTypes(g.graph, def.Name)
+	if own := b.sg.FieldTypeIn(g.graph, parent, f.Name); own != "" && own != def.Name {
+		// The subgraph declares a narrower type (an object or a smaller
+		// interface); only its possible types can come back, and fragments
+		// on others would not validate there.
+		possible = b.sg.PossibleTypes(g.graph, own)
+	}
+	for _, obj := range possible {
 		cfs := CollectFields(subs, obj, b.applies)
 		if onlyTypename(cfs) {
 			continue
@@ -321,7 +329,39 @@ func (b *builder) planSub(g *group, item *selItem, cf *CollectedField, path []st
 			prod[x] = true
 		}
 	}
+	b.aliasConflicts(g, item.sub, sp)
 	return nil
+}
+
+// aliasConflicts gives an alias to fields of sibling type fragments that
+// share a response key but not a type in g's subgraph (GraphQL rejects
+// that), and records how to rename them back.
+func (b *builder) aliasConflicts(g *group, sel *selSet, path []string) {
+	firstType := map[string]string{}
+	for _, frag := range sel.items {
+		if frag.typeCond == "" {
+			continue
+		}
+		for _, it := range frag.sub.items {
+			if it.typeCond != "" || it.name == "__typename" {
+				continue
+			}
+			key := it.key()
+			t := b.sg.FieldTypeStringIn(g.graph, frag.typeCond, it.name)
+			prev, seen := firstType[key]
+			if !seen {
+				firstType[key] = t
+				continue
+			}
+			if prev == t {
+				continue
+			}
+			alias := "__cg_" + frag.typeCond + "_" + key
+			it.alias = alias
+			rel := append([]string(nil), path[len(g.path):]...)
+			g.renames = append(g.renames, &Rename{Path: rel, TypeName: frag.typeCond, From: alias, To: key})
+		}
+	}
 }
 
 // planInterfaceObject handles a subgraph that only knows an interface as an
@@ -475,7 +515,7 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 	item := frag.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
 	nested := map[*group]bool{}
 	local, rest := b.splitUnreachable(target, cf, res.Provides)
-	if err := b.planSub(child, item, local, path, res.Provides, depth, nested); err != nil {
+	if err := b.planSub(child, item, entityType, local, path, res.Provides, depth, nested); err != nil {
 		return nil, err
 	}
 	if len(rest) > 0 {

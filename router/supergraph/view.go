@@ -2,6 +2,7 @@ package supergraph
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -260,4 +261,34 @@ func (sg *Supergraph) inOwnKey(t *Type, graph, field string) bool {
 		}
 	}
 	return false
+}
+
+// FieldTypeIn is the named type of typeName.field in graph when the
+// subgraph declares a different type than the supergraph (join__field
+// type:), e.g. an object where the supergraph has a union; "" otherwise.
+func (sg *Supergraph) FieldTypeIn(graph, typeName, field string) string {
+	t := sg.Types[typeName]
+	if t == nil || t.Fields[field] == nil {
+		return ""
+	}
+	for _, j := range t.Fields[field].Joins {
+		if j.Graph == graph && j.Type != "" {
+			return strings.Trim(j.Type, "[]!")
+		}
+	}
+	return ""
+}
+
+// FieldTypeStringIn is the full type of typeName.field as graph declares it.
+func (sg *Supergraph) FieldTypeStringIn(graph, typeName, field string) string {
+	t := sg.Types[typeName]
+	if t == nil || t.Fields[field] == nil {
+		return ""
+	}
+	for _, j := range t.Fields[field].Joins {
+		if j.Graph == graph && j.Type != "" {
+			return j.Type
+		}
+	}
+	return t.Fields[field].Def.Type.String()
 }
