@@ -948,7 +948,8 @@ var sources = []*ast.Source{
 "A film or a series in the catalog."
 type Title @key(fields: "id") {
   id: ID!
-  name: String!
+  "Shareable: chat rooms keep the title's name and provide it."
+  name: String! @shareable
   synopsis: String!
   kind: TitleKind!
   genres: [Genre!]!

@@ -141,7 +141,8 @@ type Season struct {
 
 // A film or a series in the catalog.
 type Title struct {
-	ID             string         `json:"id"`
+	ID string `json:"id"`
+	// Shareable: chat rooms keep the title's name and provide it.
 	Name           string         `json:"name"`
 	Synopsis       string         `json:"synopsis"`
 	Kind           TitleKind      `json:"kind"`
