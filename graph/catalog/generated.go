@@ -948,7 +948,7 @@ var sources = []*ast.Source{
 "A film or a series in the catalog."
 type Title @key(fields: "id") {
   id: ID!
-  "Shareable: chat rooms keep the title's name and provide it."
+  # Shareable: chat rooms keep the title's name and provide it.
   name: String! @shareable
   synopsis: String!
   kind: TitleKind!

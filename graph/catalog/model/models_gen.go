@@ -141,8 +141,7 @@ type Season struct {
 
 // A film or a series in the catalog.
 type Title struct {
-	ID string `json:"id"`
-	// Shareable: chat rooms keep the title's name and provide it.
+	ID             string         `json:"id"`
 	Name           string         `json:"name"`
 	Synopsis       string         `json:"synopsis"`
 	Kind           TitleKind      `json:"kind"`
