@@ -1,6 +1,7 @@
 import { Box, Card, CardActionArea, Typography } from "@mui/material";
 import type { ReactNode } from "react";
 import type { PosterTitle } from "../graphql/schemaTypes";
+import { PosterImage } from "./PosterImage";
 import { titlePath, useNavigate } from "../routing/router";
 
 /** A title's poster with its name and year; opens the title page. */
@@ -18,13 +19,7 @@ export function PosterCard({ title, children }: { title: PosterTitle; children?:
         }}
         sx={{ height: "100%", display: "flex", flexDirection: "column", alignItems: "stretch" }}
       >
-        <Box
-          component="img"
-          src={title.artwork.posterUrl}
-          alt={title.name}
-          loading="lazy"
-          sx={{ width: "100%", aspectRatio: "2 / 3", objectFit: "cover", bgcolor: "#222", display: "block" }}
-        />
+        <PosterImage id={title.id} name={title.name} src={title.artwork.posterUrl} sx={{ borderRadius: 0 }} />
         <Box sx={{ p: 1 }}>
           <Typography variant="subtitle2" noWrap title={title.name}>
             {title.name}

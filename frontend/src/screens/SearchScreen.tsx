@@ -5,6 +5,7 @@ import { FacetChips } from "../components/FacetChips";
 import { compactFilter } from "../components/FilterBar";
 import { HighlightText } from "../components/HighlightText";
 import { LoadMore } from "../components/LoadMore";
+import { PosterImage } from "../components/PosterImage";
 import { ErrorNotice } from "../errors/ErrorNotice";
 import { SEARCH_QUERY, type SearchData } from "../graphql/operations";
 import type { TitleFilter, TitleKind } from "../graphql/schemaTypes";
@@ -98,13 +99,9 @@ function SearchHit({ edge }: { edge: SearchEdge }) {
         }}
         sx={{ display: "flex", justifyContent: "flex-start", alignItems: "flex-start", p: 1.5, gap: 2 }}
       >
-        <Box
-          component="img"
-          src={node.artwork.posterUrl}
-          alt=""
-          loading="lazy"
-          sx={{ width: 72, aspectRatio: "2 / 3", objectFit: "cover", borderRadius: 1, bgcolor: "#222", flexShrink: 0 }}
-        />
+        <Box sx={{ width: 72, flexShrink: 0 }}>
+          <PosterImage id={node.id} name={node.name} src={node.artwork.posterUrl} alt="" />
+        </Box>
         <Box sx={{ minWidth: 0 }}>
           <Typography variant="subtitle1">
             {node.name}{" "}
