@@ -500,15 +500,30 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 	if target == "" {
 		target = b.cheapest(cands, typ, cf)
 	}
-	child := b.child(g, target, path)
 	res, _ := b.sg.Resolve(target, entityType, f.Name)
-	if err := b.requireKey(g, child, out, typ, entityType, path, provided, reserved, depth); err != nil {
-		return nil, err
-	}
+	var child *group
 	if res.Requires != nil {
+		// Required fields come first and never from the fetch that needs
+		// them, even when the same subgraph resolves them.
 		reqSels := b.fieldSetSelections(typ, res.Requires, reserved)
-		if err := b.require(g, child, out, typ, reqSels, false, path, provided, reserved, depth); err != nil {
+		reqProd, err := b.planFields(g, out, typ, CollectFields(reqSels, typ, b.applies), path, provided, reserved, depth+1)
+		if err != nil {
 			return nil, fmt.Errorf("requires of %s.%s: %w", typ, f.Name, err)
+		}
+		child = b.childExcluding(g, target, path, reqProd)
+		if err := b.requireKey(g, child, out, typ, entityType, path, provided, reserved, depth); err != nil {
+			return nil, err
+		}
+		for _, x := range b.groups {
+			if reqProd[x] {
+				child.addDep(x)
+			}
+		}
+		mergeRep(&child.rep(typ).Fields, repFields(reqSels, false, false))
+	} else {
+		child = b.child(g, target, path)
+		if err := b.requireKey(g, child, out, typ, entityType, path, provided, reserved, depth); err != nil {
+			return nil, err
 		}
 	}
 	frag := child.sel.fragment(entityType)
@@ -533,13 +548,56 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 
 // child finds or creates g's entity fetch to graph for the objects at path.
 func (b *builder) child(g *group, graph string, path []string) *group {
-	k := graph + "|" + strings.Join(path, ".")
-	c := g.children[k]
-	if c == nil {
-		c = b.newGroup(graph, g, path)
-		g.children[k] = c
+	return b.childExcluding(g, graph, path, nil)
+}
+
+// childExcluding is child, skipping fetches in exclude (those producing
+// what the new field requires). Extra fetches for the same subgraph and
+// path get numbered keys.
+func (b *builder) childExcluding(g *group, graph string, path []string, exclude map[*group]bool) *group {
+	base := graph + "|" + strings.Join(path, ".")
+	k := base
+	for i := 2; ; i++ {
+		c := g.children[k]
+		if c == nil {
+			break
+		}
+		if !exclude[c] && !b.dependsOnAny(c, exclude) {
+			return c
+		}
+		k = fmt.Sprintf("%s#%d", base, i)
 	}
+	c := b.newGroup(graph, g, path)
+	g.children[k] = c
 	return c
+}
+
+// dependsOnAny reports whether any group in set waits for c: a fetch that
+// feeds the requirements cannot also be the one that needs them.
+func (b *builder) dependsOnAny(c *group, set map[*group]bool) bool {
+	for x := range set {
+		if reaches(x, c, map[*group]bool{}) {
+			return true
+		}
+	}
+	return false
+}
+
+// reaches reports whether from (transitively) depends on to.
+func reaches(from, to *group, seen map[*group]bool) bool {
+	if from == to {
+		return true
+	}
+	if seen[from] {
+		return false
+	}
+	seen[from] = true
+	for _, d := range from.deps {
+		if reaches(d, to, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // requireKey makes g fetch a key of entityType in child's subgraph for the
