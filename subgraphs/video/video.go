@@ -34,6 +34,9 @@ type Options struct {
 	// the subgraph runs with a bus.
 	Bus    events.Bus
 	Logger *slog.Logger
+	// Store, when set, is used instead of the embedded database (cluster
+	// mode passes the Cassandra store); the subgraph closes it on Close.
+	Store service.Store
 }
 
 // Subgraph is a running video subgraph.
@@ -51,12 +54,15 @@ type Subgraph struct {
 // Open opens the store in opts.DataDir, migrates it, seeds it when empty and
 // starts the outbox relay, which runs until ctx is done or Close.
 func Open(ctx context.Context, opts Options) (*Subgraph, error) {
-	if opts.DataDir == "" {
-		return nil, errors.New("video: DataDir is required")
-	}
-	store, err := sqlitestore.OpenDir(ctx, opts.DataDir)
-	if err != nil {
-		return nil, fmt.Errorf("video: %w", err)
+	store := opts.Store
+	if store == nil {
+		if opts.DataDir == "" {
+			return nil, errors.New("video: DataDir is required")
+		}
+		var err error
+		if store, err = sqlitestore.OpenDir(ctx, opts.DataDir); err != nil {
+			return nil, fmt.Errorf("video: %w", err)
+		}
 	}
 	s, err := openWith(ctx, store, opts, loaders.DefaultWait)
 	if err != nil {
