@@ -77,6 +77,7 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	if logger == nil {
 		logger = slog.Default()
 	}
+	logger = logger.With("subgraph", Name)
 	s := &Subgraph{store: store, searcher: searcher, done: make(chan struct{})}
 	var rel *relay.Relay
 	svcOpts := service.Options{Store: store, Searcher: searcher, Logger: logger}
