@@ -1,0 +1,42 @@
+package cassandra
+
+import (
+	"context"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Parallelism bounds the queries one store call keeps in flight: Cassandra
+// serves a batch of keys best as many single-partition queries at once.
+const Parallelism = 16
+
+// ChunkSize bounds the keys of one IN (...) restriction.
+const ChunkSize = 100
+
+// Each calls fn for every item, at most Parallelism at a time, and returns
+// the first error; ctx passed to fn is cancelled once one fails.
+func Each[T any](ctx context.Context, items []T, fn func(ctx context.Context, item T) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(Parallelism)
+	for _, it := range items {
+		g.Go(func() error { return fn(ctx, it) })
+	}
+	return g.Wait()
+}
+
+// Chunks splits keys, without duplicates, into slices of at most ChunkSize.
+func Chunks(keys []string) [][]string {
+	seen := make(map[string]bool, len(keys))
+	uniq := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, k)
+		}
+	}
+	var out [][]string
+	for start := 0; start < len(uniq); start += ChunkSize {
+		out = append(out, uniq[start:min(start+ChunkSize, len(uniq))])
+	}
+	return out
+}
