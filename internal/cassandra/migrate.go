@@ -60,4 +60,3 @@ func Migrate(ctx context.Context, s *gocql.Session, component string, migrations
 	}
 	return nil
 }
-
