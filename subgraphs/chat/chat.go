@@ -61,7 +61,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	sg, err := open(ctx, store, opts, loaders.Config{})
+	sg, err := open(ctx, store, opts, tuning{})
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -71,12 +71,20 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 
 // open wires a subgraph around an opened store; it owns the store once it
 // succeeds.
-func open(ctx context.Context, store service.Store, opts Options, loaderCfg loaders.Config) (*Subgraph, error) {
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.Default()
+// tuning holds knobs tests turn; zero values mean the defaults.
+type tuning struct {
+	loaders   loaders.Config
+	hubBuffer int
+}
+
+func open(ctx context.Context, store service.Store, opts Options, tune tuning) (*Subgraph, error) {
+	base := opts.Logger
+	if base == nil {
+		base = slog.Default()
 	}
-	logger = logger.With("subgraph", "chat")
+	// gqlserver names the subgraph in its own logs; the rest of ours say it
+	// here.
+	logger := base.With("subgraph", "chat")
 	empty, err := store.Empty(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("chat: %w", err)
@@ -90,7 +98,7 @@ func open(ctx context.Context, store service.Store, opts Options, loaderCfg load
 
 	rel := relay.New(store, opts.Bus, logger)
 	svc := service.New(store, service.OnPosted(rel.Notify))
-	h := hub.New(hub.DefaultBuffer, logger)
+	h := hub.New(tune.hubBuffer, logger)
 
 	workerCtx, stop := context.WithCancel(ctx)
 	hubDone, err := h.Start(workerCtx, opts.Bus)
@@ -104,14 +112,14 @@ func open(ctx context.Context, store service.Store, opts Options, loaderCfg load
 		rel.Run(workerCtx)
 	}()
 
-	es := chatgraph.NewExecutableSchema(chatgraph.Config{
+	es := reportingSchema{chatgraph.NewExecutableSchema(chatgraph.Config{
 		Resolvers: &chatresolvers.Resolver{Service: svc, Hub: h, Logger: logger},
-	})
+	})}
 	handler := gqlserver.New(es, gqlserver.Options{
 		Name:       "chat",
-		Logger:     logger,
-		Middleware: loaders.Middleware(svc, loaderCfg),
-		ContextFor: loaders.ForConnection(svc, loaderCfg),
+		Logger:     base,
+		Middleware: loaders.Middleware(svc, tune.loaders),
+		ContextFor: loaders.ForConnection(svc, tune.loaders),
 	})
 	return &Subgraph{
 		store:   store,

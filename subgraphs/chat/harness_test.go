@@ -17,7 +17,6 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/seed"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
 )
@@ -32,7 +31,9 @@ type harness struct {
 }
 
 // newHarness opens the subgraph with every store call counted.
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newTunedHarness(t, tuning{}) }
+
+func newTunedHarness(t *testing.T, tune tuning) *harness {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -45,7 +46,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	counter := &countingStore{Store: store}
-	sg, err := open(ctx, counter, Options{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)}, loaders.Config{})
+	sg, err := open(ctx, counter, Options{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)}, tune)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,16 @@
 package chat
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/99designs/gqlgen/client"
+
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
 type addedJSON struct {
@@ -110,7 +115,56 @@ func TestCloseEndsSubscriptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got addedJSON
-	if err := next(t, sub, &got); err == nil {
+	err := next(t, sub, &got)
+	if err == nil {
 		t.Fatalf("subscription still delivering after Close: %+v", got)
 	}
+	if !strings.Contains(err.Error(), "UNAVAILABLE") || !strings.Contains(err.Error(), "shutting down") {
+		t.Fatalf("stream ended with %v, want the UNAVAILABLE shutdown error", err)
+	}
+}
+
+// TestLaggingSubscriberGetsError floods a room faster than one subscriber
+// with a tiny buffer can take, and checks the client is told why its stream
+// ended.
+func TestLaggingSubscriberGetsError(t *testing.T) {
+	t.Parallel()
+	h := newTunedHarness(t, tuning{hubBuffer: 1})
+	room := facts().fixture.Rooms[6]
+	sub := h.c.Websocket(`subscription($room: ID!) { messageAdded(roomId: $room) { id body } }`, client.Var("room", room.ID))
+	defer sub.Close()
+	waitFor(t, "the subscription", func() bool { return h.sg.hub.Subscribers(room.ID) == 1 })
+
+	// Straight onto the bus in one publish: the hub hands them out far
+	// faster than the websocket can write them.
+	var evs []events.Event
+	for i := range 2000 {
+		ev, err := service.PostedEvent(service.Message{
+			ID: fmt.Sprintf("flood-%04d", i), RoomID: room.ID, AuthorID: "profile-1",
+			Body: strings.Repeat("x", 200), SentAt: time.Now().UTC(),
+		}, room.TitleID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, ev)
+	}
+	if err := h.bus.Publish(context.Background(), evs...); err != nil {
+		t.Fatal(err)
+	}
+
+	for received := 0; ; received++ {
+		var got addedJSON
+		err := next(t, sub, &got)
+		if err == nil {
+			if received >= len(evs) {
+				t.Fatal("every message arrived: the subscriber was never dropped")
+			}
+			continue
+		}
+		if !strings.Contains(err.Error(), "UNAVAILABLE") || !strings.Contains(err.Error(), "too far behind") {
+			t.Fatalf("stream ended with %v, want the UNAVAILABLE lagging error", err)
+		}
+		break
+	}
+	waitFor(t, "the hub to forget the dropped subscriber", func() bool { return h.sg.hub.Subscribers(room.ID) == 0 })
 }

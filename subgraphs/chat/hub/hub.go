@@ -6,7 +6,6 @@ package hub
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -211,8 +210,9 @@ func (s *Subscription) Close() {
 func (s *Subscription) Err() error { return s.err }
 
 // Stream adapts a subscription to a channel of message pointers bound to
-// ctx, the shape GraphQL subscription resolvers return. onEnd, when not
-// nil, is told why the stream ended unless ctx ended it.
+// ctx, the shape GraphQL subscription resolvers return. When the hub ends
+// the stream (not ctx), the reason goes to the Outcome in ctx, if any, and
+// to onEnd, when not nil, before the channel closes.
 func (s *Subscription) Stream(ctx context.Context, onEnd func(error)) <-chan *service.Message {
 	out := make(chan *service.Message)
 	go func() {
@@ -224,8 +224,11 @@ func (s *Subscription) Stream(ctx context.Context, onEnd func(error)) <-chan *se
 				return
 			case m, ok := <-s.C:
 				if !ok {
-					if err := s.Err(); err != nil && onEnd != nil && !errors.Is(ctx.Err(), context.Canceled) {
-						onEnd(err)
+					if err := s.Err(); err != nil && ctx.Err() == nil {
+						outcomeFrom(ctx).set(err)
+						if onEnd != nil {
+							onEnd(err)
+						}
 					}
 					return
 				}

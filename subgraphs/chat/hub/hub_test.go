@@ -229,6 +229,13 @@ func TestStream(t *testing.T) {
 	for i := range 4 {
 		bus.stream(0) <- posted(t, fmt.Sprintf("n%d", i), "room-a")
 	}
+	waitDeadline := time.Now().Add(5 * time.Second)
+	for h.Subscribers("room-a") != 0 {
+		if time.Now().After(waitDeadline) {
+			t.Fatal("lagging stream was not dropped")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	deadline := time.After(5 * time.Second)
 	for {
 		select {
