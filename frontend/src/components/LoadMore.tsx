@@ -8,21 +8,23 @@ import { useEffect, useRef } from "react";
  */
 export function LoadMore({ hasMore, loading, onLoadMore }: { hasMore: boolean; loading: boolean; onLoadMore: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
-  const latest = useRef({ loading, onLoadMore });
-  latest.current = { loading, onLoadMore };
+  const latest = useRef({ onLoadMore });
+  latest.current = { onLoadMore };
 
   useEffect(() => {
     const el = ref.current;
-    if (!hasMore || !el || typeof IntersectionObserver === "undefined") return;
+    if (!hasMore || loading || !el || typeof IntersectionObserver === "undefined") return;
     const observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((e) => e.isIntersecting) && !latest.current.loading) latest.current.onLoadMore();
+        if (entries.some((e) => e.isIntersecting)) latest.current.onLoadMore();
       },
       { rootMargin: "400px" },
     );
     observer.observe(el);
     return () => observer.disconnect();
-  }, [hasMore]);
+    // Observing anew after each load fires once more if the end is still in
+    // view (a short page), so the grid keeps filling the screen.
+  }, [hasMore, loading]);
 
   if (!hasMore) return null;
   return (
