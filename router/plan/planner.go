@@ -125,12 +125,15 @@ func (b *builder) planRoot() error {
 				g = b.roots[n-1]
 			}
 		} else {
+			// The cheapest subgraph wins; among equals, one already queried.
+			best, bestCost := "", -1
 			for _, c := range cands {
-				if byGraph[c] != nil {
-					g = byGraph[c]
-					break
+				cost := b.cost(c, cf.First().Type, cf.SubSelections(), 0)
+				if bestCost < 0 || cost < bestCost || (cost == bestCost && byGraph[c] != nil && byGraph[best] == nil) {
+					best, bestCost = c, cost
 				}
 			}
+			g = byGraph[best]
 		}
 		if g == nil {
 			graph := b.cheapest(cands, root, cf)
@@ -314,6 +317,17 @@ func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedF
 		// interface); only its possible types can come back, and fragments
 		// on others would not validate there.
 		possible = b.sg.PossibleTypes(g.graph, own)
+	}
+	if len(possible) == 0 && def.Kind == ast.Interface {
+		// The subgraph knows no implementation: only the interface's own
+		// fields can be asked, and they must resolve here or via a key.
+		var cfs []*CollectedField
+		collectInto(&cfs, map[string]int{}, subs, def.Name, b.applies, true)
+		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, reservedOf(cfs), depth)
+		for x := range more {
+			prod[x] = true
+		}
+		return err
 	}
 	for _, obj := range possible {
 		cfs := CollectFields(subs, obj, b.applies)
