@@ -138,6 +138,7 @@ func TestChainPlans(t *testing.T) {
 	tests := []struct{ name, query string }{
 		{"key_through_another_subgraph_and_requires_chain", `{ books { title verdict } }`},
 		{"requires_chain_only", `{ books { isExpensive } }`},
+		{"requires_with_arguments_from_same_subgraph", `{ books { topReviewer reviews(limit: 1) { id score } } }`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
