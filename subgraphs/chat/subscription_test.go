@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
@@ -167,4 +170,42 @@ func TestLaggingSubscriberGetsError(t *testing.T) {
 		break
 	}
 	waitFor(t, "the hub to forget the dropped subscriber", func() bool { return h.sg.hub.Subscribers(room.ID) == 0 })
+}
+
+// TestMessageAddedAcrossProcesses runs two chat subgraphs, each with its own
+// store and its own handle on one shared event log, as two processes would:
+// a message posted to one reaches a subscriber of the other through the bus.
+func TestMessageAddedAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	logPath := filepath.Join(t.TempDir(), "events.db")
+	open := func() *Subgraph {
+		bus, err := embedded.Open(ctx, logPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sg, err := Open(ctx, Options{DataDir: t.TempDir(), Bus: bus, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = sg.Close(); _ = bus.Close() })
+		return sg
+	}
+	writer, reader := open(), open()
+	room := facts().fixture.Rooms[7]
+
+	sub := client.New(reader.Handler()).Websocket(`subscription($room: ID!) { messageAdded(roomId: $room) { id body author { id } } }`, client.Var("room", room.ID))
+	defer sub.Close()
+	waitFor(t, "the subscription", func() bool { return reader.hub.Subscribers(room.ID) == 1 })
+
+	var posted postedJSON
+	client.New(writer.Handler()).MustPost(postMutation, &posted, client.Var("room", room.ID), client.Var("body", "from the other side"),
+		client.AddHeader("X-Cinegraph-Profile", "profile-5"))
+	var got addedJSON
+	if err := next(t, sub, &got); err != nil {
+		t.Fatal(err)
+	}
+	if m := got.MessageAdded; m.ID != posted.PostMessage.ID || m.Body != "from the other side" || m.Author.ID != "profile-5" {
+		t.Fatalf("received %+v, want %s", m, posted.PostMessage.ID)
+	}
 }
