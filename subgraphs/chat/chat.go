@@ -40,7 +40,6 @@ type Subgraph struct {
 	service *service.Service
 	hub     *hub.Hub
 	handler http.Handler
-	logger  *slog.Logger
 
 	stop      context.CancelFunc
 	workers   []<-chan struct{}
@@ -69,14 +68,14 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 	return sg, nil
 }
 
-// open wires a subgraph around an opened store; it owns the store once it
-// succeeds.
 // tuning holds knobs tests turn; zero values mean the defaults.
 type tuning struct {
 	loaders   loaders.Config
 	hubBuffer int
 }
 
+// open wires a subgraph around an opened store; it owns the store once it
+// succeeds.
 func open(ctx context.Context, store service.Store, opts Options, tune tuning) (*Subgraph, error) {
 	base := opts.Logger
 	if base == nil {
@@ -126,7 +125,6 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 		service: svc,
 		hub:     h,
 		handler: handler,
-		logger:  logger,
 		stop:    stop,
 		workers: []<-chan struct{}{hubDone, relayDone},
 	}, nil
