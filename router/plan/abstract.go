@@ -1,0 +1,129 @@
+package plan
+
+// Abstract types: per-type fragments, conflicting sibling fields and
+// @interfaceObject.
+
+import (
+	"fmt"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// aliasConflicts gives an alias to fields of sibling type fragments that
+// share a response key but not a type in g's subgraph (GraphQL rejects
+// that), and records how to rename them back.
+func (b *builder) aliasConflicts(g *group, sel *selSet, path []string) {
+	firstType := map[string]string{}
+	for _, frag := range sel.items {
+		if frag.typeCond == "" {
+			continue
+		}
+		for _, it := range frag.sub.items {
+			if it.typeCond != "" || it.name == "__typename" {
+				continue
+			}
+			key := it.key()
+			t := b.sg.FieldTypeStringIn(g.graph, frag.typeCond, it.name)
+			prev, seen := firstType[key]
+			if !seen {
+				firstType[key] = t
+				continue
+			}
+			if prev == t {
+				continue
+			}
+			alias := "__cg_" + frag.typeCond + "_" + key
+			it.alias = alias
+			rel := append([]string(nil), path[len(g.path):]...)
+			g.renames = append(g.renames, &Rename{Path: rel, TypeName: frag.typeCond, From: alias, To: key})
+		}
+	}
+}
+
+// planInterfaceObject handles a subgraph that only knows an interface as an
+// @interfaceObject: it answers the interface's own fields, and when the
+// client needs the concrete type (type conditions, __typename), a subgraph
+// that owns the interface turns each object into its implementation.
+func (b *builder) planInterfaceObject(g *group, item *selItem, iface string, subs []Selection, path []string, provided ast.SelectionSet, depth int) error {
+	var cfs []*CollectedField
+	collectInto(&cfs, map[string]int{}, subs, iface, b.applies, true)
+	reserved := reservedOf(cfs)
+	if _, err := b.planFields(g, item.sub, iface, cfs, path, provided, reserved, depth); err != nil {
+		return err
+	}
+	if !needsConcreteType(subs, iface) {
+		return nil
+	}
+	owners := b.sg.InterfaceOwners(iface)
+	if len(owners) == 0 {
+		return fmt.Errorf("cannot plan %s from %s: no subgraph owns the interface with a key", iface, g.graph)
+	}
+	child := b.child(g, owners[0], path)
+	if err := b.requireKey(g, child, item.sub, iface, iface, path, provided, reserved, depth); err != nil {
+		return err
+	}
+	frag := child.sel.fragment(iface)
+	frag.field("", "__typename", nil, false)
+	for _, obj := range b.sg.PossibleTypes(child.graph, iface) {
+		var rest []*CollectedField
+		for _, cf := range CollectFields(subs, obj, b.applies) {
+			if reserved[cf.Key] == nil {
+				rest = append(rest, cf)
+			}
+		}
+		if onlyTypename(rest) {
+			continue
+		}
+		if _, err := b.planFields(child, frag.fragment(obj), obj, rest, path, nil, reservedOf(CollectFields(subs, obj, b.applies)), depth); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// needsConcreteType reports whether a selection on iface asks for anything
+// that depends on the implementation: __typename or a fragment on another
+// type.
+func needsConcreteType(sels []Selection, iface string) bool {
+	for _, s := range sels {
+		if s.Field != nil {
+			if s.Field.Name == "__typename" {
+				return true
+			}
+			continue
+		}
+		if s.Fragment.TypeCondition != iface || needsConcreteType(s.Fragment.Selections, iface) {
+			return true
+		}
+	}
+	return false
+}
+
+// collectInto collects fields for typ, treating fragments on other types as
+// not applying when strict.
+func collectInto(out *[]*CollectedField, idx map[string]int, sels []Selection, typ string, applies Applies, strict bool) {
+	for _, s := range sels {
+		if s.Field != nil {
+			k := s.Field.ResponseKey()
+			if i, ok := idx[k]; ok {
+				(*out)[i].Fields = append((*out)[i].Fields, s.Field)
+				continue
+			}
+			idx[k] = len(*out)
+			*out = append(*out, &CollectedField{Key: k, Fields: []*Field{s.Field}})
+			continue
+		}
+		if s.Fragment.TypeCondition == typ || (!strict && applies(s.Fragment.TypeCondition, typ)) {
+			collectInto(out, idx, s.Fragment.Selections, typ, applies, strict)
+		}
+	}
+}
+
+func onlyTypename(cfs []*CollectedField) bool {
+	for _, cf := range cfs {
+		if cf.First().Name != "__typename" {
+			return false
+		}
+	}
+	return true
+}
