@@ -42,6 +42,8 @@ type Config struct {
 	// PlanCacheSize bounds the number of cached operations; 0 means 1024.
 	PlanCacheSize int
 	Logger        *slog.Logger
+	// Subscriptions configures websocket, SSE and multipart subscriptions.
+	Subscriptions SubscriptionConfig
 }
 
 // DefaultForwardHeaders are the headers Cinegraph's subgraphs read: the
@@ -57,6 +59,8 @@ type Router struct {
 	cache   *plan.Cache[*prepared]
 	forward []string
 	logger  *slog.Logger
+	// streaming serves subscriptions (subscribe.go).
+	streaming *streaming
 }
 
 // New builds a Router from cfg.
@@ -113,11 +117,17 @@ func New(cfg Config) (*Router, error) {
 		r.forward = append(r.forward, http.CanonicalHeaderKey(h))
 	}
 	r.handler = &transport.Handler{Exec: r, MaxRequestBytes: cfg.MaxRequestBytes, Logger: logger}
+	r.streaming = newStreaming(r, cfg)
 	return r, nil
 }
 
 // ServeHTTP serves the /graphql endpoint.
-func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.handler.ServeHTTP(w, req) }
+func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if r.streaming.serve(w, req) {
+		return
+	}
+	r.handler.ServeHTTP(w, req)
+}
 
 // APISchema is the schema clients see.
 func (r *Router) APISchema() *ast.Schema { return r.sg.APISchema() }
@@ -160,6 +170,25 @@ func (r *Router) prepare(query, opName string) *prepared {
 	if p, ok := r.cache.Get(key); ok {
 		return p
 	}
+	// Same operation, other layout: share the entry.
+	norm, lexed := normalizeQuery(query)
+	nkey := opName + "\x00\x01" + norm
+	if lexed {
+		if p, ok := r.cache.Get(nkey); ok {
+			r.cache.Add(key, p)
+			return p
+		}
+	}
+	p := r.parse(query, opName)
+	r.cache.Add(key, p)
+	if lexed {
+		r.cache.Add(nkey, p)
+	}
+	return p
+}
+
+// parse parses and validates one operation.
+func (r *Router) parse(query, opName string) *prepared {
 	p := &prepared{plans: map[string]*plan.QueryPlan{}}
 	doc, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err != nil {
@@ -187,7 +216,6 @@ func (r *Router) prepare(query, opName string) *prepared {
 			p.condVars = plan.ConditionVariables(doc, p.op)
 		}
 	}
-	r.cache.Add(key, p)
 	return p
 }
 
