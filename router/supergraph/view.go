@@ -41,8 +41,8 @@ func (sg *Supergraph) Resolve(graph, typeName, field string) (Resolution, bool) 
 		if j.UsedOverridden || sg.overriddenAway(f, graph) {
 			return Resolution{}, false
 		}
-		// An @external key field is still the subgraph's to return: it is
-		// how the subgraph identifies the entity (fed1 @extends style).
+		// In a type extension (fed1 @extends style), @external key fields
+		// are still the subgraph's to return: they identify the entity.
 		if j.External && !sg.inOwnKey(t, graph, field) {
 			return Resolution{}, false
 		}
@@ -247,10 +247,10 @@ func (sg *Supergraph) InterfaceOwners(iface string) []string {
 }
 
 // inOwnKey reports whether field is a top-level field of one of typeName's
-// keys in graph.
+// keys in graph, where graph declares the type as an extension.
 func (sg *Supergraph) inOwnKey(t *Type, graph, field string) bool {
 	tg := t.InGraph[graph]
-	if tg == nil {
+	if tg == nil || !tg.Extension {
 		return false
 	}
 	for _, k := range tg.Keys {
