@@ -1,0 +1,34 @@
+package execute
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/cinegraph/cinegraph/router/plan"
+)
+
+// ExecuteEvent completes one subscription event: event is what the owning
+// subgraph sent for root (the subscription fetch), and rest, the remainder
+// of the plan (plan.SplitSubscription), runs on it to resolve the fields
+// other subgraphs own. The result is shaped like Execute's.
+func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *plan.Fetch, rest plan.Node, event *SubgraphResponse, vars map[string]any, header http.Header) *Response {
+	r := &run{e: e, ctx: ctx, vars: vars, header: header, data: map[string]any{}}
+	if event.Data != nil {
+		applyRenames(event.Data, root.Renames)
+		mergeObject(r.data, event.Data)
+	}
+	for _, se := range event.Errors {
+		r.errors = append(r.errors, e.subgraphError(root.ServiceName, se, se.Path))
+	}
+	if rest != nil && len(event.Data) > 0 {
+		r.node(rest)
+	}
+	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: vars, introspect: e.Introspect, rootType: qp.Operation.RootType}
+	data := s.shape(r.data, qp.Operation)
+	errs := r.errors
+	if len(errs) == 0 && s.violation != nil {
+		errs = append(errs, s.violation)
+	}
+	errs = append(errs, s.errors...)
+	return &Response{Data: data, Errors: errs}
+}

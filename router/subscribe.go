@@ -1,0 +1,208 @@
+package router
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/cinegraph/cinegraph/router/transport"
+	"github.com/cinegraph/cinegraph/router/transport/multipart"
+	"github.com/cinegraph/cinegraph/router/transport/sse"
+	"github.com/cinegraph/cinegraph/router/transport/ws"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// SubscriptionConfig configures subscriptions at /graphql (websockets, SSE,
+// multipart HTTP). Zero values mean the transports' defaults.
+type SubscriptionConfig struct {
+	// Upstream opens subscriptions on subgraphs; nil means graphql-transport-ws
+	// to the subgraph URLs.
+	Upstream subscription.Upstream
+	// Buffer is how many results a client may lag behind before its
+	// subscription ends with an error.
+	Buffer int
+	// OnConnect checks a websocket's connection_init payload and returns the
+	// headers its operations run with; nil means ws.DefaultHeaders plus the
+	// payload's "profile" as X-Cinegraph-Profile.
+	OnConnect        func(ctx context.Context, r *http.Request, payload map[string]any) (http.Header, error)
+	InitTimeout      time.Duration
+	KeepAlive        time.Duration
+	MaxSubscriptions int
+	MaxMessageBytes  int64
+}
+
+// streaming is the router's subscription side.
+type streaming struct {
+	r         *Router
+	manager   *subscription.Manager
+	ws        *ws.Server
+	sse       *sse.Handler
+	multipart *multipart.Handler
+}
+
+func newStreaming(r *Router, cfg Config) *streaming {
+	up := cfg.Subscriptions.Upstream
+	if up == nil {
+		urls := map[string]string{}
+		for _, g := range r.sg.Graphs {
+			urls[g.Name] = g.URL
+		}
+		for name, u := range cfg.SubgraphURLs {
+			urls[name] = u
+		}
+		up = &subscription.WSUpstream{URLs: urls}
+	}
+	s := &streaming{r: r, manager: subscription.NewManager(up, cfg.Subscriptions.Buffer, r.logger)}
+	onConnect := cfg.Subscriptions.OnConnect
+	if onConnect == nil {
+		onConnect = func(_ context.Context, req *http.Request, payload map[string]any) (http.Header, error) {
+			h := ws.DefaultHeaders(req, payload)
+			if p, ok := payload["profile"].(string); ok {
+				h.Set("X-Cinegraph-Profile", p)
+			}
+			return h, nil
+		}
+	}
+	s.ws = &ws.Server{
+		Subscriber:       s,
+		OnConnect:        onConnect,
+		InitTimeout:      cfg.Subscriptions.InitTimeout,
+		KeepAlive:        cfg.Subscriptions.KeepAlive,
+		MaxSubscriptions: cfg.Subscriptions.MaxSubscriptions,
+		MaxMessageBytes:  cfg.Subscriptions.MaxMessageBytes,
+	}
+	s.sse = &sse.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
+	s.multipart = &multipart.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
+	return s
+}
+
+// serve answers the request when it is a websocket, SSE or multipart
+// subscription request, and reports whether it did.
+func (s *streaming) serve(w http.ResponseWriter, req *http.Request) bool {
+	switch {
+	case ws.IsUpgrade(req):
+		s.ws.ServeHTTP(w, req)
+	case sse.Accepts(req):
+		s.sse.ServeHTTP(w, req)
+	case multipart.Accepts(req):
+		s.multipart.ServeHTTP(w, req)
+	default:
+		return false
+	}
+	return true
+}
+
+// Shutdown ends every subscription: websockets close with 1001, SSE and
+// multipart streams end with an error result.
+func (r *Router) Shutdown() {
+	r.streaming.manager.Shutdown()
+	r.streaming.ws.Shutdown()
+}
+
+// UpstreamSubscriptions returns how many subgraph subscriptions are open
+// (identical client subscriptions share one).
+func (r *Router) UpstreamSubscriptions() int { return r.streaming.manager.Groups() }
+
+// Subscribe starts an operation for a streaming transport: subscriptions
+// share an upstream subscription and complete each event through the rest
+// of the plan; queries and mutations run once.
+func (s *streaming) Subscribe(ctx context.Context, sreq *subscription.Request) (*subscription.Stream, *execute.Response) {
+	r := s.r
+	p := r.prepare(sreq.Query, sreq.OperationName)
+	if p.errs != nil {
+		return nil, requestError(p.errorCode, p.errs)
+	}
+	if p.op.Operation != ast.Subscription {
+		res := r.Execute(ctx, &transport.Request{Query: sreq.Query, OperationName: sreq.OperationName, Variables: sreq.Variables, Extensions: sreq.Extensions, Header: sreq.Header})
+		if res.Outcome != transport.Executed {
+			return nil, res.Response
+		}
+		raw, err := json.Marshal(res.Response)
+		if err != nil {
+			return nil, requestError("INTERNAL", gqlerror.List{gqlerror.Errorf("cannot encode the response")})
+		}
+		return subscription.Single(raw), nil
+	}
+	vars, errResp := r.coerce(p, sreq.Variables)
+	if errResp != nil {
+		return nil, errResp
+	}
+	qp, err := r.planFor(p, vars)
+	if err != nil {
+		r.logger.Error("subscription planning failed", "error", err)
+		return nil, requestError("INTERNAL", gqlerror.List{gqlerror.Errorf("query planning failed: %s", err)})
+	}
+	root, rest, err := plan.SplitSubscription(qp)
+	if err != nil {
+		return nil, requestError("INTERNAL", gqlerror.List{gqlerror.Errorf("query planning failed: %s", err)})
+	}
+	header := r.forwardHeaders(sreq.Header)
+	sub := &execute.SubgraphRequest{Query: root.Operation, OperationName: root.OperationName, Variables: fetchVariables(root, vars)}
+	key, err := sharingKey(root.ServiceName, sreq.Query, sreq.OperationName, vars, header)
+	if err != nil {
+		return nil, requestError("BAD_USER_INPUT", gqlerror.List{gqlerror.Errorf("cannot encode variables: %s", err)})
+	}
+	return s.manager.Subscribe(subscription.Source{
+		Key:      key,
+		Subgraph: root.ServiceName,
+		Request:  sub,
+		Header:   header,
+		Complete: func(ctx context.Context, ev *execute.SubgraphResponse) json.RawMessage {
+			resp := r.exec.ExecuteEvent(ctx, qp, root, rest, ev, vars, header)
+			raw, err := json.Marshal(resp)
+			if err != nil {
+				return subscription.ErrorPayload("INTERNAL", "cannot encode the event")
+			}
+			return raw
+		},
+	}), nil
+}
+
+func fetchVariables(f *plan.Fetch, vars map[string]any) map[string]any {
+	if len(f.VariableUsages) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(f.VariableUsages))
+	for _, u := range f.VariableUsages {
+		if v, ok := vars[u]; ok {
+			out[u] = v
+		}
+	}
+	return out
+}
+
+// sharingKey identifies identical subscriptions: same operation, variables
+// and forwarded headers (which may change what a subgraph answers).
+func sharingKey(subgraph, query, opName string, vars map[string]any, header http.Header) (string, error) {
+	v, err := json.Marshal(vars) // map keys are sorted
+	if err != nil {
+		return "", err
+	}
+	names := make([]string, 0, len(header))
+	for k := range header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(subgraph)
+	b.WriteByte(0)
+	b.WriteString(opName)
+	b.WriteByte(0)
+	b.WriteString(query)
+	b.WriteByte(0)
+	b.Write(v)
+	for _, k := range names {
+		b.WriteByte(0)
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(strings.Join(header[k], ","))
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,193 @@
+package subscription
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/cinegraph/cinegraph/router/execute"
+)
+
+// DefaultBuffer is how many results a client may lag behind before its
+// subscription is ended.
+const DefaultBuffer = 32
+
+// Source describes one upstream subscription and how to turn its events
+// into client results.
+type Source struct {
+	// Key identifies identical subscriptions (operation, variables, the
+	// headers that reach subgraphs): clients with equal keys share one.
+	Key      string
+	Subgraph string
+	Request  *execute.SubgraphRequest
+	Header   http.Header
+	// Complete turns one subgraph event into the client result, running the
+	// rest of the query plan; it is called once per event per shared
+	// subscription, in event order.
+	Complete func(ctx context.Context, ev *execute.SubgraphResponse) json.RawMessage
+}
+
+// Manager shares upstream subscriptions among clients.
+type Manager struct {
+	upstream Upstream
+	buffer   int
+	logger   *slog.Logger
+
+	mu      sync.Mutex
+	groups  map[string]*group
+	stopped bool
+}
+
+// NewManager returns a manager over upstream; buffer <= 0 means
+// DefaultBuffer.
+func NewManager(upstream Upstream, buffer int, logger *slog.Logger) *Manager {
+	if buffer <= 0 {
+		buffer = DefaultBuffer
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Manager{upstream: upstream, buffer: buffer, logger: logger, groups: map[string]*group{}}
+}
+
+// group is one upstream subscription and the clients it feeds.
+type group struct {
+	key    string
+	cancel context.CancelFunc
+	subs   map[*Stream]struct{}
+	ended  bool
+}
+
+// Subscribe joins the shared subscription for src, opening it upstream if
+// it is the first. The stream ends when the upstream subscription ends,
+// when the client falls more than the buffer behind, or on Close.
+func (m *Manager) Subscribe(src Source) *Stream {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var s *Stream
+	if m.stopped {
+		s = newStream(0, nil)
+		s.end(ErrorPayload("UNAVAILABLE", "the router is shutting down"))
+		return s
+	}
+	g := m.groups[src.Key]
+	if g == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		g = &group{key: src.Key, cancel: cancel, subs: map[*Stream]struct{}{}}
+		m.groups[src.Key] = g
+		go m.run(ctx, g, src)
+	}
+	s = newStream(m.buffer, nil)
+	s.stop = func() { m.leave(g, s) }
+	g.subs[s] = struct{}{}
+	return s
+}
+
+// Groups returns how many upstream subscriptions are open.
+func (m *Manager) Groups() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.groups)
+}
+
+// Clients returns how many client streams the open upstream subscriptions
+// feed.
+func (m *Manager) Clients() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, g := range m.groups {
+		n += len(g.subs)
+	}
+	return n
+}
+
+// leave removes s; the last client out stops the upstream subscription.
+func (m *Manager) leave(g *group, s *Stream) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := g.subs[s]; ok {
+		delete(g.subs, s)
+		s.end(nil)
+	}
+	if len(g.subs) == 0 && !g.ended {
+		m.endLocked(g)
+	}
+}
+
+func (m *Manager) endLocked(g *group) {
+	g.ended = true
+	g.cancel()
+	if m.groups[g.key] == g {
+		delete(m.groups, g.key)
+	}
+}
+
+func (m *Manager) run(ctx context.Context, g *group, src Source) {
+	err := m.upstream.Open(ctx, src.Subgraph, src.Request, src.Header, func(ev *execute.SubgraphResponse) {
+		m.deliver(g, src.Complete(ctx, ev))
+	})
+	var final json.RawMessage
+	var gqlErrs GraphQLErrors
+	switch {
+	case ctx.Err() != nil:
+		// Every client left, or shutdown ended them already.
+	case errors.As(err, &gqlErrs):
+		out := make([]*execute.Error, len(gqlErrs))
+		for i, e := range gqlErrs {
+			out[i] = &execute.Error{Message: e.Message, Path: e.Path, Extensions: e.Extensions}
+		}
+		final = errorsPayload(out)
+	case err != nil:
+		m.logger.Warn("upstream subscription failed", "subgraph", src.Subgraph, "error", err)
+		final = ErrorPayload("SUBREQUEST_HTTP_ERROR", "subscription to subgraph %s failed", src.Subgraph)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for s := range g.subs {
+		s.end(final)
+	}
+	g.subs = nil
+	if !g.ended {
+		m.endLocked(g)
+	}
+}
+
+// deliver fans payload out without ever blocking: a client whose buffer is
+// full is ended with an error, so a burst cannot stall the others.
+func (m *Manager) deliver(g *group, payload json.RawMessage) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for s := range g.subs {
+		select {
+		case s.ch <- payload:
+		default:
+			delete(g.subs, s)
+			s.end(ErrorPayload("SUBSCRIPTION_TOO_SLOW", "subscription ended: the client fell more than %d results behind", cap(s.ch)))
+		}
+	}
+	if len(g.subs) == 0 && !g.ended {
+		m.endLocked(g)
+	}
+}
+
+// Shutdown ends every subscription with an error result and refuses new
+// ones.
+func (m *Manager) Shutdown() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stopped = true
+	final := ErrorPayload("UNAVAILABLE", "the router is shutting down")
+	for _, g := range m.groups {
+		for s := range g.subs {
+			s.end(final)
+		}
+		g.subs = map[*Stream]struct{}{}
+		g.ended = true
+		g.cancel()
+	}
+	m.groups = map[string]*group{}
+}

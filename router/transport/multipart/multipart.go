@@ -1,0 +1,113 @@
+// Package multipart serves GraphQL subscriptions over Apollo's multipart
+// HTTP protocol (multipart/mixed with subscriptionSpec=1.0): one part per
+// result wrapped as {"payload": ...}, "{}" heartbeats, and a closing
+// boundary when the subscription ends.
+package multipart
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cinegraph/cinegraph/router/subscription"
+)
+
+// DefaultHeartbeat is how often an empty part is sent; Apollo's clients and
+// router use 5 seconds.
+const DefaultHeartbeat = 5 * time.Second
+
+const (
+	boundary    = "graphql"
+	contentType = `multipart/mixed;boundary="graphql";subscriptionSpec="1.0"`
+	partHeader  = "\r\n--" + boundary + "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
+	closing     = "\r\n--" + boundary + "--\r\n"
+)
+
+// Handler serves multipart subscription requests.
+type Handler struct {
+	Subscriber subscription.Subscriber
+	// MaxRequestBytes bounds POST bodies; 0 means 1 MiB.
+	MaxRequestBytes int64
+	// Heartbeat 0 means DefaultHeartbeat.
+	Heartbeat time.Duration
+}
+
+// Accepts reports whether r asks for a multipart subscription response;
+// requests that only accept multipart for @defer are left to the regular
+// endpoint.
+func Accepts(r *http.Request) bool {
+	for _, h := range r.Header.Values("Accept") {
+		l := strings.ToLower(h)
+		if strings.Contains(l, "multipart/mixed") && strings.Contains(l, "subscriptionspec") {
+			return true
+		}
+	}
+	return false
+}
+
+// ServeHTTP runs one operation and streams its results.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req, status, err := subscription.ReadHTTP(w, r, h.MaxRequestBytes)
+	if err != nil {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write(subscription.ErrorPayload("BAD_REQUEST", "%s", err.Error()))
+		return
+	}
+	flusher, _ := w.(http.Flusher)
+	flush := func() {
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	st, rejected := h.Subscriber.Subscribe(r.Context(), req)
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	if rejected != nil {
+		raw, _ := json.Marshal(rejected)
+		writePart(w, raw)
+		_, _ = io.WriteString(w, closing)
+		return
+	}
+	defer st.Close()
+	flush()
+	every := h.Heartbeat
+	if every <= 0 {
+		every = DefaultHeartbeat
+	}
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-ticker.C:
+			if _, err := io.WriteString(w, partHeader+"{}"); err != nil {
+				return
+			}
+			flush()
+		case payload, ok := <-st.C:
+			if !ok {
+				if final := st.Final(); final != nil {
+					writePart(w, final)
+				}
+				_, _ = io.WriteString(w, closing)
+				flush()
+				return
+			}
+			if err := writePart(w, payload); err != nil {
+				return
+			}
+			flush()
+		}
+	}
+}
+
+// writePart wraps a result as Apollo's protocol expects: {"payload": result}.
+func writePart(w io.Writer, result json.RawMessage) error {
+	_, err := io.WriteString(w, partHeader+`{"payload":`+string(result)+"}")
+	return err
+}

@@ -1,0 +1,109 @@
+// Package sse serves GraphQL subscriptions over server-sent events, the
+// GraphQL over SSE protocol's distinct-connections mode: one HTTP request
+// per operation, results as "next" events, then a "complete" event.
+package sse
+
+import (
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cinegraph/cinegraph/router/subscription"
+)
+
+// DefaultKeepAlive is the interval of comment lines that keep proxies from
+// timing the stream out.
+const DefaultKeepAlive = 12 * time.Second
+
+// Handler serves SSE subscription requests.
+type Handler struct {
+	Subscriber subscription.Subscriber
+	// MaxRequestBytes bounds POST bodies; 0 means 1 MiB.
+	MaxRequestBytes int64
+	// KeepAlive 0 means DefaultKeepAlive.
+	KeepAlive time.Duration
+}
+
+// Accepts reports whether r asks for an event stream.
+func Accepts(r *http.Request) bool {
+	for _, h := range r.Header.Values("Accept") {
+		for _, part := range strings.Split(h, ",") {
+			if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/event-stream" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ServeHTTP runs one operation and streams its results.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req, status, err := subscription.ReadHTTP(w, r, h.MaxRequestBytes)
+	if err != nil {
+		writeErrors(w, status, subscription.ErrorPayload("BAD_REQUEST", "%s", err.Error()))
+		return
+	}
+	st, rejected := h.Subscriber.Subscribe(r.Context(), req)
+	if rejected != nil {
+		raw, _ := json.Marshal(rejected)
+		writeErrors(w, http.StatusBadRequest, raw)
+		return
+	}
+	defer st.Close()
+	flusher, _ := w.(http.Flusher)
+	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	flush := func() {
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	flush()
+	every := h.KeepAlive
+	if every <= 0 {
+		every = DefaultKeepAlive
+	}
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-ticker.C:
+			if _, err := io.WriteString(w, ":\n\n"); err != nil {
+				return
+			}
+			flush()
+		case payload, ok := <-st.C:
+			if !ok {
+				if final := st.Final(); final != nil {
+					writeEvent(w, "next", final)
+				}
+				writeEvent(w, "complete", nil)
+				flush()
+				return
+			}
+			if err := writeEvent(w, "next", payload); err != nil {
+				return
+			}
+			flush()
+		}
+	}
+}
+
+// writeEvent writes one event; JSON has no raw newlines, so data is one line.
+func writeEvent(w io.Writer, event string, data json.RawMessage) error {
+	_, err := io.WriteString(w, "event: "+event+"\ndata: "+string(data)+"\n\n")
+	return err
+}
+
+func writeErrors(w http.ResponseWriter, status int, payload json.RawMessage) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(payload)
+}

@@ -1,0 +1,374 @@
+package ws
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/gorilla/websocket"
+)
+
+// message is a protocol message in either direction.
+type message struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// incoming keeps id optional so a missing id can be told from an empty one.
+type incoming struct {
+	ID      *string         `json:"id"`
+	Type    *string         `json:"type"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+type subscribePayload struct {
+	Query         string          `json:"query"`
+	OperationName string          `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    json.RawMessage `json:"extensions"`
+}
+
+// protocol is what differs between graphql-transport-ws and the legacy
+// protocol.
+type protocol interface {
+	handle(c *conn, m incoming)
+	// result wraps one execution result of operation id.
+	result(id string, payload json.RawMessage) message
+	// refused says operation id was rejected before it ran.
+	refused(id string, errs []*execute.Error) message
+	// done says operation id ended.
+	done(id string) message
+	keepAlive() message
+	legacy() bool
+}
+
+// conn is one client socket.
+type conn struct {
+	srv    *Server
+	ws     *websocket.Conn
+	req    *http.Request
+	ctx    context.Context
+	cancel context.CancelFunc
+	proto  protocol
+
+	wmu sync.Mutex // one writer at a time, as gorilla requires
+
+	mu        sync.Mutex
+	pending   map[string]*op
+	initSeen  bool
+	acked     bool
+	header    http.Header
+	closed    bool
+	initTimer *time.Timer
+	kaTimer   *time.Timer
+}
+
+// op is one running operation.
+type op struct {
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	stream *subscription.Stream
+	gone   bool // the client completed it
+}
+
+func (c *conn) serve() {
+	defer c.teardown()
+	c.ws.SetReadLimit(c.srv.maxMessageBytes())
+	c.mu.Lock()
+	c.pending = map[string]*op{}
+	c.initTimer = time.AfterFunc(c.srv.initTimeout(), func() {
+		c.mu.Lock()
+		seen := c.initSeen
+		c.mu.Unlock()
+		if !seen {
+			c.close(CloseInitTimeout, "Connection initialisation timeout")
+		}
+	})
+	c.mu.Unlock()
+	for {
+		kind, raw, err := c.ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		if kind != websocket.TextMessage {
+			c.invalid(nil, "messages must be text")
+			continue
+		}
+		var m incoming
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		if err := dec.Decode(&m); err != nil || m.Type == nil {
+			c.invalid(m.ID, "Invalid message received")
+			continue
+		}
+		c.proto.handle(c, m)
+	}
+}
+
+// invalid handles a malformed message: graphql-transport-ws closes with
+// 4400, the legacy protocol answers an error and goes on.
+func (c *conn) invalid(id *string, reason string) {
+	if c.proto.legacy() {
+		opID := ""
+		if id != nil {
+			opID = *id
+		}
+		payload, _ := json.Marshal(map[string]string{"message": reason})
+		c.write(message{ID: opID, Type: "error", Payload: payload})
+		return
+	}
+	c.close(CloseInvalidMessage, reason)
+}
+
+func (c *conn) teardown() {
+	c.cancel()
+	c.mu.Lock()
+	c.closed = true
+	if c.initTimer != nil {
+		c.initTimer.Stop()
+	}
+	if c.kaTimer != nil {
+		c.kaTimer.Stop()
+	}
+	pending := c.pending
+	c.pending = map[string]*op{}
+	c.mu.Unlock()
+	for _, o := range pending {
+		o.stop()
+	}
+	_ = c.ws.Close()
+}
+
+// close sends a close frame and drops the socket, which ends serve.
+func (c *conn) close(code int, reason string) {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, trimReason(reason)), time.Now().Add(time.Second))
+	_ = c.ws.Close()
+}
+
+// write sends m; a failed write closes the connection.
+func (c *conn) write(m message) bool {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return false
+	}
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return false
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if err := c.ws.WriteMessage(websocket.TextMessage, raw); err != nil {
+		_ = c.ws.Close()
+		return false
+	}
+	return true
+}
+
+// connectionInit runs OnConnect once; false means the socket was closed.
+func (c *conn) connectionInit(payload json.RawMessage) bool {
+	c.mu.Lock()
+	if c.initSeen {
+		c.mu.Unlock()
+		c.close(CloseTooManyInitRequests, "Too many initialisation requests")
+		return false
+	}
+	c.initSeen = true
+	c.mu.Unlock()
+	var p map[string]any
+	if len(payload) > 0 && string(payload) != "null" {
+		if err := json.Unmarshal(payload, &p); err != nil {
+			c.invalid(nil, "connection_init payload must be an object")
+			return false
+		}
+	}
+	if p == nil {
+		p = map[string]any{}
+	}
+	var header http.Header
+	var err error
+	if c.srv.OnConnect != nil {
+		header, err = c.srv.OnConnect(c.ctx, c.req, p)
+	} else {
+		header = DefaultHeaders(c.req, p)
+	}
+	if err != nil {
+		code, reason := CloseForbidden, "Forbidden"
+		if errors.Is(err, ErrUnauthorized) {
+			code, reason = CloseUnauthorized, "Unauthorized"
+		}
+		if c.proto.legacy() {
+			msg, _ := json.Marshal(map[string]string{"message": reason})
+			c.write(message{Type: "connection_error", Payload: msg})
+		}
+		c.close(code, reason)
+		return false
+	}
+	c.mu.Lock()
+	c.header, c.acked = header, true
+	c.initTimer.Stop()
+	c.mu.Unlock()
+	if !c.write(message{Type: "connection_ack"}) {
+		return false
+	}
+	c.startKeepAlive()
+	return true
+}
+
+func (c *conn) startKeepAlive() {
+	every := c.srv.keepAlive()
+	if every <= 0 {
+		return
+	}
+	if c.proto.legacy() {
+		c.write(c.proto.keepAlive())
+	}
+	var tick func()
+	tick = func() {
+		if !c.write(c.proto.keepAlive()) {
+			return
+		}
+		c.mu.Lock()
+		if !c.closed {
+			c.kaTimer = time.AfterFunc(every, tick)
+		}
+		c.mu.Unlock()
+	}
+	c.mu.Lock()
+	c.kaTimer = time.AfterFunc(every, tick)
+	c.mu.Unlock()
+}
+
+// subscribe starts operation id. Duplicates are the protocol's call: the
+// caller checks them first.
+func (c *conn) subscribe(id string, raw json.RawMessage) {
+	var p subscribePayload
+	if err := json.Unmarshal(raw, &p); err != nil || p.Query == "" {
+		c.invalid(&id, "subscribe payload must hold a query")
+		return
+	}
+	vars, err := object(p.Variables)
+	if err != nil {
+		c.invalid(&id, "variables must be an object")
+		return
+	}
+	exts, err := object(p.Extensions)
+	if err != nil {
+		c.invalid(&id, "extensions must be an object")
+		return
+	}
+	c.mu.Lock()
+	if len(c.pending) >= c.srv.maxSubscriptions() {
+		c.mu.Unlock()
+		c.write(c.proto.refused(id, []*execute.Error{{
+			Message:    fmt.Sprintf("too many operations on this connection (at most %d)", c.srv.maxSubscriptions()),
+			Extensions: map[string]any{"code": "TOO_MANY_SUBSCRIPTIONS"},
+		}}))
+		return
+	}
+	ctx, cancel := context.WithCancel(c.ctx)
+	o := &op{cancel: cancel}
+	c.pending[id] = o
+	header := c.header
+	c.mu.Unlock()
+	req := &subscription.Request{Query: p.Query, OperationName: p.OperationName, Variables: vars, Extensions: exts, Header: header}
+	go c.run(ctx, id, o, req)
+}
+
+func (c *conn) run(ctx context.Context, id string, o *op, req *subscription.Request) {
+	defer o.cancel()
+	st, rejected := c.srv.Subscriber.Subscribe(ctx, req)
+	if rejected != nil {
+		if c.forget(id, o) {
+			c.write(c.proto.refused(id, rejected.Errors))
+		}
+		return
+	}
+	o.mu.Lock()
+	o.stream = st
+	gone := o.gone
+	o.mu.Unlock()
+	if gone {
+		st.Close()
+		return
+	}
+	for payload := range st.C {
+		if !c.write(c.proto.result(id, payload)) {
+			st.Close()
+			return
+		}
+	}
+	if !c.forget(id, o) {
+		return // the client completed it: no complete back
+	}
+	if final := st.Final(); final != nil {
+		c.write(c.proto.result(id, final))
+	}
+	c.write(c.proto.done(id))
+}
+
+// forget removes operation id if it is still o; false means the client
+// already completed it.
+func (c *conn) forget(id string, o *op) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending[id] != o {
+		return false
+	}
+	delete(c.pending, id)
+	return true
+}
+
+// complete handles the client ending operation id.
+func (c *conn) complete(id string) {
+	c.mu.Lock()
+	o := c.pending[id]
+	delete(c.pending, id)
+	c.mu.Unlock()
+	if o != nil {
+		o.stop()
+	}
+}
+
+func (c *conn) running(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.pending[id]
+	return ok
+}
+
+func (o *op) stop() {
+	o.mu.Lock()
+	o.gone = true
+	st := o.stream
+	o.mu.Unlock()
+	o.cancel()
+	if st != nil {
+		st.Close()
+	}
+}
+
+func object(raw json.RawMessage) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}

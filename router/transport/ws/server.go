@@ -1,0 +1,237 @@
+// Package ws serves GraphQL over websockets for the router: the
+// graphql-transport-ws protocol (the graphql-ws library, which Apollo
+// Client's GraphQLWsLink uses) and the legacy subscriptions-transport-ws
+// protocol (subprotocol "graphql-ws"), with init timeout, keep-alive, limits
+// and the close codes the protocols define.
+package ws
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/gorilla/websocket"
+)
+
+// Subprotocols.
+const (
+	ProtocolTransportWS = "graphql-transport-ws"
+	ProtocolLegacy      = "graphql-ws"
+)
+
+// Close codes of graphql-transport-ws.
+const (
+	CloseInvalidMessage      = 4400
+	CloseUnauthorized        = 4401
+	CloseForbidden           = 4403
+	CloseSubprotocol         = 4406
+	CloseInitTimeout         = 4408
+	CloseSubscriberExists    = 4409
+	CloseTooManyInitRequests = 4429
+)
+
+// Defaults.
+const (
+	DefaultInitTimeout      = 3 * time.Second
+	DefaultKeepAlive        = 12 * time.Second
+	DefaultMaxSubscriptions = 100
+	DefaultMaxMessageBytes  = 64 << 10
+	writeTimeout            = 10 * time.Second
+)
+
+// Errors OnConnect returns to refuse a connection.
+var (
+	// ErrUnauthorized closes the socket with 4401.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden closes the socket with 4403; any other error does too.
+	ErrForbidden = errors.New("forbidden")
+)
+
+// Server is the websocket endpoint. Its zero limits mean the defaults.
+type Server struct {
+	Subscriber subscription.Subscriber
+	// OnConnect sees the upgrade request and the connection_init payload and
+	// returns the headers operations on this connection run with; nil means
+	// DefaultHeaders. Returning an error refuses the connection.
+	OnConnect func(ctx context.Context, r *http.Request, payload map[string]any) (http.Header, error)
+	// InitTimeout is how long a client may take to send connection_init.
+	InitTimeout time.Duration
+	// KeepAlive is the interval of server pings (graphql-transport-ws) or
+	// "ka" messages (legacy); negative disables them.
+	KeepAlive time.Duration
+	// MaxSubscriptions bounds running operations per connection.
+	MaxSubscriptions int
+	// MaxMessageBytes bounds one client message; larger ones close the
+	// socket with 1009.
+	MaxMessageBytes int64
+	// CheckOrigin nil accepts every origin.
+	CheckOrigin func(r *http.Request) bool
+
+	upgraderOnce sync.Once
+	upgrader     websocket.Upgrader
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	shutdown bool
+}
+
+// IsUpgrade reports whether r asks for a websocket.
+func IsUpgrade(r *http.Request) bool { return websocket.IsWebSocketUpgrade(r) }
+
+// writeBuffers lets idle connections hold no write buffer.
+var writeBuffers = &sync.Pool{}
+
+func (s *Server) init() {
+	s.upgraderOnce.Do(func() {
+		check := s.CheckOrigin
+		if check == nil {
+			check = func(*http.Request) bool { return true }
+		}
+		s.upgrader = websocket.Upgrader{
+			Subprotocols:    []string{ProtocolTransportWS, ProtocolLegacy},
+			ReadBufferSize:  1024,
+			WriteBufferSize: 8192, // pooled: held only while writing
+			WriteBufferPool: writeBuffers,
+			CheckOrigin:     check,
+		}
+	})
+}
+
+// DefaultHeaders are the upgrade request's headers overlaid with the init
+// payload's string fields and its "headers" object, the two ways clients
+// send credentials over websockets.
+func DefaultHeaders(r *http.Request, payload map[string]any) http.Header {
+	h := r.Header.Clone()
+	for _, name := range []string{"Upgrade", "Connection", "Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions", "Sec-Websocket-Protocol"} {
+		h.Del(name)
+	}
+	set := func(m map[string]any) {
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				h.Set(k, s)
+			}
+		}
+	}
+	set(payload)
+	if inner, ok := payload["headers"].(map[string]any); ok {
+		set(inner)
+	}
+	return h
+}
+
+// ServeHTTP upgrades the request and serves the connection until it ends.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.init()
+	s.mu.Lock()
+	down := s.shutdown
+	s.mu.Unlock()
+	if down {
+		http.Error(w, "the server is shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	defer cancel()
+	c := &conn{srv: s, ws: ws, req: r, ctx: ctx, cancel: cancel}
+	switch ws.Subprotocol() {
+	case ProtocolTransportWS:
+		c.proto = transportWS{}
+	case ProtocolLegacy:
+		c.proto = legacy{}
+	default:
+		c.close(CloseSubprotocol, "Subprotocol not acceptable")
+		return
+	}
+	if !s.track(c) {
+		c.close(websocket.CloseGoingAway, "the server is shutting down")
+		return
+	}
+	defer s.untrack(c)
+	c.serve()
+}
+
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutdown {
+		return false
+	}
+	if s.conns == nil {
+		s.conns = map[*conn]struct{}{}
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// Connections returns how many sockets are open.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// Shutdown closes every socket with 1001 (going away) and refuses new ones.
+func (s *Server) Shutdown() {
+	s.mu.Lock()
+	s.shutdown = true
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.close(websocket.CloseGoingAway, "the server is shutting down")
+	}
+}
+
+func (s *Server) initTimeout() time.Duration {
+	if s.InitTimeout > 0 {
+		return s.InitTimeout
+	}
+	return DefaultInitTimeout
+}
+
+func (s *Server) keepAlive() time.Duration {
+	switch {
+	case s.KeepAlive < 0:
+		return 0
+	case s.KeepAlive == 0:
+		return DefaultKeepAlive
+	}
+	return s.KeepAlive
+}
+
+func (s *Server) maxSubscriptions() int {
+	if s.MaxSubscriptions > 0 {
+		return s.MaxSubscriptions
+	}
+	return DefaultMaxSubscriptions
+}
+
+func (s *Server) maxMessageBytes() int64 {
+	if s.MaxMessageBytes > 0 {
+		return s.MaxMessageBytes
+	}
+	return DefaultMaxMessageBytes
+}
+
+func trimReason(reason string) string {
+	// A close frame's reason must fit in 123 bytes.
+	if len(reason) > 120 {
+		reason = reason[:120]
+	}
+	return strings.ToValidUTF8(reason, "")
+}
