@@ -43,10 +43,12 @@ var migrations = []cassandra.Migration{{
 			PRIMARY KEY (room_id, bucket)
 		) WITH CLUSTERING ORDER BY (bucket DESC)`,
 		// Claimed with a lightweight transaction before a message is
-		// written, so an id is stored once.
+		// written, so an id is stored once; claim tells a retried claim of
+		// our own from someone else's.
 		`CREATE TABLE IF NOT EXISTS chat_message_ids (
 			id text PRIMARY KEY,
-			room_id text
+			room_id text,
+			claim timeuuid
 		)`,
 		// Events waiting for the relay, oldest first. One partition: the
 		// relay drains it continuously, and a short gc_grace lets its

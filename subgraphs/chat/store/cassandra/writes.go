@@ -25,15 +25,15 @@ func (st *Store) AddMessage(ctx context.Context, m service.Message, ev events.Ev
 	if err != nil {
 		return fmt.Errorf("add message %s: read room: %w", m.ID, err)
 	}
-	applied, err := st.s.Query(`INSERT INTO chat_message_ids (id, room_id) VALUES (?, ?) IF NOT EXISTS`, m.ID, m.RoomID).
-		WithContext(ctx).MapScanCAS(map[string]any{})
+	seq := gocql.TimeUUID()
+	claimed, err := cassandra.Claim(ctx, st.s.Query(`INSERT INTO chat_message_ids (id, room_id, claim) VALUES (?, ?, ?) IF NOT EXISTS`,
+		m.ID, m.RoomID, seq), "claim", seq)
 	if err != nil {
 		return fmt.Errorf("add message %s: claim id: %w", m.ID, err)
 	}
-	if !applied {
+	if !claimed {
 		return fmt.Errorf("add message %s: %w", m.ID, ErrDuplicateMessage)
 	}
-	seq := gocql.TimeUUID()
 	b := st.s.NewBatch(gocql.LoggedBatch).WithContext(ctx)
 	b.Query(`INSERT INTO chat_messages (room_id, bucket, sent_at, id, author_id, body) VALUES (?, ?, ?, ?, ?, ?)`,
 		m.RoomID, bucketOf(m.SentAt), nanos(m.SentAt), m.ID, m.AuthorID, m.Body)

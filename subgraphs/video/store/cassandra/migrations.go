@@ -52,7 +52,8 @@ var migrations = []cassandra.Migration{{
 			video_id text,
 			position_seconds int,
 			started_at bigint,
-			updated_at bigint
+			updated_at bigint,
+			claim timeuuid
 		)`,
 		// Events waiting for the relay, oldest first, in one partition the
 		// relay keeps draining; a short gc_grace lets its tombstones go.

@@ -15,10 +15,10 @@ import (
 // CreateSession stores a new playback session; the lightweight
 // transaction refuses an id already taken.
 func (st *Store) CreateSession(ctx context.Context, ps service.Session) error {
-	applied, err := st.s.Query(`INSERT INTO video_sessions (id, profile_id, video_id, position_seconds, started_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
-		ps.ID, ps.ProfileID, ps.VideoID, ps.PositionSeconds, nanos(ps.StartedAt), nanos(ps.UpdatedAt)).
-		WithContext(ctx).MapScanCAS(map[string]any{})
+	claim := gocql.TimeUUID()
+	applied, err := cassandra.Claim(ctx, st.s.Query(`INSERT INTO video_sessions (id, profile_id, video_id, position_seconds, started_at, updated_at, claim)
+		VALUES (?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
+		ps.ID, ps.ProfileID, ps.VideoID, ps.PositionSeconds, nanos(ps.StartedAt), nanos(ps.UpdatedAt), claim), "claim", claim)
 	if err != nil {
 		return fmt.Errorf("insert session %s: %w", ps.ID, err)
 	}
@@ -102,8 +102,7 @@ func (st *Store) RecordProgress(ctx context.Context, p service.Progress) error {
 // claimEvent reserves an outbox event id; DeleteEvents releases it once
 // the event is published.
 func (st *Store) claimEvent(ctx context.Context, id string, seq gocql.UUID) error {
-	applied, err := st.s.Query(`INSERT INTO video_outbox_ids (id, seq) VALUES (?, ?) IF NOT EXISTS`, id, seq).
-		WithContext(ctx).MapScanCAS(map[string]any{})
+	applied, err := cassandra.Claim(ctx, st.s.Query(`INSERT INTO video_outbox_ids (id, seq) VALUES (?, ?) IF NOT EXISTS`, id, seq), "seq", seq)
 	if err != nil {
 		return fmt.Errorf("claim outbox event %s: %w", id, err)
 	}

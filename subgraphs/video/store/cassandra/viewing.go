@@ -92,18 +92,13 @@ func (st *Store) recentOf(ctx context.Context, profileID string, filter service.
 }
 
 // keep turns a page of continue-watching rows into viewing entries: it
-// drops rows whose video was seen on an earlier row, rows that disagree
-// with video_viewing (left behind by racing reports), videos that no
+// drops rows that disagree with video_viewing (left behind by racing
+// reports; older ones are deleted), videos already kept, videos that no
 // longer exist and, for InProgress, videos unstarted or completed.
 func (st *Store) keep(ctx context.Context, profileID string, rows []recentRow, seen map[string]bool, filter service.ViewingFilter) ([]service.Viewing, error) {
-	var ids []string
+	ids := make([]string, 0, len(rows))
 	for _, r := range rows {
-		if !seen[r.videoID] {
-			ids = append(ids, r.videoID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
+		ids = append(ids, r.videoID)
 	}
 	truths, err := st.truths(ctx, profileID, ids)
 	if err != nil {
@@ -120,14 +115,12 @@ func (st *Store) keep(ctx context.Context, profileID string, rows []recentRow, s
 	var out []service.Viewing
 	var stale []recentRow
 	for _, r := range rows {
-		if seen[r.videoID] {
+		t, ok := truths[r.videoID]
+		if ok && t.at > r.at {
+			stale = append(stale, r)
 			continue
 		}
-		t, ok := truths[r.videoID]
-		if !ok || t.at != r.at {
-			if ok && t.at > r.at {
-				stale = append(stale, r)
-			}
+		if !ok || t.at != r.at || seen[r.videoID] {
 			continue
 		}
 		seen[r.videoID] = true

@@ -1,0 +1,189 @@
+package cassandra
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/cassandra/cassandratest"
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+)
+
+func report(session, profile, video string, pos int, at time.Time, eventID string) service.Progress {
+	return service.Progress{
+		SessionID: session, ProfileID: profile, VideoID: video, PositionSeconds: pos, DurationSeconds: storetest.FeatureSeconds, At: at,
+		Event: service.OutboxEvent{ID: eventID, Topic: events.TopicVideoEvents, Key: video, Type: service.EventProgressReported, Time: at, Payload: []byte(`{}`)},
+	}
+}
+
+func continueWatchingRows(t *testing.T, s *Store, profile string) []recentRow {
+	t.Helper()
+	iter := s.s.Query(`SELECT video_id, last_watched_at, position_seconds FROM video_continue_watching WHERE profile_id = ?`, profile).Iter()
+	var out []recentRow
+	var r recentRow
+	for iter.Scan(&r.videoID, &r.at, &r.position) {
+		out = append(out, r)
+	}
+	if err := iter.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestContinueWatchingReplacesRow checks a new report moves the video's
+// row rather than adding one.
+func TestContinueWatchingReplacesRow(t *testing.T) {
+	cfg := cassandratest.Config(t)
+	s := openFresh(t, cfg)
+	ctx := context.Background()
+	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateSession(ctx, service.Session{ID: "ps-1", ProfileID: storetest.Watcher, VideoID: storetest.Episode2Video, StartedAt: storetest.At, UpdatedAt: storetest.At}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := s.RecordProgress(ctx, report("ps-1", storetest.Watcher, storetest.Episode2Video, 100*(i+1), storetest.At.Add(time.Duration(i)*time.Minute), fmt.Sprint("ev-", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := continueWatchingRows(t, s, storetest.Watcher)
+	if len(rows) != 3 || rows[0].videoID != storetest.Episode2Video || rows[0].position != 300 {
+		t.Fatalf("continue-watching rows %+v, want 3 with episode 2 first at 300s", rows)
+	}
+}
+
+// TestStaleRows plants the rows racing reports can leave behind: an older
+// row is skipped and deleted, a newer one whose batch is not yet visible
+// in video_viewing is skipped and kept.
+func TestStaleRows(t *testing.T) {
+	cfg := cassandratest.Config(t)
+	s := openFresh(t, cfg)
+	ctx := context.Background()
+	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	plant := func(video string, at time.Time, pos int) {
+		t.Helper()
+		if err := s.s.Query(`INSERT INTO video_continue_watching (profile_id, last_watched_at, video_id, position_seconds) VALUES (?, ?, ?, ?)`,
+			storetest.Watcher, nanos(at), video, pos).Exec(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plant(storetest.Episode1Video, storetest.At.Add(-30*time.Minute), 5) // newer than the truth (2h ago)
+	plant(storetest.MovieFeature, storetest.At.Add(-5*time.Hour), 7)     // older than the truth (1h ago)
+
+	got, err := s.ViewingByProfiles(ctx, []string{storetest.Watcher}, service.ViewingFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{storetest.MovieFeature + "@1000", storetest.Episode1Video + "@1790", storetest.Episode2Video + "@0"}
+	var seen []string
+	for _, v := range got {
+		seen = append(seen, fmt.Sprintf("%s@%d", v.VideoID, v.PositionSeconds))
+	}
+	if fmt.Sprint(seen) != fmt.Sprint(want) {
+		t.Fatalf("history %v, want %v", seen, want)
+	}
+	rows := continueWatchingRows(t, s, storetest.Watcher)
+	if len(rows) != 4 {
+		t.Fatalf("%d continue-watching rows left, want 4 (the older stray deleted, the newer kept): %+v", len(rows), rows)
+	}
+	for _, r := range rows {
+		if r.position == 7 {
+			t.Fatalf("older stray row not repaired: %+v", rows)
+		}
+	}
+}
+
+// TestConcurrentReportsAgree races reports for one profile and video and
+// expects one history entry that matches ViewingOf.
+func TestConcurrentReportsAgree(t *testing.T) {
+	cfg := cassandratest.Config(t)
+	s := openFresh(t, cfg)
+	ctx := context.Background()
+	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 8
+	for i := range writers {
+		if err := s.CreateSession(ctx, service.Session{ID: fmt.Sprint("ps-", i), ProfileID: storetest.OtherWatcher, VideoID: storetest.Episode1Video, StartedAt: storetest.At, UpdatedAt: storetest.At}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errc := make(chan error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			errc <- s.RecordProgress(ctx, report(fmt.Sprint("ps-", i), storetest.OtherWatcher, storetest.Episode1Video, 100+i, storetest.At.Add(time.Duration(i)*time.Second), fmt.Sprint("ev-", i)))
+		})
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	truth, found, err := s.ViewingOf(ctx, storetest.OtherWatcher, storetest.Episode1Video)
+	if err != nil || !found {
+		t.Fatalf("viewing %v %v", found, err)
+	}
+	hist, err := s.ViewingByProfiles(ctx, []string{storetest.OtherWatcher}, service.ViewingFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for _, v := range hist {
+		if v.VideoID == storetest.Episode1Video {
+			count++
+			if v.PositionSeconds != truth.PositionSeconds || !v.LastWatchedAt.Equal(truth.LastWatchedAt) {
+				t.Fatalf("history entry %+v disagrees with viewing %+v", v, truth)
+			}
+		}
+	}
+	if count != 1 || len(hist) != 2 {
+		t.Fatalf("history %+v: want the feature and one episode entry", hist)
+	}
+}
+
+// TestReopen runs the migrations again on an existing keyspace and finds
+// the data and the pending event still there.
+func TestReopen(t *testing.T) {
+	cfg := cassandratest.Config(t)
+	ctx := context.Background()
+	s := openFresh(t, cfg)
+	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateSession(ctx, service.Session{ID: "ps-k", ProfileID: storetest.Watcher, VideoID: storetest.MovieTrailer, StartedAt: storetest.At, UpdatedAt: storetest.At}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordProgress(ctx, report("ps-k", storetest.Watcher, storetest.MovieTrailer, 42, storetest.At, "ev-k")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	v, found, err := s.ViewingOf(ctx, storetest.Watcher, storetest.MovieTrailer)
+	if err != nil || !found || v.PositionSeconds != 42 || v.DurationSeconds != 120 {
+		t.Fatalf("viewing after reopen %+v %v %v", v, found, err)
+	}
+	pending, err := s.PendingEvents(ctx, 10)
+	if err != nil || len(pending) != 1 || pending[0].ID != "ev-k" {
+		t.Fatalf("pending after reopen %+v %v", pending, err)
+	}
+	empty, err := s.Empty(ctx)
+	if err != nil || empty {
+		t.Fatalf("empty after reopen = %v, %v", empty, err)
+	}
+}
