@@ -1,5 +1,5 @@
 import { ApolloProvider } from "@apollo/client/react";
-import { useEffect, useMemo, useRef, type ReactNode } from "react";
+import { Fragment, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { LiveContext } from "../live/LiveContext";
 import { useProfile } from "../profile/ProfileContext";
 import { createCinegraphClient, type CinegraphClient } from "./createClient";
@@ -40,7 +40,10 @@ export function CinegraphApollo({
   );
   return (
     <ApolloProvider client={handle.client}>
-      <LiveContext.Provider value={live}>{children}</LiveContext.Provider>
+      <LiveContext.Provider value={live}>
+        {/* Remount the screens per profile: no playback session or draft carries over. */}
+        <Fragment key={profile}>{children}</Fragment>
+      </LiveContext.Provider>
     </ApolloProvider>
   );
 }
