@@ -45,6 +45,8 @@ own_dir() {
 	if [[ $(id -u) -eq 0 ]]; then
 		touch "$LOGFILE"
 		chown -R postgres:postgres "$DIR"
+		runuser -u postgres -- test -w "$DIR" \
+			|| die "the postgres user cannot reach $DIR; point CINEGRAPH_ENGINES_DATA at a folder whose parents it may enter"
 	fi
 }
 

@@ -50,7 +50,11 @@ down() {
 	if answers; then
 		# SHUTDOWN saves the data set first; fall back to the pid if refused.
 		redis-cli -h 127.0.0.1 -p "$PORT" shutdown >/dev/null 2>&1 || stop_pid "$PIDFILE"
-		wait_until 30 "Redis shutdown" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null" || stop_pid "$PIDFILE"
+		local start=$SECONDS
+		while port_open "$PORT"; do
+			(( SECONDS - start < 30 )) || { stop_pid "$PIDFILE"; break; }
+			sleep 1
+		done
 		log "stopped"
 	else
 		stop_pid "$PIDFILE"
