@@ -71,7 +71,8 @@ func New(inner service.Store, client redis.UniversalClient, opts ...Option) *Sto
 }
 
 // Open connects to the Redis of cfg, checks it answers, and caches inner's
-// reads there for cfg.CacheTTL. Close closes the connection and inner.
+// reads there for cfg.CacheTTL. Close closes the connection and inner; when
+// Open fails, inner stays open and the caller's to close.
 func Open(ctx context.Context, cfg config.Redis, inner service.Store, opts ...Option) (*Store, error) {
 	client := redis.NewClient(&redis.Options{Addr: cfg.Addr, Password: cfg.Password, DB: cfg.DB})
 	if err := client.Ping(ctx).Err(); err != nil {
