@@ -38,8 +38,10 @@ const (
 
 // Options configure a subgraph server.
 type Options struct {
-	// Name is the subgraph's name, used in logs.
-	Name   string
+	// Name is the subgraph's name.
+	Name string
+	// Logger receives errors and panics; it should already name the
+	// subgraph (logger.With("subgraph", name)).
 	Logger *slog.Logger
 	// Middleware wraps the handler inside the viewer middleware, e.g. to
 	// attach per-request dataloaders.
@@ -57,7 +59,6 @@ func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	logger = logger.With("subgraph", opts.Name)
 
 	srv := handler.New(es)
 	srv.AddTransport(transport.Websocket{

@@ -32,6 +32,9 @@ type Options struct {
 	// subgraphs in the process and is not closed by Close.
 	Bus    events.Bus
 	Logger *slog.Logger
+	// Store, when set, is used instead of the embedded database (cluster
+	// mode passes the Cassandra store); the subgraph closes it on Close.
+	Store service.Store
 }
 
 // Subgraph is a running chat subgraph.
@@ -50,15 +53,18 @@ type Subgraph struct {
 // Open opens the store (seeding it on first start), starts the outbox relay
 // and the subscription hub bound to ctx, and builds the handler.
 func Open(ctx context.Context, opts Options) (*Subgraph, error) {
-	if opts.DataDir == "" {
-		return nil, errors.New("chat: DataDir is required")
-	}
 	if opts.Bus == nil {
 		return nil, errors.New("chat: Bus is required")
 	}
-	store, err := sqlitestore.Open(ctx, filepath.Join(opts.DataDir, sqlitestore.FileName))
-	if err != nil {
-		return nil, err
+	store := opts.Store
+	if store == nil {
+		if opts.DataDir == "" {
+			return nil, errors.New("chat: DataDir is required")
+		}
+		var err error
+		if store, err = sqlitestore.Open(ctx, filepath.Join(opts.DataDir, sqlitestore.FileName)); err != nil {
+			return nil, err
+		}
 	}
 	sg, err := open(ctx, store, opts, tuning{})
 	if err != nil {
@@ -116,7 +122,7 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	})}
 	handler := gqlserver.New(es, gqlserver.Options{
 		Name:       "chat",
-		Logger:     base,
+		Logger:     logger,
 		Middleware: loaders.Middleware(svc, tune.loaders),
 		ContextFor: loaders.ForConnection(svc, tune.loaders),
 	})

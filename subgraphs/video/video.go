@@ -109,8 +109,7 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 	s.service = service.New(store, svcOpts...)
 	s.handler = gqlserver.New(
 		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: s.service}}),
-		// gqlserver names the subgraph in its own log lines.
-		gqlserver.Options{Name: Name, Logger: base, Middleware: loaders.Middleware(store, loaderWait)},
+		gqlserver.Options{Name: Name, Logger: logger, Middleware: loaders.Middleware(store, loaderWait)},
 	)
 	return s, nil
 }
