@@ -26,6 +26,8 @@ const (
 	PollInterval = 500 * time.Millisecond
 	// ListenBuffer is the channel capacity of a listener.
 	ListenBuffer = 256
+	// ListenRetry is the pause before a listener reads again after an error.
+	ListenRetry = 200 * time.Millisecond
 )
 
 var _ events.Bus = (*Bus)(nil)
@@ -156,14 +158,28 @@ func (b *Bus) Listen(ctx context.Context, topic string) (<-chan events.Event, er
 	out := make(chan events.Event, ListenBuffer)
 	go func() {
 		defer close(out)
-		_ = b.tail(ctx, topic, last, func(ev events.Event) error {
-			select {
-			case out <- ev:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
+		// A failed read (a locked or briefly unreadable file) must not end
+		// the stream: live subscribers would silently stop receiving. Retry
+		// from the last delivered event until ctx is done.
+		for {
+			err := b.tail(ctx, topic, last, func(ev events.Event) error {
+				select {
+				case out <- ev:
+					last = ev.Offset
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+			if err == nil || ctx.Err() != nil {
+				return
 			}
-		})
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(ListenRetry):
+			}
+		}
 	}()
 	return out, nil
 }
