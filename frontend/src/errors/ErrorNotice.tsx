@@ -15,7 +15,13 @@ export function ErrorNotice({ error, title }: { error: ErrorLike | undefined | n
   return (
     <Stack spacing={1} sx={{ my: 2 }}>
       {[...groups.entries()].map(([message, items]) => (
-        <Alert key={message} severity={items[0].severity} data-code={items[0].code}>
+        <Alert
+          key={message}
+          severity={items[0].severity}
+          data-code={items[0].code}
+          // The server's own wording, for whoever hovers to debug.
+          title={items.map((i) => i.detail).filter(Boolean).join("\n") || undefined}
+        >
           {title && <AlertTitle>{title}</AlertTitle>}
           {message}
           {items.some((i) => i.path) && (

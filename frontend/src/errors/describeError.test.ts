@@ -1,6 +1,6 @@
 import { CombinedGraphQLErrors, ServerError } from "@apollo/client/errors";
 import { describe, expect, it } from "vitest";
-import { describeError, onlyCodes } from "./describeError";
+import { describeError } from "./describeError";
 
 describe("describeError", () => {
   const codes = [
@@ -34,18 +34,5 @@ describe("describeError", () => {
 
   it("returns nothing without an error", () => {
     expect(describeError(undefined)).toEqual([]);
-    expect(onlyCodes(undefined, "NOT_FOUND")).toBe(false);
-  });
-
-  it("onlyCodes checks every error", () => {
-    const error = new CombinedGraphQLErrors({
-      data: null,
-      errors: [
-        { message: "a", extensions: { code: "NOT_FOUND" } },
-        { message: "b", extensions: { code: "INTERNAL" } },
-      ],
-    });
-    expect(onlyCodes(error, "NOT_FOUND")).toBe(false);
-    expect(onlyCodes(error, "NOT_FOUND", "INTERNAL")).toBe(true);
   });
 });

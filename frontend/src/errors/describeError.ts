@@ -74,9 +74,3 @@ export function describeError(error: ErrorLike | undefined | null): ErrorDescrip
     },
   ];
 }
-
-/** True when every error is of one of the given codes. */
-export function onlyCodes(error: ErrorLike | undefined | null, ...codes: ErrorCode[]): boolean {
-  const described = describeError(error);
-  return described.length > 0 && described.every((d) => codes.includes(d.code));
-}
