@@ -18,11 +18,14 @@ import (
 // router use 5 seconds.
 const DefaultHeartbeat = 5 * time.Second
 
+// Every part is followed by its boundary at once, so a client can hand a
+// result on as soon as it arrives instead of when the next part starts.
 const (
-	boundary    = "graphql"
 	contentType = `multipart/mixed;boundary="graphql";subscriptionSpec="1.0"`
-	partHeader  = "\r\n--" + boundary + "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
-	closing     = "\r\n--" + boundary + "--\r\n"
+	opening     = "\r\n--graphql"
+	partHeader  = "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"
+	partEnd     = "\r\n--graphql"
+	closing     = "--\r\n"
 )
 
 // Handler serves multipart subscription requests.
@@ -66,6 +69,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, opening)
 	if rejected != nil {
 		raw, _ := json.Marshal(rejected)
 		writePart(w, raw)
@@ -85,7 +89,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-ticker.C:
-			if _, err := io.WriteString(w, partHeader+"{}"); err != nil {
+			if _, err := io.WriteString(w, partHeader+"{}"+partEnd); err != nil {
 				return
 			}
 			flush()
@@ -108,6 +112,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // writePart wraps a result as Apollo's protocol expects: {"payload": result}.
 func writePart(w io.Writer, result json.RawMessage) error {
-	_, err := io.WriteString(w, partHeader+`{"payload":`+string(result)+"}")
+	_, err := io.WriteString(w, partHeader+`{"payload":`+string(result)+"}"+partEnd)
 	return err
 }

@@ -1,0 +1,109 @@
+package multipart_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/cinegraph/cinegraph/router/transport/multipart"
+)
+
+// events is an upstream that emits fixed events, then ends with err.
+type events struct {
+	data []map[string]any
+	err  error
+}
+
+func (u events) Open(_ context.Context, _ string, _ *execute.SubgraphRequest, _ http.Header, emit func(*execute.SubgraphResponse)) error {
+	for _, d := range u.data {
+		emit(&execute.SubgraphResponse{Data: d})
+	}
+	return u.err
+}
+
+type subscriber struct{ m *subscription.Manager }
+
+func (s subscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *execute.Response) {
+	if req.Query == "bad" {
+		return nil, &execute.Response{Errors: []*execute.Error{{Message: "Syntax Error"}}}
+	}
+	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *execute.SubgraphResponse) json.RawMessage {
+		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
+		return raw
+	}}), nil
+}
+
+func TestMultipart(t *testing.T) {
+	t.Parallel()
+	part := func(json string) string {
+		return "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n" + json + "\r\n--graphql"
+	}
+	tests := []struct {
+		name     string
+		query    string
+		upstream events
+		wantBody string
+	}{
+		{
+			name: "results then the closing boundary", query: "subscription{a}",
+			upstream: events{data: []map[string]any{{"a": 1}, {"a": 2}}},
+			wantBody: "\r\n--graphql" + part(`{"payload":{"data":{"a":1}}}`) + part(`{"payload":{"data":{"a":2}}}`) + "--\r\n",
+		},
+		{
+			name: "upstream failure is an error result", query: "subscription{a}",
+			upstream: events{err: io.ErrUnexpectedEOF},
+			wantBody: "\r\n--graphql" + part(`{"payload":{"errors":[{"message":"subscription to subgraph  failed","extensions":{"code":"SUBREQUEST_HTTP_ERROR"}}]}}`) + "--\r\n",
+		},
+		{
+			name: "rejected", query: "bad",
+			wantBody: "\r\n--graphql" + part(`{"payload":{"errors":[{"message":"Syntax Error"}]}}`) + "--\r\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := &multipart.Handler{Subscriber: subscriber{m: subscription.NewManager(tc.upstream, 16, nil)}}
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			body, _ := json.Marshal(map[string]string{"query": tc.query})
+			req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(string(body)))
+			req.Header.Set("Accept", `multipart/mixed;subscriptionSpec="1.0", application/json`)
+			if !multipart.Accepts(req) {
+				t.Fatal("Accepts is false for a subscription request")
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			got, _ := io.ReadAll(resp.Body)
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "multipart/mixed") || !strings.Contains(ct, "boundary=\"graphql\"") {
+				t.Fatalf("content type %q", ct)
+			}
+			if string(got) != tc.wantBody {
+				t.Fatalf("body %q\nwant %q", got, tc.wantBody)
+			}
+		})
+	}
+}
+
+func TestAcceptsOnlySubscriptionRequests(t *testing.T) {
+	t.Parallel()
+	for accept, want := range map[string]bool{
+		`multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json`: true,
+		`multipart/mixed;deferSpec=20220824,application/json`:                      false,
+		"application/json": false,
+	} {
+		req, _ := http.NewRequest(http.MethodPost, "/", nil)
+		req.Header.Set("Accept", accept)
+		if got := multipart.Accepts(req); got != want {
+			t.Errorf("Accepts(%q) = %v, want %v", accept, got, want)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package sse_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/cinegraph/cinegraph/router/transport/sse"
+)
+
+// events is an upstream that emits fixed events, then ends with err.
+type events struct {
+	data []map[string]any
+	err  error
+}
+
+func (u events) Open(_ context.Context, _ string, _ *execute.SubgraphRequest, _ http.Header, emit func(*execute.SubgraphResponse)) error {
+	for _, d := range u.data {
+		emit(&execute.SubgraphResponse{Data: d})
+	}
+	return u.err
+}
+
+type subscriber struct{ m *subscription.Manager }
+
+func (s subscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *execute.Response) {
+	if req.Query == "bad" {
+		return nil, &execute.Response{Errors: []*execute.Error{{Message: "Syntax Error"}}}
+	}
+	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *execute.SubgraphResponse) json.RawMessage {
+		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
+		return raw
+	}}), nil
+}
+
+func TestSSE(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		method     string
+		query      string
+		upstream   events
+		wantStatus int
+		wantBody   string
+	}{
+		{
+			name: "results then complete", method: http.MethodPost, query: "subscription{a}",
+			upstream:   events{data: []map[string]any{{"a": 1}, {"a": 2}}},
+			wantStatus: 200,
+			wantBody:   "event: next\ndata: {\"data\":{\"a\":1}}\n\nevent: next\ndata: {\"data\":{\"a\":2}}\n\nevent: complete\ndata: \n\n",
+		},
+		{
+			name: "get", method: http.MethodGet, query: "subscription{a}",
+			upstream:   events{data: []map[string]any{{"a": 1}}},
+			wantStatus: 200,
+			wantBody:   "event: next\ndata: {\"data\":{\"a\":1}}\n\nevent: complete\ndata: \n\n",
+		},
+		{
+			name: "upstream failure is an error result", method: http.MethodPost, query: "subscription{a}",
+			upstream:   events{err: io.ErrUnexpectedEOF},
+			wantStatus: 200,
+			wantBody:   "event: next\ndata: {\"errors\":[{\"message\":\"subscription to subgraph  failed\",\"extensions\":{\"code\":\"SUBREQUEST_HTTP_ERROR\"}}]}\n\nevent: complete\ndata: \n\n",
+		},
+		{name: "rejected", method: http.MethodPost, query: "bad", wantStatus: 400, wantBody: `{"errors":[{"message":"Syntax Error"}]}`},
+		{name: "no query", method: http.MethodPost, query: "", wantStatus: 400},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := &sse.Handler{Subscriber: subscriber{m: subscription.NewManager(tc.upstream, 16, nil)}}
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			var req *http.Request
+			if tc.method == http.MethodGet {
+				req, _ = http.NewRequest(http.MethodGet, srv.URL+"?query="+tc.query, nil)
+			} else {
+				body, _ := json.Marshal(map[string]string{"query": tc.query})
+				req, _ = http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(string(body)))
+			}
+			req.Header.Set("Accept", "text/event-stream")
+			if !sse.Accepts(req) {
+				t.Fatal("Accepts is false for an event-stream request")
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			got, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.wantStatus {
+				t.Fatalf("status %d, want %d (%s)", resp.StatusCode, tc.wantStatus, got)
+			}
+			if tc.wantBody != "" && string(got) != tc.wantBody {
+				t.Fatalf("body %q\nwant %q", got, tc.wantBody)
+			}
+			if tc.wantStatus == 200 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+				t.Fatalf("content type %q", resp.Header.Get("Content-Type"))
+			}
+		})
+	}
+}
