@@ -1,0 +1,83 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/cinegraph/cinegraph/internal/events"
+)
+
+// Consume delivers topic's events to h as a member of the consumer group,
+// committing each message's offset after h succeeds. Ids the group has
+// already processed in this process are committed without calling h again.
+// It returns nil when ctx is done and h's error, uncommitted, when h fails.
+func (b *Bus) Consume(ctx context.Context, topic, group string, h events.Handler) error {
+	if topic == "" || group == "" {
+		return errors.New("consume: topic and group are required")
+	}
+	if err := b.ensureTopics(ctx, topic); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("consume %s as %s: %w", topic, group, err)
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:     b.cfg.Brokers,
+		GroupID:     b.opts.TopicPrefix + group,
+		Topic:       b.kafkaTopic(topic),
+		Dialer:      b.dialer,
+		StartOffset: kafka.FirstOffset,
+		MinBytes:    1,
+		MaxBytes:    10 << 20,
+		MaxWait:     250 * time.Millisecond,
+		// Commits are explicit and synchronous, after the handler.
+		CommitInterval:         0,
+		HeartbeatInterval:      time.Second,
+		SessionTimeout:         10 * time.Second,
+		RebalanceTimeout:       10 * time.Second,
+		JoinGroupBackoff:       500 * time.Millisecond,
+		WatchPartitionChanges:  true,
+		PartitionWatchInterval: 5 * time.Second,
+	})
+	defer r.Close()
+	seen := b.seenFor(group, topic)
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			// The reader rejoins the group by itself after a transient
+			// error, such as a coordinator still being elected.
+			if temporary(err) {
+				if !pause(ctx) {
+					return nil
+				}
+				continue
+			}
+			return fmt.Errorf("consume %s as %s: %w", topic, group, err)
+		}
+		ev, err := decode(topic, m)
+		if err != nil {
+			return fmt.Errorf("consume %s as %s: %w", topic, group, err)
+		}
+		if !seen.has(ev.ID) {
+			if err := h(ctx, ev); err != nil {
+				return fmt.Errorf("consume %s as %s: event %s: %w", topic, group, ev.ID, err)
+			}
+			seen.add(ev.ID)
+		}
+		// The commit must land even if ctx ends while h ran: the event was
+		// processed, and skipping the commit would redeliver it.
+		commitCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		err = withRetry(commitCtx, func() error { return r.CommitMessages(commitCtx, m) })
+		cancel()
+		if err != nil {
+			return fmt.Errorf("commit %s as %s at %d/%d: %w", topic, group, m.Partition, m.Offset, err)
+		}
+	}
+}
