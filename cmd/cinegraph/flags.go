@@ -51,3 +51,5 @@ func noArgs(fs *flag.FlagSet) error {
 	}
 	return nil
 }
+
+func allSubgraphs() []string { return config.Subgraphs }

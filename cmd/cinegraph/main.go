@@ -21,7 +21,9 @@ commands:
   router             run the federation router alone
   router plan        print the query plan of an operation
   compose            compose schema/<subgraph>/*.graphqls into schema/supergraph.graphql
-  seed               reload the deterministic demo data into the embedded stores
+  seed               reload the deterministic demo data into the stores
+  migrate            apply the stores' schema migrations (they also run at start)
+  reindex            rebuild the catalog search index with no downtime
   config             print the effective configuration, secrets masked
 
 run 'cinegraph <command> -h' for a command's flags
@@ -58,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCompose(ctx, rest, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, rest, stderr)
+	case "migrate":
+		return runMigrate(ctx, rest, stderr)
+	case "reindex":
+		return runReindex(ctx, rest, stderr)
 	case "config":
 		return runConfig(rest, stdout, stderr)
 	case "help", "-h", "--help":

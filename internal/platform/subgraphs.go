@@ -41,6 +41,8 @@ func OpenBus(ctx context.Context, cfg config.Config) (events.Bus, error) {
 	switch cfg.Storage.Mode {
 	case "embedded":
 		return embedded.Open(ctx, filepath.Join(cfg.DataDir, "events.db"))
+	case "cluster":
+		return openClusterBus(ctx, cfg)
 	default:
 		return nil, fmt.Errorf("storage mode %q has no event bus in this build", cfg.Storage.Mode)
 	}
@@ -53,6 +55,13 @@ func OpenSubgraph(ctx context.Context, name string, cfg config.Config, bus event
 		sg  Subgraph
 		err error
 	)
+	if cfg.Storage.Mode == "cluster" {
+		sg, err = openClusterSubgraph(ctx, name, cfg, bus, logger)
+		if err != nil {
+			return nil, fmt.Errorf("open %s subgraph on the cluster engines: %w", name, err)
+		}
+		return sg, nil
+	}
 	switch name {
 	case "catalog":
 		sg, err = catalog.Open(ctx, catalog.Options{DataDir: cfg.DataDir, Bus: bus, Logger: logger})
