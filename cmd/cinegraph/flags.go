@@ -51,5 +51,3 @@ func noArgs(fs *flag.FlagSet) error {
 	}
 	return nil
 }
-
-func allSubgraphs() []string { return config.Subgraphs }

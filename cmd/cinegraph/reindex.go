@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/logging"
 	"github.com/cinegraph/cinegraph/internal/platform"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
@@ -64,7 +65,7 @@ func runMigrate(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	subgraphs, err := platform.OpenSubgraphs(ctx, allSubgraphs(), cfg, bus, logger)
+	subgraphs, err := platform.OpenSubgraphs(ctx, config.Subgraphs, cfg, bus, logger)
 	if err != nil {
 		return errors.Join(err, bus.Close())
 	}
