@@ -22,6 +22,8 @@ export interface ClientOptions {
   wsUrl?: string | null;
   /** fetch implementation for HTTP requests (tests inject one). */
   fetch?: typeof fetch;
+  /** WebSocket implementation (tests inject one). */
+  webSocketImpl?: unknown;
 }
 
 /**
@@ -34,6 +36,7 @@ export function createCinegraphClient({
   httpUrl = GRAPHQL_PATH,
   wsUrl = defaultWsUrl(),
   fetch,
+  webSocketImpl,
 }: ClientOptions): CinegraphClient {
   const socket = createSocketStatus();
   const http = new HttpLink({ uri: httpUrl, headers: { [PROFILE_HEADER]: profile }, fetch });
@@ -45,6 +48,7 @@ export function createCinegraphClient({
       url: wsUrl,
       lazy: true,
       connectionParams: { profile },
+      webSocketImpl,
       // Few retries: when the socket is down the chat falls back to polling.
       retryAttempts: 3,
       on: {
