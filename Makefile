@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: bench run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go clean help
+.PHONY: services-up services-down bench run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
@@ -75,6 +75,14 @@ test: deps check-generate check-compose check-fmt vet test-go frontend-test
 bench: build
 	$(GO) build -o bin/benchsubgraphs ./router/bench/cmd/benchsubgraphs
 	$(GO) run ./router/bench/cmd/bench $(BENCH_FLAGS)
+
+# The real engines of cluster mode (PostgreSQL, Redis, Kafka, Cassandra,
+# Elasticsearch), installed and started by the project's own scripts on 127.0.0.1.
+services-up:
+	deploy/local/services-up.sh $(ENGINES)
+
+services-down:
+	deploy/local/services-down.sh $(ENGINES)
 
 clean:
 	rm -rf bin $(DATA_DIR) frontend/dist
