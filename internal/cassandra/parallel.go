@@ -24,16 +24,22 @@ func Each[T any](ctx context.Context, items []T, fn func(ctx context.Context, it
 	return g.Wait()
 }
 
-// Chunks splits keys, without duplicates, into slices of at most ChunkSize.
-func Chunks(keys []string) [][]string {
+// Unique returns keys without duplicates, in first-seen order.
+func Unique(keys []string) []string {
 	seen := make(map[string]bool, len(keys))
-	uniq := make([]string, 0, len(keys))
+	out := make([]string, 0, len(keys))
 	for _, k := range keys {
 		if !seen[k] {
 			seen[k] = true
-			uniq = append(uniq, k)
+			out = append(out, k)
 		}
 	}
+	return out
+}
+
+// Chunks splits keys, without duplicates, into slices of at most ChunkSize.
+func Chunks(keys []string) [][]string {
+	uniq := Unique(keys)
 	var out [][]string
 	for start := 0; start < len(uniq); start += ChunkSize {
 		out = append(out, uniq[start:min(start+ChunkSize, len(uniq))])

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/cassandra/cassandratest"
+	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
@@ -144,5 +145,48 @@ func TestReopen(t *testing.T) {
 	// The id stays claimed: a second message with it is refused.
 	if err := s.AddMessage(ctx, m, ev); !errors.Is(err, ErrDuplicateMessage) {
 		t.Fatalf("second add = %v, want ErrDuplicateMessage", err)
+	}
+}
+
+// TestSeedData stores the generated rooms and messages and reads them back
+// through every index.
+func TestSeedData(t *testing.T) {
+	cfg := cassandratest.Config(t)
+	s := openFresh(t, cfg)
+	ctx := context.Background()
+	rooms, msgs := service.SeedData(seed.Generate())
+	if err := s.ReplaceAll(ctx, rooms, msgs); err != nil {
+		t.Fatal(err)
+	}
+	roomIDs := make([]string, len(rooms))
+	titleIDs := make([]string, len(rooms))
+	for i, r := range rooms {
+		roomIDs[i], titleIDs[i] = r.ID, r.TitleID
+	}
+	byTitle, err := s.RoomsByTitleIDs(ctx, titleIDs)
+	if err != nil || len(byTitle) != len(rooms) {
+		t.Fatalf("rooms by title: %d (err %v), want %d", len(byTitle), err, len(rooms))
+	}
+	stats, err := s.RoomStats(ctx, roomIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perRoom := map[string]int{}
+	for _, m := range msgs {
+		perRoom[m.RoomID]++
+	}
+	total := 0
+	for _, st := range stats {
+		if st.MessageCount != perRoom[st.RoomID] {
+			t.Fatalf("room %s: %d messages, want %d", st.RoomID, st.MessageCount, perRoom[st.RoomID])
+		}
+		total += st.MessageCount
+	}
+	if total != len(msgs) || len(stats) != len(perRoom) {
+		t.Fatalf("stats count %d messages in %d rooms, want %d in %d", total, len(stats), len(msgs), len(perRoom))
+	}
+	active, err := s.ActiveRooms(ctx, 5)
+	if err != nil || len(active) != min(5, len(perRoom)) {
+		t.Fatalf("active rooms %d, %v", len(active), err)
 	}
 }

@@ -104,12 +104,7 @@ func (st *Store) buckets(ctx context.Context, roomID string) ([]int, error) {
 func (st *Store) RoomStats(ctx context.Context, roomIDs []string) ([]service.RoomStats, error) {
 	var mu sync.Mutex
 	var out []service.RoomStats
-	rooms := cassandra.Chunks(roomIDs)
-	var flat []string
-	for _, c := range rooms {
-		flat = append(flat, c...)
-	}
-	err := cassandra.Each(ctx, flat, func(ctx context.Context, roomID string) error {
+	err := cassandra.Each(ctx, cassandra.Unique(roomIDs), func(ctx context.Context, roomID string) error {
 		buckets, err := st.buckets(ctx, roomID)
 		if err != nil || len(buckets) == 0 {
 			return err

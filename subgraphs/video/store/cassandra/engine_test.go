@@ -9,6 +9,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/cassandra/cassandratest"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
 )
@@ -185,5 +186,53 @@ func TestReopen(t *testing.T) {
 	empty, err := s.Empty(ctx)
 	if err != nil || empty {
 		t.Fatalf("empty after reopen = %v, %v", empty, err)
+	}
+}
+
+// TestSeedFullFixture seeds the generated catalogue twice (replacing, not
+// duplicating) and reads every video, rendition and viewing back.
+func TestSeedFullFixture(t *testing.T) {
+	cfg := cassandratest.Config(t)
+	s := openFresh(t, cfg)
+	ctx := context.Background()
+	f := seed.Generate()
+	for range 2 {
+		if err := s.Seed(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	titles := map[string]bool{}
+	wantRenditions := 0
+	for _, v := range f.Videos {
+		titles[v.TitleID] = true
+		wantRenditions += len(v.Renditions)
+	}
+	titleIDs := make([]string, 0, len(titles))
+	for id := range titles {
+		titleIDs = append(titleIDs, id)
+	}
+	videos, err := s.VideosByTitles(ctx, titleIDs)
+	if err != nil || len(videos) != len(f.Videos) {
+		t.Fatalf("videos: %d (err %v), want %d", len(videos), err, len(f.Videos))
+	}
+	videoIDs := make([]string, len(videos))
+	for i, v := range videos {
+		videoIDs[i] = v.ID
+	}
+	renditions, err := s.RenditionsByVideos(ctx, videoIDs)
+	if err != nil || len(renditions) != wantRenditions {
+		t.Fatalf("renditions: %d (err %v), want %d", len(renditions), err, wantRenditions)
+	}
+	profiles := map[string]bool{}
+	for _, v := range f.Viewing {
+		profiles[v.ProfileID] = true
+	}
+	var profileIDs []string
+	for p := range profiles {
+		profileIDs = append(profileIDs, p)
+	}
+	viewing, err := s.ViewingByProfiles(ctx, profileIDs, service.ViewingFilter{Limit: 1000})
+	if err != nil || len(viewing) != len(f.Viewing) {
+		t.Fatalf("viewing: %d (err %v), want %d", len(viewing), err, len(f.Viewing))
 	}
 }

@@ -32,13 +32,9 @@ func (st *Store) ViewingByProfiles(ctx context.Context, profileIDs []string, fil
 	if filter.Limit <= 0 {
 		return nil, nil
 	}
-	var profiles []string
-	for _, c := range cassandra.Chunks(profileIDs) {
-		profiles = append(profiles, c...)
-	}
 	var mu sync.Mutex
 	var out []service.Viewing
-	err := cassandra.Each(ctx, profiles, func(ctx context.Context, profileID string) error {
+	err := cassandra.Each(ctx, cassandra.Unique(profileIDs), func(ctx context.Context, profileID string) error {
 		vs, err := st.recentOf(ctx, profileID, filter)
 		if err != nil {
 			return fmt.Errorf("viewing of %s: %w", profileID, err)
