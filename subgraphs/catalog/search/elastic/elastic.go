@@ -134,3 +134,6 @@ func (s *Searcher) Version(ctx context.Context) (string, error) {
 	}
 	return "", nil
 }
+
+// Alias is the name searches use; the index behind it changes on Rebuild.
+func (s *Searcher) Alias() string { return s.alias }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/enginetest"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search/elastic"
@@ -49,4 +50,8 @@ func TestSearchBeforeBuildIsNotBuilt(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), search.ErrNotBuilt.Error()) {
 		t.Fatalf("err = %v, want ErrNotBuilt", err)
 	}
+}
+
+func openWith(ctx context.Context, cfg config.Elasticsearch) (*elastic.Searcher, error) {
+	return elastic.Open(ctx, cfg)
 }
