@@ -35,7 +35,7 @@ export function CinegraphApollo({
   }, [handle]);
 
   const live = useMemo(
-    () => ({ socket: handle.socket, subscriptions: true, pollIntervalMs }),
+    () => ({ socket: handle.socket, subscriptions: handle.subscriptions, pollIntervalMs }),
     [handle, pollIntervalMs],
   );
   return (

@@ -11,6 +11,8 @@ import { defaultWsUrl, GRAPHQL_PATH } from "./endpoints";
 export interface CinegraphClient {
   client: ApolloClient;
   socket: SocketStatusSource;
+  /** Whether subscriptions go over a websocket (false: wsUrl was null). */
+  subscriptions: boolean;
   /** Closes the socket and stops the client. */
   dispose(): void;
 }
@@ -72,6 +74,7 @@ export function createCinegraphClient({
   return {
     client,
     socket,
+    subscriptions: ws !== undefined,
     dispose() {
       client.stop();
       void ws?.dispose();
