@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: services-up services-down bench run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go clean help
+.PHONY: services-up services-down bench run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go test-e2e clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
@@ -68,7 +68,16 @@ vet:
 test-go:
 	$(GO) test $(GO_TEST_FLAGS) ./...
 
-test: deps check-generate check-compose check-fmt vet test-go frontend-test
+test: deps check-generate check-compose check-fmt vet test-go frontend-test test-e2e
+
+# Subscriptions end to end: the real graphql-ws / Apollo Client libraries
+# against cinegraph serve (e2e/, its own npm lock file).
+e2e/node_modules/.package-lock.json: e2e/package-lock.json
+	cd e2e && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+test-e2e: e2e/node_modules/.package-lock.json
+	CINEGRAPH_E2E=1 $(GO) test -count=1 ./e2e/
 
 # Federation benchmark: router vs. subgraph called directly (and a peer router
 # when CINEGRAPH_BENCH_PEER_CMD / CINEGRAPH_BENCH_PEER_URL are set). Prints figures; never fails on them.

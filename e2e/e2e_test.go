@@ -1,0 +1,98 @@
+// Package e2e runs Cinegraph end to end with the real client libraries: it
+// builds and starts `cinegraph serve` on a free loopback port with a fresh
+// data directory and runs the Node checks in this folder against it
+// (npm ci first). Set CINEGRAPH_E2E=1 to run; `make test-e2e` does.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var servingAt = regexp.MustCompile(`graphql=(http://127\.0\.0\.1:\d+)/graphql`)
+
+func TestSubscriptionsWithGraphQLWsClient(t *testing.T) {
+	if os.Getenv("CINEGRAPH_E2E") != "1" {
+		t.Skip("set CINEGRAPH_E2E=1 (make test-e2e) to run the Node end-to-end checks")
+	}
+	if _, err := os.Stat("node_modules"); err != nil {
+		t.Fatal("e2e/node_modules is missing: run npm ci in e2e (make test-e2e does)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "cinegraph")
+	build := exec.Command("go", "build", "-o", bin, "github.com/cinegraph/cinegraph/cmd/cinegraph")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build cinegraph: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	serve := exec.CommandContext(ctx, bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"))
+	// The config loader refuses unknown CINEGRAPH_ variables, this
+	// test's switch among them.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CINEGRAPH_E2E=") {
+			serve.Env = append(serve.Env, kv)
+		}
+	}
+	serve.Cancel = func() error { return serve.Process.Signal(os.Interrupt) }
+	serve.WaitDelay = 10 * time.Second
+	logs, err := serve.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Start(); err != nil {
+		t.Fatalf("start cinegraph serve: %v", err)
+	}
+	defer func() {
+		cancel()
+		_ = serve.Wait()
+	}()
+	url := make(chan string, 1)
+	exited := make(chan struct{})
+	var logMu sync.Mutex
+	var logText strings.Builder
+	go func() {
+		sc := bufio.NewScanner(logs)
+		for sc.Scan() {
+			logMu.Lock()
+			logText.WriteString(sc.Text() + "\n")
+			logMu.Unlock()
+			if m := servingAt.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case url <- m[1]:
+				default:
+				}
+			}
+		}
+		_, _ = io.Copy(io.Discard, logs)
+		close(exited)
+	}()
+	var base string
+	select {
+	case base = <-url:
+	case <-exited:
+		logMu.Lock()
+		defer logMu.Unlock()
+		t.Fatalf("cinegraph serve exited:\n%s", logText.String())
+	case <-time.After(60 * time.Second):
+		logMu.Lock()
+		defer logMu.Unlock()
+		t.Fatalf("cinegraph serve did not start within 60 s:\n%s", logText.String())
+	}
+	node := exec.CommandContext(ctx, "npm", "test")
+	node.Env = append(os.Environ(), "CINEGRAPH_URL="+base)
+	out, err := node.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node end-to-end checks failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
