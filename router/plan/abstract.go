@@ -127,3 +127,36 @@ func onlyTypename(cfs []*CollectedField) bool {
 	}
 	return true
 }
+
+// interfaceLevel reports whether a selection on the interface iface can be
+// sent to graph as is: it names no implementation, and each selected field
+// resolves in graph, without @requires, on the interface and on every
+// implementation graph can return.
+func (b *builder) interfaceLevel(graph, iface string, possible []string, sels []Selection, provided ast.SelectionSet) bool {
+	if len(provided) > 0 {
+		return false
+	}
+	var cfs []*CollectedField
+	for _, s := range sels {
+		if s.Fragment != nil && s.Fragment.TypeCondition != iface {
+			return false
+		}
+	}
+	collectInto(&cfs, map[string]int{}, sels, iface, b.applies, true)
+	for _, cf := range cfs {
+		name := cf.First().Name
+		if name == "__typename" {
+			continue
+		}
+		for _, t := range append([]string{iface}, possible...) {
+			r, ok := b.sg.Resolve(graph, t, name)
+			if !ok || r.Requires != nil || r.Provides != nil {
+				return false
+			}
+			if b.sg.FieldTypeIn(graph, t, name) != "" {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -86,6 +86,7 @@ func TestDemoPlans(t *testing.T) {
 		{"provides_not_covering", `{ latestReviews { author { username email } } }`, nil},
 		{"shareable_stays_local", `{ latestReviews { product { name } } }`, nil},
 		{"interface_across_subgraphs", `{ items { __typename upc name ... on Product { inStock reviews { rating } } ... on Furniture { stock } } }`, nil},
+		{"interface_fields_stay_on_the_interface", `{ items { upc name } }`, nil},
 		{"union_across_subgraphs", `{ things { ... on Product { name shippingEstimate } ... on Furniture { material stock } } }`, nil},
 		{"variables_and_fragments", `query Top($n: Int, $withReviews: Boolean!) { topProducts(first: $n) { ...P reviews @include(if: $withReviews) { body } } } fragment P on Product { upc name }`, map[string]any{"n": 3, "withReviews": false}},
 		{"mutation_sequence", `mutation { a: addReview(upc: "1", body: "x") { id author { name } } b: addReview(upc: "2", body: "y") { id } }`, nil},

@@ -318,6 +318,17 @@ func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedF
 		// on others would not validate there.
 		possible = b.sg.PossibleTypes(g.graph, own)
 	}
+	if def.Kind == ast.Interface && len(possible) > 0 && b.interfaceLevel(g.graph, def.Name, possible, subs, provided) {
+		// Every implementation resolves the selection here the same way:
+		// ask on the interface, as the client did, instead of per type.
+		var cfs []*CollectedField
+		collectInto(&cfs, map[string]int{}, subs, def.Name, b.applies, true)
+		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, reservedOf(cfs), depth)
+		for x := range more {
+			prod[x] = true
+		}
+		return err
+	}
 	if len(possible) == 0 && def.Kind == ast.Interface {
 		// The subgraph knows no implementation: only the interface's own
 		// fields can be asked, and they must resolve here or via a key.
