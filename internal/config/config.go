@@ -330,7 +330,6 @@ func (c Config) problems() []error {
 		check(st.Elasticsearch.Index != "", "storage.elasticsearch.index: required in cluster mode")
 		check(len(st.Kafka.Brokers) > 0, "storage.kafka.brokers: required in cluster mode")
 		check(st.Kafka.Partitions > 0, "storage.kafka.partitions: must be positive")
-		check(clusterModeAvailable, "storage.mode: cluster needs the real engine adapters, which this build does not include yet; use embedded")
 	}
 	check(c.Router.MaxRequestBytes > 0, "router.max_request_bytes: must be positive, got %d", c.Router.MaxRequestBytes)
 	check(c.Router.FetchTimeout > 0, "router.fetch_timeout: must be positive, got %s", c.Router.FetchTimeout)
@@ -345,9 +344,6 @@ func (c Config) problems() []error {
 	}
 	return out
 }
-
-// clusterModeAvailable is turned on once the engine adapters are wired in.
-const clusterModeAvailable = false
 
 // maskDSN hides the password of a postgres:// URL or a key=value DSN.
 func maskDSN(dsn string) string {
