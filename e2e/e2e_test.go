@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 var servingAt = regexp.MustCompile(`graphql=(http://127\.0\.0\.1:\d+)/graphql`)
@@ -95,4 +97,33 @@ func TestSubscriptionsWithGraphQLWsClient(t *testing.T) {
 		t.Fatalf("node end-to-end checks failed: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
+
+	// Stopping the server closes open websockets with 1001 (going away).
+	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
+	conn, _, err := d.DialContext(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql", nil)
+	if err != nil {
+		t.Fatalf("dial router: %v", err)
+	}
+	defer conn.Close()
+	if err := conn.WriteJSON(map[string]any{"type": "connection_init"}); err != nil {
+		t.Fatal(err)
+	}
+	var ack map[string]any
+	if err := conn.ReadJSON(&ack); err != nil || ack["type"] != "connection_ack" {
+		t.Fatalf("connection_ack: %v %v", ack, err)
+	}
+	if err := serve.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for {
+		_, _, err := conn.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+			t.Fatalf("on shutdown the socket ended with %v, want close 1001", err)
+		}
+		return
+	}
 }

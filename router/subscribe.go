@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cinegraph/cinegraph/router/execute"
@@ -45,6 +46,9 @@ type streaming struct {
 	ws        *ws.Server
 	sse       *sse.Handler
 	multipart *multipart.Handler
+
+	mu      sync.Mutex
+	servers map[*http.Server]bool // those told to call Shutdown on theirs
 }
 
 func newStreaming(r *Router, cfg Config) *streaming {
@@ -86,17 +90,40 @@ func newStreaming(r *Router, cfg Config) *streaming {
 // serve answers the request when it is a websocket, SSE or multipart
 // subscription request, and reports whether it did.
 func (s *streaming) serve(w http.ResponseWriter, req *http.Request) bool {
+	var h http.Handler
 	switch {
 	case ws.IsUpgrade(req):
-		s.ws.ServeHTTP(w, req)
+		h = s.ws
 	case sse.Accepts(req):
-		s.sse.ServeHTTP(w, req)
+		h = s.sse
 	case multipart.Accepts(req):
-		s.multipart.ServeHTTP(w, req)
+		h = s.multipart
 	default:
 		return false
 	}
+	s.shutdownWith(req)
+	h.ServeHTTP(w, req)
 	return true
+}
+
+// shutdownWith makes the http.Server serving req end subscriptions when it
+// shuts down: it does not close hijacked websockets or wait for streams
+// itself, and those must close with 1001 rather than be cut.
+func (s *streaming) shutdownWith(req *http.Request) {
+	srv, ok := req.Context().Value(http.ServerContextKey).(*http.Server)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.servers[srv] {
+		return
+	}
+	if s.servers == nil {
+		s.servers = map[*http.Server]bool{}
+	}
+	s.servers[srv] = true
+	srv.RegisterOnShutdown(s.r.Shutdown)
 }
 
 // Shutdown ends every subscription: websockets close with 1001, SSE and

@@ -294,3 +294,32 @@ func TestRouterShutdownClosesWebsockets(t *testing.T) {
 		return
 	}
 }
+
+func TestHTTPServerShutdownClosesWebsocketsWith1001(t *testing.T) {
+	t.Parallel()
+	up := &chatUpstream{}
+	r, err := New(Config{SupergraphSDL: cinegraphSupergraph(t), Fetcher: entityFetcher{}, Subscriptions: SubscriptionConfig{Upstream: up, KeepAlive: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	c := wsClient(t, srv.URL)
+	_ = c.WriteJSON(map[string]any{"id": "a", "type": "subscribe", "payload": map[string]any{"query": messageAddedOp, "variables": map[string]any{"room": "room-1"}}})
+	waitUntil(t, "subscribed", func() bool { return r.streaming.manager.Clients() == 1 })
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	go func() { _ = srv.Config.Shutdown(ctx) }()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := c.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+			t.Fatalf("socket ended with %v, want close 1001", err)
+		}
+		break
+	}
+	waitUntil(t, "the upstream subscription to stop", func() bool { _, open := up.state(); return open == 0 })
+}
