@@ -36,20 +36,27 @@ func freshBus(t *testing.T, partitions int) (*kafka.Bus, string) {
 func TestOpenCreatesTopicsWithPartitions(t *testing.T) {
 	t.Parallel()
 	_, prefix := freshBus(t, 4)
-	client := &kafkago.Client{Addr: kafkago.TCP(enginetest.Kafka(t)...)}
+	client := &kafkago.Client{Addr: kafkago.TCP(enginetest.Kafka(t)...), Transport: &kafkago.Transport{}}
 	topics := []string{events.TopicCatalogChanges, events.TopicChatMessages, events.TopicVideoEvents, events.TopicInsights}
 	names := make([]string, len(topics))
 	for i, tp := range topics {
 		names[i] = prefix + tp
 	}
-	md, err := client.Metadata(context.Background(), &kafkago.MetadataRequest{Topics: names})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A client's metadata may lag a topic's creation for a moment.
 	got := map[string]int{}
-	for _, tp := range md.Topics {
-		if tp.Error == nil {
-			got[tp.Name] = len(tp.Partitions)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		md, err := client.Metadata(context.Background(), &kafkago.MetadataRequest{Topics: names})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(got)
+		for _, tp := range md.Topics {
+			if tp.Error == nil {
+				got[tp.Name] = len(tp.Partitions)
+			}
+		}
+		if len(got) == len(names) {
+			break
 		}
 	}
 	for _, n := range names {
