@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: services-up services-down bench run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go test-e2e clean help
+.PHONY: services-up services-down bench bench-subscriptions run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go test-e2e clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
@@ -78,6 +78,13 @@ e2e/node_modules/.package-lock.json: e2e/package-lock.json
 
 test-e2e: e2e/node_modules/.package-lock.json
 	CINEGRAPH_E2E=1 $(GO) test -count=1 ./e2e/
+
+# Subscription load: N websocket clients through the router on rooms while
+# messages are published at a rate (SUBS_BENCH_FLAGS: -clients -rooms -rate
+# -duration). Prints figures; never fails on them.
+SUBS_BENCH_FLAGS ?=
+bench-subscriptions: build
+	$(GO) run ./router/bench/subscriptions -bin $(BIN) $(SUBS_BENCH_FLAGS)
 
 # Federation benchmark: router vs. subgraph called directly (and a peer router
 # when CINEGRAPH_BENCH_PEER_CMD / CINEGRAPH_BENCH_PEER_URL are set). Prints figures; never fails on them.
