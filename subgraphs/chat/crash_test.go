@@ -1,0 +1,357 @@
+package chat_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/cassandra/cassandratest"
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/enginetest"
+	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/embedded"
+	"github.com/cinegraph/cinegraph/internal/events/kafka"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/relay"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	chatcassandra "github.com/cinegraph/cinegraph/subgraphs/chat/store/cassandra"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
+)
+
+// Environment the crash child reads; the parent sets it.
+const (
+	crashRoleEnv  = "CINEGRAPH_CHAT_CRASH_ROLE"      // "embedded" or "cluster"
+	crashPathEnv  = "CINEGRAPH_CHAT_CRASH_PATH"      // SQLite file (embedded)
+	crashCassEnv  = "CINEGRAPH_CHAT_CRASH_CASSANDRA" // config.Cassandra as JSON (cluster)
+	committedLine = "committed "
+	crashRoom     = "room-crash"
+	crashTitle    = "t-crash"
+	crashAuthor   = "profile-crash"
+	crashBody     = "posted just before the crash"
+)
+
+// crashEngines is one engine pair the outbox must be safe on.
+type crashEngines struct {
+	name string
+	// env is the child's environment naming its store.
+	env func(t *testing.T) []string
+	// open opens the store the child wrote to.
+	open func(t *testing.T) service.Store
+	// bus opens the bus the relay publishes to after the crash.
+	bus func(t *testing.T) events.Bus
+}
+
+func embeddedEngines(t *testing.T) crashEngines {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "chat.db")
+	return crashEngines{
+		name: "embedded",
+		env:  func(*testing.T) []string { return []string{crashRoleEnv + "=embedded", crashPathEnv + "=" + path} },
+		open: func(t *testing.T) service.Store {
+			s, err := sqlitestore.Open(context.Background(), path)
+			if err != nil {
+				t.Fatalf("open sqlite store: %v", err)
+			}
+			return s
+		},
+		bus: func(t *testing.T) events.Bus {
+			b, err := embedded.Open(context.Background(), filepath.Join(dir, "events.db"))
+			if err != nil {
+				t.Fatalf("open embedded bus: %v", err)
+			}
+			t.Cleanup(func() { _ = b.Close() })
+			return b
+		},
+	}
+}
+
+func clusterEngines(t *testing.T) crashEngines {
+	enginetest.Kafka(t)
+	cfg := cassandratest.Config(t)
+	kcfg := enginetest.Storage(t).Kafka
+	prefix := fmt.Sprintf("crash-%d.", time.Now().UnixNano())
+	return crashEngines{
+		name: "cluster",
+		env: func(t *testing.T) []string {
+			raw, err := json.Marshal(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return []string{crashRoleEnv + "=cluster", crashCassEnv + "=" + string(raw)}
+		},
+		open: func(t *testing.T) service.Store {
+			s, err := chatcassandra.Open(context.Background(), cfg)
+			if err != nil {
+				t.Fatalf("open cassandra store: %v", err)
+			}
+			return s
+		},
+		bus: func(t *testing.T) events.Bus {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			b, err := kafka.Open(ctx, kcfg, kafka.Options{TopicPrefix: prefix})
+			if err != nil {
+				t.Fatalf("open kafka bus: %v", err)
+			}
+			t.Cleanup(func() { _ = b.Close() })
+			return b
+		},
+	}
+}
+
+// TestCrashBetweenStoreAndBus kills a process that has committed a chat
+// message but not yet published its event, then checks that a restarted
+// relay publishes the event exactly once and the message survived.
+func TestCrashBetweenStoreAndBus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	cases := []struct {
+		name    string
+		engines func(t *testing.T) crashEngines
+	}{
+		{"embedded SQLite and embedded bus", embeddedEngines},
+		{"cluster Cassandra and Kafka", clusterEngines},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			eng := tc.engines(t)
+			ctx := context.Background()
+
+			seedCrashRoom(t, eng)
+			msgID, eventID := runUntilCommitted(t, eng.env(t))
+
+			// First restart: the real relay drains what the dead process left.
+			bus := eng.bus(t)
+			store := eng.open(t)
+			runRelayUntilEmpty(t, store, bus)
+			msgs, err := store.MessagesByIDs(ctx, []string{msgID})
+			if err != nil {
+				t.Fatalf("read message after crash: %v", err)
+			}
+			if len(msgs) != 1 || msgs[0].Body != crashBody || msgs[0].RoomID != crashRoom {
+				t.Fatalf("message %s after crash = %+v, want one in %s saying %q", msgID, msgs, crashRoom, crashBody)
+			}
+			if err := store.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			// Second restart: nothing is left to publish.
+			store = eng.open(t)
+			n, err := relay.New(store, bus, nil).Drain(ctx)
+			if err != nil {
+				t.Fatalf("second drain: %v", err)
+			}
+			if n != 0 {
+				t.Errorf("second restart published %d events, want 0", n)
+			}
+			if err := store.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			got := consumeAll(t, bus, events.TopicChatMessages)
+			if len(got) != 1 || got[0].ID != eventID {
+				t.Fatalf("bus holds %d events %v, want exactly event %s", len(got), eventIDs(got), eventID)
+			}
+			if got[0].Type != service.EventMessagePosted || got[0].Key != crashRoom {
+				t.Errorf("event = type %q key %q, want %q keyed by %s", got[0].Type, got[0].Key, service.EventMessagePosted, crashRoom)
+			}
+			if !strings.Contains(string(got[0].Payload), msgID) {
+				t.Errorf("event payload %s does not name message %s", got[0].Payload, msgID)
+			}
+		})
+	}
+}
+
+func seedCrashRoom(t *testing.T, eng crashEngines) {
+	t.Helper()
+	store := eng.open(t)
+	defer func() { _ = store.Close() }()
+	room := service.Room{ID: crashRoom, TitleID: crashTitle, TitleName: "Crash"}
+	if err := store.ReplaceAll(context.Background(), []service.Room{room}, nil); err != nil {
+		t.Fatalf("seed room: %v", err)
+	}
+}
+
+// runUntilCommitted starts the child, waits for its committed line and
+// SIGKILLs it there, returning the message and event ids it reported.
+func runUntilCommitted(t *testing.T, env []string) (msgID, eventID string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start child: %v", err)
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		line := sc.Text()
+		rest, ok := strings.CutPrefix(line, committedLine)
+		if !ok {
+			continue
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatalf("kill child: %v", err)
+		}
+		fields := strings.Fields(rest)
+		if len(fields) != 2 {
+			t.Fatalf("child line %q: want message and event id", line)
+		}
+		msgID, eventID = fields[0], fields[1]
+		break
+	}
+	werr := cmd.Wait()
+	if msgID == "" {
+		t.Fatalf("child ended without committing: %v", werr)
+	}
+	if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !st.Signaled() || st.Signal() != syscall.SIGKILL {
+		t.Fatalf("child was not killed by SIGKILL: %v", werr)
+	}
+	return msgID, eventID
+}
+
+// runRelayUntilEmpty runs the real relay until the outbox is empty.
+func runRelayUntilEmpty(t *testing.T, store service.Store, bus events.Publisher) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r := relay.New(store, bus, nil)
+	done := make(chan struct{})
+	runCtx, stop := context.WithCancel(ctx)
+	go func() { defer close(done); r.Run(runCtx) }()
+	defer func() { stop(); <-done }()
+	for {
+		pending, err := store.PendingEvents(ctx, 10)
+		if err != nil {
+			t.Fatalf("read outbox: %v", err)
+		}
+		if len(pending) == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("outbox still holds %d events", len(pending))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// consumeAll reads topic from the start with a fresh group, until it has
+// been quiet for a while after the first event.
+func consumeAll(t *testing.T, bus events.Bus, topic string) []events.Event {
+	t.Helper()
+	const quiet = 3 * time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var (
+		mu   sync.Mutex
+		got  []events.Event
+		last time.Time
+	)
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Consume(ctx, topic, fmt.Sprintf("crash-check-%d", time.Now().UnixNano()), func(_ context.Context, ev events.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, ev)
+			last = time.Now()
+			return nil
+		})
+	}()
+	for {
+		mu.Lock()
+		settled := len(got) > 0 && time.Since(last) > quiet
+		mu.Unlock()
+		if settled || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("consume %s: %v", topic, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]events.Event(nil), got...)
+}
+
+func eventIDs(evs []events.Event) []string {
+	ids := make([]string, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.ID
+	}
+	return ids
+}
+
+// blockingPublisher never publishes: it reports the first event it is
+// handed and then blocks, as a process would that dies mid-publish.
+type blockingPublisher struct{ entered chan events.Event }
+
+func (p blockingPublisher) Publish(ctx context.Context, evs ...events.Event) error {
+	select {
+	case p.entered <- evs[0]:
+	default:
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestHelperProcess is the crash child: it posts a message through the real
+// service with the relay's publisher blocked, prints the committed line and
+// waits to be killed. It does nothing unless started by the crash test.
+func TestHelperProcess(t *testing.T) {
+	role := os.Getenv(crashRoleEnv)
+	if role == "" {
+		t.Skip("crash child only")
+	}
+	ctx := context.Background()
+	var (
+		store service.Store
+		err   error
+	)
+	switch role {
+	case "embedded":
+		store, err = sqlitestore.Open(ctx, os.Getenv(crashPathEnv))
+	case "cluster":
+		var cfg config.Cassandra
+		if err = json.Unmarshal([]byte(os.Getenv(crashCassEnv)), &cfg); err == nil {
+			store, err = chatcassandra.Open(ctx, cfg)
+		}
+	default:
+		err = fmt.Errorf("unknown role %q", role)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "crash child:", err)
+		os.Exit(2)
+	}
+	pub := blockingPublisher{entered: make(chan events.Event, 1)}
+	rel := relay.New(store, pub, nil)
+	go rel.Run(ctx)
+	svc := service.New(store, service.OnPosted(rel.Notify))
+	m, err := svc.PostMessage(ctx, crashRoom, crashAuthor, crashBody)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "crash child: post:", err)
+		os.Exit(2)
+	}
+	// The message is committed and the relay is inside Publish, which will
+	// never return: this is the window the kill lands in.
+	ev := <-pub.entered
+	fmt.Printf("%s%s %s\n", committedLine, m.ID, ev.ID)
+	time.Sleep(time.Hour)
+}
