@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -47,6 +48,9 @@ type Options struct {
 	TopicPrefix string
 	// SeenIDs bounds the ids each group remembers; DefaultSeenIDs if 0.
 	SeenIDs int
+	// Logger reports messages that are skipped because they are not
+	// Cinegraph events; slog.Default() if nil.
+	Logger *slog.Logger
 }
 
 // Bus is the Kafka-backed event bus.
@@ -77,6 +81,9 @@ func Open(ctx context.Context, cfg config.Kafka, opts Options) (*Bus, error) {
 	}
 	if opts.SeenIDs <= 0 {
 		opts.SeenIDs = DefaultSeenIDs
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
 	addr := kafka.TCP(cfg.Brokers...)
 	transport := &kafka.Transport{ClientID: cfg.ClientID, DialTimeout: 5 * time.Second}

@@ -62,10 +62,13 @@ func (b *Bus) Consume(ctx context.Context, topic, group string, h events.Handler
 			return fmt.Errorf("consume %s as %s: %w", topic, group, err)
 		}
 		ev, err := decode(topic, m)
-		if err != nil {
-			return fmt.Errorf("consume %s as %s: %w", topic, group, err)
-		}
-		if !seen.has(ev.ID) {
+		switch {
+		case err != nil:
+			// A message no handler could read would otherwise block the
+			// partition for good; it is logged and passed over.
+			b.opts.Logger.Warn("skipping a message that is not a Cinegraph event",
+				"topic", topic, "group", group, "partition", m.Partition, "offset", m.Offset, "err", err)
+		case !seen.has(ev.ID):
 			if err := h(ctx, ev); err != nil {
 				return fmt.Errorf("consume %s as %s: event %s: %w", topic, group, ev.ID, err)
 			}

@@ -160,3 +160,23 @@ func TestGroupMembersSplitTheWork(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignMessagesAreSkipped writes a message that is not a Cinegraph
+// event (no id header) before a real one: the consumer passes over it
+// instead of stalling the partition.
+func TestForeignMessagesAreSkipped(t *testing.T) {
+	t.Parallel()
+	b, prefix := freshBus(t, 1)
+	w := &kafkago.Writer{Addr: kafkago.TCP(enginetest.Kafka(t)...), Topic: prefix + events.TopicInsights, BatchTimeout: 5 * time.Millisecond}
+	defer w.Close()
+	if err := w.WriteMessages(context.Background(), kafkago.Message{Key: []byte("k"), Value: []byte("not an event")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Publish(context.Background(), bustest.Event(t, events.TopicInsights, "k", 1)); err != nil {
+		t.Fatal(err)
+	}
+	got := bustest.Collect(t, b, events.TopicInsights, "g", 1)
+	if len(got) != 1 || got[0].ID != "k-1" {
+		t.Fatalf("got %+v, want only k-1", got)
+	}
+}
