@@ -99,7 +99,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		MessageAdded func(childComplexity int, roomID string) int
+		MessageAdded func(childComplexity int, roomID string, since *string) int
 	}
 
 	Title struct {
@@ -140,7 +140,7 @@ type QueryResolver interface {
 	ActiveRooms(ctx context.Context, first *int) ([]*service.Room, error)
 }
 type SubscriptionResolver interface {
-	MessageAdded(ctx context.Context, roomID string) (<-chan *service.Message, error)
+	MessageAdded(ctx context.Context, roomID string, since *string) (<-chan *service.Message, error)
 }
 type TitleResolver interface {
 	ChatRoom(ctx context.Context, obj *model.Title) (*service.Room, error)
@@ -386,7 +386,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.MessageAdded(childComplexity, args["roomId"].(string)), true
+		return e.ComplexityRoot.Subscription.MessageAdded(childComplexity, args["roomId"].(string), args["since"].(*string)), true
 
 	case "Title.chatRoom":
 		if e.ComplexityRoot.Title.ChatRoom == nil {
@@ -588,8 +588,12 @@ type Mutation {
 }
 
 type Subscription {
-  "Messages posted to the room from now on, from any server."
-  messageAdded(roomId: ID!): Message!
+  """
+  Messages posted to the room from now on, from any server. With since (a
+  MessageEdge.cursor or a message id), the messages posted after that one are
+  sent first, oldest first, then live ones, with no gap and no duplicates.
+  """
+  messageAdded(roomId: ID!, since: String): Message!
 }
 `, BuiltIn: false},
 	{Name: "../../federation/directives.graphql", Input: `
@@ -1046,6 +1050,14 @@ func (ec *executionContext) field_Subscription_messageAdded_args(ctx context.Con
 		return nil, err
 	}
 	args["roomId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
 	return args, nil
 }
 
@@ -2061,7 +2073,7 @@ func (ec *executionContext) _Subscription_messageAdded(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().MessageAdded(ctx, fc.Args["roomId"].(string))
+			return ec.Resolvers.Subscription().MessageAdded(ctx, fc.Args["roomId"].(string), fc.Args["since"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *service.Message) graphql.Marshaler {

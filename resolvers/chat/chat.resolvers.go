@@ -94,13 +94,28 @@ func (r *queryResolver) ActiveRooms(ctx context.Context, first *int) ([]*service
 }
 
 // MessageAdded is the resolver for the messageAdded field.
-func (r *subscriptionResolver) MessageAdded(ctx context.Context, roomID string) (<-chan *service.Message, error) {
+func (r *subscriptionResolver) MessageAdded(ctx context.Context, roomID string, since *string) (<-chan *service.Message, error) {
 	if _, err := r.Service.RequireRoom(ctx, "roomId", roomID); err != nil {
 		return nil, err
 	}
-	return r.Hub.Subscribe(roomID).Stream(ctx, func(err error) {
+	onEnd := func(err error) {
 		r.Logger.WarnContext(ctx, "chat subscription ended", "room", roomID, "err", err)
-	}), nil
+	}
+	if since == nil {
+		return r.Hub.Subscribe(roomID).Stream(ctx, onEnd), nil
+	}
+	after, err := r.Service.ResumeCursor(ctx, "since", roomID, *since)
+	if err != nil {
+		return nil, err
+	}
+	// Listen first, then read what was missed: nothing falls in between.
+	sub := r.Hub.Subscribe(roomID)
+	backlog, err := r.Service.MessagesAfter(ctx, roomID, after)
+	if err != nil {
+		sub.Close()
+		return nil, err
+	}
+	return sub.StreamAfter(ctx, after, backlog, onEnd), nil
 }
 
 // ChatRoom is the resolver for the chatRoom field.

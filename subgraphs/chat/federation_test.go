@@ -22,7 +22,7 @@ func TestServiceSDL(t *testing.T) {
 		`@provides(fields: "name")`,
 		`name: String! @external`,
 		`type PageInfo @shareable`,
-		`messageAdded(roomId: ID!): Message!`,
+		`messageAdded(roomId: ID!, since: String): Message!`,
 	} {
 		if !strings.Contains(out.Service.SDL, want) {
 			t.Errorf("sdl lacks %q", want)

@@ -1,0 +1,41 @@
+package hub
+
+import (
+	"context"
+
+	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+)
+
+// StreamAfter is Stream for a subscription resumed from position after:
+// backlog (the messages after it, read from the store once the subscription
+// was already listening, oldest first) goes out first, then live messages,
+// skipping those the backlog already held or that are not after the
+// position. Subscribing before reading the backlog leaves no gap; the
+// skipping leaves no duplicates.
+func (s *Subscription) StreamAfter(ctx context.Context, after service.Cursor, backlog []service.Message, onEnd func(error)) <-chan *service.Message {
+	live := s.Stream(ctx, onEnd)
+	out := make(chan *service.Message)
+	go func() {
+		defer close(out)
+		sent := make(map[string]bool, len(backlog))
+		for i := range backlog {
+			select {
+			case out <- &backlog[i]:
+				sent[backlog[i].ID] = true
+			case <-ctx.Done():
+				return
+			}
+		}
+		for m := range live {
+			if sent[m.ID] || !service.CursorOf(*m).After(after) {
+				continue
+			}
+			select {
+			case out <- m:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
