@@ -72,10 +72,5 @@ type Response struct {
 // MarshalJSON writes errors first only when there is no data, like most
 // GraphQL servers, and omits empty parts.
 func (r *Response) MarshalJSON() ([]byte, error) {
-	type out struct {
-		Errors     []*Error        `json:"errors,omitempty"`
-		Data       json.RawMessage `json:"data,omitempty"`
-		Extensions map[string]any  `json:"extensions,omitempty"`
-	}
-	return json.Marshal(out{Errors: r.Errors, Data: r.Data, Extensions: r.Extensions})
+	return r.AppendJSON(nil), nil
 }

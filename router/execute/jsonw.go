@@ -69,17 +69,37 @@ func appendJSON(buf []byte, v any) []byte {
 	case json.Number:
 		return append(buf, v...)
 	case float64:
-		return strconv.AppendFloat(buf, v, 'g', -1, 64)
+		return appendFloat(buf, v)
+	case float32:
+		return appendFloat(buf, float64(v))
+	case int32:
+		return strconv.AppendInt(buf, int64(v), 10)
+	case json.RawMessage:
+		return appendRaw(buf, v)
+	case []json.RawMessage:
+		buf = append(buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendRaw(buf, x)
+		}
+		return append(buf, ']')
+	case []string:
+		buf = append(buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, x)
+		}
+		return append(buf, ']')
 	case int:
 		return strconv.AppendInt(buf, int64(v), 10)
 	case int64:
 		return strconv.AppendInt(buf, v, 10)
 	case map[string]any:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return append(buf, "null"...)
-		}
-		return append(buf, b...)
+		return appendMap(buf, v)
 	case []any:
 		buf = append(buf, '[')
 		for i, x := range v {

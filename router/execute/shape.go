@@ -17,6 +17,7 @@ type shaper struct {
 	vars       map[string]any
 	introspect func(*plan.CollectedField, map[string]any) ([]byte, error)
 	rootType   string
+	op         *plan.Operation // memoizes field collection across requests
 
 	buf       []byte
 	path      []any
@@ -26,6 +27,7 @@ type shaper struct {
 }
 
 func (s *shaper) shape(data map[string]any, op *plan.Operation) []byte {
+	s.op = op
 	s.buf = make([]byte, 0, 1024)
 	if !s.object(data, op.RootType, op.Selections) {
 		return []byte("null")
@@ -79,6 +81,9 @@ type collectKey struct {
 func (s *shaper) collect(sels []plan.Selection, typ string) []*plan.CollectedField {
 	if len(sels) == 0 {
 		return nil
+	}
+	if s.op != nil {
+		return s.op.Collect(sels, typ, s.applies)
 	}
 	k := collectKey{&sels[0], len(sels), typ}
 	if cfs, ok := s.collected[k]; ok {

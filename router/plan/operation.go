@@ -5,6 +5,7 @@ package plan
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -17,6 +18,31 @@ type Operation struct {
 	RootType            string
 	Selections          []Selection
 	VariableDefinitions ast.VariableDefinitionList
+
+	// collected memoizes CollectFields per selection set and runtime type:
+	// plans are cached and immutable, so shaping reuses the groupings.
+	collected sync.Map // collectKey -> []*CollectedField
+}
+
+type collectKey struct {
+	first *Selection
+	n     int
+	typ   string
+}
+
+// Collect is CollectFields for a selection set of this operation,
+// memoized on the operation. applies must be the schema's.
+func (o *Operation) Collect(sels []Selection, obj string, applies Applies) []*CollectedField {
+	if len(sels) == 0 {
+		return nil
+	}
+	k := collectKey{&sels[0], len(sels), obj}
+	if v, ok := o.collected.Load(k); ok {
+		return v.([]*CollectedField)
+	}
+	cfs := CollectFields(sels, obj, applies)
+	v, _ := o.collected.LoadOrStore(k, cfs)
+	return v.([]*CollectedField)
 }
 
 // Selection is either a field or an inline fragment.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/cinegraph/cinegraph/router/execute"
@@ -106,15 +107,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case Failed:
 		status = http.StatusInternalServerError
 	}
-	out, err := json.Marshal(res.Response)
-	if err != nil {
-		writeError(w, media, http.StatusInternalServerError, "cannot encode the response", "INTERNAL")
-		return
+	buf := execute.GetBuffer()
+	defer execute.PutBuffer(buf)
+	*buf = res.Response.AppendJSON(*buf)
+	hdr := w.Header()
+	if media == mediaGraphQLResponse {
+		hdr["Content-Type"] = contentTypeGraphQLResponse
+	} else {
+		hdr["Content-Type"] = contentTypeJSON
 	}
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	hdr["Content-Length"] = []string{strconv.Itoa(len(*buf))}
 	w.WriteHeader(status)
-	_, _ = w.Write(out)
+	_, _ = w.Write(*buf)
 }
+
+// Content types, shared because net/http only reads header values.
+var (
+	contentTypeGraphQLResponse = []string{mediaGraphQLResponse + "; charset=utf-8"}
+	contentTypeJSON            = []string{mediaJSON + "; charset=utf-8"}
+)
 
 func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*Request, int, error) {
 	limit := h.MaxRequestBytes
