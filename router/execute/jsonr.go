@@ -26,6 +26,10 @@ func parseJSON(b []byte) (any, error) {
 	return v, nil
 }
 
+// DecodeJSON decodes a JSON document with the router's single-pass reader:
+// objects as map[string]any, numbers as json.Number.
+func DecodeJSON(b []byte) (any, error) { return parseJSON(b) }
+
 type jsonParser struct {
 	b []byte
 	i int

@@ -72,6 +72,10 @@ type body struct {
 	OperationName string          `json:"operationName"`
 	Variables     json.RawMessage `json:"variables"`
 	Extensions    json.RawMessage `json:"extensions"`
+
+	// decoded bodies carry variables and extensions already parsed.
+	decoded               bool
+	variables, extensions map[string]any
 }
 
 // ServeHTTP implements http.Handler.
@@ -159,7 +163,11 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*Request, int, e
 			}
 			return nil, http.StatusBadRequest, fmt.Errorf("read request body: %w", err)
 		}
-		if err := json.Unmarshal(raw, &b); err != nil {
+		if err := decodeBody(raw, &b); err != nil {
+			var oe objectError
+			if errors.As(err, &oe) {
+				return nil, http.StatusBadRequest, oe
+			}
 			return nil, http.StatusBadRequest, fmt.Errorf("request body is not a GraphQL JSON request: %w", err)
 		}
 	default:
@@ -170,6 +178,10 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*Request, int, e
 		return nil, http.StatusBadRequest, errors.New("the request has no query")
 	}
 	req.Query, req.OperationName = b.Query, b.OperationName
+	if b.decoded {
+		req.Variables, req.Extensions = b.variables, b.extensions
+		return req, 0, nil
+	}
 	var err error
 	if req.Variables, err = objectOrNull(b.Variables, "variables"); err != nil {
 		return nil, http.StatusBadRequest, err
@@ -184,13 +196,57 @@ func objectOrNull(raw json.RawMessage, what string) (map[string]any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	var m map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
+	v, err := execute.DecodeJSON(raw)
+	m, ok := v.(map[string]any)
+	if err != nil || !ok {
 		return nil, fmt.Errorf("%s must be a JSON object", what)
 	}
 	return m, nil
+}
+
+// objectError says that variables or extensions is not an object.
+type objectError string
+
+func (e objectError) Error() string { return string(e) + " must be a JSON object" }
+
+// decodeBody reads a POST body with the router's single-pass JSON reader
+// instead of reflection: query and operationName must be strings or null,
+// variables and extensions are kept raw for objectOrNull.
+func decodeBody(raw []byte, b *body) error {
+	v, err := execute.DecodeJSON(raw)
+	if err != nil {
+		return err
+	}
+	top, ok := v.(map[string]any)
+	if !ok {
+		return errors.New("the body must be a JSON object")
+	}
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"query", &b.Query}, {"operationName", &b.OperationName}} {
+		switch x := top[f.key].(type) {
+		case string:
+			*f.dst = x
+		case nil:
+		default:
+			return fmt.Errorf("%s must be a string", f.key)
+		}
+	}
+	for _, f := range []struct {
+		key string
+		dst *map[string]any
+	}{{"variables", &b.variables}, {"extensions", &b.extensions}} {
+		switch x := top[f.key].(type) {
+		case map[string]any:
+			*f.dst = x
+		case nil:
+		default:
+			return objectError(f.key)
+		}
+	}
+	b.decoded = true
+	return nil
 }
 
 // negotiate picks the response media type from Accept headers; no header
