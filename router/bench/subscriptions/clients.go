@@ -13,7 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-const subscriptionQuery = `subscription($room: ID!) { messageAdded(roomId: $room) { id body author { name } sentiment { label } } }`
+const subscriptionQuery = `subscription($room: ID!) { messageAdded(roomId: $room) { id body sentAt author { name } sentiment { label } } }`
 
 // client is one websocket with one subscription.
 type client struct {
@@ -26,7 +26,8 @@ type client struct {
 	closeWhy  atomic.Value // string
 
 	mu        sync.Mutex
-	latencies []time.Duration
+	latencies []time.Duration // from the publisher's post
+	fromSent  []time.Duration // from the message's sentAt, stamped by the chat subgraph
 }
 
 type incoming struct {
@@ -34,7 +35,8 @@ type incoming struct {
 	Payload struct {
 		Data *struct {
 			MessageAdded struct {
-				Body   string `json:"body"`
+				Body   string    `json:"body"`
+				SentAt time.Time `json:"sentAt"`
 				Author struct {
 					Name string `json:"name"`
 				} `json:"author"`
@@ -111,6 +113,7 @@ func (c *client) read(measuring *atomic.Bool) {
 			c.delivered.Add(1)
 			c.mu.Lock()
 			c.latencies = append(c.latencies, now.Sub(time.Unix(0, sent)))
+			c.fromSent = append(c.fromSent, now.Sub(m.Payload.Data.MessageAdded.SentAt))
 			c.mu.Unlock()
 		}
 	}

@@ -18,14 +18,16 @@ import (
 )
 
 type options struct {
-	bin      string
-	url      string
-	clients  int
-	rooms    int
-	rate     int
-	duration time.Duration
-	settle   time.Duration
-	dialers  int
+	bin        string
+	url        string
+	clients    int
+	rooms      int
+	rate       int
+	duration   time.Duration
+	settle     time.Duration
+	dialers    int
+	dataDir    string
+	publishers int
 }
 
 func main() {
@@ -38,6 +40,8 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long to publish")
 	flag.DurationVar(&o.settle, "settle", 3*time.Second, "idle time before measuring RSS")
 	flag.IntVar(&o.dialers, "dialers", 32, "concurrent connection attempts")
+	flag.IntVar(&o.publishers, "publishers", 4, "concurrent postMessage senders")
+	flag.StringVar(&o.dataDir, "data-parent", defaultDataParent(), "where the server's fresh data directory goes; tmpfs keeps disk syncs of the chat store out of the figures")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -45,4 +49,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench-subscriptions:", err)
 		os.Exit(1)
 	}
+}
+
+// defaultDataParent is /dev/shm where it exists: the benchmark measures
+// subscription delivery, not how fast this machine's disk syncs.
+func defaultDataParent() string {
+	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
+		return "/dev/shm"
+	}
+	return ""
 }

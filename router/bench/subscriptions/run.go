@@ -18,8 +18,8 @@ func run(ctx context.Context, o options) error {
 	base := o.url
 	pid := 0
 	if base == "" {
-		fmt.Printf("starting %s serve ...\n", o.bin)
-		srv, err := startServer(ctx, o.bin)
+		fmt.Printf("starting %s serve (data under %q) ...\n", o.bin, o.dataDir)
+		srv, err := startServer(ctx, o.bin, o.dataDir)
 		if err != nil {
 			return err
 		}
@@ -116,17 +116,23 @@ func run(ctx context.Context, o options) error {
 	ticker := time.NewTicker(interval)
 	jobs := make(chan string, 1024)
 	var published, pubErrs atomic.Int64
+	var pubMu sync.Mutex
+	var pubLat []time.Duration
 	var pwg sync.WaitGroup
-	for range 16 {
+	for range o.publishers {
 		pwg.Add(1)
 		go func() {
 			defer pwg.Done()
 			for room := range jobs {
-				if err := post(ctx, httpc, base, room, fmt.Sprintf("bench %d", time.Now().UnixNano())); err != nil {
+				sent := time.Now()
+				if err := post(ctx, httpc, base, room, fmt.Sprintf("bench %d", sent.UnixNano())); err != nil {
 					pubErrs.Add(1)
 					continue
 				}
 				published.Add(1)
+				pubMu.Lock()
+				pubLat = append(pubLat, time.Since(sent))
+				pubMu.Unlock()
 			}
 		}()
 	}
@@ -156,13 +162,14 @@ func run(ctx context.Context, o options) error {
 	measuring.Store(false)
 
 	var delivered int64
-	var lat []time.Duration
+	var lat, fromSent []time.Duration
 	held := 0
 	var why string
 	for _, c := range live {
 		delivered += c.delivered.Load()
 		c.mu.Lock()
 		lat = append(lat, c.latencies...)
+		fromSent = append(fromSent, c.fromSent...)
 		c.mu.Unlock()
 		if !c.closed.Load() {
 			held++
@@ -171,13 +178,19 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	slices.Sort(lat)
+	slices.Sort(fromSent)
 	perRoom := float64(len(live)) / float64(len(rooms))
 	fmt.Printf("\n== subscriptions through the router: %d clients, %d rooms, %d msg/s for %v ==\n", len(live), len(rooms), o.rate, o.duration)
 	fmt.Printf("connections held:       %d of %d%s\n", held, len(live), suffix(why))
 	fmt.Printf("published:              %d messages (%.0f/s, %d errors)\n", published.Load(), float64(published.Load())/elapsed.Seconds(), pubErrs.Load())
 	fmt.Printf("delivered:              %d events (expected about %.0f), %.0f events/s\n", delivered, float64(published.Load())*perRoom, float64(delivered)/elapsed.Seconds())
 	if len(lat) > 0 {
-		fmt.Printf("latency publish->recv:  p50 %v  p99 %v  max %v\n", pct(lat, 0.50), pct(lat, 0.99), lat[len(lat)-1])
+		fmt.Printf("latency post->receipt:  p50 %v  p99 %v  max %v (publisher's mutation to client)\n", pct(lat, 0.50), pct(lat, 0.99), lat[len(lat)-1])
+		fmt.Printf("latency event->receipt: p50 %v  p99 %v  max %v (message sentAt, stamped by the chat service before its store commit, to client)\n", pct(fromSent, 0.50), pct(fromSent, 0.99), fromSent[len(fromSent)-1])
+	}
+	if len(pubLat) > 0 {
+		slices.Sort(pubLat)
+		fmt.Printf("postMessage round trip: p50 %v  p99 %v (part of the latency above)\n", pct(pubLat, 0.50), pct(pubLat, 0.99))
 	}
 	if pid != 0 {
 		fmt.Printf("server CPU:             %.2f cores (%.1f s over %.1f s)\n", (cpu1-cpu0)/elapsed.Seconds(), cpu1-cpu0, elapsed.Seconds())

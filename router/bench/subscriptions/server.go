@@ -24,8 +24,8 @@ type server struct {
 
 var servingAt = regexp.MustCompile(`graphql=(http://127\.0\.0\.1:\d+)/graphql`)
 
-func startServer(ctx context.Context, bin string) (*server, error) {
-	dir, err := os.MkdirTemp("", "cinegraph-bench-subs-*")
+func startServer(ctx context.Context, bin, parent string) (*server, error) {
+	dir, err := os.MkdirTemp(parent, "cinegraph-bench-subs-*")
 	if err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
