@@ -92,6 +92,15 @@ bench: build
 	$(GO) build -o bin/benchsubgraphs ./router/bench/cmd/benchsubgraphs
 	$(GO) run ./router/bench/cmd/bench $(BENCH_FLAGS)
 
+# Storage benchmark: the catalog page query through router and subgraphs in
+# embedded and cluster mode (the cluster half needs `make services-up`; it is
+# skipped with a message when the engines are down). STORAGE_BENCH_FLAGS:
+# -duration -warmup -clients -modes. Prints figures; never fails on them.
+.PHONY: bench-storage
+STORAGE_BENCH_FLAGS ?=
+bench-storage:
+	$(GO) run ./internal/platform/storagebench $(STORAGE_BENCH_FLAGS)
+
 # The real engines of cluster mode (PostgreSQL, Redis, Kafka, Cassandra,
 # Elasticsearch), installed and started by the project's own scripts on 127.0.0.1.
 services-up:

@@ -29,7 +29,7 @@ func openClusterBus(ctx context.Context, cfg config.Config) (events.Bus, error) 
 // openClusterSubgraph opens one subgraph on the real engines: the catalog on
 // PostgreSQL behind a Redis cache with Elasticsearch search, insights on
 // PostgreSQL, chat and video on Cassandra.
-func openClusterSubgraph(ctx context.Context, name string, cfg config.Config, bus events.Bus, logger *slog.Logger) (Subgraph, error) {
+func openClusterSubgraph(ctx context.Context, name string, cfg config.Config, bus events.Bus, logger *slog.Logger, o Options) (Subgraph, error) {
 	st := cfg.Storage
 	switch name {
 	case "catalog":
@@ -45,25 +45,25 @@ func openClusterSubgraph(ctx context.Context, name string, cfg config.Config, bu
 		if err != nil {
 			return nil, errors.Join(err, cached.Close())
 		}
-		return catalog.New(ctx, cached, searcher, catalog.Options{Bus: bus, Logger: logger})
+		return newCatalog(ctx, cached, searcher, catalog.Options{Bus: bus, Logger: logger}, o)
 	case "video":
 		store, err := videocassandra.Open(ctx, st.Cassandra)
 		if err != nil {
 			return nil, err
 		}
-		return video.Open(ctx, video.Options{Store: store, Bus: bus, Logger: logger})
+		return openVideo(ctx, store, video.Options{Bus: bus, Logger: logger}, o)
 	case "chat":
 		store, err := chatcassandra.Open(ctx, st.Cassandra)
 		if err != nil {
 			return nil, err
 		}
-		return chat.Open(ctx, chat.Options{Store: store, Bus: bus, Logger: logger})
+		return openChat(ctx, store, chat.Options{Bus: bus, Logger: logger}, o)
 	case "insights":
 		store, err := insightspg.Open(ctx, st.Postgres)
 		if err != nil {
 			return nil, err
 		}
-		return insights.Open(ctx, insights.Options{Store: store, Bus: bus, Logger: logger})
+		return openInsights(ctx, store, insights.Options{Bus: bus, Logger: logger}, o)
 	default:
 		return nil, fmt.Errorf("no subgraph named %q (have %v)", name, config.Subgraphs)
 	}

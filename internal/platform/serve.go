@@ -35,11 +35,16 @@ type Platform struct {
 // of them. baseURL is where this process answers (http://host:port), used to
 // point the router at the subgraph endpoints.
 func Open(ctx context.Context, cfg config.Config, baseURL string, logger *slog.Logger) (*Platform, error) {
+	return OpenWith(ctx, cfg, baseURL, logger, Options{})
+}
+
+// OpenWith is Open with Options, e.g. a wrapper seeing every subgraph store.
+func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *slog.Logger, o Options) (*Platform, error) {
 	bus, err := OpenBus(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	subgraphs, err := OpenSubgraphs(ctx, config.Subgraphs, cfg, bus, logger)
+	subgraphs, err := openSubgraphs(ctx, config.Subgraphs, cfg, bus, logger, o)
 	if err != nil {
 		return nil, errors.Join(err, bus.Close())
 	}

@@ -51,14 +51,25 @@ func OpenBus(ctx context.Context, cfg config.Config) (events.Bus, error) {
 // OpenSubgraph opens one subgraph by name. Its background work stops when
 // ctx is done or on Close.
 func OpenSubgraph(ctx context.Context, name string, cfg config.Config, bus events.Bus, logger *slog.Logger) (Subgraph, error) {
+	return openSubgraph(ctx, name, cfg, bus, logger, Options{})
+}
+
+func openSubgraph(ctx context.Context, name string, cfg config.Config, bus events.Bus, logger *slog.Logger, o Options) (Subgraph, error) {
 	var (
 		sg  Subgraph
 		err error
 	)
 	if cfg.Storage.Mode == "cluster" {
-		sg, err = openClusterSubgraph(ctx, name, cfg, bus, logger)
+		sg, err = openClusterSubgraph(ctx, name, cfg, bus, logger, o)
 		if err != nil {
 			return nil, fmt.Errorf("open %s subgraph on the cluster engines: %w", name, err)
+		}
+		return sg, nil
+	}
+	if o.WrapStore != nil {
+		sg, err = openWrappedEmbedded(ctx, name, cfg, bus, o, logger)
+		if err != nil {
+			return nil, fmt.Errorf("open %s subgraph: %w", name, err)
 		}
 		return sg, nil
 	}
@@ -86,9 +97,13 @@ type Subgraphs map[string]Subgraph
 // OpenSubgraphs opens the named subgraphs in order; on failure it closes
 // those already open.
 func OpenSubgraphs(ctx context.Context, names []string, cfg config.Config, bus events.Bus, logger *slog.Logger) (Subgraphs, error) {
+	return openSubgraphs(ctx, names, cfg, bus, logger, Options{})
+}
+
+func openSubgraphs(ctx context.Context, names []string, cfg config.Config, bus events.Bus, logger *slog.Logger, o Options) (Subgraphs, error) {
 	out := Subgraphs{}
 	for _, name := range names {
-		sg, err := OpenSubgraph(ctx, name, cfg, bus, logger)
+		sg, err := openSubgraph(ctx, name, cfg, bus, logger, o)
 		if err != nil {
 			return nil, errors.Join(err, out.Close())
 		}

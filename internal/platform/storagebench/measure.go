@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/platform"
+)
+
+// load is how hard and how long to drive one mode.
+type load struct {
+	clients  int
+	warmup   time.Duration
+	duration time.Duration
+}
+
+// result is one mode's figures.
+type result struct {
+	mode      string
+	requests  int
+	failures  int
+	perSecond float64
+	p50, p99  time.Duration
+	calls     map[string]int64 // request-path store calls during the run
+}
+
+// callsPerRequest is the store calls one request caused, on average.
+func (r result) callsPerRequest(name string) float64 {
+	if r.requests == 0 {
+		return 0
+	}
+	return float64(r.calls[name]) / float64(r.requests)
+}
+
+// measure opens the platform in cfg's mode with counting stores, serves it
+// on a loopback port and drives the page query against it.
+func measure(ctx context.Context, cfg config.Config, logger *slog.Logger, l load) (result, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return result{}, fmt.Errorf("listen: %w", err)
+	}
+	base := "http://" + ln.Addr().String()
+	counts := newCounters()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	p, err := platform.OpenWith(runCtx, cfg, base, logger, platform.Options{WrapStore: counts.wrap})
+	if err != nil {
+		_ = ln.Close()
+		return result{}, fmt.Errorf("open platform: %w", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- platform.Serve(runCtx, ln, p.Handler(), p.Health(), 5*time.Second, logger) }()
+	defer func() {
+		stop()
+		if err := <-served; err != nil {
+			logger.Warn("serve", "err", err)
+		}
+		if err := p.Close(); err != nil {
+			logger.Warn("close platform", "err", err)
+		}
+	}()
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: l.clients}, Timeout: 30 * time.Second}
+	endpoint := base + "/graphql"
+	if err := ask(ctx, client, endpoint); err != nil {
+		return result{}, fmt.Errorf("first query: %w", err)
+	}
+	if _, err := drive(ctx, client, endpoint, l.clients, l.warmup); err != nil {
+		return result{}, err
+	}
+	before := counts.snapshot()
+	lat, err := drive(ctx, client, endpoint, l.clients, l.duration)
+	if err != nil {
+		return result{}, err
+	}
+	after := counts.snapshot()
+	r := result{calls: map[string]int64{}}
+	for n := range after {
+		r.calls[n] = after[n] - before[n]
+	}
+	r.requests = len(lat.ok)
+	r.failures = lat.failed
+	r.perSecond = float64(r.requests) / l.duration.Seconds()
+	slices.Sort(lat.ok)
+	r.p50, r.p99 = percentile(lat.ok, 0.50), percentile(lat.ok, 0.99)
+	return r, nil
+}
+
+// latencies are the durations of the successful requests of a run.
+type latencies struct {
+	ok     []time.Duration
+	failed int
+}
+
+// drive runs clients concurrent request loops for d.
+func drive(ctx context.Context, client *http.Client, endpoint string, clients int, d time.Duration) (latencies, error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		all   latencies
+		first error
+		wg    sync.WaitGroup
+	)
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				start := time.Now()
+				err := ask(ctx, client, endpoint)
+				took := time.Since(start)
+				if ctx.Err() != nil {
+					return // cut short by the end of the run
+				}
+				mu.Lock()
+				if err != nil {
+					all.failed++
+					if first == nil {
+						first = err
+					}
+				} else {
+					all.ok = append(all.ok, took)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(all.ok) == 0 && first != nil {
+		return all, fmt.Errorf("every request failed: %w", first)
+	}
+	return all, nil
+}
+
+// pageAnswer is the part of the answer checked on every request.
+type pageAnswer struct {
+	Data struct {
+		Titles struct {
+			Edges []struct {
+				Node struct {
+					ID string `json:"id"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"titles"`
+	} `json:"data"`
+	Errors []json.RawMessage `json:"errors"`
+}
+
+// ask sends the page query once and checks it came back whole.
+func ask(ctx context.Context, client *http.Client, endpoint string) error {
+	body, err := json.Marshal(map[string]string{"query": pageQuery})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("read answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d: %.200s", resp.StatusCode, raw)
+	}
+	var a pageAnswer
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return fmt.Errorf("decode answer: %w", err)
+	}
+	if len(a.Errors) > 0 {
+		return fmt.Errorf("graphql errors: %s", a.Errors[0])
+	}
+	if len(a.Data.Titles.Edges) == 0 {
+		return errors.New("no titles in the answer")
+	}
+	return nil
+}
+
+// percentile returns the q quantile of sorted (nearest rank).
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
