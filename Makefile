@@ -68,7 +68,7 @@ vet:
 test-go:
 	$(GO) test $(GO_TEST_FLAGS) ./...
 
-test: deps check-generate check-compose check-fmt vet test-go frontend-test test-e2e
+test: deps services-up check-generate check-compose check-fmt vet test-go frontend-test test-e2e
 
 # Subscriptions end to end: the real graphql-ws / Apollo Client libraries
 # against cinegraph serve (e2e/, its own npm lock file).
