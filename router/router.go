@@ -82,8 +82,16 @@ func New(cfg Config) (*Router, error) {
 			urls[name] = u
 		}
 		client := cfg.Client
-		if client == nil {
+		switch {
+		case client == nil:
 			client = execute.DefaultClient()
+		case client.Transport == nil:
+			// A client without a transport would use http.DefaultTransport,
+			// which keeps only two idle connections per subgraph; keep the
+			// caller's timeout and other settings on a tuned transport.
+			c := *client
+			c.Transport = execute.DefaultTransport()
+			client = &c
 		}
 		fetcher = &execute.HTTPFetcher{Client: client, URLs: urls}
 	}

@@ -52,7 +52,15 @@ type HTTPFetcher struct {
 // DefaultClient returns an http.Client tuned for many small requests to a
 // few hosts.
 func DefaultClient() *http.Client {
-	tr := &http.Transport{
+	return &http.Client{Transport: DefaultTransport()}
+}
+
+// DefaultTransport returns a transport tuned for many small requests to a
+// few hosts: enough idle keep-alive connections per subgraph for a busy
+// router (net/http's default keeps two, so a loaded router would dial and
+// tear down connections all the time), HTTP/1.1, no compression.
+func DefaultTransport() *http.Transport {
+	return &http.Transport{
 		Proxy:               nil,
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        512,
@@ -68,7 +76,6 @@ func DefaultClient() *http.Client {
 		WriteBufferSize:    16 << 10,
 		ReadBufferSize:     16 << 10,
 	}
-	return &http.Client{Transport: tr}
 }
 
 // Shared header values; net/http only reads them.
