@@ -218,6 +218,7 @@ func (c *conn) connectionInit(payload json.RawMessage) bool {
 	}
 	c.mu.Lock()
 	c.header, c.acked = header, true
+	c.req = nil // only OnConnect needs it
 	c.initTimer.Stop()
 	c.mu.Unlock()
 	if !c.write(message{Type: "connection_ack"}) {
@@ -288,9 +289,9 @@ func (c *conn) subscribe(id string, raw json.RawMessage) {
 }
 
 func (c *conn) run(ctx context.Context, id string, o *op, req *subscription.Request) {
-	defer o.cancel()
 	st, rejected := c.srv.Subscriber.Subscribe(ctx, req)
 	if rejected != nil {
+		o.cancel()
 		if c.forget(id, o) {
 			c.write(c.proto.refused(id, rejected.Errors))
 		}
@@ -301,9 +302,18 @@ func (c *conn) run(ctx context.Context, id string, o *op, req *subscription.Requ
 	gone := o.gone
 	o.mu.Unlock()
 	if gone {
+		o.cancel()
 		st.Close()
 		return
 	}
+	// Subscribe's call chain grew this goroutine's stack; a fresh one
+	// waits for results with a small stack.
+	go c.forward(id, o, st)
+}
+
+// forward writes the results of operation id until its stream ends.
+func (c *conn) forward(id string, o *op, st *subscription.Stream) {
+	defer o.cancel()
 	for payload := range st.C {
 		if !c.write(c.proto.result(id, payload)) {
 			st.Close()

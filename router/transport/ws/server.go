@@ -137,8 +137,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered
 	}
+	// The request's context ends when ServeHTTP returns; the socket lives on.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	defer cancel()
 	c := &conn{srv: s, ws: ws, req: r, ctx: ctx, cancel: cancel}
 	switch ws.Subprotocol() {
 	case ProtocolTransportWS:
@@ -146,15 +146,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ProtocolLegacy:
 		c.proto = legacy{}
 	default:
+		cancel()
 		c.close(CloseSubprotocol, "Subprotocol not acceptable")
 		return
 	}
 	if !s.track(c) {
+		cancel()
 		c.close(websocket.CloseGoingAway, "the server is shutting down")
 		return
 	}
-	defer s.untrack(c)
-	c.serve()
+	// Serve on a fresh goroutine and return: net/http's connection state
+	// (its buffers, the handler goroutine's deep stack) is then freed
+	// instead of living as long as the socket, which matters with
+	// thousands of idle subscriptions.
+	go func() {
+		defer s.untrack(c)
+		c.serve()
+	}()
 }
 
 func (s *Server) track(c *conn) bool {
