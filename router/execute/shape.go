@@ -20,7 +20,7 @@ type shaper struct {
 	op         *plan.Operation // memoizes field collection across requests
 
 	buf       []byte
-	path      []any
+	path      []pathElem // unboxed: a path becomes []any only for an error
 	collected map[collectKey][]*plan.CollectedField
 	violation *Error // first non-null violation, reported when nothing else explains it
 	errors    []*Error
@@ -56,7 +56,7 @@ func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) b
 			}
 			continue
 		}
-		s.path = append(s.path, cf.Key)
+		s.path = append(s.path, pathElem{key: cf.Key})
 		ok := s.value(obj[cf.Key], f.Type, cf, typ)
 		s.path = s.path[:len(s.path)-1]
 		if !ok {
@@ -66,6 +66,26 @@ func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) b
 	}
 	s.buf = append(s.buf, '}')
 	return true
+}
+
+// pathElem is a response key, or a list index when key is empty (response
+// keys are never empty).
+type pathElem struct {
+	key   string
+	index int
+}
+
+// errorPath is the current path as an error reports it.
+func (s *shaper) errorPath() []any {
+	p := make([]any, len(s.path))
+	for i, e := range s.path {
+		if e.key != "" {
+			p[i] = e.key
+		} else {
+			p[i] = e.index
+		}
+	}
+	return p
 }
 
 // collectKey names a selection set (plans never change once built, so the
@@ -120,8 +140,7 @@ func (s *shaper) nullViolation(parent string, cf *plan.CollectedField) {
 	if s.violation != nil {
 		return
 	}
-	p := make([]any, len(s.path))
-	copy(p, s.path)
+	p := s.errorPath()
 	s.violation = &Error{Message: fmt.Sprintf("Cannot return null for non-nullable field %s.%s.", parent, cf.First().Name), Path: p}
 }
 
@@ -147,7 +166,7 @@ func (s *shaper) value(v any, t *ast.Type, cf *plan.CollectedField, parent strin
 			if i > 0 {
 				s.buf = append(s.buf, ',')
 			}
-			s.path = append(s.path, i)
+			s.path = append(s.path, pathElem{index: i})
 			ok := s.value(x, t.Elem, cf, parent)
 			s.path = s.path[:len(s.path)-1]
 			if !ok {
@@ -208,8 +227,7 @@ func (s *shaper) value(v any, t *ast.Type, cf *plan.CollectedField, parent strin
 
 // badValue reports a subgraph value that does not fit the schema and nulls it.
 func (s *shaper) badValue(t *ast.Type, cf *plan.CollectedField, parent, why string) bool {
-	p := make([]any, len(s.path))
-	copy(p, s.path)
+	p := s.errorPath()
 	s.errors = append(s.errors, &Error{
 		Message:    fmt.Sprintf("Invalid value for %s.%s: %s", parent, cf.First().Name, why),
 		Path:       p,
