@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -40,11 +41,13 @@ func TestSubscriptionsWithGraphQLWsClient(t *testing.T) {
 	serve := exec.CommandContext(ctx, bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"))
 	// The config loader refuses unknown CINEGRAPH_ variables, this
 	// test's switch among them.
+	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CINEGRAPH_E2E=") {
-			serve.Env = append(serve.Env, kv)
+			env = append(env, kv)
 		}
 	}
+	serve.Env = env
 	serve.Cancel = func() error { return serve.Process.Signal(os.Interrupt) }
 	serve.WaitDelay = 10 * time.Second
 	logs, err := serve.StderrPipe()
@@ -90,8 +93,11 @@ func TestSubscriptionsWithGraphQLWsClient(t *testing.T) {
 		defer logMu.Unlock()
 		t.Fatalf("cinegraph serve did not start within 60 s:\n%s", logText.String())
 	}
+	// A second router process in front of the same subgraphs: each router
+	// instance opens its own upstream subscriptions for its own clients.
+	router2 := startRouter(ctx, t, bin, base, env)
 	node := exec.CommandContext(ctx, "npm", "test")
-	node.Env = append(os.Environ(), "CINEGRAPH_URL="+base)
+	node.Env = append(os.Environ(), "CINEGRAPH_URL="+base, "CINEGRAPH_ROUTER2_URL="+router2)
 	out, err := node.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node end-to-end checks failed: %v\n%s", err, out)
@@ -125,5 +131,52 @@ func TestSubscriptionsWithGraphQLWsClient(t *testing.T) {
 			t.Fatalf("on shutdown the socket ended with %v, want close 1001", err)
 		}
 		return
+	}
+}
+
+var listeningAt = regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+)`)
+
+// startRouter runs `cinegraph router` against the subgraphs of the serve
+// process at base and returns its URL; ctx's end stops it.
+func startRouter(ctx context.Context, t *testing.T, bin, base string, env []string) string {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, "router", "--listen", "127.0.0.1:0")
+	cmd.Env = slices.Clone(env)
+	for _, name := range []string{"catalog", "video", "chat", "insights"} {
+		cmd.Env = append(cmd.Env, "CINEGRAPH_ROUTER_SUBGRAPH_URLS_"+strings.ToUpper(name)+"="+base+"/subgraphs/"+name+"/graphql")
+	}
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	logs, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start cinegraph router: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Wait() })
+	found := make(chan string, 1)
+	var text strings.Builder
+	go func() {
+		sc := bufio.NewScanner(logs)
+		for sc.Scan() {
+			text.WriteString(sc.Text() + "\n")
+			if m := listeningAt.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+				break
+			}
+		}
+		close(found)
+		_, _ = io.Copy(io.Discard, logs)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			t.Fatalf("cinegraph router exited:\n%s", text.String())
+		}
+		return u
+	case <-time.After(30 * time.Second):
+		t.Fatal("cinegraph router did not start within 30 s")
+		return ""
 	}
 }

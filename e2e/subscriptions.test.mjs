@@ -105,3 +105,35 @@ test('graphql-ws client: invalid operations are errors, queries complete', async
     await client.dispose();
   }
 });
+
+test('two router instances both deliver a message to their own subscribers', { skip: !process.env.CINEGRAPH_ROUTER2_URL && 'CINEGRAPH_ROUTER2_URL not set' }, async () => {
+  const urls = [base, process.env.CINEGRAPH_ROUTER2_URL];
+  const { activeRooms } = await query('{ activeRooms(first: 2) { id } }');
+  const roomId = activeRooms[activeRooms.length - 1].id;
+  const clients = urls.map((u) => createClient({ url: u.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { profile: 'profile-3' }, lazy: false, retryAttempts: 0 }));
+  const got = urls.map(() => []);
+  const waiters = urls.map(() => () => {});
+  const unsubscribes = clients.map((c, i) => c.subscribe(
+    { query: 'subscription($roomId: ID!) { messageAdded(roomId: $roomId) { id body author { name } sentiment { label } } }', variables: { roomId } },
+    { next: (r) => { got[i].push(r); waiters[i](); }, error: (e) => { got[i].push({ error: e }); waiters[i](); }, complete: () => {} },
+  ));
+  try {
+    const posted = new Set();
+    const arrived = (i) => got[i].find((r) => r.error || posted.has(r.data?.messageAdded?.id));
+    for (let attempt = 0; attempt < 20 && !(arrived(0) && arrived(1)); attempt++) {
+      const { postMessage } = await query('mutation($roomId: ID!, $body: String!) { postMessage(roomId: $roomId, body: $body) { id } }', { roomId, body: `two routers ${attempt}` });
+      posted.add(postMessage.id);
+      await withTimeout(Promise.all(urls.map((_, i) => new Promise((resolve) => { waiters[i] = resolve; if (arrived(i)) resolve(); }))), 1000, 'both').catch(() => {});
+    }
+    for (const i of [0, 1]) {
+      const r = arrived(i);
+      assert.ok(r, `router ${i + 1} delivered nothing`);
+      assert.equal(r.error, undefined, String(r.error));
+      assert.ok(r.data.messageAdded.author.name.length > 0);
+      assert.ok(r.data.messageAdded.sentiment.label);
+    }
+  } finally {
+    unsubscribes.forEach((u) => u());
+    await Promise.all(clients.map((c) => c.dispose()));
+  }
+});
