@@ -23,6 +23,7 @@ func freshBus(t *testing.T, partitions int) (*kafka.Bus, string) {
 	cfg.Brokers = enginetest.Kafka(t)
 	cfg.Partitions = partitions
 	prefix := fmt.Sprintf("test-%d-%d.", time.Now().UnixNano(), runSeq.Add(1))
+	deleteTopicsAtEnd(t, prefix)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	b, err := kafka.Open(ctx, cfg, kafka.Options{TopicPrefix: prefix})
@@ -167,9 +168,17 @@ func TestGroupMembersSplitTheWork(t *testing.T) {
 func TestForeignMessagesAreSkipped(t *testing.T) {
 	t.Parallel()
 	b, prefix := freshBus(t, 1)
-	w := &kafkago.Writer{Addr: kafkago.TCP(enginetest.Kafka(t)...), Topic: prefix + events.TopicInsights, BatchTimeout: 5 * time.Millisecond}
+	w := &kafkago.Writer{Addr: kafkago.TCP(enginetest.Kafka(t)...), Topic: prefix + events.TopicInsights,
+		BatchTimeout: 5 * time.Millisecond, Transport: &kafkago.Transport{}}
 	defer w.Close()
-	if err := w.WriteMessages(context.Background(), kafkago.Message{Key: []byte("k"), Value: []byte("not an event")}); err != nil {
+	// This writer's metadata may not know the new topic for a moment.
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if err = w.WriteMessages(context.Background(), kafkago.Message{Key: []byte("k"), Value: []byte("not an event")}); err == nil {
+			break
+		}
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Publish(context.Background(), bustest.Event(t, events.TopicInsights, "k", 1)); err != nil {
