@@ -33,6 +33,38 @@ func DecodeJSON(b []byte) (any, error) { return parseJSON(b) }
 type jsonParser struct {
 	b []byte
 	i int
+	// keys interns object keys: responses repeat the same few field names
+	// on every object, and each would otherwise be its own allocation.
+	keys map[string]string
+}
+
+// key reads an object key, reusing an earlier copy of the same key.
+func (p *jsonParser) key() (string, error) {
+	start := p.i + 1
+	for j := start; j < len(p.b); j++ {
+		c := p.b[j]
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		if c == '"' {
+			if k, ok := p.keys[string(p.b[start:j])]; ok {
+				p.i = j + 1
+				return k, nil
+			}
+			break
+		}
+	}
+	k, err := p.str()
+	if err != nil {
+		return "", err
+	}
+	if p.keys == nil {
+		p.keys = make(map[string]string, 16)
+	}
+	if len(p.keys) < 256 {
+		p.keys[k] = k
+	}
+	return k, nil
 }
 
 const maxJSONDepth = 10000
@@ -101,7 +133,7 @@ func (p *jsonParser) object(depth int) (any, error) {
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
 			return nil, p.errorf("expected an object key")
 		}
-		k, err := p.str()
+		k, err := p.key()
 		if err != nil {
 			return nil, err
 		}

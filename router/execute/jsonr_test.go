@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -70,4 +71,32 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("mismatch for %q: %#v vs %#v", b, got, want)
 		}
 	})
+}
+
+// Interned keys must decode exactly as uninterned ones, escapes included.
+func TestParseJSONRepeatedKeys(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, in string }{
+		{"plain", `[{"a":1,"b":2},{"a":3,"b":4}]`},
+		{"escaped then plain", `[{"\u0061":1},{"a":2},{"a\"":3},{"a\"":4}]`},
+		{"invalid utf8", "[{\"\xff\":1},{\"\xff\":2}]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := parseJSON([]byte(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want any
+			dec := json.NewDecoder(strings.NewReader(tc.in))
+			dec.UseNumber()
+			if err := dec.Decode(&want); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("parseJSON = %#v, want %#v", got, want)
+			}
+		})
+	}
 }
