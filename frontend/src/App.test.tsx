@@ -2,34 +2,53 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
-import { GENRES_QUERY, HOME_QUERY, SEARCH_QUERY, BROWSE_QUERY } from "./graphql/operations";
+import {
+  BROWSE_QUERY,
+  CONTINUE_WATCHING_QUERY,
+  GENRES_QUERY,
+  RECOMMENDATIONS_QUERY,
+  SEARCH_QUERY,
+  VIEWER_QUERY,
+} from "./graphql/operations";
 import { pageInfo, poster, renderWithApollo } from "./test/render";
 
-const home = {
-  request: { query: HOME_QUERY },
-  result: {
-    data: {
-      viewer: {
-        __typename: "Profile",
-        id: "profile-1",
-        name: "Ada",
-        avatarUrl: "/a.png",
-        myList: [poster("t1", "Saved Film")],
-        continueWatching: [
-          {
-            __typename: "ViewingActivity",
-            positionSeconds: 600,
-            progress: 0.25,
-            video: { __typename: "Video", id: "v2", name: "Episode 2", title: poster("t2", "Half Watched") },
-          },
-        ],
-        recommendations: [
-          { __typename: "Recommendation", reason: "Because you watched Half Watched", score: 0.9, title: poster("t3", "Next Up") },
-        ],
+const home = [
+  {
+    request: { query: VIEWER_QUERY },
+    result: {
+      data: {
+        viewer: { __typename: "Profile", id: "profile-1", name: "Ada", avatarUrl: "/a.png", myList: [poster("t1", "Saved Film")] },
       },
     },
   },
-};
+  {
+    request: { query: CONTINUE_WATCHING_QUERY },
+    result: {
+      data: {
+        viewer: {
+          __typename: "Profile",
+          id: "profile-1",
+          continueWatching: [
+            {
+              __typename: "ViewingActivity",
+              positionSeconds: 600,
+              progress: 0.25,
+              video: { __typename: "Video", id: "v2", name: "Episode 2", title: poster("t2", "Half Watched") },
+            },
+          ],
+        },
+      },
+    },
+  },
+  {
+    request: { query: RECOMMENDATIONS_QUERY },
+    // The insights subgraph is down: only this row says so.
+    result: {
+      data: null,
+      errors: [{ message: "insights unavailable", path: ["viewer", "recommendations"], extensions: { code: "UNAVAILABLE" } }],
+    },
+  },
+];
 
 describe("App", () => {
   it("shows the home rows and navigates to search", async () => {
@@ -47,12 +66,13 @@ describe("App", () => {
         },
       },
     };
-    const { navigator } = renderWithApollo(<App />, { mocks: [home, search] });
+    const { navigator } = renderWithApollo(<App />, { mocks: [...home, search] });
 
     expect(await screen.findByRole("heading", { name: "Welcome back, Ada" })).toBeInTheDocument();
     expect(screen.getByRole("region", { name: "My List" })).toHaveTextContent("Saved Film");
-    expect(screen.getByRole("progressbar", { name: "Episode 2 progress" })).toHaveAttribute("aria-valuenow", "25");
-    expect(screen.getByText("Because you watched Half Watched")).toBeInTheDocument();
+    expect(await screen.findByRole("progressbar", { name: "Episode 2 progress" })).toHaveAttribute("aria-valuenow", "25");
+    expect(await screen.findByText(/temporarily unavailable/)).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "Continue watching" })).toHaveTextContent("Half Watched");
 
     await userEvent.type(screen.getByRole("textbox", { name: "Search" }), "next{Enter}");
     expect(navigator.history.at(-1)).toBe("/search?q=next");
@@ -74,7 +94,7 @@ describe("App", () => {
       },
     };
     const genres = { request: { query: GENRES_QUERY }, result: { data: { genres: [] } } };
-    renderWithApollo(<App />, { mocks: [home, browse, genres] });
+    renderWithApollo(<App />, { mocks: [...home, browse, genres] });
     await userEvent.click(screen.getByRole("button", { name: "Browse" }));
     expect(await screen.findByText("Only One")).toBeInTheDocument();
     expect(screen.getByText("1 title")).toBeInTheDocument();

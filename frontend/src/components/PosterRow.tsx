@@ -1,14 +1,26 @@
-import { Box, Typography } from "@mui/material";
+import { Box, Skeleton, Typography } from "@mui/material";
 import type { ReactNode } from "react";
 
 /** A titled, horizontally scrolling row (home screen). */
-export function PosterRow({ heading, empty, children }: { heading: string; empty?: string; children: ReactNode[] }) {
+export function PosterRow({
+  heading,
+  empty,
+  loading = false,
+  children,
+}: {
+  heading: string;
+  empty?: string;
+  loading?: boolean;
+  children: ReactNode[];
+}) {
   return (
     <Box component="section" sx={{ mb: 4 }} aria-label={heading}>
       <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
         {heading}
       </Typography>
-      {children.length === 0 ? (
+      {loading ? (
+        <Skeleton variant="rounded" height={160} />
+      ) : children.length === 0 ? (
         <Typography color="text.secondary">{empty ?? "Nothing here yet."}</Typography>
       ) : (
         <Box

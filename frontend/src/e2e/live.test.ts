@@ -8,7 +8,10 @@ import {
   BROWSE_QUERY,
   CHAT_MESSAGES_QUERY,
   GENRES_QUERY,
-  HOME_QUERY,
+  CONTINUE_WATCHING_QUERY,
+  RECOMMENDATIONS_QUERY,
+  TITLE_SENTIMENT_QUERY,
+  TITLE_VIDEOS_QUERY,
   POST_MESSAGE,
   REMOVE_FROM_MY_LIST,
   REPORT_PROGRESS,
@@ -30,10 +33,15 @@ describe.skipIf(!base)("live server", () => {
   it("home, browse paging, genres filter, search and the title page", async () => {
     const { client: c, dispose } = client("profile-1");
     try {
-      const home = await c.query({ query: HOME_QUERY, fetchPolicy: "network-only" });
+      const home = await c.query({ query: VIEWER_QUERY, fetchPolicy: "network-only" });
       expect(home.error).toBeUndefined();
       expect(home.data?.viewer.id).toBe("profile-1");
       expect(home.data?.viewer.name).not.toBe("");
+      for (const query of [CONTINUE_WATCHING_QUERY, RECOMMENDATIONS_QUERY]) {
+        const row = await c.query({ query, fetchPolicy: "network-only" });
+        expect(row.error).toBeUndefined();
+        expect(row.data?.viewer.id).toBe("profile-1");
+      }
 
       const first = await c.query({ query: BROWSE_QUERY, variables: { first: 3 } });
       const page1 = first.data!.titles;
@@ -68,6 +76,9 @@ describe.skipIf(!base)("live server", () => {
       expect(title.error).toBeUndefined();
       expect(title.data!.title!.name).toBe(page1.edges[0].node.name);
       expect(title.data!.title!.chatRoom?.id).toBeTruthy();
+      const sentiment = await c.query({ query: TITLE_SENTIMENT_QUERY, variables: { id: ids1[0] } });
+      expect(sentiment.error).toBeUndefined();
+      expect(sentiment.data!.title!.audienceSentiment.label).toMatch(/POSITIVE|NEUTRAL|NEGATIVE/);
     } finally {
       dispose();
     }
@@ -87,7 +98,9 @@ describe.skipIf(!base)("live server", () => {
       expect(removed.data!.removeFromMyList.myList.map((t) => t.id)).not.toContain(target.id);
 
       const page = await c.query({ query: TITLE_QUERY, variables: { id: target.id } });
-      const video = page.data!.title!.videos[0] ?? page.data!.title!.seasons[0]?.episodes[0]?.video;
+      const videos = await c.query({ query: TITLE_VIDEOS_QUERY, variables: { id: target.id } });
+      expect(videos.error).toBeUndefined();
+      const video = videos.data!.title!.videos[0] ?? page.data!.title!.seasons[0]?.episodes[0]?.video;
       expect(video).toBeTruthy();
       const session = await c.mutate({ mutation: START_PLAYBACK, variables: { videoId: video!.id } });
       const sessionId = session.data!.startPlayback.id;

@@ -40,3 +40,18 @@ export const MESSAGE_FIELDS = gql`
     }
   }
 `;
+
+export const VIDEO_FIELDS = gql`
+  fragment VideoFields on Video {
+    id
+    name
+    kind
+    durationSeconds
+    renditions {
+      id
+      resolution
+      bitrateKbps
+      codec
+    }
+  }
+`;

@@ -1,7 +1,7 @@
 // Typed GraphQL operations of the Cinegraph web app. Each document is paired
 // with hand-written result and variable types (see schemaTypes.ts).
 import { gql, type TypedDocumentNode } from "@apollo/client";
-import { MESSAGE_FIELDS, MY_LIST_FIELDS, POSTER_FIELDS } from "./fragments";
+import { MESSAGE_FIELDS, MY_LIST_FIELDS, POSTER_FIELDS, VIDEO_FIELDS } from "./fragments";
 import type {
   ChatMessage,
   CreditRole,
@@ -21,12 +21,15 @@ export interface ProfileWithList {
   myList: PosterTitle[];
 }
 
-/* ---------- Home ---------- */
+/* ---------- Home ----------
+ * One query per subgraph-owned row: the lists are non-null, so an outage of
+ * one subgraph would otherwise null the whole viewer (and every row with it).
+ */
 
-export interface HomeData {
-  viewer: ProfileWithList & {
-    name: string;
-    avatarUrl: string;
+export interface ContinueWatchingData {
+  viewer: {
+    __typename?: "Profile";
+    id: string;
     continueWatching: {
       __typename?: "ViewingActivity";
       positionSeconds: number;
@@ -38,22 +41,13 @@ export interface HomeData {
         title: PosterTitle;
       };
     }[];
-    recommendations: {
-      __typename?: "Recommendation";
-      reason: string;
-      score: number;
-      title: PosterTitle;
-    }[];
   };
 }
 
-export const HOME_QUERY: TypedDocumentNode<HomeData, Record<string, never>> = gql`
-  query Home {
+export const CONTINUE_WATCHING_QUERY: TypedDocumentNode<ContinueWatchingData, Record<string, never>> = gql`
+  query ContinueWatching {
     viewer {
       id
-      name
-      avatarUrl
-      ...MyListFields
       continueWatching(first: 10) {
         positionSeconds
         progress
@@ -65,6 +59,28 @@ export const HOME_QUERY: TypedDocumentNode<HomeData, Record<string, never>> = gq
           }
         }
       }
+    }
+  }
+  ${POSTER_FIELDS}
+`;
+
+export interface RecommendationsData {
+  viewer: {
+    __typename?: "Profile";
+    id: string;
+    recommendations: {
+      __typename?: "Recommendation";
+      reason: string;
+      score: number;
+      title: PosterTitle;
+    }[];
+  };
+}
+
+export const RECOMMENDATIONS_QUERY: TypedDocumentNode<RecommendationsData, Record<string, never>> = gql`
+  query Recommendations {
+    viewer {
+      id
       recommendations(first: 10) {
         reason
         score
@@ -74,7 +90,6 @@ export const HOME_QUERY: TypedDocumentNode<HomeData, Record<string, never>> = gq
       }
     }
   }
-  ${MY_LIST_FIELDS}
   ${POSTER_FIELDS}
 `;
 
@@ -261,8 +276,6 @@ export interface TitleDetails extends PosterTitle {
       video: Video | null;
     }[];
   }[];
-  videos: Video[];
-  audienceSentiment: AudienceSentiment | null;
   chatRoom: { __typename?: "ChatRoom"; id: string; messageCount: number } | null;
 }
 
@@ -310,9 +323,43 @@ export const TITLE_QUERY: TypedDocumentNode<TitleData, TitleVars> = gql`
           }
         }
       }
+      chatRoom {
+        id
+        messageCount
+      }
+    }
+  }
+  ${VIDEO_FIELDS}
+  ${POSTER_FIELDS}
+`;
+
+// Videos and sentiment come from other subgraphs and are non-null on Title:
+// separate queries keep an outage there from nulling the whole title page.
+
+export interface TitleVideosData {
+  title: { __typename?: "Title"; id: string; videos: Video[] } | null;
+}
+
+export const TITLE_VIDEOS_QUERY: TypedDocumentNode<TitleVideosData, TitleVars> = gql`
+  query TitleVideos($id: ID!) {
+    title(id: $id) {
+      id
       videos {
         ...VideoFields
       }
+    }
+  }
+  ${VIDEO_FIELDS}
+`;
+
+export interface TitleSentimentData {
+  title: { __typename?: "Title"; id: string; audienceSentiment: AudienceSentiment } | null;
+}
+
+export const TITLE_SENTIMENT_QUERY: TypedDocumentNode<TitleSentimentData, TitleVars> = gql`
+  query TitleSentiment($id: ID!) {
+    title(id: $id) {
+      id
       audienceSentiment {
         messageCount
         positive
@@ -321,25 +368,8 @@ export const TITLE_QUERY: TypedDocumentNode<TitleData, TitleVars> = gql`
         averageScore
         label
       }
-      chatRoom {
-        id
-        messageCount
-      }
     }
   }
-  fragment VideoFields on Video {
-    id
-    name
-    kind
-    durationSeconds
-    renditions {
-      id
-      resolution
-      bitrateKbps
-      codec
-    }
-  }
-  ${POSTER_FIELDS}
 `;
 
 /* ---------- My List ---------- */

@@ -1,6 +1,12 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { CHAT_MESSAGES_QUERY, TITLE_QUERY, VIEWER_QUERY } from "../graphql/operations";
+import {
+  CHAT_MESSAGES_QUERY,
+  TITLE_QUERY,
+  TITLE_SENTIMENT_QUERY,
+  TITLE_VIDEOS_QUERY,
+  VIEWER_QUERY,
+} from "../graphql/operations";
 import { pageInfo, poster, renderWithApollo } from "../test/render";
 import { TitleScreen } from "./TitleScreen";
 
@@ -29,8 +35,6 @@ const title = {
     },
   ],
   seasons: [],
-  videos: [video],
-  audienceSentiment: null,
   chatRoom: { __typename: "ChatRoom", id: "room-t1", messageCount: 0 },
 };
 
@@ -57,10 +61,16 @@ const chat = {
 describe("TitleScreen", () => {
   it("renders partial data and explains the failed field by its code", async () => {
     const mocks = [
+      { request: { query: TITLE_QUERY, variables: { id: "t1" } }, result: { data: { title } } },
       {
-        request: { query: TITLE_QUERY, variables: { id: "t1" } },
+        request: { query: TITLE_VIDEOS_QUERY, variables: { id: "t1" } },
+        result: { data: { title: { __typename: "Title", id: "t1", videos: [video] } } },
+      },
+      {
+        // audienceSentiment is non-null, so its failure nulls the title of this query only.
+        request: { query: TITLE_SENTIMENT_QUERY, variables: { id: "t1" } },
         result: {
-          data: { title },
+          data: { title: null },
           errors: [
             {
               message: "insights subgraph timed out",
@@ -77,8 +87,8 @@ describe("TitleScreen", () => {
 
     expect(await screen.findByRole("heading", { name: "Star Voyage" })).toBeInTheDocument();
     expect(screen.getByText("Ada Lovelace as Captain")).toBeInTheDocument();
-    expect(screen.getByText("1920x1080 · H264 · 6.0 Mbps")).toBeInTheDocument();
-    expect(screen.getByText(/temporarily unavailable/)).toBeInTheDocument();
+    expect(await screen.findByText("1920x1080 · H264 · 6.0 Mbps")).toBeInTheDocument();
+    expect(await screen.findByText(/temporarily unavailable/)).toBeInTheDocument();
     expect(screen.getByText(/title\.audienceSentiment/)).toBeInTheDocument();
     expect(screen.queryByLabelText("Audience sentiment")).not.toBeInTheDocument();
     expect(await screen.findByText(/No messages yet/)).toBeInTheDocument();
@@ -93,6 +103,8 @@ describe("TitleScreen", () => {
           errors: [{ message: "title nope not found", path: ["title"], extensions: { code: "NOT_FOUND" } }],
         },
       },
+      { request: { query: TITLE_VIDEOS_QUERY, variables: { id: "nope" } }, result: { data: { title: null } } },
+      { request: { query: TITLE_SENTIMENT_QUERY, variables: { id: "nope" } }, result: { data: { title: null } } },
     ];
     renderWithApollo(<TitleScreen id="nope" />, { mocks });
     expect(await screen.findByText("We couldn't find that.")).toBeInTheDocument();

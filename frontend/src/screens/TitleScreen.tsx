@@ -9,12 +9,18 @@ import { Player } from "../components/Player";
 import { SeasonList } from "../components/SeasonList";
 import { VideoList } from "../components/VideoList";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { TITLE_QUERY } from "../graphql/operations";
+import { TITLE_QUERY, TITLE_SENTIMENT_QUERY, TITLE_VIDEOS_QUERY } from "../graphql/operations";
 import type { Video } from "../graphql/schemaTypes";
 
 /** A title's details, videos, episodes, sentiment, My List and watch party. */
 export function TitleScreen({ id }: { id: string }) {
   const { data, error, loading } = useQuery(TITLE_QUERY, { variables: { id }, errorPolicy: "all" });
+  // Other subgraphs' parts load (and fail) on their own. They bypass the
+  // cache: a failure there answers `title: null`, which would otherwise
+  // overwrite the shared title(id) entry the main query reads.
+  const sideOptions = { variables: { id }, errorPolicy: "all", fetchPolicy: "no-cache" } as const;
+  const videosQuery = useQuery(TITLE_VIDEOS_QUERY, sideOptions);
+  const sentimentQuery = useQuery(TITLE_SENTIMENT_QUERY, sideOptions);
   const [playing, setPlaying] = useState<Video | null>(null);
   const title = data?.title;
 
@@ -28,7 +34,8 @@ export function TitleScreen({ id }: { id: string }) {
     );
   }
 
-  const videos = title.videos ?? [];
+  const videos = videosQuery.data?.title?.videos ?? [];
+  const sentiment = sentimentQuery.data?.title?.audienceSentiment;
   const feature = videos.find((v) => v.kind === "FEATURE") ?? title.seasons?.[0]?.episodes[0]?.video ?? videos[0];
 
   return (
@@ -103,6 +110,7 @@ export function TitleScreen({ id }: { id: string }) {
               <SeasonList seasons={title.seasons} onPlay={setPlaying} />
             </Paper>
           )}
+          <ErrorNotice error={videosQuery.error} />
           {videos.length > 0 && (
             <Paper variant="outlined" sx={{ p: 2, mb: 3 }} component="section" aria-label="Videos">
               <Typography variant="h6" component="h2">
@@ -114,7 +122,8 @@ export function TitleScreen({ id }: { id: string }) {
         </Grid>
         <Grid size={{ xs: 12, md: 5 }}>
           <Stack spacing={3}>
-            {title.audienceSentiment && <AudienceSentimentCard sentiment={title.audienceSentiment} />}
+            {sentiment && <AudienceSentimentCard sentiment={sentiment} />}
+            <ErrorNotice error={sentimentQuery.error} />
             {title.chatRoom && <ChatPanel roomId={title.chatRoom.id} />}
           </Stack>
         </Grid>
