@@ -7,52 +7,74 @@ import (
 	"github.com/cinegraph/cinegraph/router/plan"
 )
 
-// target is one object at a Flatten path, with its response path.
+// target is one object at a Flatten path; its response path is
+// steps[off:off+n] of the collector, turned into []any only for errors.
 type target struct {
-	obj  map[string]any
-	path []any
+	obj    map[string]any
+	off, n int
 }
 
-// collect finds the objects at path in the response tree.
-func collect(v any, path []string, cur []any, out []target) []target {
+// collector finds the objects at a path in the response tree, keeping every
+// target's path in one shared slice instead of one allocation each.
+type collector struct {
+	targets []target
+	steps   []pathElem
+	cur     []pathElem
+}
+
+func (c *collector) collect(v any, path []string) {
 	if v == nil {
-		return out
+		return
 	}
 	if len(path) == 0 {
 		switch v := v.(type) {
 		case map[string]any:
-			p := make([]any, len(cur))
-			copy(p, cur)
-			out = append(out, target{obj: v, path: p})
+			off := len(c.steps)
+			c.steps = append(c.steps, c.cur...)
+			c.targets = append(c.targets, target{obj: v, off: off, n: len(c.cur)})
 		case []any:
 			// Objects inside lists the path does not spell out.
 			for i, x := range v {
-				out = collect(x, path, append(cur, i), out)
+				c.cur = append(c.cur, pathElem{index: i})
+				c.collect(x, path)
+				c.cur = c.cur[:len(c.cur)-1]
 			}
 		}
-		return out
+		return
 	}
 	if path[0] == "@" {
 		l, ok := v.([]any)
 		if !ok {
-			return out
+			return
 		}
 		for i, x := range l {
-			out = collect(x, path[1:], append(cur, i), out)
+			c.cur = append(c.cur, pathElem{index: i})
+			c.collect(x, path[1:])
+			c.cur = c.cur[:len(c.cur)-1]
 		}
-		return out
+		return
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return out
+		return
 	}
-	return collect(m[path[0]], path[1:], append(cur, path[0]), out)
+	c.cur = append(c.cur, pathElem{key: path[0]})
+	c.collect(m[path[0]], path[1:])
+	c.cur = c.cur[:len(c.cur)-1]
+}
+
+// path is the response path of target i.
+func (c *collector) path(i int) []any {
+	t := c.targets[i]
+	return boxPath(c.steps[t.off : t.off+t.n])
 }
 
 func (r *run) entityFetch(fl *plan.Flatten) {
 	f := fl.Node
 	r.mu.Lock()
-	targets := collect(r.data, fl.Path, nil, nil)
+	var c collector
+	c.collect(r.data, fl.Path)
+	targets := c.targets
 	var reps []json.RawMessage
 	index := map[string]int{}
 	owners := make([][]int, 0, len(targets)) // representation -> targets
@@ -86,7 +108,7 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	req := &SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars}
 	resp, err := r.e.Fetcher.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
-		r.addErrors(r.e.fetchFailed(f.ServiceName, err, targets[owners[0][0]].path))
+		r.addErrors(r.e.fetchFailed(f.ServiceName, err, c.path(owners[0][0])))
 		return
 	}
 	r.mu.Lock()
@@ -114,13 +136,13 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 		}
 	}
 	for _, se := range resp.Errors {
-		r.errors = append(r.errors, r.e.subgraphError(f.ServiceName, se, entityErrorPath(se.Path, targets, owners)))
+		r.errors = append(r.errors, r.e.subgraphError(f.ServiceName, se, entityErrorPath(se.Path, &c, owners)))
 	}
 }
 
 // entityErrorPath maps ["_entities", i, rest...] to the client path of the
 // first object that produced representation i.
-func entityErrorPath(p []any, targets []target, owners [][]int) []any {
+func entityErrorPath(p []any, c *collector, owners [][]int) []any {
 	if len(p) < 2 || p[0] != "_entities" {
 		return nil
 	}
@@ -142,7 +164,7 @@ func entityErrorPath(p []any, targets []target, owners [][]int) []any {
 	if i < 0 || i >= len(owners) || len(owners[i]) == 0 {
 		return nil
 	}
-	base := targets[owners[i][0]].path
+	base := c.path(owners[i][0])
 	out := make([]any, 0, len(base)+len(p)-2)
 	out = append(out, base...)
 	for _, x := range p[2:] {

@@ -45,10 +45,11 @@ func TestMergeObject(t *testing.T) {
 func TestCollectPaths(t *testing.T) {
 	t.Parallel()
 	data := decode(t, `{"a":[{"b":{"c":1}},null,{"b":[{"d":1},{"d":2}]}]}`)
-	got := collect(data, []string{"a", "@", "b"}, nil, nil)
+	var c collector
+	c.collect(data, []string{"a", "@", "b"})
 	var paths []string
-	for _, tg := range got {
-		paths = append(paths, fmt.Sprint(tg.path))
+	for i := range c.targets {
+		paths = append(paths, fmt.Sprint(c.path(i)))
 	}
 	want := []string{"[a 0 b]", "[a 2 b 0]", "[a 2 b 1]"}
 	if !reflect.DeepEqual(paths, want) {
@@ -94,7 +95,8 @@ func TestRepresentation(t *testing.T) {
 
 func TestEntityErrorPath(t *testing.T) {
 	t.Parallel()
-	targets := []target{{path: []any{"a", 0}}, {path: []any{"a", 1}}, {path: []any{"a", 2}}}
+	var c collector
+	c.collect(decode(t, `{"a":[{},{},{}]}`), []string{"a"})
 	owners := [][]int{{0, 2}, {1}}
 	tests := []struct {
 		in   []any
@@ -106,7 +108,7 @@ func TestEntityErrorPath(t *testing.T) {
 		{[]any{"other"}, nil},
 	}
 	for _, tc := range tests {
-		if got := entityErrorPath(tc.in, targets, owners); !reflect.DeepEqual(got, tc.want) {
+		if got := entityErrorPath(tc.in, &c, owners); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("entityErrorPath(%v) = %v, want %v", tc.in, got, tc.want)
 		}
 	}

@@ -76,9 +76,12 @@ type pathElem struct {
 }
 
 // errorPath is the current path as an error reports it.
-func (s *shaper) errorPath() []any {
-	p := make([]any, len(s.path))
-	for i, e := range s.path {
+func (s *shaper) errorPath() []any { return boxPath(s.path) }
+
+// boxPath turns a path into the []any an error reports.
+func boxPath(path []pathElem) []any {
+	p := make([]any, len(path))
+	for i, e := range path {
 		if e.key != "" {
 			p[i] = e.key
 		} else {
