@@ -71,7 +71,8 @@ test-go:
 test: deps services-up check-generate check-compose check-fmt vet test-go frontend-test test-e2e
 
 # Subscriptions end to end: the real graphql-ws / Apollo Client libraries
-# against cinegraph serve (e2e/, its own npm lock file).
+# against cinegraph serve and a second router (e2e/, its own npm lock file);
+# with the cluster engines up, also two cluster-mode instances over Kafka.
 e2e/node_modules/.package-lock.json: e2e/package-lock.json
 	cd e2e && $(NPM) ci --no-audit --no-fund
 	@touch $@

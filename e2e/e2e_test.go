@@ -1,13 +1,15 @@
 // Package e2e runs Cinegraph end to end with the real client libraries: it
-// builds and starts `cinegraph serve` on a free loopback port with a fresh
-// data directory and runs the Node checks in this folder against it
-// (npm ci first). Set CINEGRAPH_E2E=1 to run; `make test-e2e` does.
+// builds and starts `cinegraph serve` on free loopback ports with fresh data
+// directories and runs the Node checks in this folder (graphql-ws, Apollo
+// Client) against them. Set CINEGRAPH_E2E=1 to run; `make test-e2e` does,
+// after npm ci.
 package e2e
 
 import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,92 +23,157 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-var servingAt = regexp.MustCompile(`graphql=(http://127\.0\.0\.1:\d+)/graphql`)
+var (
+	servingAt   = regexp.MustCompile(`graphql=(http://127\.0\.0\.1:\d+)/graphql`)
+	listeningAt = regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+)`)
+)
 
-func TestSubscriptionsWithGraphQLWsClient(t *testing.T) {
+// kafkaBroker is where deploy/config/cluster.yaml expects Kafka.
+const kafkaBroker = "127.0.0.1:59092"
+
+func TestSubscriptionsEmbedded(t *testing.T) {
+	bin := prepare(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	serve := start(ctx, t, bin, servingAt, nil, "serve", "--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"))
+	// A second router process in front of the same subgraphs: each router
+	// instance opens its own upstream subscriptions for its own clients.
+	var env []string
+	for _, name := range []string{"catalog", "video", "chat", "insights"} {
+		env = append(env, "CINEGRAPH_ROUTER_SUBGRAPH_URLS_"+strings.ToUpper(name)+"="+serve.url+"/subgraphs/"+name+"/graphql")
+	}
+	router2 := start(ctx, t, bin, listeningAt, env, "router", "--listen", "127.0.0.1:0")
+	runNode(ctx, t, serve.url, router2.url)
+	checkGoingAway(ctx, t, serve)
+}
+
+// TestSubscriptionsAcrossInstancesWithKafka runs two cinegraph serve
+// processes in cluster mode: a message posted through one reaches
+// subscribers of both, through Kafka.
+func TestSubscriptionsAcrossInstancesWithKafka(t *testing.T) {
+	bin := prepare(t)
+	conn, err := net.DialTimeout("tcp", kafkaBroker, time.Second)
+	if err != nil {
+		t.Skipf("no Kafka at %s (make services-up starts the cluster engines): %v", kafkaBroker, err)
+	}
+	_ = conn.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	cfg, err := filepath.Abs("../deploy/config/cluster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	a := start(ctx, t, bin, servingAt, nil, "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "a"))
+	b := start(ctx, t, bin, servingAt, nil, "serve", "--config", cfg, "--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "b"))
+	runNode(ctx, t, a.url, b.url)
+}
+
+// prepare skips unless asked to run, and builds cinegraph.
+func prepare(t *testing.T) string {
+	t.Helper()
 	if os.Getenv("CINEGRAPH_E2E") != "1" {
 		t.Skip("set CINEGRAPH_E2E=1 (make test-e2e) to run the Node end-to-end checks")
 	}
 	if _, err := os.Stat("node_modules"); err != nil {
 		t.Fatal("e2e/node_modules is missing: run npm ci in e2e (make test-e2e does)")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "cinegraph")
+	bin := filepath.Join(t.TempDir(), "cinegraph")
 	build := exec.Command("go", "build", "-o", bin, "github.com/cinegraph/cinegraph/cmd/cinegraph")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build cinegraph: %v\n%s", err, out)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	serve := exec.CommandContext(ctx, bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"))
-	// The config loader refuses unknown CINEGRAPH_ variables, this
-	// test's switch among them.
-	var env []string
+	return bin
+}
+
+type process struct {
+	cmd *exec.Cmd
+	url string
+}
+
+// start runs bin with args until ctx ends (then it is interrupted) and
+// returns its URL, read from its log with ready.
+func start(ctx context.Context, t *testing.T, bin string, ready *regexp.Regexp, extraEnv []string, args ...string) *process {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	// The config loader refuses unknown CINEGRAPH_ variables, this test's
+	// switch among them.
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CINEGRAPH_E2E=") {
-			env = append(env, kv)
+			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	serve.Env = env
-	serve.Cancel = func() error { return serve.Process.Signal(os.Interrupt) }
-	serve.WaitDelay = 10 * time.Second
-	logs, err := serve.StderrPipe()
+	cmd.Env = append(cmd.Env, extraEnv...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 20 * time.Second
+	logs, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := serve.Start(); err != nil {
-		t.Fatalf("start cinegraph serve: %v", err)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start cinegraph %s: %v", args[0], err)
 	}
-	defer func() {
-		cancel()
-		_ = serve.Wait()
-	}()
-	url := make(chan string, 1)
-	exited := make(chan struct{})
-	var logMu sync.Mutex
-	var logText strings.Builder
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	})
+	found := make(chan string, 1)
+	var mu sync.Mutex
+	var text strings.Builder
 	go func() {
 		sc := bufio.NewScanner(logs)
+		sent := false
 		for sc.Scan() {
-			logMu.Lock()
-			logText.WriteString(sc.Text() + "\n")
-			logMu.Unlock()
-			if m := servingAt.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case url <- m[1]:
-				default:
-				}
+			mu.Lock()
+			text.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil && !sent {
+				found <- m[1]
+				sent = true
 			}
 		}
 		_, _ = io.Copy(io.Discard, logs)
-		close(exited)
+		if !sent {
+			close(found)
+		}
 	}()
-	var base string
-	select {
-	case base = <-url:
-	case <-exited:
-		logMu.Lock()
-		defer logMu.Unlock()
-		t.Fatalf("cinegraph serve exited:\n%s", logText.String())
-	case <-time.After(60 * time.Second):
-		logMu.Lock()
-		defer logMu.Unlock()
-		t.Fatalf("cinegraph serve did not start within 60 s:\n%s", logText.String())
+	logText := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return text.String()
 	}
-	// A second router process in front of the same subgraphs: each router
-	// instance opens its own upstream subscriptions for its own clients.
-	router2 := startRouter(ctx, t, bin, base, env)
+	select {
+	case u, ok := <-found:
+		if !ok {
+			_ = cmd.Wait()
+			t.Fatalf("cinegraph %s exited (%v):\n%s%s", args[0], cmd.ProcessState, logText(), stdout.String())
+		}
+		return &process{cmd: cmd, url: u}
+	case <-time.After(90 * time.Second):
+		t.Fatalf("cinegraph %s did not start within 90 s:\n%s", args[0], logText())
+		return nil
+	}
+}
+
+func runNode(ctx context.Context, t *testing.T, url, url2 string) {
+	t.Helper()
 	node := exec.CommandContext(ctx, "npm", "test")
-	node.Env = append(os.Environ(), "CINEGRAPH_URL="+base, "CINEGRAPH_ROUTER2_URL="+router2)
+	node.Env = append(slices.Clone(os.Environ()), "CINEGRAPH_URL="+url, "CINEGRAPH_ROUTER2_URL="+url2)
 	out, err := node.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node end-to-end checks failed: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
+}
 
-	// Stopping the server closes open websockets with 1001 (going away).
+// checkGoingAway stops p and expects its open websocket to close with 1001.
+func checkGoingAway(ctx context.Context, t *testing.T, p *process) {
+	t.Helper()
 	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
-	conn, _, err := d.DialContext(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql", nil)
+	conn, _, err := d.DialContext(ctx, "ws"+strings.TrimPrefix(p.url, "http")+"/graphql", nil)
 	if err != nil {
 		t.Fatalf("dial router: %v", err)
 	}
@@ -118,7 +185,7 @@ func TestSubscriptionsWithGraphQLWsClient(t *testing.T) {
 	if err := conn.ReadJSON(&ack); err != nil || ack["type"] != "connection_ack" {
 		t.Fatalf("connection_ack: %v %v", ack, err)
 	}
-	if err := serve.Process.Signal(os.Interrupt); err != nil {
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
@@ -131,52 +198,5 @@ func TestSubscriptionsWithGraphQLWsClient(t *testing.T) {
 			t.Fatalf("on shutdown the socket ended with %v, want close 1001", err)
 		}
 		return
-	}
-}
-
-var listeningAt = regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+)`)
-
-// startRouter runs `cinegraph router` against the subgraphs of the serve
-// process at base and returns its URL; ctx's end stops it.
-func startRouter(ctx context.Context, t *testing.T, bin, base string, env []string) string {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, bin, "router", "--listen", "127.0.0.1:0")
-	cmd.Env = slices.Clone(env)
-	for _, name := range []string{"catalog", "video", "chat", "insights"} {
-		cmd.Env = append(cmd.Env, "CINEGRAPH_ROUTER_SUBGRAPH_URLS_"+strings.ToUpper(name)+"="+base+"/subgraphs/"+name+"/graphql")
-	}
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	logs, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start cinegraph router: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Wait() })
-	found := make(chan string, 1)
-	var text strings.Builder
-	go func() {
-		sc := bufio.NewScanner(logs)
-		for sc.Scan() {
-			text.WriteString(sc.Text() + "\n")
-			if m := listeningAt.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-				break
-			}
-		}
-		close(found)
-		_, _ = io.Copy(io.Discard, logs)
-	}()
-	select {
-	case u, ok := <-found:
-		if !ok {
-			t.Fatalf("cinegraph router exited:\n%s", text.String())
-		}
-		return u
-	case <-time.After(30 * time.Second):
-		t.Fatal("cinegraph router did not start within 30 s")
-		return ""
 	}
 }
