@@ -82,9 +82,11 @@ func New(cfg Config) (*Router, error) {
 			urls[name] = u
 		}
 		client := cfg.Client
+		var conns *execute.ConnPool
 		switch {
 		case client == nil:
 			client = execute.DefaultClient()
+			conns = execute.NewConnPool()
 		case client.Transport == nil:
 			// A client without a transport would use http.DefaultTransport,
 			// which keeps only two idle connections per subgraph; keep the
@@ -92,8 +94,11 @@ func New(cfg Config) (*Router, error) {
 			c := *client
 			c.Transport = execute.DefaultTransport()
 			client = &c
+			conns = execute.NewConnPool()
 		}
-		fetcher = &execute.HTTPFetcher{Client: client, URLs: urls}
+		// Plain-HTTP subgraphs go over the router's own keep-alive pool
+		// unless the caller brought a transport of its own.
+		fetcher = &execute.HTTPFetcher{Client: client, URLs: urls, Conns: conns, Timeout: client.Timeout}
 	}
 	logger := cfg.Logger
 	if logger == nil {

@@ -11,6 +11,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -47,6 +50,12 @@ type HTTPFetcher struct {
 	URLs   map[string]string
 	// MaxResponseBytes bounds a subgraph response; 0 means 64 MiB.
 	MaxResponseBytes int64
+	// Conns, when set, carries requests to http:// subgraphs instead of
+	// Client, each bounded by Timeout when that is positive.
+	Conns   *ConnPool
+	Timeout time.Duration
+
+	parsed sync.Map // URL string -> *url.URL
 }
 
 // DefaultClient returns an http.Client tuned for many small requests to a
@@ -129,6 +138,9 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *Subgraph
 	}
 	req.Header["Content-Type"] = contentTypeJSON
 	req.Header["Accept"] = acceptGraphQL
+	if f.Conns != nil && strings.HasPrefix(url, "http://") {
+		return f.fetchPooled(ctx, subgraph, url, *body, header)
+	}
 	client := f.Client
 	if client == nil {
 		client = http.DefaultClient
@@ -153,18 +165,64 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *Subgraph
 	if int64(len(raw)) > limit {
 		return nil, fmt.Errorf("response from %s is larger than %d bytes", subgraph, limit)
 	}
+	return decodeSubgraphResponse(subgraph, resp.StatusCode, raw)
+}
+
+func decodeSubgraphResponse(subgraph string, status int, raw []byte) (*SubgraphResponse, error) {
 	out, err := DecodeResponse(raw)
 	if err != nil {
 		// A non-GraphQL body: report the status, which says more.
-		if resp.StatusCode/100 != 2 {
-			return nil, fmt.Errorf("%s answered HTTP %d", subgraph, resp.StatusCode)
+		if status/100 != 2 {
+			return nil, fmt.Errorf("%s answered HTTP %d", subgraph, status)
 		}
 		return nil, fmt.Errorf("decode response from %s: %w", subgraph, err)
 	}
-	if out.Data == nil && len(out.Errors) == 0 && resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s answered HTTP %d", subgraph, resp.StatusCode)
+	if out.Data == nil && len(out.Errors) == 0 && status/100 != 2 {
+		return nil, fmt.Errorf("%s answered HTTP %d", subgraph, status)
 	}
 	return out, nil
+}
+
+// fetchPooled posts over the connection pool.
+func (f *HTTPFetcher) fetchPooled(ctx context.Context, subgraph, rawURL string, body []byte, header http.Header) (*SubgraphResponse, error) {
+	u, err := f.url(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("request to %s: %w", subgraph, err)
+	}
+	if f.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.Timeout)
+		defer cancel()
+	}
+	limit := f.MaxResponseBytes
+	if limit <= 0 {
+		limit = 64 << 20
+	}
+	rbuf := GetBuffer()
+	defer PutBuffer(rbuf)
+	ex, err := f.Conns.post(ctx, u, body, header, *rbuf, limit)
+	if ex.body != nil {
+		*rbuf = ex.body[:0]
+	}
+	if err != nil {
+		return nil, fmt.Errorf("post to %s: %w", subgraph, err)
+	}
+	if int64(len(ex.body)) > limit {
+		return nil, fmt.Errorf("response from %s is larger than %d bytes", subgraph, limit)
+	}
+	return decodeSubgraphResponse(subgraph, ex.status, ex.body)
+}
+
+func (f *HTTPFetcher) url(raw string) (*url.URL, error) {
+	if u, ok := f.parsed.Load(raw); ok {
+		return u.(*url.URL), nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	f.parsed.Store(raw, u)
+	return u, nil
 }
 
 // DecodeResponse parses a GraphQL response body keeping numbers exact.
