@@ -169,7 +169,7 @@ func (c *conn) write(m message) bool {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+	_ = c.ws.SetWriteDeadline(time.Now().Add(c.srv.writeTimeout()))
 	if err := c.ws.WriteMessage(websocket.TextMessage, raw); err != nil {
 		_ = c.ws.Close()
 		return false

@@ -40,7 +40,7 @@ const (
 	DefaultKeepAlive        = 12 * time.Second
 	DefaultMaxSubscriptions = 100
 	DefaultMaxMessageBytes  = 64 << 10
-	writeTimeout            = 10 * time.Second
+	DefaultWriteTimeout     = 10 * time.Second
 )
 
 // Errors OnConnect returns to refuse a connection.
@@ -68,6 +68,9 @@ type Server struct {
 	// MaxMessageBytes bounds one client message; larger ones close the
 	// socket with 1009.
 	MaxMessageBytes int64
+	// WriteTimeout is how long one write may block on a client that does not
+	// read before its socket is dropped.
+	WriteTimeout time.Duration
 	// CheckOrigin nil accepts every origin.
 	CheckOrigin func(r *http.Request) bool
 
@@ -220,6 +223,13 @@ func (s *Server) keepAlive() time.Duration {
 		return DefaultKeepAlive
 	}
 	return s.KeepAlive
+}
+
+func (s *Server) writeTimeout() time.Duration {
+	if s.WriteTimeout > 0 {
+		return s.WriteTimeout
+	}
+	return DefaultWriteTimeout
 }
 
 func (s *Server) maxSubscriptions() int {

@@ -175,7 +175,9 @@ func TestTransportWSLifecycle(t *testing.T) {
 
 func TestSlowClientIsDroppedWithoutStallingOthers(t *testing.T) {
 	t.Parallel()
-	f := newBufferedFixture(t, 64, nil)
+	// A write timeout longer than the test: the slow client is to be dropped
+	// by its full buffer, not by a blocked write.
+	f := newBufferedFixture(t, 64, func(s *ws.Server) { s.WriteTimeout = time.Minute })
 	slow := f.dial(t, ws.ProtocolTransportWS)
 	fast := f.dial(t, ws.ProtocolTransportWS)
 	for _, c := range []*client{slow, fast} {
@@ -189,12 +191,17 @@ func TestSlowClientIsDroppedWithoutStallingOthers(t *testing.T) {
 	// quick.
 	big := strings.Repeat("x", 32<<10)
 	const events = 600
+	// The feed stays at most a few results ahead of the fast client, so
+	// only the slow one can fall behind, however loaded the machine is.
+	received := make(chan struct{}, events)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for i := range events {
+			if i >= 8 {
+				<-received
+			}
 			f.upstream.feed <- &execute.SubgraphResponse{Data: map[string]any{"a": i, "pad": big}}
-			time.Sleep(time.Millisecond) // a steady rate the fast client keeps up with
 		}
 	}()
 	for i := range events {
@@ -205,6 +212,7 @@ func TestSlowClientIsDroppedWithoutStallingOthers(t *testing.T) {
 		if err := json.Unmarshal(m.Payload, &p); err != nil || p.Data.A != i {
 			t.Fatalf("fast client event %d: got %d (%v) %.300s", i, p.Data.A, err, m.Payload)
 		}
+		received <- struct{}{}
 	}
 	<-done
 	// The slow client now reads: some results, then the too-slow error and
