@@ -33,6 +33,10 @@ type fieldSetUse struct {
 	typeName string
 	field    *sgField
 	top      bool
+	// leaf: selected without a sub-selection. Only leaves must be @external
+	// in @requires and @provides; a field with a sub-selection only leads
+	// to the external fields below it.
+	leaf bool
 }
 
 // fieldSetCheck validates field sets of one subgraph and reports errors with
@@ -118,15 +122,20 @@ func (c *fieldSetCheck) walkField(t *sgType, s *ast.Field, top bool) {
 		c.fail(c.kind.invalidCode(), "aliases are not allowed in field sets (%q)", s.Alias)
 		return
 	}
-	if len(s.Arguments) > 0 {
+	if len(s.Arguments) > 0 && c.kind != fsRequires {
 		c.fail(c.kind.invalidCode(), "field %q cannot be given arguments in a field set", fieldCoord(t.name, f.name))
+		return
+	}
+	// @requires may pass arguments (the router fetches the required field
+	// with them), but only ones the field declares, with constant values.
+	if !c.checkArguments(t, f, s) {
 		return
 	}
 	if c.kind == fsKey && len(f.args) > 0 {
 		c.fail(CodeKeyFieldsHasArgs, "field %s cannot be included because it has arguments (fields with argument are not allowed in @key)", fieldCoord(t.name, f.name))
 		return
 	}
-	c.uses = append(c.uses, fieldSetUse{typeName: t.name, field: f, top: top})
+	c.uses = append(c.uses, fieldSetUse{typeName: t.name, field: f, top: top, leaf: len(s.SelectionSet) == 0})
 	base := baseName(f.typ)
 	bt := c.sg.typ(base)
 	composite := bt != nil && (bt.kind == ast.Object || bt.kind == ast.Interface || bt.kind == ast.Union)
@@ -142,6 +151,42 @@ func (c *fieldSetCheck) walkField(t *sgType, s *ast.Field, top bool) {
 	case composite:
 		c.walk(base, s.SelectionSet, false)
 	}
+}
+
+// checkArguments accepts the arguments a field set passes to f when f
+// declares each of them and every value is a constant.
+func (c *fieldSetCheck) checkArguments(t *sgType, f *sgField, s *ast.Field) bool {
+	for _, a := range s.Arguments {
+		declared := false
+		for _, fa := range f.args {
+			if fa.name == a.Name {
+				declared = true
+				break
+			}
+		}
+		if !declared {
+			c.fail(c.kind.invalidCode(), "Unknown argument %q found on field %q", a.Name, fieldCoord(t.name, f.name))
+			return false
+		}
+		if a.Value != nil && !isConstant(a.Value) {
+			c.fail(c.kind.invalidCode(), "argument %q of field %q must be a constant, not a variable", a.Name, fieldCoord(t.name, f.name))
+			return false
+		}
+	}
+	return true
+}
+
+// isConstant reports whether v holds no variable at any depth.
+func isConstant(v *ast.Value) bool {
+	if v.Kind == ast.Variable {
+		return false
+	}
+	for _, ch := range v.Children {
+		if !isConstant(ch.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // baseName is the named type under any list and non-null wrappers.

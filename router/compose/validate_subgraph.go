@@ -63,7 +63,7 @@ func (c *composer) checkRequiresProvides(i int, sg *subgraph) {
 				uses, ok := checkFieldSet(sg, fsRequires, name, where, coord, *f.requires, c.errs)
 				for _, u := range uses {
 					c.usedFields[i][fieldCoord(u.typeName, u.field.name)] = true
-					if ok && u.top && !u.field.external && sg.link.fed2 {
+					if ok && u.top && u.leaf && !u.field.external && sg.link.fed2 {
 						c.errs.add(CodeRequiresMissingExt, sg.name, coord, "[%s] %s, for @requires(fields: %q): field %q should not be part of a @requires since it is already provided by this subgraph (it is not marked @external)", sg.name, where, *f.requires, fieldCoord(u.typeName, u.field.name))
 					}
 				}
@@ -77,7 +77,7 @@ func (c *composer) checkRequiresProvides(i int, sg *subgraph) {
 				uses, ok := checkFieldSet(sg, fsProvides, base.name, where, coord, *f.provides, c.errs)
 				for _, u := range uses {
 					c.usedFields[i][fieldCoord(u.typeName, u.field.name)] = true
-					if ok && u.top && !u.field.external && sg.link.fed2 {
+					if ok && u.top && u.leaf && !u.field.external && sg.link.fed2 {
 						c.errs.add(CodeProvidesMissingExt, sg.name, coord, "[%s] %s, for @provides(fields: %q): field %q should not be part of a @provides since it is already provided by this subgraph (it is not marked @external)", sg.name, where, *f.provides, fieldCoord(u.typeName, u.field.name))
 					}
 				}
