@@ -141,6 +141,31 @@ func TestComposeAcceptedShapes(t *testing.T) {
 			},
 		},
 		{
+			// In federation 2 too, @external on a key field of a type
+			// extension only says another subgraph defines the type: the
+			// extending subgraph still resolves the key.
+			name: "fed2_extension_keys_marked_external",
+			subgraphs: []Subgraph{
+				sg("titles", `
+					type Query { titles: [Title!]! }
+					type Title @key(fields: "id") { id: ID! name: String! }
+					type Studio @key(fields: "code") { code: String! name: String }`),
+				sg("ratings", `
+					extend type Title @key(fields: "id") { id: ID! @external score: Float }
+					type Query { topRated: Title }`),
+				{Name: "studios", URL: "http://studios:4000/graphql", SDL: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@extends"])
+					type Studio @extends @key(fields: "code") { code: String! @external founded: Int }
+					type Query { studio: Studio }`},
+			},
+			check: func(t *testing.T, sg *supergraph.Supergraph) {
+				for _, c := range []struct{ typ, field, graph string }{{"Title", "id", "ratings"}, {"Studio", "code", "studios"}} {
+					if got := sg.FieldGraphs(c.typ, c.field); !slices.Contains(got, c.graph) {
+						t.Errorf("%s.%s resolvable in %v, want %s among them", c.typ, c.field, got, c.graph)
+					}
+				}
+			},
+		},
+		{
 			name: "enum_in_both_positions_with_an_inaccessible_value",
 			subgraphs: []Subgraph{
 				sg("members", `

@@ -45,7 +45,10 @@ func (c *composer) checkKeys(i int, sg *subgraph) {
 				c.usedFields[i][coord] = true
 				// Federation 1 marks key fields of extended types @external
 				// although the subgraph resolves them; they are not external.
-				if !sg.link.fed2 && u.top {
+				// Federation 2 keeps that reading for the keys of a type
+				// extension (`extend type` or @extends), as Apollo does: such
+				// an @external only says another subgraph defines the field.
+				if (!sg.link.fed2 && u.top) || (sg.link.fed2 && (k.extension || t.extends)) {
 					u.field.external = false
 				}
 			}
