@@ -148,6 +148,11 @@ func (p *ConnPool) post(ctx context.Context, u *url.URL, body []byte, header htt
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return exchange{}, ctxErr
 		}
+		// The connection's deadline is the context's, and may fire a moment
+		// before the context's own timer does.
+		if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+			return exchange{}, context.DeadlineExceeded
+		}
 		return exchange{}, err
 	}
 }

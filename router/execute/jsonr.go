@@ -34,8 +34,11 @@ type jsonParser struct {
 	b []byte
 	i int
 	// keys interns object keys: responses repeat the same few field names
-	// on every object, and each would otherwise be its own allocation.
-	keys map[string]string
+	// on every object, and each would otherwise be its own allocation. A
+	// small array scanned linearly beats a map for the handful of names a
+	// selection set has, and costs nothing for tiny documents.
+	keys  [32]string
+	nkeys int
 }
 
 // key reads an object key, reusing an earlier copy of the same key.
@@ -47,9 +50,12 @@ func (p *jsonParser) key() (string, error) {
 			break
 		}
 		if c == '"' {
-			if k, ok := p.keys[string(p.b[start:j])]; ok {
-				p.i = j + 1
-				return k, nil
+			raw := p.b[start:j]
+			for _, k := range p.keys[:p.nkeys] {
+				if len(k) == len(raw) && k == string(raw) {
+					p.i = j + 1
+					return k, nil
+				}
 			}
 			break
 		}
@@ -58,11 +64,9 @@ func (p *jsonParser) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if p.keys == nil {
-		p.keys = make(map[string]string, 16)
-	}
-	if len(p.keys) < 256 {
-		p.keys[k] = k
+	if p.nkeys < len(p.keys) {
+		p.keys[p.nkeys] = k
+		p.nkeys++
 	}
 	return k, nil
 }
