@@ -14,7 +14,7 @@ type overrideState int
 const (
 	notOverridden overrideState = iota
 	// usedOverridden: another subgraph resolves the field, but this one
-	// still needs it for its own @key/@requires/@provides.
+	// still needs it for its own @key/@requires/@provides or interfaces.
 	usedOverridden
 	// unusedOverridden: another subgraph resolves the field and this one's
 	// definition no longer matters.
@@ -197,7 +197,9 @@ func (c *composer) resolveOverrides(m *fieldMerge) {
 		case f.overrideLabel != "":
 			m.state[j] = unusedOverridden
 			m.labels[j] = f.overrideLabel
-		case c.usedFields[j][m.coord]:
+		case c.usedFields[j][m.coord], m.parent[j] != nil && c.satisfiesInterface(c.sgs[j], m.parent[j], m.srcs[j].name):
+			// Implementing an interface field of that subgraph is a use too,
+			// as in Apollo: the overridden definition must stay.
 			m.state[j] = usedOverridden
 		default:
 			m.state[j] = unusedOverridden

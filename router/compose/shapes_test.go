@@ -166,6 +166,31 @@ func TestComposeAcceptedShapes(t *testing.T) {
 			},
 		},
 		{
+			// The overridden subgraph still needs the field to implement its
+			// interface, so the supergraph keeps it as usedOverridden.
+			name: "override_of_a_field_that_implements_an_interface",
+			subgraphs: []Subgraph{
+				sg("library", `
+					interface Asset { id: ID! addedAt: String! }
+					type Poster implements Asset @key(fields: "id") { id: ID! addedAt: String! }
+					type Query { assets: [Asset] }`),
+				sg("archive", `
+					type Poster @key(fields: "id") { id: ID! addedAt: String! @override(from: "library") }
+					type Query { poster(id: ID!): Poster }`),
+			},
+			check: func(t *testing.T, sg *supergraph.Supergraph) {
+				if j := joinOf(t, sg, "Poster", "addedAt", "library"); !j.UsedOverridden {
+					t.Errorf("Poster.addedAt in library should be usedOverridden: %+v", j)
+				}
+				if j := joinOf(t, sg, "Poster", "addedAt", "archive"); j.Override != "library" {
+					t.Errorf("Poster.addedAt in archive should override library: %+v", j)
+				}
+				if got := sg.FieldGraphs("Poster", "addedAt"); !slices.Equal(got, []string{"archive"}) {
+					t.Errorf("Poster.addedAt resolvable in %v, want [archive]", got)
+				}
+			},
+		},
+		{
 			name: "enum_in_both_positions_with_an_inaccessible_value",
 			subgraphs: []Subgraph{
 				sg("members", `
