@@ -126,7 +126,10 @@ func (c *composer) joinTypes(srcs []*sgType) []string {
 		for _, k := range s.keys {
 			var b strings.Builder
 			fmt.Fprintf(&b, "@join__type(graph: %s, key: %s", g, quote(k.fields))
-			if k.extension || s.extends {
+			// Apollo turns a federation 1 `extend type` entity into a plain
+			// definition when it upgrades the subgraph, so only federation 2
+			// keeps the extension mark for `extend type`.
+			if s.extends || (k.extension && c.sgs[i].link.fed2) {
 				b.WriteString(", extension: true")
 			}
 			// Apollo repeats resolvable exactly when the subgraph spelled it out.
