@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
 	"github.com/cinegraph/cinegraph/graph/video/model"
+	"github.com/cinegraph/cinegraph/subgraphs/video/live"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -34,10 +35,12 @@ type ResolverRoot interface {
 	Entity() EntityResolver
 	Episode() EpisodeResolver
 	Mutation() MutationResolver
+	PlaybackEvent() PlaybackEventResolver
 	PlaybackSession() PlaybackSessionResolver
 	Profile() ProfileResolver
 	Query() QueryResolver
 	Rendition() RenditionResolver
+	Subscription() SubscriptionResolver
 	Title() TitleResolver
 	Video() VideoResolver
 	ViewingActivity() ViewingActivityResolver
@@ -62,6 +65,15 @@ type ComplexityRoot struct {
 	Mutation struct {
 		ReportProgress func(childComplexity int, sessionID string, positionSeconds int) int
 		StartPlayback  func(childComplexity int, videoID string) int
+	}
+
+	PlaybackEvent struct {
+		At              func(childComplexity int) int
+		Completed       func(childComplexity int) int
+		PositionSeconds func(childComplexity int) int
+		Profile         func(childComplexity int) int
+		Progress        func(childComplexity int) int
+		Video           func(childComplexity int) int
 	}
 
 	PlaybackSession struct {
@@ -93,6 +105,10 @@ type ComplexityRoot struct {
 		Resolution  func(childComplexity int) int
 		URL         func(childComplexity int) int
 		Width       func(childComplexity int) int
+	}
+
+	Subscription struct {
+		PlaybackEvents func(childComplexity int, videoID *string) int
 	}
 
 	Title struct {
@@ -140,6 +156,10 @@ type MutationResolver interface {
 	StartPlayback(ctx context.Context, videoID string) (*service.Session, error)
 	ReportProgress(ctx context.Context, sessionID string, positionSeconds int) (*service.Session, error)
 }
+type PlaybackEventResolver interface {
+	Video(ctx context.Context, obj *live.Playback) (*service.Video, error)
+	Profile(ctx context.Context, obj *live.Playback) (*model.Profile, error)
+}
 type PlaybackSessionResolver interface {
 	Video(ctx context.Context, obj *service.Session) (*service.Video, error)
 }
@@ -152,6 +172,9 @@ type QueryResolver interface {
 }
 type RenditionResolver interface {
 	Codec(ctx context.Context, obj *service.Rendition) (model.VideoCodec, error)
+}
+type SubscriptionResolver interface {
+	PlaybackEvents(ctx context.Context, videoID *string) (<-chan *live.Playback, error)
 }
 type TitleResolver interface {
 	Videos(ctx context.Context, obj *model.Title, kind *model.VideoKind) ([]*service.Video, error)
@@ -265,6 +288,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartPlayback(childComplexity, args["videoId"].(string)), true
+
+	case "PlaybackEvent.at":
+		if e.ComplexityRoot.PlaybackEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackEvent.At(childComplexity), true
+	case "PlaybackEvent.completed":
+		if e.ComplexityRoot.PlaybackEvent.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackEvent.Completed(childComplexity), true
+	case "PlaybackEvent.positionSeconds":
+		if e.ComplexityRoot.PlaybackEvent.PositionSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackEvent.PositionSeconds(childComplexity), true
+	case "PlaybackEvent.profile":
+		if e.ComplexityRoot.PlaybackEvent.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackEvent.Profile(childComplexity), true
+	case "PlaybackEvent.progress":
+		if e.ComplexityRoot.PlaybackEvent.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackEvent.Progress(childComplexity), true
+	case "PlaybackEvent.video":
+		if e.ComplexityRoot.PlaybackEvent.Video == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaybackEvent.Video(childComplexity), true
 
 	case "PlaybackSession.id":
 		if e.ComplexityRoot.PlaybackSession.ID == nil {
@@ -403,6 +463,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rendition.Width(childComplexity), true
+
+	case "Subscription.playbackEvents":
+		if e.ComplexityRoot.Subscription.PlaybackEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_playbackEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PlaybackEvents(childComplexity, args["videoId"].(*string)), true
 
 	case "Title.id":
 		if e.ComplexityRoot.Title.ID == nil {
@@ -566,6 +638,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -671,6 +760,17 @@ type PlaybackSession {
   manifestUrl: String!
 }
 
+"A position a viewer reported while watching."
+type PlaybackEvent {
+  video: Video!
+  profile: Profile!
+  positionSeconds: Int!
+  "Share of the video watched, from 0 to 1."
+  progress: Float!
+  completed: Boolean!
+  at: DateTime!
+}
+
 type Query {
   video(id: ID!): Video
 }
@@ -680,6 +780,11 @@ type Mutation {
   startPlayback(videoId: ID!): PlaybackSession!
   "Records the viewer's position in an open session."
   reportProgress(sessionId: ID!, positionSeconds: Int!): PlaybackSession!
+}
+
+type Subscription {
+  "Positions reported from now on, for one video or, without videoId, for all."
+  playbackEvents(videoId: ID): PlaybackEvent!
 }
 `, BuiltIn: false},
 	{Name: "../../federation/directives.graphql", Input: `
@@ -786,6 +891,24 @@ func (ec *executionContext) childFields_Episode(ctx context.Context, field graph
 		return ec.fieldContext_Episode_video(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Episode", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaybackEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "video":
+		return ec.fieldContext_PlaybackEvent_video(ctx, field)
+	case "profile":
+		return ec.fieldContext_PlaybackEvent_profile(ctx, field)
+	case "positionSeconds":
+		return ec.fieldContext_PlaybackEvent_positionSeconds(ctx, field)
+	case "progress":
+		return ec.fieldContext_PlaybackEvent_progress(ctx, field)
+	case "completed":
+		return ec.fieldContext_PlaybackEvent_completed(ctx, field)
+	case "at":
+		return ec.fieldContext_PlaybackEvent_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaybackEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_PlaybackSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1167,6 +1290,20 @@ func (ec *executionContext) field_Query_video_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_playbackEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "videoId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["videoId"] = arg0
 	return args, nil
 }
 
@@ -1575,6 +1712,162 @@ func (ec *executionContext) fieldContext_Mutation_reportProgress(ctx context.Con
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PlaybackEvent_video(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackEvent_video(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlaybackEvent().Video(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *service.Video) graphql.Marshaler {
+			return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackEvent_video(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaybackEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Video(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaybackEvent_profile(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackEvent_profile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlaybackEvent().Profile(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Profile) graphql.Marshaler {
+			return ec.marshalNProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋvideoᚋmodelᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackEvent_profile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaybackEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Profile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaybackEvent_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackEvent_positionSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PositionSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackEvent_positionSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlaybackEvent_progress(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackEvent_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Progress(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackEvent_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackEvent", field, true, false, "Float")
+}
+
+func (ec *executionContext) _PlaybackEvent_completed(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackEvent_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackEvent_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackEvent", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PlaybackEvent_at(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaybackEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaybackEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaybackEvent", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _PlaybackSession_id(ctx context.Context, field graphql.CollectedField, obj *service.Session) (ret graphql.Marshaler) {
@@ -2190,6 +2483,50 @@ func (ec *executionContext) _Rendition_url(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Rendition_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Rendition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Subscription_playbackEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_playbackEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PlaybackEvents(ctx, fc.Args["videoId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *live.Playback) graphql.Marshaler {
+			return ec.marshalNPlaybackEvent2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋliveᚐPlayback(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_playbackEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaybackEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_playbackEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Title_id(ctx context.Context, field graphql.CollectedField, obj *model.Title) (ret graphql.Marshaler) {
@@ -4033,6 +4370,66 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var playbackEventImplementors = []string{"PlaybackEvent"}
+
+func (ec *executionContext) _PlaybackEvent(ctx context.Context, sel ast.SelectionSet, obj *live.Playback) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, playbackEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaybackEvent")
+		case "video":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlaybackEvent_video(ctx, field, obj)
+				})
+		case "profile":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlaybackEvent_profile(ctx, field, obj)
+				})
+		case "positionSeconds":
+			out.Values[i] = ec._PlaybackEvent_positionSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "progress":
+			out.Values[i] = ec._PlaybackEvent_progress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "completed":
+			out.Values[i] = ec._PlaybackEvent_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._PlaybackEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var playbackSessionImplementors = []string{"PlaybackSession"}
 
 func (ec *executionContext) _PlaybackSession(ctx context.Context, sel ast.SelectionSet, obj *service.Session) graphql.Marshaler {
@@ -4267,6 +4664,26 @@ func (ec *executionContext) _Rendition(ctx context.Context, sel ast.SelectionSet
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "playbackEvents":
+		return ec._Subscription_playbackEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var titleImplementors = []string{"Title", "_Entity"}
@@ -4922,12 +5339,28 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNPlaybackEvent2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋliveᚐPlayback(ctx context.Context, sel ast.SelectionSet, v *live.Playback) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlaybackEvent!")
+		return graphql.Null
+	}
+	return ec._PlaybackEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPlaybackSession2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐSession(ctx context.Context, sel ast.SelectionSet, v *service.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlaybackSession!")
 		return graphql.Null
 	}
 	return ec._PlaybackSession(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋvideoᚋmodelᚐProfile(ctx context.Context, sel ast.SelectionSet, v *model.Profile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Profile!")
+		return graphql.Null
+	}
+	return ec._Profile(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNProfileByIDsInput2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋvideoᚋmodelᚐProfileByIDsInput(ctx context.Context, v any) ([]*model.ProfileByIDsInput, error) {
@@ -5489,6 +5922,24 @@ func (ec *executionContext) unmarshalOEpisodeByIDsInput2ᚖgithubᚗcomᚋcinegr
 	}
 	res, err := ec.unmarshalInputEpisodeByIDsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

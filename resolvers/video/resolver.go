@@ -7,7 +7,9 @@ package video
 
 import (
 	"context"
+	"log/slog"
 
+	"github.com/cinegraph/cinegraph/subgraphs/video/live"
 	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
@@ -15,6 +17,16 @@ import (
 // Resolver holds the dependencies every resolver shares.
 type Resolver struct {
 	Service *service.Service
+	// Hub feeds playbackEvents; nil when the subgraph runs without a bus.
+	Hub    *live.Hub
+	Logger *slog.Logger
+}
+
+func (r *Resolver) logger() *slog.Logger {
+	if r.Logger == nil {
+		return slog.Default()
+	}
+	return r.Logger
 }
 
 // loaders returns the request's dataloaders. Operations that arrive

@@ -10,7 +10,9 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/video"
 	"github.com/cinegraph/cinegraph/graph/video/model"
+	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/internal/viewer"
+	"github.com/cinegraph/cinegraph/subgraphs/video/live"
 	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
@@ -36,6 +38,16 @@ func (r *mutationResolver) ReportProgress(ctx context.Context, sessionID string,
 		return nil, err
 	}
 	return &session, nil
+}
+
+// Video is the resolver for the video field.
+func (r *playbackEventResolver) Video(ctx context.Context, obj *live.Playback) (*service.Video, error) {
+	return r.requireVideo(ctx, obj.VideoID)
+}
+
+// Profile is the resolver for the profile field.
+func (r *playbackEventResolver) Profile(ctx context.Context, obj *live.Playback) (*model.Profile, error) {
+	return &model.Profile{ID: obj.ProfileID}, nil
 }
 
 // Video is the resolver for the video field.
@@ -80,6 +92,27 @@ func (r *queryResolver) Video(ctx context.Context, id string) (*service.Video, e
 // Codec is the resolver for the codec field.
 func (r *renditionResolver) Codec(ctx context.Context, obj *service.Rendition) (model.VideoCodec, error) {
 	return codecToModel(obj.Codec)
+}
+
+// PlaybackEvents is the resolver for the playbackEvents field.
+func (r *subscriptionResolver) PlaybackEvents(ctx context.Context, videoID *string) (<-chan *live.Playback, error) {
+	if r.Hub == nil {
+		return nil, errs.New(errs.Unavailable, "playback events are not available: the video subgraph runs without an event bus")
+	}
+	id := ""
+	if videoID != nil {
+		if err := service.CheckVideoID("videoId", *videoID); err != nil {
+			return nil, err
+		}
+		if _, err := r.requireVideo(ctx, *videoID); err != nil {
+			return nil, err
+		}
+		id = *videoID
+	}
+	onEnd := func(err error) {
+		r.logger().WarnContext(ctx, "playback subscription ended", "video", id, "err", err)
+	}
+	return r.Hub.Subscribe(id).Stream(ctx, onEnd), nil
 }
 
 // Videos is the resolver for the videos field.
@@ -135,6 +168,9 @@ func (r *Resolver) Episode() video.EpisodeResolver { return &episodeResolver{r} 
 // Mutation returns video.MutationResolver implementation.
 func (r *Resolver) Mutation() video.MutationResolver { return &mutationResolver{r} }
 
+// PlaybackEvent returns video.PlaybackEventResolver implementation.
+func (r *Resolver) PlaybackEvent() video.PlaybackEventResolver { return &playbackEventResolver{r} }
+
 // PlaybackSession returns video.PlaybackSessionResolver implementation.
 func (r *Resolver) PlaybackSession() video.PlaybackSessionResolver {
 	return &playbackSessionResolver{r}
@@ -148,6 +184,9 @@ func (r *Resolver) Query() video.QueryResolver { return &queryResolver{r} }
 
 // Rendition returns video.RenditionResolver implementation.
 func (r *Resolver) Rendition() video.RenditionResolver { return &renditionResolver{r} }
+
+// Subscription returns video.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() video.SubscriptionResolver { return &subscriptionResolver{r} }
 
 // Title returns video.TitleResolver implementation.
 func (r *Resolver) Title() video.TitleResolver { return &titleResolver{r} }
@@ -163,10 +202,12 @@ func (r *Resolver) ViewingActivity() video.ViewingActivityResolver {
 type (
 	episodeResolver         struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }
+	playbackEventResolver   struct{ *Resolver }
 	playbackSessionResolver struct{ *Resolver }
 	profileResolver         struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 	renditionResolver       struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
 	titleResolver           struct{ *Resolver }
 	videoResolver           struct{ *Resolver }
 	viewingActivityResolver struct{ *Resolver }

@@ -1,6 +1,7 @@
 // Package video wires the video subgraph together: the embedded store, the
-// service, the outbox relay to the event bus, and the GraphQL handler with
-// per-request dataloaders.
+// service, the outbox relay to the event bus, the live hub that feeds
+// playback subscriptions, and the GraphQL handler with per-request
+// dataloaders.
 package video
 
 import (
@@ -17,6 +18,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/video"
+	"github.com/cinegraph/cinegraph/subgraphs/video/live"
 	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/video/relay"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
@@ -44,6 +46,7 @@ type Subgraph struct {
 	store   service.Store
 	service *service.Service
 	handler http.Handler
+	hub     *live.Hub // nil without a bus
 
 	cancel    context.CancelFunc
 	workers   sync.WaitGroup
@@ -95,7 +98,19 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 	workCtx, cancel := context.WithCancel(ctx)
 	s := &Subgraph{store: store, cancel: cancel}
 	var svcOpts []service.Option
+	var h *live.Hub
 	if opts.Bus != nil {
+		h = live.New(0, logger)
+		hubDone, err := h.Start(workCtx, opts.Bus)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("video: %w", err)
+		}
+		s.workers.Add(1)
+		go func() {
+			defer s.workers.Done()
+			<-hubDone
+		}()
 		r := relay.New(store, opts.Bus, relay.Options{Logger: logger})
 		svcOpts = append(svcOpts, service.WithNotify(r.Notify))
 		s.workers.Add(1)
@@ -106,9 +121,10 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 	} else {
 		logger.WarnContext(ctx, "no event bus: video events stay in the outbox")
 	}
+	s.hub = h
 	s.service = service.New(store, svcOpts...)
 	s.handler = gqlserver.New(
-		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: s.service}}),
+		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: s.service, Hub: h, Logger: logger}}),
 		gqlserver.Options{Name: Name, Logger: logger, Middleware: loaders.Middleware(store, loaderWait)},
 	)
 	return s, nil
@@ -137,8 +153,8 @@ func (s *Subgraph) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the relay and closes the store; pending events stay in the
-// outbox for the next start.
+// Close stops the relay and the hub, ending live subscriptions, and closes
+// the store; pending events stay in the outbox for the next start.
 func (s *Subgraph) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel()

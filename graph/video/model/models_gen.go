@@ -42,6 +42,9 @@ type ProfileByIDsInput struct {
 type Query struct {
 }
 
+type Subscription struct {
+}
+
 type Title struct {
 	ID     string           `json:"id"`
 	Videos []*service.Video `json:"videos"`
