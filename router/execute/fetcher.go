@@ -93,6 +93,12 @@ var (
 	acceptGraphQL   = []string{"application/graphql-response+json, application/json"}
 )
 
+// ReadAll appends r to buf as readAll does, for other readers of bodies
+// with pooled buffers.
+func ReadAll(buf []byte, r io.Reader, size, limit int64) ([]byte, error) {
+	return readAll(buf, r, size, limit)
+}
+
 // readAll reads r into buf, sized by the content length when known, and
 // stops one byte past limit so the caller can tell an oversized body.
 func readAll(buf []byte, r io.Reader, size, limit int64) ([]byte, error) {

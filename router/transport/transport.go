@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -155,7 +154,11 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*Request, int, e
 		if err != nil || (ct != mediaJSON && ct != mediaGraphQLResponse) {
 			return nil, http.StatusUnsupportedMediaType, errors.New("POST bodies must be application/json")
 		}
-		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		// Decoding copies every string out of the body, so its buffer is pooled.
+		buf := execute.GetBuffer()
+		defer execute.PutBuffer(buf)
+		raw, err := execute.ReadAll(*buf, http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
+		*buf = raw[:0]
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
