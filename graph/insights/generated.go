@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
 	"github.com/cinegraph/cinegraph/graph/insights/model"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -30,8 +31,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Entity() EntityResolver
+	Insight() InsightResolver
 	Message() MessageResolver
 	Profile() ProfileResolver
+	Subscription() SubscriptionResolver
 	Title() TitleResolver
 	Video() VideoResolver
 }
@@ -71,6 +74,11 @@ type ComplexityRoot struct {
 		FindManyVideoByIDs   func(childComplexity int, reps []*model.VideoByIDsInput) int
 	}
 
+	Insight struct {
+		Message   func(childComplexity int) int
+		Sentiment func(childComplexity int) int
+	}
+
 	Message struct {
 		Body      func(childComplexity int) int
 		ID        func(childComplexity int) int
@@ -99,6 +107,10 @@ type ComplexityRoot struct {
 		Score func(childComplexity int) int
 	}
 
+	Subscription struct {
+		InsightAdded func(childComplexity int, roomID string) int
+	}
+
 	Title struct {
 		AudienceSentiment func(childComplexity int) int
 		ID                func(childComplexity int) int
@@ -125,11 +137,18 @@ type EntityResolver interface {
 	FindManyTitleByIDs(ctx context.Context, reps []*model.TitleByIDsInput) ([]*model.Title, error)
 	FindManyVideoByIDs(ctx context.Context, reps []*model.VideoByIDsInput) ([]*model.Video, error)
 }
+type InsightResolver interface {
+	Message(ctx context.Context, obj *service.SentimentScored) (*model.Message, error)
+	Sentiment(ctx context.Context, obj *service.SentimentScored) (*model.Sentiment, error)
+}
 type MessageResolver interface {
 	Sentiment(ctx context.Context, obj *model.Message) (*model.Sentiment, error)
 }
 type ProfileResolver interface {
 	Recommendations(ctx context.Context, obj *model.Profile, first *int) ([]*model.Recommendation, error)
+}
+type SubscriptionResolver interface {
+	InsightAdded(ctx context.Context, roomID string) (<-chan *service.SentimentScored, error)
 }
 type TitleResolver interface {
 	AudienceSentiment(ctx context.Context, obj *model.Title) (*model.AudienceSentiment, error)
@@ -294,6 +313,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.FindManyVideoByIDs(childComplexity, args["reps"].([]*model.VideoByIDsInput)), true
 
+	case "Insight.message":
+		if e.ComplexityRoot.Insight.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insight.Message(childComplexity), true
+	case "Insight.sentiment":
+		if e.ComplexityRoot.Insight.Sentiment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insight.Sentiment(childComplexity), true
+
 	case "Message.body":
 		if e.ComplexityRoot.Message.Body == nil {
 			break
@@ -387,6 +419,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Sentiment.Score(childComplexity), true
 
+	case "Subscription.insightAdded":
+		if e.ComplexityRoot.Subscription.InsightAdded == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_insightAdded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.InsightAdded(childComplexity, args["roomId"].(string)), true
+
 	case "Title.audienceSentiment":
 		if e.ComplexityRoot.Title.AudienceSentiment == nil {
 			break
@@ -478,6 +522,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -576,6 +637,17 @@ type Recommendation {
   title: Title!
   score: Float!
   reason: String!
+}
+
+"A live chat message and the sentiment scored for it."
+type Insight {
+  message: Message!
+  sentiment: Sentiment!
+}
+
+type Subscription {
+  "Sentiment of each message posted to the room from now on."
+  insightAdded(roomId: ID!): Insight!
 }
 `, BuiltIn: false},
 	{Name: "../../federation/directives.graphql", Input: `
@@ -720,6 +792,16 @@ func (ec *executionContext) childFields_Detection(ctx context.Context, field gra
 		return ec.fieldContext_Detection_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Detection", field.Name)
+}
+
+func (ec *executionContext) childFields_Insight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "message":
+		return ec.fieldContext_Insight_message(ctx, field)
+	case "sentiment":
+		return ec.fieldContext_Insight_sentiment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Insight", field.Name)
 }
 
 func (ec *executionContext) childFields_Message(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1009,6 +1091,20 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["representations"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_insightAdded_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roomId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roomId"] = arg0
 	return args, nil
 }
 
@@ -1630,6 +1726,70 @@ func (ec *executionContext) fieldContext_Entity_findManyVideoByIDs(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Insight_message(ctx context.Context, field graphql.CollectedField, obj *service.SentimentScored) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insight_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insight().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insight_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insight",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insight_sentiment(ctx context.Context, field graphql.CollectedField, obj *service.SentimentScored) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insight_sentiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insight().Sentiment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sentiment) graphql.Marshaler {
+			return ec.marshalNSentiment2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐSentiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insight_sentiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insight",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentiment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Message_id(ctx context.Context, field graphql.CollectedField, obj *model.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2072,6 +2232,50 @@ func (ec *executionContext) _Sentiment_model(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Sentiment_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentiment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Subscription_insightAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_insightAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().InsightAdded(ctx, fc.Args["roomId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *service.SentimentScored) graphql.Marshaler {
+			return ec.marshalNInsight2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋinsightsᚋserviceᚐSentimentScored(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_insightAdded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Insight(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_insightAdded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Title_id(ctx context.Context, field graphql.CollectedField, obj *model.Title) (ret graphql.Marshaler) {
@@ -3751,6 +3955,46 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 	return out
 }
 
+var insightImplementors = []string{"Insight"}
+
+func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, obj *service.SentimentScored) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insightImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Insight")
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insight_message(ctx, field, obj)
+				})
+		case "sentiment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insight_sentiment(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var messageImplementors = []string{"Message", "_Entity"}
 
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *model.Message) graphql.Marshaler {
@@ -3980,6 +4224,26 @@ func (ec *executionContext) _Sentiment(ctx context.Context, sel ast.SelectionSet
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "insightAdded":
+		return ec._Subscription_insightAdded(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var titleImplementors = []string{"Title", "_Entity"}
@@ -4556,6 +4820,14 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) marshalNInsight2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋinsightsᚋserviceᚐSentimentScored(ctx context.Context, sel ast.SelectionSet, v *service.SentimentScored) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Insight!")
+		return graphql.Null
+	}
+	return ec._Insight(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4568,6 +4840,14 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐMessage(ctx context.Context, sel ast.SelectionSet, v *model.Message) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Message!")
+		return graphql.Null
+	}
+	return ec._Message(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMessageByIDsInput2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐMessageByIDsInput(ctx context.Context, v any) ([]*model.MessageByIDsInput, error) {

@@ -10,9 +10,22 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/insights"
 	"github.com/cinegraph/cinegraph/graph/insights/model"
+	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
+
+// Message is the resolver for the message field.
+func (r *insightResolver) Message(ctx context.Context, obj *service.SentimentScored) (*model.Message, error) {
+	// A reference: the chat subgraph resolves the message's fields.
+	return &model.Message{ID: obj.MessageID}, nil
+}
+
+// Sentiment is the resolver for the sentiment field.
+func (r *insightResolver) Sentiment(ctx context.Context, obj *service.SentimentScored) (*model.Sentiment, error) {
+	return toSentiment(sentiment.Result{Label: sentiment.Label(obj.Label), Score: obj.Score, Model: obj.Model}), nil
+}
 
 // Sentiment is the resolver for the sentiment field.
 func (r *messageResolver) Sentiment(ctx context.Context, obj *model.Message) (*model.Sentiment, error) {
@@ -43,6 +56,20 @@ func (r *profileResolver) Recommendations(ctx context.Context, obj *model.Profil
 	}
 	l.PrimeAudiences(recs)
 	return toRecommendations(recs), nil
+}
+
+// InsightAdded is the resolver for the insightAdded field.
+func (r *subscriptionResolver) InsightAdded(ctx context.Context, roomID string) (<-chan *service.SentimentScored, error) {
+	if err := service.CheckID("roomId", roomID); err != nil {
+		return nil, err
+	}
+	if r.Hub == nil {
+		return nil, errs.New(errs.Unavailable, "live insights are not available: the insights subgraph runs without an event bus")
+	}
+	onEnd := func(err error) {
+		r.logger().WarnContext(ctx, "insights subscription ended", "room", roomID, "err", err)
+	}
+	return r.Hub.Subscribe(roomID).Stream(ctx, onEnd), nil
 }
 
 // AudienceSentiment is the resolver for the audienceSentiment field.
@@ -79,11 +106,17 @@ func (r *videoResolver) Detections(ctx context.Context, obj *model.Video, minCon
 	return toDetections(kept), nil
 }
 
+// Insight returns insights.InsightResolver implementation.
+func (r *Resolver) Insight() insights.InsightResolver { return &insightResolver{r} }
+
 // Message returns insights.MessageResolver implementation.
 func (r *Resolver) Message() insights.MessageResolver { return &messageResolver{r} }
 
 // Profile returns insights.ProfileResolver implementation.
 func (r *Resolver) Profile() insights.ProfileResolver { return &profileResolver{r} }
+
+// Subscription returns insights.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() insights.SubscriptionResolver { return &subscriptionResolver{r} }
 
 // Title returns insights.TitleResolver implementation.
 func (r *Resolver) Title() insights.TitleResolver { return &titleResolver{r} }
@@ -92,8 +125,10 @@ func (r *Resolver) Title() insights.TitleResolver { return &titleResolver{r} }
 func (r *Resolver) Video() insights.VideoResolver { return &videoResolver{r} }
 
 type (
-	messageResolver struct{ *Resolver }
-	profileResolver struct{ *Resolver }
-	titleResolver   struct{ *Resolver }
-	videoResolver   struct{ *Resolver }
+	insightResolver      struct{ *Resolver }
+	messageResolver      struct{ *Resolver }
+	profileResolver      struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+	titleResolver        struct{ *Resolver }
+	videoResolver        struct{ *Resolver }
 )

@@ -3,13 +3,28 @@
 // the results to GraphQL models.
 package insights
 
-import "github.com/cinegraph/cinegraph/subgraphs/insights/service"
+import (
+	"log/slog"
+
+	"github.com/cinegraph/cinegraph/subgraphs/insights/live"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
+)
 
 //go:generate go run ../../internal/codegen -subgraph insights
 
 // Resolver is the root resolver; its fields are the insights dependencies.
 type Resolver struct {
 	Service *service.Service
+	// Hub feeds insightAdded; nil when the subgraph runs without a bus.
+	Hub    *live.Hub
+	Logger *slog.Logger
+}
+
+func (r *Resolver) logger() *slog.Logger {
+	if r.Logger == nil {
+		return slog.Default()
+	}
+	return r.Logger
 }
 
 // Schema defaults, applied when an argument is explicitly null.

@@ -1,7 +1,7 @@
 // Package insights wires the insights subgraph together: the embedded
 // store, the sentiment model, the service, the event consumers that score
-// live chat messages and count viewers, and the GraphQL handler with
-// per-request dataloaders.
+// live chat messages and count viewers, the live hub that feeds insight
+// subscriptions, and the GraphQL handler with per-request dataloaders.
 package insights
 
 import (
@@ -16,6 +16,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/insights"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/live"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
@@ -48,6 +49,7 @@ type Subgraph struct {
 	service *service.Service
 	handler http.Handler
 	logger  *slog.Logger
+	hub     *live.Hub // nil without a bus
 
 	cancel    context.CancelFunc
 	workers   sync.WaitGroup
@@ -104,6 +106,13 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 	workCtx, cancel := context.WithCancel(ctx)
 	s := &Subgraph{store: store, service: svc, logger: logger, cancel: cancel}
 	if opts.Bus != nil {
+		s.hub = live.New(0, logger)
+		hubDone, err := s.hub.Start(workCtx, opts.Bus)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("insights: %w", err)
+		}
+		s.start(workCtx, func(context.Context) { <-hubDone })
 		c := consumer{bus: opts.Bus, svc: svc, logger: logger}
 		s.start(workCtx, func(ctx context.Context) { c.run(ctx, events.TopicChatMessages, c.chatMessage) })
 		s.start(workCtx, func(ctx context.Context) { c.run(ctx, events.TopicVideoEvents, c.videoProgress) })
@@ -111,7 +120,7 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 		logger.WarnContext(ctx, "no event bus: live chat messages and viewing are not consumed")
 	}
 	s.handler = gqlserver.New(
-		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc}}),
+		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc, Hub: s.hub, Logger: logger}}),
 		gqlserver.Options{
 			Name:       Name,
 			Logger:     logger,

@@ -76,6 +76,9 @@ type Sentiment struct {
 	Model string `json:"model"`
 }
 
+type Subscription struct {
+}
+
 type Title struct {
 	ID                string             `json:"id"`
 	AudienceSentiment *AudienceSentiment `json:"audienceSentiment"`
