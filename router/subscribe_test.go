@@ -163,6 +163,8 @@ func TestSubscriptionCompletedPerEventAndShared(t *testing.T) {
 		}
 	}
 	waitUntil(t, "both clients on one upstream subscription", func() bool { return r.streaming.manager.Clients() == 2 })
+	// publish drops events until the upstream has registered its channel.
+	waitUntil(t, "upstream open", func() bool { _, open := up.state(); return open == 1 })
 	if opened, _ := up.state(); opened != 1 {
 		t.Fatalf("%d upstream subscriptions for identical operations, want 1", opened)
 	}
@@ -259,6 +261,8 @@ func TestSubscriptionOverSSEAndMultipart(t *testing.T) {
 			}
 			defer resp.Body.Close()
 			waitUntil(t, "subscribed", func() bool { return r.streaming.manager.Clients() == 1 })
+			// publish drops events until the upstream has registered its channel.
+			waitUntil(t, "upstream open", func() bool { _, open := up.state(); return open == 1 })
 			up.publish("room-1", "m1", "great", "p1")
 			got := tc.first(t, bufio.NewReader(resp.Body))
 			want := `{"data":{"messageAdded":{"body":"great","author":{"name":"Name of p1"},"sentiment":{"label":"POSITIVE"}}}}`
