@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/supergraph"
@@ -209,21 +210,21 @@ func (r *Router) parse(query, opName string) *prepared {
 		if !errors.As(err, &ge) {
 			ge = gqlerror.Wrap(err)
 		}
-		p.errs, p.errorCode = gqlerror.List{ge}, "GRAPHQL_PARSE_FAILED"
+		p.errs, p.errorCode = gqlerror.List{ge}, codeBadUserInput
 	} else if errs := validator.Validate(r.sg.APISchema(), doc); len(errs) > 0 {
-		p.errs, p.errorCode = errs, "GRAPHQL_VALIDATION_FAILED"
+		p.errs, p.errorCode = errs, codeBadUserInput
 	} else {
 		p.doc = doc
 		switch {
 		case opName != "":
 			p.op = doc.Operations.ForName(opName)
 			if p.op == nil {
-				p.errs, p.errorCode = gqlerror.List{gqlerror.Errorf("Unknown operation named %q.", opName)}, "GRAPHQL_VALIDATION_FAILED"
+				p.errs, p.errorCode = gqlerror.List{gqlerror.Errorf("Unknown operation named %q.", opName)}, codeBadUserInput
 			}
 		case len(doc.Operations) == 1:
 			p.op = doc.Operations[0]
 		default:
-			p.errs, p.errorCode = gqlerror.List{gqlerror.Errorf("Must provide operation name if query contains multiple operations.")}, "GRAPHQL_VALIDATION_FAILED"
+			p.errs, p.errorCode = gqlerror.List{gqlerror.Errorf("Must provide operation name if query contains multiple operations.")}, codeBadUserInput
 		}
 		if p.op != nil {
 			p.condVars = plan.ConditionVariables(doc, p.op)
@@ -317,13 +318,13 @@ func (r *Router) Execute(ctx context.Context, req *transport.Request) *transport
 	}
 	if req.ReadOnly && p.op.Operation != ast.Query && p.op.Operation != "" {
 		return &transport.Result{
-			Response: requestError("BAD_REQUEST", gqlerror.List{gqlerror.Errorf("Only queries can be sent with GET; use POST for %s operations.", p.op.Operation)}),
+			Response: requestError(codeBadUserInput, gqlerror.List{gqlerror.Errorf("Only queries can be sent with GET; use POST for %s operations.", p.op.Operation)}),
 			Outcome:  transport.NotAllowed,
 		}
 	}
 	if p.op.Operation == ast.Subscription {
 		return &transport.Result{
-			Response: requestError("BAD_REQUEST", gqlerror.List{gqlerror.Errorf("Subscriptions are served over websockets, not HTTP requests.")}),
+			Response: requestError(codeBadUserInput, gqlerror.List{gqlerror.Errorf("Subscriptions are served over websockets, not HTTP requests.")}),
 			Outcome:  transport.Rejected,
 		}
 	}
@@ -381,3 +382,8 @@ func (r *Router) Plan(ctx context.Context, query, operationName string, variable
 	}
 	return json.Marshal(qp)
 }
+
+// codeBadUserInput is the code of every request the client must fix (parse
+// and validation failures, wrong method): Cinegraph answers with one closed
+// set of codes (internal/errs), in which BAD_USER_INPUT covers them all.
+const codeBadUserInput = string(cgerrs.BadUserInput)

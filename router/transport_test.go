@@ -25,11 +25,11 @@ func TestTransport(t *testing.T) {
 	}{
 		{"get query", http.MethodGet, `{ me { name } }`, nil, 200, "application/json", `"name":"Ada Lovelace"`},
 		{"get mutation refused", http.MethodGet, `mutation { addReview(upc: "1", body: "x") { id } }`, nil, 405, "application/json", `use POST`},
-		{"parse error with graphql-response+json", http.MethodPost, `{ me { `, gqlResp, 400, "application/graphql-response+json", `"GRAPHQL_PARSE_FAILED"`},
-		{"validation error with graphql-response+json", http.MethodPost, `{ me { nope } }`, gqlResp, 400, "application/graphql-response+json", `"GRAPHQL_VALIDATION_FAILED"`},
-		{"validation error with application/json", http.MethodPost, `{ me { nope } }`, nil, 200, "application/json", `"GRAPHQL_VALIDATION_FAILED"`},
-		{"inaccessible field is invalid", http.MethodPost, `{ product(upc: "1") { internalCode } }`, nil, 200, "application/json", `"GRAPHQL_VALIDATION_FAILED"`},
-		{"unacceptable accept", http.MethodPost, `{ me { name } }`, map[string]string{"Accept": "text/html"}, 406, "application/json", `"BAD_REQUEST"`},
+		{"parse error with graphql-response+json", http.MethodPost, `{ me { `, gqlResp, 400, "application/graphql-response+json", `"BAD_USER_INPUT"`},
+		{"validation error with graphql-response+json", http.MethodPost, `{ me { nope } }`, gqlResp, 400, "application/graphql-response+json", `"BAD_USER_INPUT"`},
+		{"validation error with application/json", http.MethodPost, `{ me { nope } }`, nil, 200, "application/json", `"BAD_USER_INPUT"`},
+		{"inaccessible field is invalid", http.MethodPost, `{ product(upc: "1") { internalCode } }`, nil, 200, "application/json", `"BAD_USER_INPUT"`},
+		{"unacceptable accept", http.MethodPost, `{ me { name } }`, map[string]string{"Accept": "text/html"}, 406, "application/json", `"BAD_USER_INPUT"`},
 		{"plan header", http.MethodPost, `{ topProducts { reviews { body } } }`, map[string]string{"X-Cinegraph-Plan": "true"}, 200, "application/json", `"queryPlan":{"kind":"QueryPlan"`},
 		{"too large", http.MethodPost, `{ me { name ` + strings.Repeat("name ", 1000) + `} }`, nil, 413, "application/json", `larger than`},
 	}

@@ -143,7 +143,7 @@ func (m *Manager) run(ctx context.Context, g *group, src Source) {
 		final = errorsPayload(out)
 	case err != nil:
 		m.logger.Warn("upstream subscription failed", "subgraph", src.Subgraph, "error", err)
-		final = ErrorPayload("SUBREQUEST_HTTP_ERROR", "subscription to subgraph %s failed", src.Subgraph)
+		final = ErrorPayload("UNAVAILABLE", "subscription to subgraph %s failed", src.Subgraph)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -166,7 +166,7 @@ func (m *Manager) deliver(g *group, payload json.RawMessage) {
 		case s.ch <- payload:
 		default:
 			delete(g.subs, s)
-			s.end(ErrorPayload("SUBSCRIPTION_TOO_SLOW", "subscription ended: the client fell more than %d results behind", cap(s.ch)))
+			s.end(ErrorPayload("UNAVAILABLE", "subscription ended: the client fell more than %d results behind", cap(s.ch)))
 		}
 	}
 	if len(g.subs) == 0 && !g.ended {

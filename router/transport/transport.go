@@ -81,7 +81,7 @@ type body struct {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	media, ok := negotiate(r.Header.Values("Accept"))
 	if !ok {
-		writeError(w, mediaJSON, http.StatusNotAcceptable, "the response can only be application/graphql-response+json or application/json", "BAD_REQUEST")
+		writeError(w, mediaJSON, http.StatusNotAcceptable, "the response can only be application/graphql-response+json or application/json", "BAD_USER_INPUT")
 		return
 	}
 	defer func() {
@@ -94,7 +94,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	req, status, err := h.read(w, r)
 	if err != nil {
-		writeError(w, media, status, err.Error(), "BAD_REQUEST")
+		writeError(w, media, status, err.Error(), "BAD_USER_INPUT")
 		return
 	}
 	res := h.Exec.Execute(r.Context(), req)

@@ -56,7 +56,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(status)
-		_, _ = w.Write(subscription.ErrorPayload("BAD_REQUEST", "%s", err.Error()))
+		_, _ = w.Write(subscription.ErrorPayload("BAD_USER_INPUT", "%s", err.Error()))
 		return
 	}
 	flusher, _ := w.(http.Flusher)

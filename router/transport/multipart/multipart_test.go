@@ -58,7 +58,7 @@ func TestMultipart(t *testing.T) {
 		{
 			name: "upstream failure is an error result", query: "subscription{a}",
 			upstream: events{err: io.ErrUnexpectedEOF},
-			wantBody: "\r\n--graphql" + part(`{"payload":{"errors":[{"message":"subscription to subgraph  failed","extensions":{"code":"SUBREQUEST_HTTP_ERROR"}}]}}`) + "--\r\n",
+			wantBody: "\r\n--graphql" + part(`{"payload":{"errors":[{"message":"subscription to subgraph  failed","extensions":{"code":"UNAVAILABLE"}}]}}`) + "--\r\n",
 		},
 		{
 			name: "rejected", query: "bad",

@@ -43,7 +43,7 @@ func Accepts(r *http.Request) bool {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req, status, err := subscription.ReadHTTP(w, r, h.MaxRequestBytes)
 	if err != nil {
-		writeErrors(w, status, subscription.ErrorPayload("BAD_REQUEST", "%s", err.Error()))
+		writeErrors(w, status, subscription.ErrorPayload("BAD_USER_INPUT", "%s", err.Error()))
 		return
 	}
 	st, rejected := h.Subscriber.Subscribe(r.Context(), req)

@@ -65,7 +65,7 @@ func TestSSE(t *testing.T) {
 			name: "upstream failure is an error result", method: http.MethodPost, query: "subscription{a}",
 			upstream:   events{err: io.ErrUnexpectedEOF},
 			wantStatus: 200,
-			wantBody:   "event: next\ndata: {\"errors\":[{\"message\":\"subscription to subgraph  failed\",\"extensions\":{\"code\":\"SUBREQUEST_HTTP_ERROR\"}}]}\n\nevent: complete\ndata: \n\n",
+			wantBody:   "event: next\ndata: {\"errors\":[{\"message\":\"subscription to subgraph  failed\",\"extensions\":{\"code\":\"UNAVAILABLE\"}}]}\n\nevent: complete\ndata: \n\n",
 		},
 		{name: "rejected", method: http.MethodPost, query: "bad", wantStatus: 400, wantBody: `{"errors":[{"message":"Syntax Error"}]}`},
 		{name: "no query", method: http.MethodPost, query: "", wantStatus: 400},

@@ -275,7 +275,7 @@ func (c *conn) subscribe(id string, raw json.RawMessage) {
 		c.mu.Unlock()
 		c.write(c.proto.refused(id, []*execute.Error{{
 			Message:    fmt.Sprintf("too many operations on this connection (at most %d)", c.srv.maxSubscriptions()),
-			Extensions: map[string]any{"code": "TOO_MANY_SUBSCRIPTIONS"},
+			Extensions: map[string]any{"code": "BAD_USER_INPUT"},
 		}}))
 		return
 	}

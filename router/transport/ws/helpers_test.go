@@ -62,7 +62,7 @@ type testSubscriber struct{ m *subscription.Manager }
 func (s testSubscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *execute.Response) {
 	switch {
 	case req.Query == "bad":
-		return nil, &execute.Response{Errors: []*execute.Error{{Message: "Cannot query field bad", Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}}}}
+		return nil, &execute.Response{Errors: []*execute.Error{{Message: "Cannot query field bad", Extensions: map[string]any{"code": "BAD_USER_INPUT"}}}}
 	case strings.HasPrefix(req.Query, "query"):
 		return subscription.Single(json.RawMessage(`{"data":{"ok":true}}`)), nil
 	}
