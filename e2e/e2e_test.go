@@ -8,6 +8,7 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -21,6 +22,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/cinegraph/cinegraph/internal/enginetest"
 )
 
 var (
@@ -55,7 +58,11 @@ func TestSubscriptionsAcrossInstancesWithKafka(t *testing.T) {
 	bin := prepare(t)
 	conn, err := net.DialTimeout("tcp", kafkaBroker, time.Second)
 	if err != nil {
-		t.Skipf("no Kafka at %s (make services-up starts the cluster engines): %v", kafkaBroker, err)
+		msg := fmt.Sprintf("no Kafka at %s (make services-up starts the cluster engines): %v", kafkaBroker, err)
+		if enginetest.Required() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	_ = conn.Close()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
