@@ -102,7 +102,7 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	}
 
 	rel := relay.New(store, opts.Bus, logger)
-	svc := service.New(store, service.OnPosted(rel.Notify))
+	svc := service.New(store, service.OnPosted(rel.Wake))
 	h := hub.New(tune.hubBuffer, logger)
 
 	workerCtx, stop := context.WithCancel(ctx)

@@ -147,7 +147,7 @@ func TestCrashBetweenStoreAndBus(t *testing.T) {
 
 			// Second restart: nothing is left to publish.
 			store = eng.open(t)
-			n, err := relay.New(store, bus, nil).Drain(ctx)
+			n, err := relay.New(store, bus, nil).Flush(ctx)
 			if err != nil {
 				t.Fatalf("second drain: %v", err)
 			}
@@ -343,7 +343,7 @@ func TestHelperProcess(t *testing.T) {
 	pub := blockingPublisher{entered: make(chan events.Event, 1)}
 	rel := relay.New(store, pub, nil)
 	go rel.Run(ctx)
-	svc := service.New(store, service.OnPosted(rel.Notify))
+	svc := service.New(store, service.OnPosted(rel.Wake))
 	m, err := svc.PostMessage(ctx, crashRoom, crashAuthor, crashBody)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crash child: post:", err)

@@ -354,7 +354,7 @@ func TestHelperProcess(t *testing.T) {
 	pub := blockingPublisher{entered: make(chan events.Event, 1)}
 	rel := relay.New(store, pub, relay.Options{})
 	go func() { _ = rel.Run(ctx) }()
-	svc := service.New(store, service.WithNotify(rel.Notify))
+	svc := service.New(store, service.WithNotify(rel.Wake))
 	session, err := svc.StartPlayback(ctx, crashProfile, crashVideo)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crash child: start playback:", err)

@@ -112,7 +112,7 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 			<-hubDone
 		}()
 		r := relay.New(store, opts.Bus, relay.Options{Logger: logger})
-		svcOpts = append(svcOpts, service.WithNotify(r.Notify))
+		svcOpts = append(svcOpts, service.WithNotify(r.Wake))
 		s.workers.Add(1)
 		go func() {
 			defer s.workers.Done()

@@ -140,14 +140,14 @@ func TestRepublishedEventStoredOnce(t *testing.T) {
 	}
 
 	// Published, but the outbox was not trimmed.
-	if _, err := relay.New(forgetfulOutbox{store}, bus, nil).Drain(ctx); err == nil {
+	if _, err := relay.New(forgetfulOutbox{store}, bus, nil).Flush(ctx); err == nil {
 		t.Fatal("Drain hid the failed trim")
 	}
 	if pending, _ := store.PendingEvents(ctx, 10); len(pending) != 3 {
 		t.Fatalf("outbox holds %d events, want 3 still pending", len(pending))
 	}
 	// The next run publishes them again and trims.
-	n, err := relay.New(store, bus, nil).Drain(ctx)
+	n, err := relay.New(store, bus, nil).Flush(ctx)
 	if err != nil || n != 3 {
 		t.Fatalf("Drain = %d, %v; want 3", n, err)
 	}
@@ -190,16 +190,16 @@ func TestFailedPublishKeepsEvent(t *testing.T) {
 	bus := openBus(t, dir)
 	flaky := &failingBus{Publisher: bus, failures: 1}
 	r := relay.New(store, flaky, nil)
-	if _, err := service.New(store, service.OnPosted(r.Notify)).PostMessage(ctx, "room-t1", "profile-1", "retry me"); err != nil {
+	if _, err := service.New(store, service.OnPosted(r.Wake)).PostMessage(ctx, "room-t1", "profile-1", "retry me"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Drain(ctx); err == nil {
+	if _, err := r.Flush(ctx); err == nil {
 		t.Fatal("Drain hid the failed publish")
 	}
 	if pending, _ := store.PendingEvents(ctx, 10); len(pending) != 1 {
 		t.Fatalf("failed publish dropped the event: %d pending", len(pending))
 	}
-	if n, err := r.Drain(ctx); err != nil || n != 1 {
+	if n, err := r.Flush(ctx); err != nil || n != 1 {
 		t.Fatalf("retry Drain = %d, %v", n, err)
 	}
 	if got := published(t, bus, "check-3", 1); len(got) != 1 {
@@ -222,7 +222,7 @@ func TestDrainManyBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := relay.New(store, bus, nil).Drain(ctx); err != nil || n != total {
+	if n, err := relay.New(store, bus, nil).Flush(ctx); err != nil || n != total {
 		t.Fatalf("Drain = %d, %v; want %d", n, err, total)
 	}
 	if pending, _ := store.PendingEvents(ctx, 10); len(pending) != 0 {

@@ -205,7 +205,7 @@ func TestRunWakesOnNotifyAndStops(t *testing.T) {
 	go func() { done <- r.Run(ctx) }()
 
 	out.add(2)
-	r.Notify()
+	r.Wake()
 	waitFor(t, func() bool { return len(bus.ids()) == 2 })
 
 	cancel()
