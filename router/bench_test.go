@@ -24,8 +24,8 @@ import (
 	"github.com/cinegraph/cinegraph/router/bench/subgraphs/products"
 	"github.com/cinegraph/cinegraph/router/bench/subgraphs/reviews"
 	"github.com/cinegraph/cinegraph/router/compose"
-	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/transport"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // cannedFetcher answers from memory so benchmarks measure the router alone.
@@ -34,11 +34,11 @@ type cannedFetcher struct {
 	entities func(n int) []byte
 }
 
-func (c *cannedFetcher) Fetch(_ context.Context, subgraph string, req *execute.SubgraphRequest, _ http.Header) (*execute.SubgraphResponse, error) {
+func (c *cannedFetcher) Fetch(_ context.Context, subgraph string, req *wire.SubgraphRequest, _ http.Header) (*wire.SubgraphResponse, error) {
 	if reps, ok := req.Variables["representations"]; ok {
-		return execute.DecodeResponse(c.entities(lenOf(reps)))
+		return wire.DecodeResponse(c.entities(lenOf(reps)))
 	}
-	return execute.DecodeResponse(c.root)
+	return wire.DecodeResponse(c.root)
 }
 
 func lenOf(v any) int {

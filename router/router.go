@@ -18,6 +18,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/supergraph"
 	"github.com/cinegraph/cinegraph/router/transport"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -161,8 +162,8 @@ type prepared struct {
 	errorCode string
 }
 
-func requestError(code string, errs gqlerror.List) *execute.Response {
-	out := &execute.Response{}
+func requestError(code string, errs gqlerror.List) *wire.Response {
+	out := &wire.Response{}
 	for _, e := range errs {
 		ext := map[string]any{"code": code}
 		for k, v := range e.Extensions {
@@ -170,9 +171,9 @@ func requestError(code string, errs gqlerror.List) *execute.Response {
 				ext[k] = v
 			}
 		}
-		ge := &execute.Error{Message: e.Message, Extensions: ext}
+		ge := &wire.Error{Message: e.Message, Extensions: ext}
 		for _, l := range e.Locations {
-			ge.Locations = append(ge.Locations, execute.Location{Line: l.Line, Column: l.Column})
+			ge.Locations = append(ge.Locations, wire.Location{Line: l.Line, Column: l.Column})
 		}
 		out.Errors = append(out.Errors, ge)
 	}
@@ -265,7 +266,7 @@ func (r *Router) planFor(p *prepared, vars map[string]any) (*plan.QueryPlan, err
 }
 
 // coerce validates and coerces the request variables.
-func (r *Router) coerce(p *prepared, vars map[string]any) (map[string]any, *execute.Response) {
+func (r *Router) coerce(p *prepared, vars map[string]any) (map[string]any, *wire.Response) {
 	out, err := validator.VariableValues(r.sg.APISchema(), p.op, jsonNumbersToGo(vars))
 	if err != nil {
 		var ge *gqlerror.Error
@@ -335,7 +336,7 @@ func (r *Router) Execute(ctx context.Context, req *transport.Request) *transport
 	qp, err := r.planFor(p, vars)
 	if err != nil {
 		r.logger.Error("query planning failed", "error", err)
-		return &transport.Result{Response: &execute.Response{Errors: []*execute.Error{{Message: "query planning failed: " + err.Error(), Extensions: map[string]any{"code": "INTERNAL"}}}}, Outcome: transport.Failed}
+		return &transport.Result{Response: &wire.Response{Errors: []*wire.Error{{Message: "query planning failed: " + err.Error(), Extensions: map[string]any{"code": "INTERNAL"}}}}, Outcome: transport.Failed}
 	}
 	resp := r.exec.Execute(ctx, qp, vars, r.forwardHeaders(req.Header))
 	if wantsPlan(req) {

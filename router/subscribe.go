@@ -9,13 +9,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/router/transport"
 	"github.com/cinegraph/cinegraph/router/transport/multipart"
 	"github.com/cinegraph/cinegraph/router/transport/sse"
 	"github.com/cinegraph/cinegraph/router/transport/ws"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -140,7 +140,7 @@ func (r *Router) UpstreamSubscriptions() int { return r.streaming.manager.Groups
 // Subscribe starts an operation for a streaming transport: subscriptions
 // share an upstream subscription and complete each event through the rest
 // of the plan; queries and mutations run once.
-func (s *streaming) Subscribe(ctx context.Context, sreq *subscription.Request) (*subscription.Stream, *execute.Response) {
+func (s *streaming) Subscribe(ctx context.Context, sreq *subscription.Request) (*subscription.Stream, *wire.Response) {
 	r := s.r
 	p := r.prepare(sreq.Query, sreq.OperationName)
 	if p.errs != nil {
@@ -171,7 +171,7 @@ func (s *streaming) Subscribe(ctx context.Context, sreq *subscription.Request) (
 		return nil, requestError("INTERNAL", gqlerror.List{gqlerror.Errorf("query planning failed: %s", err)})
 	}
 	header := r.forwardHeaders(sreq.Header)
-	sub := &execute.SubgraphRequest{Query: root.Operation, OperationName: root.OperationName, Variables: fetchVariables(root, vars)}
+	sub := &wire.SubgraphRequest{Query: root.Operation, OperationName: root.OperationName, Variables: fetchVariables(root, vars)}
 	key, err := sharingKey(root.ServiceName, sreq.Query, sreq.OperationName, vars, header)
 	if err != nil {
 		return nil, requestError("BAD_USER_INPUT", gqlerror.List{gqlerror.Errorf("cannot encode variables: %s", err)})
@@ -181,7 +181,7 @@ func (s *streaming) Subscribe(ctx context.Context, sreq *subscription.Request) (
 		Subgraph: root.ServiceName,
 		Request:  sub,
 		Header:   header,
-		Complete: func(ctx context.Context, ev *execute.SubgraphResponse) json.RawMessage {
+		Complete: func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 			resp := r.exec.ExecuteEvent(ctx, qp, root, rest, ev, vars, header)
 			raw, err := json.Marshal(resp)
 			if err != nil {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
 )
 
@@ -21,18 +21,18 @@ import (
 // every open subscription receives what the test publishes.
 type chatUpstream struct {
 	mu     sync.Mutex
-	subs   map[chan map[string]any]*execute.SubgraphRequest
+	subs   map[chan map[string]any]*wire.SubgraphRequest
 	opened int
 }
 
-func (u *chatUpstream) Open(ctx context.Context, subgraph string, req *execute.SubgraphRequest, _ http.Header, emit func(*execute.SubgraphResponse)) error {
+func (u *chatUpstream) Open(ctx context.Context, subgraph string, req *wire.SubgraphRequest, _ http.Header, emit func(*wire.SubgraphResponse)) error {
 	if subgraph != "chat" {
 		return fmt.Errorf("subscription sent to %s", subgraph)
 	}
 	ch := make(chan map[string]any, 16)
 	u.mu.Lock()
 	if u.subs == nil {
-		u.subs = map[chan map[string]any]*execute.SubgraphRequest{}
+		u.subs = map[chan map[string]any]*wire.SubgraphRequest{}
 	}
 	u.subs[ch] = req
 	u.opened++
@@ -47,7 +47,7 @@ func (u *chatUpstream) Open(ctx context.Context, subgraph string, req *execute.S
 		case <-ctx.Done():
 			return ctx.Err()
 		case data := <-ch:
-			emit(&execute.SubgraphResponse{Data: data})
+			emit(&wire.SubgraphResponse{Data: data})
 		}
 	}
 }
@@ -77,7 +77,7 @@ func (u *chatUpstream) publish(room, id, body, author string) {
 // message: profile names and sentiment labels.
 type entityFetcher struct{}
 
-func (entityFetcher) Fetch(_ context.Context, subgraph string, req *execute.SubgraphRequest, _ http.Header) (*execute.SubgraphResponse, error) {
+func (entityFetcher) Fetch(_ context.Context, subgraph string, req *wire.SubgraphRequest, _ http.Header) (*wire.SubgraphResponse, error) {
 	raw, _ := json.Marshal(req.Variables["representations"])
 	var reps []map[string]any
 	if err := json.Unmarshal(raw, &reps); err != nil {
@@ -98,7 +98,7 @@ func (entityFetcher) Fetch(_ context.Context, subgraph string, req *execute.Subg
 			return nil, fmt.Errorf("unexpected %s entity %v", subgraph, rep)
 		}
 	}
-	return &execute.SubgraphResponse{Data: map[string]any{"_entities": out}}, nil
+	return &wire.SubgraphResponse{Data: map[string]any{"_entities": out}}, nil
 }
 
 const messageAddedOp = `subscription($room: ID!) { messageAdded(roomId: $room) { body author { name } sentiment { label } } }`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // target is one object at a Flatten path; its response path is
@@ -105,7 +106,7 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	}
 	vars := r.variables(f, 1)
 	vars["representations"] = reps
-	req := &SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars}
+	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars}
 	resp, err := r.e.Fetcher.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
 		r.addErrors(r.e.fetchFailed(f.ServiceName, err, c.path(owners[0][0])))
@@ -217,10 +218,10 @@ func appendRep(buf []byte, obj map[string]any, fields []*plan.RepField, sendAs s
 			buf = append(buf, ',')
 		}
 		n++
-		buf = appendString(buf, f.Name)
+		buf = wire.AppendString(buf, f.Name)
 		buf = append(buf, ':')
 		if sendAs != "" && f.Name == "__typename" {
-			buf = appendString(buf, sendAs)
+			buf = wire.AppendString(buf, sendAs)
 			continue
 		}
 		if len(f.Fields) > 0 && v != nil {
@@ -230,7 +231,7 @@ func appendRep(buf []byte, obj map[string]any, fields []*plan.RepField, sendAs s
 			}
 			continue
 		}
-		buf = appendJSON(buf, v)
+		buf = wire.AppendJSON(buf, v)
 	}
 	return append(buf, '}'), true
 }
@@ -256,5 +257,5 @@ func appendRepValue(buf []byte, v any, fields []*plan.RepField) ([]byte, bool) {
 		}
 		return append(buf, ']'), true
 	}
-	return appendJSON(buf, v), true
+	return wire.AppendJSON(buf, v), true
 }

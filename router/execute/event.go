@@ -5,13 +5,14 @@ import (
 	"net/http"
 
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // ExecuteEvent completes one subscription event: event is what the owning
 // subgraph sent for root (the subscription fetch), and rest, the remainder
 // of the plan (plan.SplitSubscription), runs on it to resolve the fields
 // other subgraphs own. The result is shaped like Execute's.
-func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *plan.Fetch, rest plan.Node, event *SubgraphResponse, vars map[string]any, header http.Header) *Response {
+func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *plan.Fetch, rest plan.Node, event *wire.SubgraphResponse, vars map[string]any, header http.Header) *wire.Response {
 	r := &run{e: e, ctx: ctx, vars: vars, header: header, data: map[string]any{}}
 	if event.Data != nil {
 		applyRenames(event.Data, root.Renames)
@@ -30,5 +31,5 @@ func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *p
 		errs = append(errs, s.violation)
 	}
 	errs = append(errs, s.errors...)
-	return &Response{Data: data, Errors: errs}
+	return &wire.Response{Data: data, Errors: errs}
 }

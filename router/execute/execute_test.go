@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func decode(t *testing.T, s string) map[string]any {
 	t.Helper()
-	resp, err := DecodeResponse([]byte(`{"data":` + s + `}`))
+	resp, err := wire.DecodeResponse([]byte(`{"data":` + s + `}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,3 +1,6 @@
+// Package execute runs query plans: it sends subgraph fetches (concurrently
+// where the plan allows), merges their results into one response tree, and
+// shapes that tree into the client's response with GraphQL null propagation.
 package execute
 
 import (
@@ -7,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -30,12 +34,12 @@ type run struct {
 
 	mu     sync.Mutex
 	data   map[string]any
-	errors []*Error
+	errors []*wire.Error
 }
 
 // Execute runs qp with the coerced request variables; header holds the
 // request headers to forward to subgraphs.
-func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[string]any, header http.Header) *Response {
+func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[string]any, header http.Header) *wire.Response {
 	r := &run{e: e, ctx: ctx, vars: vars, header: header, data: map[string]any{}}
 	if qp.Node != nil {
 		r.node(qp.Node)
@@ -47,7 +51,7 @@ func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[str
 		errs = append(errs, s.violation)
 	}
 	errs = append(errs, s.errors...)
-	return &Response{Data: data, Errors: errs}
+	return &wire.Response{Data: data, Errors: errs}
 }
 
 func (r *run) node(n plan.Node) {
@@ -88,11 +92,11 @@ func (r *run) recoverPanic() {
 		if r.e.Logger != nil {
 			r.e.Logger.Error("plan execution panicked", "panic", p)
 		}
-		r.addErrors(&Error{Message: "internal error while executing the plan", Extensions: map[string]any{"code": "INTERNAL"}})
+		r.addErrors(&wire.Error{Message: "internal error while executing the plan", Extensions: map[string]any{"code": "INTERNAL"}})
 	}
 }
 
-func (r *run) addErrors(errs ...*Error) {
+func (r *run) addErrors(errs ...*wire.Error) {
 	r.mu.Lock()
 	r.errors = append(r.errors, errs...)
 	r.mu.Unlock()
@@ -112,7 +116,7 @@ func (r *run) variables(f *plan.Fetch, extra int) map[string]any {
 }
 
 func (r *run) rootFetch(f *plan.Fetch) {
-	req := &SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: r.variables(f, 0)}
+	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: r.variables(f, 0)}
 	resp, err := r.e.Fetcher.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
 		r.addErrors(r.e.fetchFailed(f.ServiceName, err, nil))

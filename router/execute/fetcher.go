@@ -1,47 +1,23 @@
-// Package execute runs query plans: it sends subgraph fetches (concurrently
-// where the plan allows), merges their results into one response tree, and
-// shapes that tree into the client's response with GraphQL null propagation.
 package execute
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cinegraph/cinegraph/router/wire"
 )
-
-// SubgraphRequest is one GraphQL request to a subgraph.
-type SubgraphRequest struct {
-	Query         string         `json:"query"`
-	OperationName string         `json:"operationName,omitempty"`
-	Variables     map[string]any `json:"variables,omitempty"`
-}
-
-// SubgraphResponse is a subgraph's GraphQL response, numbers kept as
-// json.Number.
-type SubgraphResponse struct {
-	Data   map[string]any  `json:"data"`
-	Errors []SubgraphError `json:"errors"`
-}
-
-// SubgraphError is an error as a subgraph reports it.
-type SubgraphError struct {
-	Message    string         `json:"message"`
-	Path       []any          `json:"path,omitempty"`
-	Extensions map[string]any `json:"extensions,omitempty"`
-}
 
 // Fetcher sends one request to a subgraph. Breakers, retries, tracing and
 // other transports wrap or replace it.
 type Fetcher interface {
-	Fetch(ctx context.Context, subgraph string, req *SubgraphRequest, header http.Header) (*SubgraphResponse, error)
+	Fetch(ctx context.Context, subgraph string, req *wire.SubgraphRequest, header http.Header) (*wire.SubgraphResponse, error)
 }
 
 // HTTPFetcher posts JSON to subgraph URLs.
@@ -93,46 +69,16 @@ var (
 	acceptGraphQL   = []string{"application/graphql-response+json, application/json"}
 )
 
-// ReadAll appends r to buf as readAll does, for other readers of bodies
-// with pooled buffers.
-func ReadAll(buf []byte, r io.Reader, size, limit int64) ([]byte, error) {
-	return readAll(buf, r, size, limit)
-}
-
-// readAll reads r into buf, sized by the content length when known, and
-// stops one byte past limit so the caller can tell an oversized body.
-func readAll(buf []byte, r io.Reader, size, limit int64) ([]byte, error) {
-	if size > 0 && size <= limit && int64(cap(buf)) < size+1 {
-		buf = make([]byte, 0, size+1)
-	}
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
-			return buf, nil
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
-
 // Fetch implements Fetcher.
-func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *SubgraphRequest, header http.Header) (*SubgraphResponse, error) {
+func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *wire.SubgraphRequest, header http.Header) (*wire.SubgraphResponse, error) {
 	url, ok := f.URLs[subgraph]
 	if !ok {
 		return nil, fmt.Errorf("no URL for subgraph %s", subgraph)
 	}
 	// The request body is pooled: net/http is done with it once the
 	// response body is closed.
-	body := GetBuffer()
-	defer PutBuffer(body)
+	body := wire.GetBuffer()
+	defer wire.PutBuffer(body)
 	*body = sreq.AppendJSON(*body)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(*body))
 	if err != nil {
@@ -161,9 +107,9 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *Subgraph
 		limit = 64 << 20
 	}
 	// The decoded tree copies every string, so the read buffer is pooled too.
-	rbuf := GetBuffer()
-	defer PutBuffer(rbuf)
-	raw, err := readAll(*rbuf, resp.Body, resp.ContentLength, limit)
+	rbuf := wire.GetBuffer()
+	defer wire.PutBuffer(rbuf)
+	raw, err := wire.ReadAll(*rbuf, resp.Body, resp.ContentLength, limit)
 	*rbuf = raw[:0]
 	if err != nil {
 		return nil, fmt.Errorf("read response from %s: %w", subgraph, err)
@@ -174,8 +120,8 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *Subgraph
 	return decodeSubgraphResponse(subgraph, resp.StatusCode, raw)
 }
 
-func decodeSubgraphResponse(subgraph string, status int, raw []byte) (*SubgraphResponse, error) {
-	out, err := DecodeResponse(raw)
+func decodeSubgraphResponse(subgraph string, status int, raw []byte) (*wire.SubgraphResponse, error) {
+	out, err := wire.DecodeResponse(raw)
 	if err != nil {
 		// A non-GraphQL body: report the status, which says more.
 		if status/100 != 2 {
@@ -190,7 +136,7 @@ func decodeSubgraphResponse(subgraph string, status int, raw []byte) (*SubgraphR
 }
 
 // fetchPooled posts over the connection pool.
-func (f *HTTPFetcher) fetchPooled(ctx context.Context, subgraph, rawURL string, body []byte, header http.Header) (*SubgraphResponse, error) {
+func (f *HTTPFetcher) fetchPooled(ctx context.Context, subgraph, rawURL string, body []byte, header http.Header) (*wire.SubgraphResponse, error) {
 	u, err := f.url(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("request to %s: %w", subgraph, err)
@@ -204,8 +150,8 @@ func (f *HTTPFetcher) fetchPooled(ctx context.Context, subgraph, rawURL string, 
 	if limit <= 0 {
 		limit = 64 << 20
 	}
-	rbuf := GetBuffer()
-	defer PutBuffer(rbuf)
+	rbuf := wire.GetBuffer()
+	defer wire.PutBuffer(rbuf)
 	ex, err := f.Conns.post(ctx, u, body, header, *rbuf, limit)
 	if ex.body != nil {
 		*rbuf = ex.body[:0]
@@ -229,38 +175,4 @@ func (f *HTTPFetcher) url(raw string) (*url.URL, error) {
 	}
 	f.parsed.Store(raw, u)
 	return u, nil
-}
-
-// DecodeResponse parses a GraphQL response body keeping numbers exact.
-func DecodeResponse(raw []byte) (*SubgraphResponse, error) {
-	v, err := parseJSON(raw)
-	if err != nil {
-		return nil, err
-	}
-	top, ok := v.(map[string]any)
-	if !ok {
-		return nil, errors.New("a GraphQL response must be a JSON object")
-	}
-	out := &SubgraphResponse{}
-	switch d := top["data"].(type) {
-	case map[string]any:
-		out.Data = d
-	case nil:
-	default:
-		return nil, errors.New("data must be an object or null")
-	}
-	if errs, ok := top["errors"].([]any); ok {
-		for _, e := range errs {
-			em, ok := e.(map[string]any)
-			if !ok {
-				continue
-			}
-			se := SubgraphError{}
-			se.Message, _ = em["message"].(string)
-			se.Path, _ = em["path"].([]any)
-			se.Extensions, _ = em["extensions"].(map[string]any)
-			out.Errors = append(out.Errors, se)
-		}
-	}
-	return out, nil
 }

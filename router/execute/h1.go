@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // ConnPool posts to plain-HTTP subgraphs over pooled HTTP/1.1 keep-alive
@@ -216,7 +218,7 @@ func (p *ConnPool) roundTrip(ctx context.Context, c *h1Conn, u *url.URL, body []
 	if err != nil {
 		return exchange{}, false, true, err
 	}
-	raw, err := readAll(buf, resp.Body, resp.ContentLength, limit)
+	raw, err := wire.ReadAll(buf, resp.Body, resp.ContentLength, limit)
 	if err != nil {
 		return exchange{}, false, true, err
 	}

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 func TestConnPoolFetch(t *testing.T) {
@@ -44,15 +46,15 @@ func TestConnPoolFetch(t *testing.T) {
 	f := &HTTPFetcher{URLs: map[string]string{"a": srv.URL + "/graphql"}, Conns: NewConnPool(), Timeout: 5 * time.Second}
 	t.Cleanup(f.Conns.Close)
 
-	fetch := func(ctx context.Context, mode string) (*SubgraphResponse, error) {
+	fetch := func(ctx context.Context, mode string) (*wire.SubgraphResponse, error) {
 		h := http.Header{"Authorization": {"Bearer t"}, "X-Mode": {mode}}
-		return f.Fetch(ctx, "a", &SubgraphRequest{Query: "{ q }"}, h)
+		return f.Fetch(ctx, "a", &wire.SubgraphRequest{Query: "{ q }"}, h)
 	}
 	cases := []struct {
 		name, mode string
-		check      func(*SubgraphResponse, error) error
+		check      func(*wire.SubgraphResponse, error) error
 	}{
-		{"echo with headers", "", func(r *SubgraphResponse, err error) error {
+		{"echo with headers", "", func(r *wire.SubgraphResponse, err error) error {
 			if err != nil {
 				return err
 			}
@@ -61,7 +63,7 @@ func TestConnPoolFetch(t *testing.T) {
 			}
 			return nil
 		}},
-		{"chunked", "chunked", func(r *SubgraphResponse, err error) error {
+		{"chunked", "chunked", func(r *wire.SubgraphResponse, err error) error {
 			if err != nil {
 				return err
 			}
@@ -70,8 +72,8 @@ func TestConnPoolFetch(t *testing.T) {
 			}
 			return nil
 		}},
-		{"connection close", "close", func(r *SubgraphResponse, err error) error { return err }},
-		{"http status", "status", func(r *SubgraphResponse, err error) error {
+		{"connection close", "close", func(r *wire.SubgraphResponse, err error) error { return err }},
+		{"http status", "status", func(r *wire.SubgraphResponse, err error) error {
 			if err == nil || !strings.Contains(err.Error(), "HTTP 502") {
 				return errors.New("want an HTTP 502 error")
 			}

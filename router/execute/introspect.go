@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -97,7 +98,7 @@ func (c *icall) object(typ string, obj any, sels []plan.Selection) {
 		if i > 0 {
 			c.buf = append(c.buf, ',')
 		}
-		c.buf = appendString(c.buf, cf.Key)
+		c.buf = wire.AppendString(c.buf, cf.Key)
 		c.buf = append(c.buf, ':')
 		c.field(typ, obj, cf)
 	}
@@ -120,7 +121,7 @@ func (c *icall) str(s string) {
 		c.buf = append(c.buf, "null"...)
 		return
 	}
-	c.buf = appendString(c.buf, s)
+	c.buf = wire.AppendString(c.buf, s)
 }
 
 func deprecation(dirs ast.DirectiveList) (bool, string) {
@@ -139,7 +140,7 @@ func (c *icall) field(typ string, obj any, cf *plan.CollectedField) {
 	f := cf.First()
 	subs := cf.SubSelections()
 	if f.Name == "__typename" {
-		c.buf = appendString(c.buf, typ)
+		c.buf = wire.AppendString(c.buf, typ)
 		return
 	}
 	switch o := obj.(type) {
@@ -175,7 +176,7 @@ func (c *icall) field(typ string, obj any, cf *plan.CollectedField) {
 			c.object("__Type", typeRef{t: o.Type}, subs)
 		case "isDeprecated":
 			d, _ := deprecation(o.Directives)
-			c.buf = appendJSON(c.buf, d)
+			c.buf = wire.AppendJSON(c.buf, d)
 		case "deprecationReason":
 			_, r := deprecation(o.Directives)
 			c.str(r)
@@ -194,7 +195,7 @@ func (c *icall) field(typ string, obj any, cf *plan.CollectedField) {
 			c.str(o.Description)
 		case "isDeprecated":
 			d, _ := deprecation(o.Directives)
-			c.buf = appendJSON(c.buf, d)
+			c.buf = wire.AppendJSON(c.buf, d)
 		case "deprecationReason":
 			_, r := deprecation(o.Directives)
 			c.str(r)
@@ -213,14 +214,14 @@ func (c *icall) field(typ string, obj any, cf *plan.CollectedField) {
 				if i > 0 {
 					c.buf = append(c.buf, ',')
 				}
-				c.buf = appendString(c.buf, string(l))
+				c.buf = wire.AppendString(c.buf, string(l))
 			}
 			c.buf = append(c.buf, ']')
 		case "args":
 			args := c.args(o.Arguments, c.includeDeprecated(f))
 			c.list("__InputValue", len(args), func(i int) any { return args[i] }, subs)
 		case "isRepeatable":
-			c.buf = appendJSON(c.buf, o.IsRepeatable)
+			c.buf = wire.AppendJSON(c.buf, o.IsRepeatable)
 		default:
 			c.buf = append(c.buf, "null"...)
 		}
@@ -255,11 +256,11 @@ func (c *icall) inputValue(name, desc string, t *ast.Type, def *ast.Value, dirs 
 		if def == nil {
 			c.buf = append(c.buf, "null"...)
 		} else {
-			c.buf = appendString(c.buf, def.String())
+			c.buf = wire.AppendString(c.buf, def.String())
 		}
 	case "isDeprecated":
 		d, _ := deprecation(dirs)
-		c.buf = appendJSON(c.buf, d)
+		c.buf = wire.AppendJSON(c.buf, d)
 	case "deprecationReason":
 		_, r := deprecation(dirs)
 		c.str(r)
@@ -299,7 +300,7 @@ func (c *icall) typeField(tr typeRef, f *plan.Field, subs []plan.Selection) {
 	d := tr.def
 	switch f.Name {
 	case "kind":
-		c.buf = appendString(c.buf, string(d.Kind))
+		c.buf = wire.AppendString(c.buf, string(d.Kind))
 	case "name":
 		c.str(d.Name)
 	case "description":
@@ -317,7 +318,7 @@ func (c *icall) typeField(tr typeRef, f *plan.Field, subs []plan.Selection) {
 			c.buf = append(c.buf, "null"...)
 			return
 		}
-		c.buf = appendJSON(c.buf, d.Directives.ForName("oneOf") != nil)
+		c.buf = wire.AppendJSON(c.buf, d.Directives.ForName("oneOf") != nil)
 	case "fields":
 		if d.Kind != ast.Object && d.Kind != ast.Interface {
 			c.buf = append(c.buf, "null"...)
@@ -386,7 +387,7 @@ func (c *icall) typeField(tr typeRef, f *plan.Field, subs []plan.Selection) {
 func (c *icall) wrapperField(kind string, of typeRef, f *plan.Field, subs []plan.Selection) {
 	switch f.Name {
 	case "kind":
-		c.buf = appendString(c.buf, kind)
+		c.buf = wire.AppendString(c.buf, kind)
 	case "ofType":
 		c.object("__Type", of, subs)
 	default:

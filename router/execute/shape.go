@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -22,8 +23,8 @@ type shaper struct {
 	buf       []byte
 	path      []pathElem // unboxed: a path becomes []any only for an error
 	collected map[collectKey][]*plan.CollectedField
-	violation *Error // first non-null violation, reported when nothing else explains it
-	errors    []*Error
+	violation *wire.Error // first non-null violation, reported when nothing else explains it
+	errors    []*wire.Error
 }
 
 func (s *shaper) shape(data map[string]any, op *plan.Operation) []byte {
@@ -42,11 +43,11 @@ func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) b
 		if i > 0 {
 			s.buf = append(s.buf, ',')
 		}
-		s.buf = appendString(s.buf, cf.Key)
+		s.buf = wire.AppendString(s.buf, cf.Key)
 		s.buf = append(s.buf, ':')
 		f := cf.First()
 		if f.Name == "__typename" {
-			s.buf = appendString(s.buf, typ)
+			s.buf = wire.AppendString(s.buf, typ)
 			continue
 		}
 		if typ == s.rootType && (f.Name == "__schema" || f.Name == "__type") {
@@ -123,12 +124,12 @@ func (s *shaper) collect(sels []plan.Selection, typ string) []*plan.CollectedFie
 func (s *shaper) introspection(cf *plan.CollectedField) bool {
 	if s.introspect == nil {
 		s.buf = append(s.buf, "null"...)
-		s.errors = append(s.errors, &Error{Message: "introspection is disabled", Path: []any{cf.Key}, Extensions: map[string]any{"code": "FORBIDDEN"}})
+		s.errors = append(s.errors, &wire.Error{Message: "introspection is disabled", Path: []any{cf.Key}, Extensions: map[string]any{"code": "FORBIDDEN"}})
 		return cf.First().Type == nil || !cf.First().Type.NonNull
 	}
 	b, err := s.introspect(cf, s.vars)
 	if err != nil {
-		s.errors = append(s.errors, &Error{Message: err.Error(), Path: []any{cf.Key}, Extensions: map[string]any{"code": "INTERNAL"}})
+		s.errors = append(s.errors, &wire.Error{Message: err.Error(), Path: []any{cf.Key}, Extensions: map[string]any{"code": "INTERNAL"}})
 		if cf.First().Type.NonNull {
 			return false
 		}
@@ -144,7 +145,7 @@ func (s *shaper) nullViolation(parent string, cf *plan.CollectedField) {
 		return
 	}
 	p := s.errorPath()
-	s.violation = &Error{Message: fmt.Sprintf("Cannot return null for non-nullable field %s.%s.", parent, cf.First().Name), Path: p}
+	s.violation = &wire.Error{Message: fmt.Sprintf("Cannot return null for non-nullable field %s.%s.", parent, cf.First().Name), Path: p}
 }
 
 // value writes v as type t. It returns false when v is null (or became null)
@@ -190,14 +191,14 @@ func (s *shaper) value(v any, t *ast.Type, cf *plan.CollectedField, parent strin
 	}
 	switch def.Kind {
 	case ast.Scalar:
-		s.buf = appendJSON(s.buf, v)
+		s.buf = wire.AppendJSON(s.buf, v)
 		return true
 	case ast.Enum:
 		str, ok := v.(string)
 		if !ok || def.EnumValues.ForName(str) == nil {
 			return s.badValue(t, cf, parent, fmt.Sprintf("invalid value for enum %s", def.Name))
 		}
-		s.buf = appendString(s.buf, str)
+		s.buf = wire.AppendString(s.buf, str)
 		return true
 	}
 	m, ok := v.(map[string]any)
@@ -231,7 +232,7 @@ func (s *shaper) value(v any, t *ast.Type, cf *plan.CollectedField, parent strin
 // badValue reports a subgraph value that does not fit the schema and nulls it.
 func (s *shaper) badValue(t *ast.Type, cf *plan.CollectedField, parent, why string) bool {
 	p := s.errorPath()
-	s.errors = append(s.errors, &Error{
+	s.errors = append(s.errors, &wire.Error{
 		Message:    fmt.Sprintf("Invalid value for %s.%s: %s", parent, cf.First().Name, why),
 		Path:       p,
 		Extensions: map[string]any{"code": "INTERNAL"},

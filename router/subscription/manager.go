@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // DefaultBuffer is how many results a client may lag behind before its
@@ -22,12 +22,12 @@ type Source struct {
 	// headers that reach subgraphs): clients with equal keys share one.
 	Key      string
 	Subgraph string
-	Request  *execute.SubgraphRequest
+	Request  *wire.SubgraphRequest
 	Header   http.Header
 	// Complete turns one subgraph event into the client result, running the
 	// rest of the query plan; it is called once per event per shared
 	// subscription, in event order.
-	Complete func(ctx context.Context, ev *execute.SubgraphResponse) json.RawMessage
+	Complete func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage
 }
 
 // Manager shares upstream subscriptions among clients.
@@ -127,7 +127,7 @@ func (m *Manager) endLocked(g *group) {
 }
 
 func (m *Manager) run(ctx context.Context, g *group, src Source) {
-	err := m.upstream.Open(ctx, src.Subgraph, src.Request, src.Header, func(ev *execute.SubgraphResponse) {
+	err := m.upstream.Open(ctx, src.Subgraph, src.Request, src.Header, func(ev *wire.SubgraphResponse) {
 		m.deliver(g, src.Complete(ctx, ev))
 	})
 	var final json.RawMessage
@@ -136,9 +136,9 @@ func (m *Manager) run(ctx context.Context, g *group, src Source) {
 	case ctx.Err() != nil:
 		// Every client left, or shutdown ended them already.
 	case errors.As(err, &gqlErrs):
-		out := make([]*execute.Error, len(gqlErrs))
+		out := make([]*wire.Error, len(gqlErrs))
 		for i, e := range gqlErrs {
-			out[i] = &execute.Error{Message: e.Message, Path: e.Path, Extensions: e.Extensions}
+			out[i] = &wire.Error{Message: e.Message, Path: e.Path, Extensions: e.Extensions}
 		}
 		final = errorsPayload(out)
 	case err != nil:

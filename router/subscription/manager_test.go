@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // gate is an upstream whose subscriptions emit what the test sends and end
@@ -26,7 +26,7 @@ type gate struct {
 	live   int
 }
 
-func (g *gate) Open(ctx context.Context, _ string, req *execute.SubgraphRequest, _ http.Header, emit func(*execute.SubgraphResponse)) error {
+func (g *gate) Open(ctx context.Context, _ string, req *wire.SubgraphRequest, _ http.Header, emit func(*wire.SubgraphResponse)) error {
 	g.mu.Lock()
 	g.opened++
 	g.live++
@@ -44,7 +44,7 @@ func (g *gate) Open(ctx context.Context, _ string, req *execute.SubgraphRequest,
 			if !ok {
 				return g.err
 			}
-			emit(&execute.SubgraphResponse{Data: map[string]any{"n": n}})
+			emit(&wire.SubgraphResponse{Data: map[string]any{"n": n}})
 		}
 	}
 }
@@ -57,7 +57,7 @@ func (g *gate) counts() (opened, live int) {
 
 func source(key string, completions *int) subscription.Source {
 	var mu sync.Mutex
-	return subscription.Source{Key: key, Subgraph: "chat", Request: &execute.SubgraphRequest{Query: key}, Complete: func(_ context.Context, ev *execute.SubgraphResponse) json.RawMessage {
+	return subscription.Source{Key: key, Subgraph: "chat", Request: &wire.SubgraphRequest{Query: key}, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 		mu.Lock()
 		*completions++
 		mu.Unlock()

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // Request is one GraphQL operation a client started over a streaming
@@ -23,11 +23,11 @@ type Request struct {
 }
 
 // Subscriber starts operations for streaming transports. A non-nil
-// *execute.Response means the request was rejected before it started
+// *wire.Response means the request was rejected before it started
 // (parse, validation, variables); otherwise the stream delivers results
 // until it ends. Queries and mutations give a stream of one result.
 type Subscriber interface {
-	Subscribe(ctx context.Context, req *Request) (*Stream, *execute.Response)
+	Subscribe(ctx context.Context, req *Request) (*Stream, *wire.Response)
 }
 
 // Stream is one client's view of a running operation.
@@ -79,10 +79,10 @@ func (s *Stream) Close() {
 
 // ErrorPayload is a GraphQL result holding only errors.
 func ErrorPayload(code, format string, args ...any) json.RawMessage {
-	return errorsPayload([]*execute.Error{{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}})
+	return errorsPayload([]*wire.Error{{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}})
 }
 
-func errorsPayload(errs []*execute.Error) json.RawMessage {
-	out, _ := json.Marshal(&execute.Response{Errors: errs})
+func errorsPayload(errs []*wire.Error) json.RawMessage {
+	out, _ := json.Marshal(&wire.Response{Errors: errs})
 	return out
 }

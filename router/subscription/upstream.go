@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
 )
 
@@ -18,12 +18,12 @@ import (
 // completed it, the context's error when ctx ended it, a GraphQLErrors when
 // the subgraph refused it, any other error when the connection failed.
 type Upstream interface {
-	Open(ctx context.Context, subgraph string, req *execute.SubgraphRequest, header http.Header, emit func(*execute.SubgraphResponse)) error
+	Open(ctx context.Context, subgraph string, req *wire.SubgraphRequest, header http.Header, emit func(*wire.SubgraphResponse)) error
 }
 
 // GraphQLErrors is a subgraph's refusal of a subscription (its `error`
 // message), passed on to clients as is.
-type GraphQLErrors []execute.SubgraphError
+type GraphQLErrors []wire.SubgraphError
 
 func (e GraphQLErrors) Error() string {
 	msgs := make([]string, len(e))
@@ -64,7 +64,7 @@ func WebsocketURL(httpURL string) string {
 }
 
 // Open implements Upstream.
-func (u *WSUpstream) Open(ctx context.Context, subgraph string, req *execute.SubgraphRequest, header http.Header, emit func(*execute.SubgraphResponse)) error {
+func (u *WSUpstream) Open(ctx context.Context, subgraph string, req *wire.SubgraphRequest, header http.Header, emit func(*wire.SubgraphResponse)) error {
 	base, ok := u.URLs[subgraph]
 	if !ok {
 		return fmt.Errorf("no URL for subgraph %s", subgraph)
@@ -147,15 +147,15 @@ func (u *WSUpstream) Open(ctx context.Context, subgraph string, req *execute.Sub
 			if m.ID != id {
 				continue
 			}
-			resp, err := execute.DecodeResponse(m.Payload)
+			resp, err := wire.DecodeResponse(m.Payload)
 			if err != nil {
 				return fmt.Errorf("subscription on %s: undecodable event: %w", subgraph, err)
 			}
 			emit(resp)
 		case "error":
-			var errs []execute.SubgraphError
+			var errs []wire.SubgraphError
 			if err := json.Unmarshal(m.Payload, &errs); err != nil || len(errs) == 0 {
-				errs = []execute.SubgraphError{{Message: "the subgraph refused the subscription"}}
+				errs = []wire.SubgraphError{{Message: "the subgraph refused the subscription"}}
 			}
 			return GraphQLErrors(errs)
 		case "complete":

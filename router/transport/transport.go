@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // Request is one GraphQL request as read from HTTP.
@@ -45,7 +45,7 @@ const (
 
 // Result is an executed or rejected request.
 type Result struct {
-	Response *execute.Response
+	Response *wire.Response
 	Outcome  Outcome
 }
 
@@ -110,8 +110,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case Failed:
 		status = http.StatusInternalServerError
 	}
-	buf := execute.GetBuffer()
-	defer execute.PutBuffer(buf)
+	buf := wire.GetBuffer()
+	defer wire.PutBuffer(buf)
 	*buf = res.Response.AppendJSON(*buf)
 	hdr := w.Header()
 	if media == mediaGraphQLResponse {
@@ -155,9 +155,9 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request) (*Request, int, e
 			return nil, http.StatusUnsupportedMediaType, errors.New("POST bodies must be application/json")
 		}
 		// Decoding copies every string out of the body, so its buffer is pooled.
-		buf := execute.GetBuffer()
-		defer execute.PutBuffer(buf)
-		raw, err := execute.ReadAll(*buf, http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
+		buf := wire.GetBuffer()
+		defer wire.PutBuffer(buf)
+		raw, err := wire.ReadAll(*buf, http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
 		*buf = raw[:0]
 		if err != nil {
 			var tooBig *http.MaxBytesError
@@ -199,7 +199,7 @@ func objectOrNull(raw json.RawMessage, what string) (map[string]any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	v, err := execute.DecodeJSON(raw)
+	v, err := wire.DecodeJSON(raw)
 	m, ok := v.(map[string]any)
 	if err != nil || !ok {
 		return nil, fmt.Errorf("%s must be a JSON object", what)
@@ -216,7 +216,7 @@ func (e objectError) Error() string { return string(e) + " must be a JSON object
 // instead of reflection: query and operationName must be strings or null,
 // variables and extensions are kept raw for objectOrNull.
 func decodeBody(raw []byte, b *body) error {
-	v, err := execute.DecodeJSON(raw)
+	v, err := wire.DecodeJSON(raw)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func negotiate(accepts []string) (string, bool) {
 }
 
 func writeError(w http.ResponseWriter, media string, status int, msg, code string) {
-	resp := &execute.Response{Errors: []*execute.Error{{Message: msg, Extensions: map[string]any{"code": code}}}}
+	resp := &wire.Response{Errors: []*wire.Error{{Message: msg, Extensions: map[string]any{"code": code}}}}
 	out, _ := json.Marshal(resp)
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.WriteHeader(status)

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/router/transport/multipart"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // events is an upstream that emits fixed events, then ends with err.
@@ -20,20 +20,20 @@ type events struct {
 	err  error
 }
 
-func (u events) Open(_ context.Context, _ string, _ *execute.SubgraphRequest, _ http.Header, emit func(*execute.SubgraphResponse)) error {
+func (u events) Open(_ context.Context, _ string, _ *wire.SubgraphRequest, _ http.Header, emit func(*wire.SubgraphResponse)) error {
 	for _, d := range u.data {
-		emit(&execute.SubgraphResponse{Data: d})
+		emit(&wire.SubgraphResponse{Data: d})
 	}
 	return u.err
 }
 
 type subscriber struct{ m *subscription.Manager }
 
-func (s subscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *execute.Response) {
+func (s subscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *wire.Response) {
 	if req.Query == "bad" {
-		return nil, &execute.Response{Errors: []*execute.Error{{Message: "Syntax Error"}}}
+		return nil, &wire.Response{Errors: []*wire.Error{{Message: "Syntax Error"}}}
 	}
-	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *execute.SubgraphResponse) json.RawMessage {
+	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
 		return raw
 	}}), nil

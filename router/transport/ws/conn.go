@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
 )
 
@@ -43,7 +43,7 @@ type protocol interface {
 	// result wraps one execution result of operation id.
 	result(id string, payload json.RawMessage) message
 	// refused says operation id was rejected before it ran.
-	refused(id string, errs []*execute.Error) message
+	refused(id string, errs []*wire.Error) message
 	// done says operation id ended.
 	done(id string) message
 	keepAlive() message
@@ -273,7 +273,7 @@ func (c *conn) subscribe(id string, raw json.RawMessage) {
 	c.mu.Lock()
 	if len(c.pending) >= c.srv.maxSubscriptions() {
 		c.mu.Unlock()
-		c.write(c.proto.refused(id, []*execute.Error{{
+		c.write(c.proto.refused(id, []*wire.Error{{
 			Message:    fmt.Sprintf("too many operations on this connection (at most %d)", c.srv.maxSubscriptions()),
 			Extensions: map[string]any{"code": "BAD_USER_INPUT"},
 		}}))

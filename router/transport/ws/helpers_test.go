@@ -10,16 +10,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/router/transport/ws"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
 )
 
 // feedUpstream is a subgraph stand-in: every subscription it opens emits
 // what the test sends on feed, and ends when feed closes (with err).
 type feedUpstream struct {
-	feed chan *execute.SubgraphResponse
+	feed chan *wire.SubgraphResponse
 	err  error
 
 	mu     sync.Mutex
@@ -27,7 +27,7 @@ type feedUpstream struct {
 	closed int
 }
 
-func (u *feedUpstream) Open(ctx context.Context, _ string, _ *execute.SubgraphRequest, _ http.Header, emit func(*execute.SubgraphResponse)) error {
+func (u *feedUpstream) Open(ctx context.Context, _ string, _ *wire.SubgraphRequest, _ http.Header, emit func(*wire.SubgraphResponse)) error {
 	u.mu.Lock()
 	u.opened++
 	u.mu.Unlock()
@@ -59,17 +59,17 @@ func (u *feedUpstream) counts() (opened, closed int) {
 // and anything else with the shared feed.
 type testSubscriber struct{ m *subscription.Manager }
 
-func (s testSubscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *execute.Response) {
+func (s testSubscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *wire.Response) {
 	switch {
 	case req.Query == "bad":
-		return nil, &execute.Response{Errors: []*execute.Error{{Message: "Cannot query field bad", Extensions: map[string]any{"code": "BAD_USER_INPUT"}}}}
+		return nil, &wire.Response{Errors: []*wire.Error{{Message: "Cannot query field bad", Extensions: map[string]any{"code": "BAD_USER_INPUT"}}}}
 	case strings.HasPrefix(req.Query, "query"):
 		return subscription.Single(json.RawMessage(`{"data":{"ok":true}}`)), nil
 	}
 	return s.m.Subscribe(subscription.Source{
 		Key:     req.Query,
-		Request: &execute.SubgraphRequest{Query: req.Query},
-		Complete: func(_ context.Context, ev *execute.SubgraphResponse) json.RawMessage {
+		Request: &wire.SubgraphRequest{Query: req.Query},
+		Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 			raw, _ := json.Marshal(map[string]any{"data": ev.Data})
 			return raw
 		},
@@ -90,7 +90,7 @@ func newFixture(t *testing.T, configure func(*ws.Server)) *fixture {
 
 func newBufferedFixture(t *testing.T, buffer int, configure func(*ws.Server)) *fixture {
 	t.Helper()
-	up := &feedUpstream{feed: make(chan *execute.SubgraphResponse)}
+	up := &feedUpstream{feed: make(chan *wire.SubgraphResponse)}
 	m := subscription.NewManager(up, buffer, nil)
 	srv := &ws.Server{Subscriber: testSubscriber{m: m}, KeepAlive: -1}
 	if configure != nil {

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/transport/ws"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
 )
 
@@ -23,7 +23,7 @@ func TestLegacyProtocol(t *testing.T) {
 		c.expect("ka")
 		c.send(`{"id":"1","type":"start","payload":{"query":"subscription{a}"}}`)
 		waitFor(t, "subscribed", func() bool { return f.manager.Clients() == 1 })
-		f.upstream.feed <- &execute.SubgraphResponse{Data: map[string]any{"a": "x"}}
+		f.upstream.feed <- &wire.SubgraphResponse{Data: map[string]any{"a": "x"}}
 		if m := c.expect("data"); m.ID != "1" || string(m.Payload) != `{"data":{"a":"x"}}` {
 			t.Fatalf("data %s %s", m.ID, m.Payload)
 		}

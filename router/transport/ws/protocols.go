@@ -3,7 +3,7 @@ package ws
 import (
 	"encoding/json"
 
-	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // transportWS is graphql-transport-ws, the graphql-ws library's protocol.
@@ -50,7 +50,7 @@ func (transportWS) result(id string, payload json.RawMessage) message {
 	return message{ID: id, Type: "next", Payload: payload}
 }
 
-func (transportWS) refused(id string, errs []*execute.Error) message {
+func (transportWS) refused(id string, errs []*wire.Error) message {
 	raw, _ := json.Marshal(errs)
 	return message{ID: id, Type: "error", Payload: raw}
 }
@@ -102,7 +102,7 @@ func (legacy) result(id string, payload json.RawMessage) message {
 	return message{ID: id, Type: "data", Payload: payload}
 }
 
-func (legacy) refused(id string, errs []*execute.Error) message {
+func (legacy) refused(id string, errs []*wire.Error) message {
 	// The legacy protocol's error payload is one error object.
 	var first any = map[string]string{"message": "operation refused"}
 	if len(errs) > 0 {

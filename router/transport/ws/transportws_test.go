@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/transport/ws"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
 )
 
@@ -85,7 +85,7 @@ func TestTransportWSLifecycle(t *testing.T) {
 		c.expect("connection_ack")
 		c.send(`{"id":"s1","type":"subscribe","payload":{"query":"subscription{a}"}}`)
 		waitFor(t, "upstream open", func() bool { o, _ := f.upstream.counts(); return o == 1 })
-		f.upstream.feed <- &execute.SubgraphResponse{Data: map[string]any{"a": 1}}
+		f.upstream.feed <- &wire.SubgraphResponse{Data: map[string]any{"a": 1}}
 		m := c.expect("next")
 		if m.ID != "s1" || string(m.Payload) != `{"data":{"a":1}}` {
 			t.Fatalf("next = %s %s", m.ID, m.Payload)
@@ -201,7 +201,7 @@ func TestSlowClientIsDroppedWithoutStallingOthers(t *testing.T) {
 			if i >= 8 {
 				<-received
 			}
-			f.upstream.feed <- &execute.SubgraphResponse{Data: map[string]any{"a": i, "pad": big}}
+			f.upstream.feed <- &wire.SubgraphResponse{Data: map[string]any{"a": i, "pad": big}}
 		}
 	}()
 	for i := range events {

@@ -1,4 +1,4 @@
-package execute
+package wire
 
 import (
 	"encoding/json"
@@ -8,8 +8,8 @@ import (
 
 const hex = "0123456789abcdef"
 
-// appendString appends s as a JSON string.
-func appendString(buf []byte, s string) []byte {
+// AppendString appends s as a JSON string.
+func AppendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -57,13 +57,13 @@ func appendString(buf []byte, s string) []byte {
 	return append(buf, '"')
 }
 
-// appendJSON appends a decoded JSON value.
-func appendJSON(buf []byte, v any) []byte {
+// AppendJSON appends a decoded JSON value.
+func AppendJSON(buf []byte, v any) []byte {
 	switch v := v.(type) {
 	case nil:
 		return append(buf, "null"...)
 	case string:
-		return appendString(buf, v)
+		return AppendString(buf, v)
 	case bool:
 		return strconv.AppendBool(buf, v)
 	case json.Number:
@@ -91,7 +91,7 @@ func appendJSON(buf []byte, v any) []byte {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendString(buf, x)
+			buf = AppendString(buf, x)
 		}
 		return append(buf, ']')
 	case int:
@@ -106,7 +106,7 @@ func appendJSON(buf []byte, v any) []byte {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendJSON(buf, x)
+			buf = AppendJSON(buf, x)
 		}
 		return append(buf, ']')
 	default:

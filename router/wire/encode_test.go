@@ -1,4 +1,4 @@
-package execute
+package wire
 
 import (
 	"encoding/json"
@@ -26,8 +26,8 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := appendJSON(nil, tc.v); string(got) != string(want) {
-				t.Errorf("appendJSON = %s, want %s", got, want)
+			if got := AppendJSON(nil, tc.v); string(got) != string(want) {
+				t.Errorf("AppendJSON = %s, want %s", got, want)
 			}
 		})
 	}

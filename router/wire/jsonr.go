@@ -1,4 +1,4 @@
-package execute
+package wire
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package execute
+package wire
 
 import (
 	"encoding/json"
@@ -48,7 +48,7 @@ func appendErrors(buf []byte, errs []*Error) []byte {
 			continue
 		}
 		buf = append(buf, `{"message":`...)
-		buf = appendString(buf, e.Message)
+		buf = AppendString(buf, e.Message)
 		if len(e.Locations) > 0 {
 			buf = append(buf, `,"locations":[`...)
 			for j, l := range e.Locations {
@@ -65,7 +65,7 @@ func appendErrors(buf []byte, errs []*Error) []byte {
 		}
 		if len(e.Path) > 0 {
 			buf = append(buf, `,"path":`...)
-			buf = appendJSON(buf, e.Path)
+			buf = AppendJSON(buf, e.Path)
 		}
 		if len(e.Extensions) > 0 {
 			buf = append(buf, `,"extensions":`...)
@@ -92,9 +92,9 @@ func appendMap(buf []byte, m map[string]any) []byte {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendString(buf, k)
+		buf = AppendString(buf, k)
 		buf = append(buf, ':')
-		buf = appendJSON(buf, m[k])
+		buf = AppendJSON(buf, m[k])
 	}
 	return append(buf, '}')
 }
@@ -123,10 +123,10 @@ func appendFloat(buf []byte, f float64) []byte {
 // AppendJSON appends the request as JSON, as encoding/json would write it.
 func (r *SubgraphRequest) AppendJSON(buf []byte) []byte {
 	buf = append(buf, `{"query":`...)
-	buf = appendString(buf, r.Query)
+	buf = AppendString(buf, r.Query)
 	if r.OperationName != "" {
 		buf = append(buf, `,"operationName":`...)
-		buf = appendString(buf, r.OperationName)
+		buf = AppendString(buf, r.OperationName)
 	}
 	if len(r.Variables) > 0 {
 		buf = append(buf, `,"variables":`...)
