@@ -15,6 +15,7 @@ import (
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/introspect"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/supergraph"
 	"github.com/cinegraph/cinegraph/router/transport"
@@ -110,7 +111,7 @@ func New(cfg Config) (*Router, error) {
 	if size <= 0 {
 		size = 1024
 	}
-	in := execute.NewIntrospector(sg.APISchema())
+	in := introspect.New(sg.APISchema())
 	r := &Router{
 		sg:      sg,
 		planner: plan.New(sg),

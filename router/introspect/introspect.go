@@ -1,4 +1,7 @@
-package execute
+// Package introspect answers the introspection fields __schema and __type
+// from the router's API schema, without asking any subgraph: the router
+// owns the schema clients see.
+package introspect
 
 import (
 	"fmt"
@@ -9,18 +12,17 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// Introspector answers __schema and __type from a schema, without any
-// subgraph: the router owns the API schema.
-type Introspector struct {
+// Resolver answers __schema and __type from one schema.
+type Resolver struct {
 	schema  *ast.Schema
 	applies plan.Applies
 	types   []*ast.Definition
 	dirs    []*ast.DirectiveDefinition
 }
 
-// NewIntrospector prepares introspection answers for schema.
-func NewIntrospector(schema *ast.Schema) *Introspector {
-	in := &Introspector{schema: schema, applies: plan.SchemaApplies(schema)}
+// New prepares introspection answers for schema.
+func New(schema *ast.Schema) *Resolver {
+	in := &Resolver{schema: schema, applies: plan.SchemaApplies(schema)}
 	names := make([]string, 0, len(schema.Types))
 	for n := range schema.Types {
 		names = append(names, n)
@@ -41,7 +43,7 @@ func NewIntrospector(schema *ast.Schema) *Introspector {
 }
 
 // Resolve answers one root introspection field (__schema or __type).
-func (in *Introspector) Resolve(cf *plan.CollectedField, vars map[string]any) ([]byte, error) {
+func (in *Resolver) Resolve(cf *plan.CollectedField, vars map[string]any) ([]byte, error) {
 	f := cf.First()
 	c := icall{in: in, vars: vars}
 	switch f.Name {
@@ -68,7 +70,7 @@ type typeRef struct {
 }
 
 type icall struct {
-	in   *Introspector
+	in   *Resolver
 	vars map[string]any
 	buf  []byte
 	err  error
