@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/fetch"
 )
 
 // A configured client without a transport keeps its settings but gets the
@@ -30,7 +30,7 @@ func TestClientWithoutTransportIsTuned(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, ok := r.exec.Fetcher.(*execute.HTTPFetcher)
+			f, ok := r.exec.Fetcher.(*fetch.HTTPFetcher)
 			if !ok {
 				t.Fatalf("fetcher is %T", r.exec.Fetcher)
 			}

@@ -15,6 +15,7 @@ import (
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/execute"
+	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/introspect"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/supergraph"
@@ -35,7 +36,7 @@ type Config struct {
 	// Client is used for every subgraph fetch; nil means a tuned default.
 	Client *http.Client
 	// Fetcher replaces the HTTP fetcher (breakers, retries, tracing, tests).
-	Fetcher execute.Fetcher
+	Fetcher fetch.Fetcher
 	// ForwardHeaders are request headers copied onto subgraph requests;
 	// nil means DefaultForwardHeaders, an empty slice means none.
 	ForwardHeaders       []string
@@ -85,23 +86,23 @@ func New(cfg Config) (*Router, error) {
 			urls[name] = u
 		}
 		client := cfg.Client
-		var conns *execute.ConnPool
+		var conns *fetch.ConnPool
 		switch {
 		case client == nil:
-			client = execute.DefaultClient()
-			conns = execute.NewConnPool()
+			client = fetch.DefaultClient()
+			conns = fetch.NewConnPool()
 		case client.Transport == nil:
 			// A client without a transport would use http.DefaultTransport,
 			// which keeps only two idle connections per subgraph; keep the
 			// caller's timeout and other settings on a tuned transport.
 			c := *client
-			c.Transport = execute.DefaultTransport()
+			c.Transport = fetch.DefaultTransport()
 			client = &c
-			conns = execute.NewConnPool()
+			conns = fetch.NewConnPool()
 		}
 		// Plain-HTTP subgraphs go over the router's own keep-alive pool
 		// unless the caller brought a transport of its own.
-		fetcher = &execute.HTTPFetcher{Client: client, URLs: urls, Conns: conns, Timeout: client.Timeout}
+		fetcher = &fetch.HTTPFetcher{Client: client, URLs: urls, Conns: conns, Timeout: client.Timeout}
 	}
 	logger := cfg.Logger
 	if logger == nil {

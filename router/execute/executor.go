@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -16,7 +17,7 @@ import (
 
 // Executor runs plans.
 type Executor struct {
-	Fetcher              Fetcher
+	Fetcher              fetch.Fetcher
 	Schema               *ast.Schema // the API schema, for shaping
 	ExposeSubgraphErrors bool
 	// Introspect answers __schema and __type on the root; nil disables them.

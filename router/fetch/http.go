@@ -1,4 +1,7 @@
-package execute
+// Package fetch sends the router's GraphQL requests to subgraphs: the
+// Fetcher seam that breakers, retries and tracing wrap, and the HTTP
+// fetcher behind it with its own keep-alive connection pool.
+package fetch
 
 import (
 	"bytes"
