@@ -30,9 +30,9 @@ func TestClientWithoutTransportIsTuned(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, ok := r.exec.Fetcher.(*fetch.HTTPFetcher)
+			f, ok := r.exec.Fetchers["accounts"].(*fetch.HTTP)
 			if !ok {
-				t.Fatalf("fetcher is %T", r.exec.Fetcher)
+				t.Fatalf("fetcher is %T", r.exec.Fetchers["accounts"])
 			}
 			if f.Client.Timeout != tc.timeout {
 				t.Errorf("timeout %v, want %v", f.Client.Timeout, tc.timeout)

@@ -35,8 +35,12 @@ type Config struct {
 	SubgraphURLs map[string]string
 	// Client is used for every subgraph fetch; nil means a tuned default.
 	Client *http.Client
-	// Fetcher replaces the HTTP fetcher (breakers, retries, tracing, tests).
-	Fetcher fetch.Fetcher
+	// Fetcher, when set, answers every subgraph fetch instead of HTTP
+	// (tests fake subgraphs with it); FetchMiddleware still wraps it.
+	Fetcher fetch.Subgraphs
+	// FetchMiddleware wraps the fetcher of each subgraph instance, the
+	// first outermost: breakers, retries, tracing.
+	FetchMiddleware []fetch.Middleware
 	// ForwardHeaders are request headers copied onto subgraph requests;
 	// nil means DefaultForwardHeaders, an empty slice means none.
 	ForwardHeaders       []string
@@ -73,36 +77,9 @@ func New(cfg Config) (*Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	fetcher := cfg.Fetcher
-	if fetcher == nil {
-		urls := map[string]string{}
-		for _, g := range sg.Graphs {
-			urls[g.Name] = g.URL
-		}
-		for name, u := range cfg.SubgraphURLs {
-			if _, ok := sg.Graph(name); !ok {
-				return nil, fmt.Errorf("router: SubgraphURLs names %q, which the supergraph does not define", name)
-			}
-			urls[name] = u
-		}
-		client := cfg.Client
-		var conns *fetch.ConnPool
-		switch {
-		case client == nil:
-			client = fetch.DefaultClient()
-			conns = fetch.NewConnPool()
-		case client.Transport == nil:
-			// A client without a transport would use http.DefaultTransport,
-			// which keeps only two idle connections per subgraph; keep the
-			// caller's timeout and other settings on a tuned transport.
-			c := *client
-			c.Transport = fetch.DefaultTransport()
-			client = &c
-			conns = fetch.NewConnPool()
-		}
-		// Plain-HTTP subgraphs go over the router's own keep-alive pool
-		// unless the caller brought a transport of its own.
-		fetcher = &fetch.HTTPFetcher{Client: client, URLs: urls, Conns: conns, Timeout: client.Timeout}
+	fetchers, err := newFetchers(sg, cfg)
+	if err != nil {
+		return nil, err
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -117,7 +94,7 @@ func New(cfg Config) (*Router, error) {
 		sg:      sg,
 		planner: plan.New(sg),
 		exec: &execute.Executor{
-			Fetcher:              fetcher,
+			Fetchers:             fetchers,
 			Schema:               sg.APISchema(),
 			ExposeSubgraphErrors: cfg.ExposeSubgraphErrors,
 			Introspect:           in.Resolve,

@@ -107,7 +107,7 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	vars := r.variables(f, 1)
 	vars["representations"] = reps
 	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars}
-	resp, err := r.e.Fetcher.Fetch(r.ctx, f.ServiceName, req, r.header)
+	resp, err := r.e.Fetchers.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
 		r.addErrors(r.e.fetchFailed(f.ServiceName, err, c.path(owners[0][0])))
 		return

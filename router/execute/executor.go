@@ -17,7 +17,8 @@ import (
 
 // Executor runs plans.
 type Executor struct {
-	Fetcher              fetch.Fetcher
+	// Fetchers sends each fetch to its subgraph.
+	Fetchers             fetch.Set
 	Schema               *ast.Schema // the API schema, for shaping
 	ExposeSubgraphErrors bool
 	// Introspect answers __schema and __type on the root; nil disables them.
@@ -118,7 +119,7 @@ func (r *run) variables(f *plan.Fetch, extra int) map[string]any {
 
 func (r *run) rootFetch(f *plan.Fetch) {
 	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: r.variables(f, 0)}
-	resp, err := r.e.Fetcher.Fetch(r.ctx, f.ServiceName, req, r.header)
+	resp, err := r.e.Fetchers.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
 		r.addErrors(r.e.fetchFailed(f.ServiceName, err, nil))
 		return

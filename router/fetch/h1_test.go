@@ -43,12 +43,12 @@ func TestConnPoolFetch(t *testing.T) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	f := &HTTPFetcher{URLs: map[string]string{"a": srv.URL + "/graphql"}, Conns: NewConnPool(), Timeout: 5 * time.Second}
+	f := NewHTTP("a", srv.URL+"/graphql", HTTPOptions{Conns: NewConnPool(), Timeout: 5 * time.Second})
 	t.Cleanup(f.Conns.Close)
 
 	fetch := func(ctx context.Context, mode string) (*wire.SubgraphResponse, error) {
 		h := http.Header{"Authorization": {"Bearer t"}, "X-Mode": {mode}}
-		return f.Fetch(ctx, "a", &wire.SubgraphRequest{Query: "{ q }"}, h)
+		return f.Fetch(ctx, &wire.SubgraphRequest{Query: "{ q }"}, h)
 	}
 	cases := []struct {
 		name, mode string

@@ -1,6 +1,3 @@
-// Package fetch sends the router's GraphQL requests to subgraphs: the
-// Fetcher seam that breakers, retries and tracing wrap, and the HTTP
-// fetcher behind it with its own keep-alive connection pool.
 package fetch
 
 import (
@@ -11,30 +8,42 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
-// Fetcher sends one request to a subgraph. Breakers, retries, tracing and
-// other transports wrap or replace it.
-type Fetcher interface {
-	Fetch(ctx context.Context, subgraph string, req *wire.SubgraphRequest, header http.Header) (*wire.SubgraphResponse, error)
-}
-
-// HTTPFetcher posts JSON to subgraph URLs.
-type HTTPFetcher struct {
+// HTTPOptions are the settings the HTTP fetchers of all instances share.
+type HTTPOptions struct {
+	// Client carries the requests Conns does not; nil means
+	// http.DefaultClient.
 	Client *http.Client
-	URLs   map[string]string
-	// MaxResponseBytes bounds a subgraph response; 0 means 64 MiB.
-	MaxResponseBytes int64
-	// Conns, when set, carries requests to http:// subgraphs instead of
+	// Conns, when set, carries requests to http:// instances instead of
 	// Client, each bounded by Timeout when that is positive.
 	Conns   *ConnPool
 	Timeout time.Duration
+	// MaxResponseBytes bounds a subgraph response; 0 means 64 MiB.
+	MaxResponseBytes int64
+}
 
-	parsed sync.Map // URL string -> *url.URL
+// HTTP posts GraphQL requests as JSON to one subgraph instance.
+type HTTP struct {
+	HTTPOptions
+	subgraph string // names the subgraph in errors
+	url      string
+	pooled   *url.URL // the parsed URL when requests go over Conns
+	urlErr   error    // reported on every fetch, as an unparsable URL always was
+}
+
+var _ Fetcher = (*HTTP)(nil)
+
+// NewHTTP returns the fetcher of the instance of subgraph at rawURL.
+func NewHTTP(subgraph, rawURL string, opts HTTPOptions) *HTTP {
+	f := &HTTP{HTTPOptions: opts, subgraph: subgraph, url: rawURL}
+	if opts.Conns != nil && strings.HasPrefix(rawURL, "http://") {
+		f.pooled, f.urlErr = url.Parse(rawURL)
+	}
+	return f
 }
 
 // DefaultClient returns an http.Client tuned for many small requests to a
@@ -73,17 +82,14 @@ var (
 )
 
 // Fetch implements Fetcher.
-func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *wire.SubgraphRequest, header http.Header) (*wire.SubgraphResponse, error) {
-	url, ok := f.URLs[subgraph]
-	if !ok {
-		return nil, fmt.Errorf("no URL for subgraph %s", subgraph)
-	}
+func (f *HTTP) Fetch(ctx context.Context, sreq *wire.SubgraphRequest, header http.Header) (*wire.SubgraphResponse, error) {
+	subgraph := f.subgraph
 	// The request body is pooled: net/http is done with it once the
 	// response body is closed.
 	body := wire.GetBuffer()
 	defer wire.PutBuffer(body)
 	*body = sreq.AppendJSON(*body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(*body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, bytes.NewReader(*body))
 	if err != nil {
 		return nil, fmt.Errorf("request to %s: %w", subgraph, err)
 	}
@@ -93,8 +99,8 @@ func (f *HTTPFetcher) Fetch(ctx context.Context, subgraph string, sreq *wire.Sub
 	}
 	req.Header["Content-Type"] = contentTypeJSON
 	req.Header["Accept"] = acceptGraphQL
-	if f.Conns != nil && strings.HasPrefix(url, "http://") {
-		return f.fetchPooled(ctx, subgraph, url, *body, header)
+	if f.pooled != nil || f.urlErr != nil {
+		return f.fetchPooled(ctx, *body, header)
 	}
 	client := f.Client
 	if client == nil {
@@ -139,10 +145,10 @@ func decodeSubgraphResponse(subgraph string, status int, raw []byte) (*wire.Subg
 }
 
 // fetchPooled posts over the connection pool.
-func (f *HTTPFetcher) fetchPooled(ctx context.Context, subgraph, rawURL string, body []byte, header http.Header) (*wire.SubgraphResponse, error) {
-	u, err := f.url(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("request to %s: %w", subgraph, err)
+func (f *HTTP) fetchPooled(ctx context.Context, body []byte, header http.Header) (*wire.SubgraphResponse, error) {
+	subgraph := f.subgraph
+	if f.urlErr != nil {
+		return nil, fmt.Errorf("request to %s: %w", subgraph, f.urlErr)
 	}
 	if f.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -155,7 +161,7 @@ func (f *HTTPFetcher) fetchPooled(ctx context.Context, subgraph, rawURL string, 
 	}
 	rbuf := wire.GetBuffer()
 	defer wire.PutBuffer(rbuf)
-	ex, err := f.Conns.post(ctx, u, body, header, *rbuf, limit)
+	ex, err := f.Conns.post(ctx, f.pooled, body, header, *rbuf, limit)
 	if ex.body != nil {
 		*rbuf = ex.body[:0]
 	}
@@ -166,16 +172,4 @@ func (f *HTTPFetcher) fetchPooled(ctx context.Context, subgraph, rawURL string, 
 		return nil, fmt.Errorf("response from %s is larger than %d bytes", subgraph, limit)
 	}
 	return decodeSubgraphResponse(subgraph, ex.status, ex.body)
-}
-
-func (f *HTTPFetcher) url(raw string) (*url.URL, error) {
-	if u, ok := f.parsed.Load(raw); ok {
-		return u.(*url.URL), nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	f.parsed.Store(raw, u)
-	return u, nil
 }
