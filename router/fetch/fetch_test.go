@@ -77,3 +77,26 @@ func TestBind(t *testing.T) {
 		t.Errorf("got %v, want the chat instance", resp.Data)
 	}
 }
+
+// An unparsable URL fails each fetch, as it did before instances were
+// built up front, whether or not the pool carries the request.
+func TestHTTPBadURL(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		opts HTTPOptions
+	}{
+		{"pooled", HTTPOptions{Conns: NewConnPool()}},
+		{"client", HTTPOptions{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := NewHTTP("catalog", "http://[::1", tc.opts)
+			_, err := f.Fetch(t.Context(), &wire.SubgraphRequest{Query: "{ a }"}, nil)
+			if err == nil || !strings.HasPrefix(err.Error(), "request to catalog: ") {
+				t.Fatalf("err = %v, want a request error", err)
+			}
+		})
+	}
+}

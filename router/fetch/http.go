@@ -89,6 +89,10 @@ func (f *HTTP) Fetch(ctx context.Context, sreq *wire.SubgraphRequest, header htt
 	body := wire.GetBuffer()
 	defer wire.PutBuffer(body)
 	*body = sreq.AppendJSON(*body)
+	if f.pooled != nil || f.urlErr != nil {
+		// The pool writes the request line and headers itself.
+		return f.fetchPooled(ctx, *body, header)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, bytes.NewReader(*body))
 	if err != nil {
 		return nil, fmt.Errorf("request to %s: %w", subgraph, err)
@@ -99,9 +103,6 @@ func (f *HTTP) Fetch(ctx context.Context, sreq *wire.SubgraphRequest, header htt
 	}
 	req.Header["Content-Type"] = contentTypeJSON
 	req.Header["Accept"] = acceptGraphQL
-	if f.pooled != nil || f.urlErr != nil {
-		return f.fetchPooled(ctx, *body, header)
-	}
 	client := f.Client
 	if client == nil {
 		client = http.DefaultClient
