@@ -24,12 +24,5 @@ func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *p
 	if rest != nil && len(event.Data) > 0 {
 		r.node(rest)
 	}
-	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: vars, introspect: e.Introspect, rootType: qp.Operation.RootType}
-	data := s.shape(r.data, qp.Operation)
-	errs := r.errors
-	if len(errs) == 0 && s.violation != nil {
-		errs = append(errs, s.violation)
-	}
-	errs = append(errs, s.errors...)
-	return &wire.Response{Data: data, Errors: errs}
+	return r.respond(qp)
 }

@@ -46,7 +46,14 @@ func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[str
 	if qp.Node != nil {
 		r.node(qp.Node)
 	}
-	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: vars, introspect: e.Introspect, rootType: qp.Operation.RootType}
+	return r.respond(qp)
+}
+
+// respond shapes the merged tree into the client's response. A non-null
+// violation is reported only when no fetch error explains it.
+func (r *run) respond(qp *plan.QueryPlan) *wire.Response {
+	e := r.e
+	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, rootType: qp.Operation.RootType}
 	data := s.shape(r.data, qp.Operation)
 	errs := r.errors
 	if len(errs) == 0 && s.violation != nil {
