@@ -58,7 +58,7 @@ func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) b
 			continue
 		}
 		s.path = append(s.path, pathElem{key: cf.Key})
-		ok := s.value(obj[cf.Key], f.Type, cf, typ)
+		ok := s.value(obj[f.DataKey()], f.Type, cf, typ)
 		s.path = s.path[:len(s.path)-1]
 		if !ok {
 			s.buf = s.buf[:start]

@@ -5,6 +5,7 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -12,8 +13,12 @@ import (
 // aliasConflicts gives an alias to fields of sibling type fragments that
 // share a response key but not a type in g's subgraph (GraphQL rejects
 // that), and records how to rename them back.
+//
+// The alias lives only in that fetch's response, which is renamed back
+// before it is merged, so it only has to be unique in sel.
 func (b *builder) aliasConflicts(g *group, sel *selSet, path []string) {
 	firstType := map[string]string{}
+	var taken map[string]bool
 	for _, frag := range sel.items {
 		if frag.typeCond == "" {
 			continue
@@ -32,7 +37,16 @@ func (b *builder) aliasConflicts(g *group, sel *selSet, path []string) {
 			if prev == t {
 				continue
 			}
-			alias := "__cg_" + frag.typeCond + "_" + key
+			if taken == nil {
+				taken = map[string]bool{}
+				selKeys(sel, taken)
+			}
+			base := b.prefix + frag.typeCond + "_" + key
+			alias := base
+			for i := 2; taken[alias]; i++ {
+				alias = base + "_" + strconv.Itoa(i)
+			}
+			taken[alias] = true
 			it.alias = alias
 			rel := append([]string(nil), path[len(g.path):]...)
 			g.renames = append(g.renames, &Rename{Path: rel, TypeName: frag.typeCond, From: alias, To: key})
@@ -46,9 +60,9 @@ func (b *builder) aliasConflicts(g *group, sel *selSet, path []string) {
 // that owns the interface turns each object into its implementation.
 func (b *builder) planInterfaceObject(g *group, item *selItem, iface string, subs []Selection, path []string, provided ast.SelectionSet, depth int) error {
 	var cfs []*CollectedField
-	collectInto(&cfs, map[string]int{}, subs, iface, b.applies, true)
-	reserved := reservedOf(cfs)
-	if _, err := b.planFields(g, item.sub, iface, cfs, path, provided, reserved, depth); err != nil {
+	onIface := map[string]int{} // keys answered on the interface itself
+	collectInto(&cfs, onIface, subs, iface, b.applies, true)
+	if _, err := b.planFields(g, item.sub, iface, cfs, path, provided, depth); err != nil {
 		return err
 	}
 	if !needsConcreteType(subs, iface) {
@@ -59,7 +73,7 @@ func (b *builder) planInterfaceObject(g *group, item *selItem, iface string, sub
 		return fmt.Errorf("cannot plan %s from %s: no subgraph owns the interface with a key", iface, g.graph)
 	}
 	child := b.child(g, owners[0], path)
-	if err := b.requireKey(g, child, item.sub, iface, iface, path, provided, reserved, depth); err != nil {
+	if err := b.requireKey(g, child, item.sub, iface, iface, path, provided, depth); err != nil {
 		return err
 	}
 	frag := child.sel.fragment(iface)
@@ -67,14 +81,14 @@ func (b *builder) planInterfaceObject(g *group, item *selItem, iface string, sub
 	for _, obj := range b.sg.PossibleTypes(child.graph, iface) {
 		var rest []*CollectedField
 		for _, cf := range CollectFields(subs, obj, b.applies) {
-			if reserved[cf.Key] == nil {
+			if _, done := onIface[cf.Key]; !done {
 				rest = append(rest, cf)
 			}
 		}
 		if onlyTypename(rest) {
 			continue
 		}
-		if _, err := b.planFields(child, frag.fragment(obj), obj, rest, path, nil, reservedOf(CollectFields(subs, obj, b.applies)), depth); err != nil {
+		if _, err := b.planFields(child, frag.fragment(obj), obj, rest, path, nil, depth); err != nil {
 			return err
 		}
 	}

@@ -13,7 +13,7 @@ import (
 
 // jump fetches cf for the objects at path from another subgraph (or the same
 // one through _entities when the field has @requires).
-func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int, force string) (map[*group]bool, error) {
+func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, path []string, provided ast.SelectionSet, depth int, force string) (map[*group]bool, error) {
 	f := cf.First()
 	entityType := typ
 	var cands []string
@@ -64,13 +64,13 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 	if res.Requires != nil {
 		// Required fields come first and never from the fetch that needs
 		// them, even when the same subgraph resolves them.
-		reqSels := b.fieldSetSelections(typ, res.Requires, reserved)
-		reqProd, err := b.planFields(g, out, typ, CollectFields(reqSels, typ, b.applies), path, provided, reserved, depth+1)
+		reqSels := b.fieldSetSelections(typ, res.Requires, path)
+		reqProd, err := b.planFields(g, out, typ, CollectFields(reqSels, typ, b.applies), path, provided, depth+1)
 		if err != nil {
 			return nil, fmt.Errorf("requires of %s.%s: %w", typ, f.Name, err)
 		}
 		child = b.childExcluding(g, target, path, reqProd)
-		if err := b.requireKey(g, child, out, typ, entityType, path, provided, reserved, depth); err != nil {
+		if err := b.requireKey(g, child, out, typ, entityType, path, provided, depth); err != nil {
 			return nil, err
 		}
 		for _, x := range b.groups {
@@ -81,19 +81,19 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 		mergeRep(&child.rep(typ).Fields, repFields(reqSels, false, false))
 	} else {
 		child = b.child(g, target, path)
-		if err := b.requireKey(g, child, out, typ, entityType, path, provided, reserved, depth); err != nil {
+		if err := b.requireKey(g, child, out, typ, entityType, path, provided, depth); err != nil {
 			return nil, err
 		}
 	}
 	frag := child.sel.fragment(entityType)
-	item := frag.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
+	item := frag.field(f.DataKey(), f.Name, f.Arguments, isComposite(b.sg, f.Type))
 	nested := map[*group]bool{}
 	local, rest := b.splitUnreachable(target, cf, res.Provides)
 	if err := b.planSub(child, item, entityType, local, path, res.Provides, depth, nested); err != nil {
 		return nil, err
 	}
 	if len(rest) > 0 {
-		more, err := b.planElsewhere(g, out, typ, cf, rest, path, provided, reserved, depth, target)
+		more, err := b.planElsewhere(g, out, typ, cf, rest, path, provided, depth, target)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +161,7 @@ func reaches(from, to *group, seen map[*group]bool) bool {
 
 // requireKey makes g fetch a key of entityType in child's subgraph for the
 // objects of type typ at path, and adds it to child's representation.
-func (b *builder) requireKey(g, child *group, out *selSet, typ, entityType string, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) error {
+func (b *builder) requireKey(g, child *group, out *selSet, typ, entityType string, path []string, provided ast.SelectionSet, depth int) error {
 	key := b.chooseKey(g.graph, child.graph, entityType, typ, provided)
 	if !b.allLocal(g.graph, typ, key.Selection, provided) {
 		// Fetching the key needs another entity fetch first; refuse loops.
@@ -172,8 +172,8 @@ func (b *builder) requireKey(g, child *group, out *selSet, typ, entityType strin
 		b.keyInProgress[guard] = true
 		defer delete(b.keyInProgress, guard)
 	}
-	keySels := append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, b.fieldSetSelections(typ, key.Selection, reserved)...)
-	if err := b.require(g, child, out, typ, keySels, true, path, provided, reserved, depth); err != nil {
+	keySels := append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, b.fieldSetSelections(typ, key.Selection, path)...)
+	if err := b.require(g, child, out, typ, keySels, true, path, provided, depth); err != nil {
 		return fmt.Errorf("key %q of %s for %s: %w", key.Fields, entityType, child.graph, err)
 	}
 	if entityType != typ {
@@ -184,9 +184,9 @@ func (b *builder) requireKey(g, child *group, out *selSet, typ, entityType strin
 
 // require plans sels (keys or @requires fields) on the objects g fetches at
 // path and records them in child's representation.
-func (b *builder) require(g, child *group, out *selSet, typ string, sels []Selection, key bool, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) error {
+func (b *builder) require(g, child *group, out *selSet, typ string, sels []Selection, key bool, path []string, provided ast.SelectionSet, depth int) error {
 	cfs := CollectFields(sels, typ, b.applies)
-	prod, err := b.planFields(g, out, typ, cfs, path, provided, reserved, depth+1)
+	prod, err := b.planFields(g, out, typ, cfs, path, provided, depth+1)
 	if err != nil {
 		return err
 	}
@@ -237,9 +237,10 @@ func (b *builder) allLocal(graph, typ string, sel ast.SelectionSet, provided ast
 }
 
 // fieldSetSelections turns a key or requires field set into planner-added
-// selections. A field whose name the client already uses for something else
-// at this level gets an alias so the two cannot collide in the response.
-func (b *builder) fieldSetSelections(typ string, set ast.SelectionSet, reserved map[string]*Field) []Selection {
+// selections on the objects at path. Each field takes its own name as its
+// response key unless something else answers to that name there (see
+// addedKey).
+func (b *builder) fieldSetSelections(typ string, set ast.SelectionSet, path []string) []Selection {
 	var out []Selection
 	def := b.sg.Schema.Types[typ]
 	for _, s := range set {
@@ -255,17 +256,11 @@ func (b *builder) fieldSetSelections(typ string, set ast.SelectionSet, reserved 
 				continue
 			}
 			f.Type = fd.Type
-			cf := reserved[s.Name]
-			if cf != nil && (cf.Name != s.Name || argsKey(cf.Arguments) != argsKey(s.Arguments)) {
-				f.Alias = "__cg_" + s.Name
-				cf = nil
+			if key := b.addedKey(path, s.Name, s.Arguments); key != s.Name {
+				f.Alias = key
 			}
 			if len(s.SelectionSet) > 0 {
-				var sub map[string]*Field
-				if cf != nil {
-					sub = reservedOf(CollectFields(cf.Selections, fd.Type.Name(), b.applies))
-				}
-				f.Selections = b.fieldSetSelections(fd.Type.Name(), s.SelectionSet, sub)
+				f.Selections = b.fieldSetSelections(fd.Type.Name(), s.SelectionSet, subPath(path, f.ResponseKey(), fd.Type))
 				if b.sg.Schema.Types[fd.Type.Name()].IsAbstractType() {
 					f.Selections = append([]Selection{{Field: &Field{Name: "__typename", internal: true}}}, f.Selections...)
 				}
@@ -276,7 +271,7 @@ func (b *builder) fieldSetSelections(typ string, set ast.SelectionSet, reserved 
 			if tc == "" {
 				tc = typ
 			}
-			out = append(out, Selection{Fragment: &Fragment{TypeCondition: tc, Selections: b.fieldSetSelections(tc, s.SelectionSet, reserved)}})
+			out = append(out, Selection{Fragment: &Fragment{TypeCondition: tc, Selections: b.fieldSetSelections(tc, s.SelectionSet, path)}})
 		}
 	}
 	return out

@@ -5,6 +5,8 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -18,6 +20,10 @@ type Operation struct {
 	RootType            string
 	Selections          []Selection
 	VariableDefinitions ast.VariableDefinitionList
+
+	// internalPrefix starts every response key the planner invents; no
+	// response key of the client's starts with it (see internalPrefixFor).
+	internalPrefix string
 
 	// collected memoizes CollectFields per selection set and runtime type:
 	// plans are cached and immutable, so shaping reuses the groupings.
@@ -60,6 +66,9 @@ type Field struct {
 	Selections []Selection
 
 	internal bool // added by the planner (keys, requires), not asked by the client
+	// dataKey, when set, is where the field's value lives in subgraph
+	// responses instead of its response key (see DataKey).
+	dataKey string
 }
 
 // ResponseKey is the alias, or the name when there is none.
@@ -68,6 +77,73 @@ func (f *Field) ResponseKey() string {
 		return f.Alias
 	}
 	return f.Name
+}
+
+// DataKey is the key under which subgraph responses, and so the merged
+// response tree, hold the field's value. It is the response key, except for
+// a client field aliased "__typename": the tree keeps "__typename" for the
+// object's type, which representations and abstract types are read from, so
+// such a field is fetched under an internal alias.
+func (f *Field) DataKey() string {
+	if f.dataKey != "" {
+		return f.dataKey
+	}
+	return f.ResponseKey()
+}
+
+// defaultInternalPrefix starts the response keys the planner invents unless
+// the client itself uses keys starting with it.
+const defaultInternalPrefix = "__cg_"
+
+// internalPrefixFor picks the prefix of the planner's own response keys for
+// an operation: the first of "__cg_", "__cg1_", "__cg2_", ... that starts
+// none of the client's response keys, so that no invented key can equal one
+// of the client's at any level.
+func internalPrefixFor(sels []Selection) string {
+	var keys []string
+	var walk func([]Selection)
+	walk = func(ss []Selection) {
+		for _, s := range ss {
+			if s.Fragment != nil {
+				walk(s.Fragment.Selections)
+				continue
+			}
+			if k := s.Field.ResponseKey(); strings.HasPrefix(k, "__cg") {
+				keys = append(keys, k)
+			}
+			walk(s.Field.Selections)
+		}
+	}
+	walk(sels)
+	prefix := defaultInternalPrefix
+	for i := 1; ; i++ {
+		taken := false
+		for _, k := range keys {
+			if strings.HasPrefix(k, prefix) {
+				taken = true
+				break
+			}
+		}
+		if !taken {
+			return prefix
+		}
+		prefix = "__cg" + strconv.Itoa(i) + "_"
+	}
+}
+
+// setDataKeys moves client fields aliased "__typename" (other than
+// __typename itself) to an internal key.
+func setDataKeys(sels []Selection, prefix string) {
+	for _, s := range sels {
+		if s.Fragment != nil {
+			setDataKeys(s.Fragment.Selections, prefix)
+			continue
+		}
+		if s.Field.Alias == "__typename" && s.Field.Name != "__typename" {
+			s.Field.dataKey = prefix + "__typename"
+		}
+		setDataKeys(s.Field.Selections, prefix)
+	}
 }
 
 // Fragment is an inline fragment; TypeCondition is never empty.
@@ -141,7 +217,9 @@ func Normalize(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefi
 	if kind == "" {
 		kind = ast.Query
 	}
-	return &Operation{Kind: kind, Name: op.Name, RootType: root.Name, Selections: sels, VariableDefinitions: op.VariableDefinitions}, nil
+	prefix := internalPrefixFor(sels)
+	setDataKeys(sels, prefix)
+	return &Operation{Kind: kind, Name: op.Name, RootType: root.Name, Selections: sels, VariableDefinitions: op.VariableDefinitions, internalPrefix: prefix}, nil
 }
 
 type normalizer struct {

@@ -92,6 +92,12 @@ func TestDemoPlans(t *testing.T) {
 		{"mutation_sequence", `mutation { a: addReview(upc: "1", body: "x") { id author { name } } b: addReview(upc: "2", body: "y") { id } }`, nil},
 		{"parallel_roots", `{ me { name } topProducts { name } }`, nil},
 		{"introspection_only", `{ __typename }`, nil},
+		// Client response keys that the planner's own fields would otherwise
+		// take: __typename, key and @requires fields, renames on abstract types.
+		{"typename_alias_on_entity", `{ me { __typename: name reviews { rating } } }`, nil},
+		{"client_alias_like_internal_key", `{ me { id: name __cg_id: username reviews { id } } }`, nil},
+		{"client_aliases_on_abstract_type", `{ items { __typename: upc ... on Product { upc: name __cg_upc: price reviews { rating } } } }`, nil},
+		{"requires_client_alias_like_internal_key", `{ topProducts { price: name __cg_price: weight shippingEstimate } }`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

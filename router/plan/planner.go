@@ -25,7 +25,11 @@ const maxRequirementDepth = 32
 
 // Build plans op.
 func (p *Planner) Build(op *Operation) (*QueryPlan, error) {
-	b := &builder{Planner: p, op: op, rootByGraph: map[string]*group{}, keyInProgress: map[string]bool{}}
+	prefix := op.internalPrefix
+	if prefix == "" {
+		prefix = defaultInternalPrefix
+	}
+	b := &builder{Planner: p, op: op, prefix: prefix, rootByGraph: map[string]*group{}, keyInProgress: map[string]bool{}, levels: map[string]*level{}}
 	if err := b.planRoot(); err != nil {
 		return nil, err
 	}
@@ -81,6 +85,11 @@ type builder struct {
 	// keyInProgress guards against planning a key through a chain of entity
 	// fetches that comes back to itself.
 	keyInProgress map[string]bool
+	// prefix starts every response key the planner invents.
+	prefix string
+	// levels holds, per level of the response tree (a path), the keys
+	// taken there, so that added fields never collide with other fields.
+	levels map[string]*level
 }
 
 func (b *builder) newGroup(graph string, parent *group, path []string) *group {
@@ -96,18 +105,9 @@ func isIntrospectionRoot(name string) bool {
 	return name == "__typename" || name == "__schema" || name == "__type"
 }
 
-func reservedOf(cfs []*CollectedField) map[string]*Field {
-	m := make(map[string]*Field, len(cfs))
-	for _, cf := range cfs {
-		m[cf.Key] = cf.First()
-	}
-	return m
-}
-
 func (b *builder) planRoot() error {
 	root := b.op.RootType
 	cfs := CollectFields(b.op.Selections, root, b.applies)
-	reserved := reservedOf(cfs)
 	byGraph := b.rootByGraph
 	for _, cf := range cfs {
 		f := cf.First()
@@ -141,7 +141,7 @@ func (b *builder) planRoot() error {
 			b.roots = append(b.roots, g)
 			byGraph[graph] = g
 		}
-		if _, err := b.planFields(g, g.sel, root, []*CollectedField{cf}, nil, nil, reserved, 0); err != nil {
+		if _, err := b.planFields(g, g.sel, root, []*CollectedField{cf}, nil, nil, 0); err != nil {
 			return err
 		}
 	}
@@ -216,7 +216,7 @@ func (b *builder) providedField(provided ast.SelectionSet, typ, name string) *as
 // planFields plans the fields of objects of type typ that group g fetches
 // into out. path locates the objects in the response. It returns the groups
 // that end up fetching the fields.
-func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int) (map[*group]bool, error) {
+func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*CollectedField, path []string, provided ast.SelectionSet, depth int) (map[*group]bool, error) {
 	if depth > maxRequirementDepth {
 		return nil, fmt.Errorf("cannot plan %s at %s: requirements nest too deep", typ, strings.Join(path, "."))
 	}
@@ -231,7 +231,7 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 			continue
 		}
 		if pf := b.providedField(provided, typ, f.Name); pf != nil {
-			item := out.field(f.Alias, f.Name, f.Arguments, f.Selections != nil || isComposite(b.sg, f.Type))
+			item := out.field(f.DataKey(), f.Name, f.Arguments, f.Selections != nil || isComposite(b.sg, f.Type))
 			if err := b.planSub(g, item, typ, cf, path, pf.SelectionSet, depth, prod); err != nil {
 				return nil, err
 			}
@@ -240,13 +240,13 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 		}
 		if r, ok := b.sg.Resolve(g.graph, typ, f.Name); ok && r.Requires == nil {
 			local, rest := b.splitUnreachable(g.graph, cf, r.Provides)
-			item := out.field(f.Alias, f.Name, f.Arguments, isComposite(b.sg, f.Type))
+			item := out.field(f.DataKey(), f.Name, f.Arguments, isComposite(b.sg, f.Type))
 			if err := b.planSub(g, item, typ, local, path, r.Provides, depth, prod); err != nil {
 				return nil, err
 			}
 			prod[g] = true
 			if len(rest) > 0 {
-				more, err := b.planElsewhere(g, out, typ, cf, rest, path, provided, reserved, depth, g.graph)
+				more, err := b.planElsewhere(g, out, typ, cf, rest, path, provided, depth, g.graph)
 				if err != nil {
 					return nil, err
 				}
@@ -256,7 +256,7 @@ func (b *builder) planFields(g *group, out *selSet, typ string, cfs []*Collected
 			}
 			continue
 		}
-		more, err := b.jump(g, out, typ, cf, path, provided, reserved, depth, "")
+		more, err := b.jump(g, out, typ, cf, path, provided, depth, "")
 		if err != nil {
 			return nil, err
 		}
@@ -296,11 +296,11 @@ func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedF
 		return nil
 	}
 	def := b.sg.Schema.Types[f.Type.Name()]
-	sp := subPath(path, cf.Key, f.Type)
+	sp := subPath(path, f.DataKey(), f.Type)
 	subs := cf.SubSelections()
 	if def.Kind == ast.Object {
 		cfs := CollectFields(subs, def.Name, b.applies)
-		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, reservedOf(cfs), depth)
+		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, depth)
 		for x := range more {
 			prod[x] = true
 		}
@@ -323,7 +323,7 @@ func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedF
 		// ask on the interface, as the client did, instead of per type.
 		var cfs []*CollectedField
 		collectInto(&cfs, map[string]int{}, subs, def.Name, b.applies, true)
-		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, reservedOf(cfs), depth)
+		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, depth)
 		for x := range more {
 			prod[x] = true
 		}
@@ -334,7 +334,7 @@ func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedF
 		// fields can be asked, and they must resolve here or via a key.
 		var cfs []*CollectedField
 		collectInto(&cfs, map[string]int{}, subs, def.Name, b.applies, true)
-		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, reservedOf(cfs), depth)
+		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, depth)
 		for x := range more {
 			prod[x] = true
 		}
@@ -346,7 +346,7 @@ func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedF
 			continue
 		}
 		frag := item.sub.fragment(obj)
-		more, err := b.planFields(g, frag, obj, cfs, sp, provided, reservedOf(cfs), depth)
+		more, err := b.planFields(g, frag, obj, cfs, sp, provided, depth)
 		if err != nil {
 			return err
 		}

@@ -98,7 +98,7 @@ func withSubs(cf *CollectedField, subs []*CollectedField) *CollectedField {
 
 // planElsewhere fetches cf again from other subgraphs that resolve it, for
 // the sub-fields in rest, choosing greedily the subgraph covering most.
-func (b *builder) planElsewhere(g *group, out *selSet, typ string, cf *CollectedField, rest []*CollectedField, path []string, provided ast.SelectionSet, reserved map[string]*Field, depth int, exclude string) (map[*group]bool, error) {
+func (b *builder) planElsewhere(g *group, out *selSet, typ string, cf *CollectedField, rest []*CollectedField, path []string, provided ast.SelectionSet, depth int, exclude string) (map[*group]bool, error) {
 	f := cf.First()
 	sub := f.Type.Name()
 	prod := map[*group]bool{}
@@ -141,13 +141,13 @@ func (b *builder) planElsewhere(g *group, out *selSet, typ string, cf *Collected
 				b.roots = append(b.roots, g2)
 				b.rootByGraph[best] = g2
 			}
-			if _, err := b.planFields(g2, g2.sel, typ, []*CollectedField{pcf}, nil, nil, reserved, depth); err != nil {
+			if _, err := b.planFields(g2, g2.sel, typ, []*CollectedField{pcf}, nil, nil, depth); err != nil {
 				return nil, err
 			}
 			prod[g2] = true
 			continue
 		}
-		more, err := b.jump(g, out, typ, pcf, path, provided, reserved, depth, best)
+		more, err := b.jump(g, out, typ, pcf, path, provided, depth, best)
 		if err != nil {
 			return nil, err
 		}
