@@ -139,6 +139,24 @@ func TestSharedRootPlans(t *testing.T) {
 	}
 }
 
+// TestNullabilityPlans covers sibling fields that one subgraph declares
+// with different nullability: that subgraph would reject them side by side,
+// so one is fetched under an alias and renamed back.
+func TestNullabilityPlans(t *testing.T) {
+	t.Parallel()
+	sg := loadSupergraph(t, "../testdata/nullability.supergraph.graphql")
+	tests := []struct{ name, query string }{
+		{"rename_sibling_fields", `{ media { ... on Book { title } ... on Movie { title } } }`},
+		{"rename_client_alias_like_internal", `{ media { ... on Book { title price } ... on Movie { title __cg_Movie_title: id price } } }`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			checkGolden(t, tc.name, planFor(t, sg, tc.query, nil))
+		})
+	}
+}
+
 func TestChainPlans(t *testing.T) {
 	t.Parallel()
 	sg := loadSupergraph(t, "../testdata/chain.supergraph.graphql")
