@@ -2,8 +2,11 @@
 // shared gqlgen settings in gqlgen.yml to one subgraph's schema, merges the
 // subgraph's own model bindings, and runs gqlgen so that graph/<name>/ holds
 // the generated code and resolvers/<name>/ the hand-written resolvers.
+// The benchmark subgraphs use the same layout under bench/ (-root bench), so
+// generated code is fenced the same way wherever it lives.
 //
 //	go run ./internal/codegen -subgraph catalog
+//	go run ./internal/codegen -root bench -subgraph accounts
 package main
 
 import (
@@ -23,16 +26,20 @@ const modulePath = "github.com/cinegraph/cinegraph"
 
 func main() {
 	subgraph := flag.String("subgraph", "", "subgraph to generate (catalog, video, chat, insights)")
+	root := flag.String("root", ".", "directory, relative to the module root, holding schema/, graph/ and resolvers/")
 	flag.Parse()
-	if err := run(*subgraph); err != nil {
+	if err := run(*root, *subgraph); err != nil {
 		fmt.Fprintln(os.Stderr, "codegen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(subgraph string) error {
+func run(layoutRoot, subgraph string) error {
 	if subgraph == "" {
 		return errors.New("-subgraph is required")
+	}
+	if filepath.IsAbs(layoutRoot) || !filepath.IsLocal(layoutRoot) {
+		return fmt.Errorf("-root %q must be a directory inside the module", layoutRoot)
 	}
 	root, err := moduleRoot()
 	if err != nil {
@@ -41,7 +48,7 @@ func run(subgraph string) error {
 	if err := os.Chdir(root); err != nil {
 		return err
 	}
-	settings, err := subgraphSettings(subgraph)
+	settings, err := subgraphSettings(layoutRoot, subgraph)
 	if err != nil {
 		return err
 	}
@@ -59,14 +66,15 @@ func run(subgraph string) error {
 	return nil
 }
 
-// subgraphSettings is gqlgen.yml with the subgraph's paths filled in and its
-// own bindings from schema/<name>/gqlgen.yml merged over the shared ones.
-func subgraphSettings(subgraph string) (map[string]any, error) {
+// subgraphSettings is gqlgen.yml with the subgraph's paths under layoutRoot
+// filled in and its own bindings from <layoutRoot>/schema/<name>/gqlgen.yml
+// merged over the shared ones.
+func subgraphSettings(layoutRoot, subgraph string) (map[string]any, error) {
 	settings, err := readYAML("gqlgen.yml", true)
 	if err != nil {
 		return nil, err
 	}
-	schemaDir := filepath.Join("schema", subgraph)
+	schemaDir := filepath.Join(layoutRoot, "schema", subgraph)
 	if _, err := os.Stat(schemaDir); err != nil {
 		return nil, fmt.Errorf("unknown subgraph %q: %w", subgraph, err)
 	}
@@ -96,7 +104,7 @@ func subgraphSettings(subgraph string) (map[string]any, error) {
 		}
 	}
 
-	graphDir := filepath.Join("graph", subgraph)
+	graphDir := filepath.Join(layoutRoot, "graph", subgraph)
 	settings["schema"] = []string{filepath.Join(schemaDir, "*.graphqls")}
 	settings["exec"] = map[string]any{
 		"filename": filepath.Join(graphDir, "generated.go"),
@@ -115,7 +123,7 @@ func subgraphSettings(subgraph string) (map[string]any, error) {
 	settings["federation"] = federation
 	settings["resolver"] = map[string]any{
 		"layout":            "follow-schema",
-		"dir":               filepath.Join("resolvers", subgraph),
+		"dir":               filepath.Join(layoutRoot, "resolvers", subgraph),
 		"package":           subgraph,
 		"filename_template": "{name}.resolvers.go",
 	}
