@@ -47,8 +47,8 @@ generate:
 
 # Generated code must match the schemas: regenerate, then fail on any change.
 check-generate: generate
-	@changes="$$(git status --porcelain -- graph resolvers router/bench/subgraphs)"; \
-	if [ -n "$$changes" ]; then echo "generated code drifted from schema/ (run make generate and commit):"; echo "$$changes"; git --no-pager diff --stat -- graph resolvers router/bench/subgraphs; exit 1; fi
+	@changes="$$(git status --porcelain -- graph resolvers bench)"; \
+	if [ -n "$$changes" ]; then echo "generated code drifted from schema/ or bench/schema/ (run make generate and commit):"; echo "$$changes"; git --no-pager diff --stat -- graph resolvers bench; exit 1; fi
 
 compose:
 	$(GO) run ./cmd/cinegraph compose
@@ -85,13 +85,13 @@ test-e2e: e2e/node_modules/.package-lock.json
 # -duration). Prints figures; never fails on them.
 SUBS_BENCH_FLAGS ?=
 bench-subscriptions: build
-	$(GO) run ./router/bench/subscriptions -bin $(BIN) $(SUBS_BENCH_FLAGS)
+	$(GO) run ./bench/subscriptions -bin $(BIN) $(SUBS_BENCH_FLAGS)
 
 # Federation benchmark: router vs. subgraph called directly (and a peer router
 # when CINEGRAPH_BENCH_PEER_CMD / CINEGRAPH_BENCH_PEER_URL are set). Prints figures; never fails on them.
 bench: build
-	$(GO) build -o bin/benchsubgraphs ./router/bench/cmd/benchsubgraphs
-	$(GO) run ./router/bench/cmd/bench $(BENCH_FLAGS)
+	$(GO) build -o bin/benchsubgraphs ./bench/cmd/benchsubgraphs
+	$(GO) run ./bench/cmd/bench $(BENCH_FLAGS)
 
 # Storage benchmark: the catalog page query through router and subgraphs in
 # embedded and cluster mode (the cluster half needs `make services-up`; it is

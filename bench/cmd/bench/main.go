@@ -1,0 +1,139 @@
+// Command bench measures the Cinegraph router on the classic four-subgraph
+// federation benchmark: it starts the benchmark subgraphs and the router as
+// separate processes, drives load from this process, and prints requests/s,
+// p50/p99 latency, CPU microseconds per request and peak RSS for each
+// target, alternating targets round by round so the comparison holds on a
+// noisy machine. A peer router can be measured in the same run:
+//
+//	CINEGRAPH_BENCH_PEER_CMD='./router --config config.yaml' \
+//	CINEGRAPH_BENCH_PEER_URL=http://127.0.0.1:3002/graphql \
+//	CINEGRAPH_BENCH_PEER_NAME=cosmo make bench
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/cinegraph/cinegraph/router/compose"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	cinegraph   string
+	subgraphs   string
+	schemaDir   string
+	duration    time.Duration
+	warmup      time.Duration
+	rounds      int
+	concurrency int
+	routerPort  int
+	basePort    int
+}
+
+func run(ctx context.Context) error {
+	var o options
+	flag.StringVar(&o.cinegraph, "cinegraph", "bin/cinegraph", "the cinegraph binary")
+	flag.StringVar(&o.subgraphs, "subgraphs", "bin/benchsubgraphs", "the benchmark subgraphs binary")
+	flag.StringVar(&o.schemaDir, "schemas", "bench/schema", "directory with <subgraph>/schema.graphqls")
+	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per target per round")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load before each measurement")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds; targets alternate within each round")
+	flag.IntVar(&o.concurrency, "concurrency", 16, "concurrent client connections")
+	flag.IntVar(&o.routerPort, "router-port", 5000, "port for the Cinegraph router")
+	flag.IntVar(&o.basePort, "subgraph-port", 5001, "first of four subgraph ports")
+	flag.Parse()
+
+	tmp, err := os.MkdirTemp("", "cinegraph-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	names := []string{"accounts", "inventory", "products", "reviews"}
+	var subgraphs []compose.Subgraph
+	for i, name := range names {
+		sdl, err := os.ReadFile(filepath.Join(o.schemaDir, name, "schema.graphqls"))
+		if err != nil {
+			return err
+		}
+		subgraphs = append(subgraphs, compose.Subgraph{Name: name, URL: fmt.Sprintf("http://127.0.0.1:%d/graphql", o.basePort+i), SDL: string(sdl)})
+	}
+	supergraph, err := compose.Compose(subgraphs)
+	if err != nil {
+		return fmt.Errorf("compose benchmark supergraph: %w", err)
+	}
+	supergraphFile := filepath.Join(tmp, "supergraph.graphql")
+	if err := os.WriteFile(supergraphFile, []byte(supergraph), 0o644); err != nil {
+		return err
+	}
+
+	sg, err := startProcess(ctx, "subgraphs", []string{o.subgraphs, "-port", fmt.Sprint(o.basePort)}, nil, fmt.Sprintf("http://127.0.0.1:%d/health", o.basePort+3))
+	if err != nil {
+		return err
+	}
+	defer sg.stop()
+	routerURL := fmt.Sprintf("http://127.0.0.1:%d", o.routerPort)
+	ours, err := startProcess(ctx, "cinegraph", []string{o.cinegraph, "router", "--supergraph", supergraphFile, "--listen", fmt.Sprintf("127.0.0.1:%d", o.routerPort)},
+		[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp}, routerURL+"/health/ready")
+	if err != nil {
+		return err
+	}
+	defer ours.stop()
+
+	targets := map[string][]target{}
+	direct := target{name: "subgraph direct", url: fmt.Sprintf("http://127.0.0.1:%d/graphql", o.basePort+2), proc: sg}
+	cinegraph := target{name: "cinegraph", url: routerURL + "/graphql", proc: ours}
+	targets["single"] = []target{direct, cinegraph}
+	targets["deep"] = []target{cinegraph}
+
+	if peerCmd := os.Getenv("CINEGRAPH_BENCH_PEER_CMD"); peerCmd != "" {
+		peerURL := os.Getenv("CINEGRAPH_BENCH_PEER_URL")
+		if peerURL == "" {
+			return errors.New("CINEGRAPH_BENCH_PEER_URL is required with CINEGRAPH_BENCH_PEER_CMD")
+		}
+		name := os.Getenv("CINEGRAPH_BENCH_PEER_NAME")
+		if name == "" {
+			name = "peer"
+		}
+		peer, err := startProcess(ctx, name, []string{"/bin/sh", "-c", "exec " + peerCmd}, nil, "")
+		if err != nil {
+			return err
+		}
+		defer peer.stop()
+		if err := waitForGraphQL(ctx, peerURL, 60*time.Second); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		pt := target{name: name, url: peerURL, proc: peer}
+		targets["single"] = append(targets["single"], pt)
+		targets["deep"] = append(targets["deep"], pt)
+	}
+
+	fmt.Printf("Federation benchmark: %d rounds x %s per target, %d connections, GOMAXPROCS of the load generator %d\n\n",
+		o.rounds, o.duration, o.concurrency, gomaxprocs())
+	for _, sc := range scenarios {
+		if err := verify(ctx, sc, targets[sc.name]); err != nil {
+			return err
+		}
+		results, err := measure(ctx, o, sc, targets[sc.name])
+		if err != nil {
+			return err
+		}
+		printTable(os.Stdout, sc, results)
+	}
+	return nil
+}

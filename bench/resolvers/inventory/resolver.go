@@ -1,0 +1,12 @@
+// Package inventory is the inventory subgraph of the classic four-subgraph federation
+// benchmark (accounts, inventory, products, reviews), served from memory.
+package inventory
+
+import "github.com/cinegraph/cinegraph/bench/fixtures"
+
+//go:generate go run ../../../internal/codegen -root bench -subgraph inventory
+
+// Resolver is the root resolver.
+type Resolver struct {
+	Data *fixtures.Data
+}

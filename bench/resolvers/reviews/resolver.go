@@ -1,0 +1,12 @@
+// Package reviews is the reviews subgraph of the classic four-subgraph federation
+// benchmark (accounts, inventory, products, reviews), served from memory.
+package reviews
+
+import "github.com/cinegraph/cinegraph/bench/fixtures"
+
+//go:generate go run ../../../internal/codegen -root bench -subgraph reviews
+
+// Resolver is the root resolver.
+type Resolver struct {
+	Data *fixtures.Data
+}
