@@ -13,9 +13,79 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/router/compose"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
 )
+
+// chatSubgraphs is a live chat in three subgraphs: chat owns rooms and
+// messages and streams messageAdded, catalog resolves the author's name and
+// insights a sentiment that @requires the message body, so one event needs
+// entity fetches to two other subgraphs.
+var chatSubgraphs = []compose.Subgraph{
+	{Name: "chat", URL: "http://chat.invalid/graphql", SDL: `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+type Message @key(fields: "id") {
+  id: ID!
+  body: String!
+  author: Profile!
+}
+
+type Profile @key(fields: "id", resolvable: false) {
+  id: ID!
+}
+
+type Query {
+  message(id: ID!): Message
+}
+
+type Subscription {
+  messageAdded(roomId: ID!): Message!
+}
+`},
+	{Name: "catalog", URL: "http://catalog.invalid/graphql", SDL: `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+type Profile @key(fields: "id") {
+  id: ID!
+  name: String!
+}
+
+type Query {
+  profile(id: ID!): Profile
+}
+`},
+	{Name: "insights", URL: "http://insights.invalid/graphql", SDL: `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires"])
+
+type Message @key(fields: "id") {
+  id: ID!
+  body: String! @external
+  sentiment: Sentiment! @requires(fields: "body")
+}
+
+type Sentiment {
+  label: SentimentLabel!
+}
+
+enum SentimentLabel {
+  POSITIVE
+  NEUTRAL
+  NEGATIVE
+}
+`},
+}
+
+// chatSupergraph composes chatSubgraphs.
+func chatSupergraph(t *testing.T) string {
+	t.Helper()
+	sdl, err := compose.Compose(chatSubgraphs)
+	if err != nil {
+		t.Fatalf("compose chat subgraphs: %v", err)
+	}
+	return sdl
+}
 
 // chatUpstream stands in for the chat subgraph's subscription endpoint:
 // every open subscription receives what the test publishes.
@@ -106,7 +176,7 @@ const messageAddedOp = `subscription($room: ID!) { messageAdded(roomId: $room) {
 func newSubscriptionRouter(t *testing.T) (*Router, *chatUpstream, string) {
 	t.Helper()
 	up := &chatUpstream{}
-	r, err := New(Config{SupergraphSDL: cinegraphSupergraph(t), Fetcher: entityFetcher{}, Subscriptions: SubscriptionConfig{Upstream: up, KeepAlive: -1}})
+	r, err := New(Config{SupergraphSDL: chatSupergraph(t), Fetcher: entityFetcher{}, Subscriptions: SubscriptionConfig{Upstream: up, KeepAlive: -1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +372,7 @@ func TestRouterShutdownClosesWebsockets(t *testing.T) {
 func TestHTTPServerShutdownClosesWebsocketsWith1001(t *testing.T) {
 	t.Parallel()
 	up := &chatUpstream{}
-	r, err := New(Config{SupergraphSDL: cinegraphSupergraph(t), Fetcher: entityFetcher{}, Subscriptions: SubscriptionConfig{Upstream: up, KeepAlive: -1}})
+	r, err := New(Config{SupergraphSDL: chatSupergraph(t), Fetcher: entityFetcher{}, Subscriptions: SubscriptionConfig{Upstream: up, KeepAlive: -1}})
 	if err != nil {
 		t.Fatal(err)
 	}
