@@ -4,15 +4,96 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cinegraph/cinegraph/router"
+	"github.com/cinegraph/cinegraph/router/supergraph"
 	"github.com/cinegraph/cinegraph/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// TestComposeCheck runs `cinegraph compose --check` on the repository's
+// schemas: the checked-in supergraph must be what composing the four
+// subgraph schemas gives now.
+func TestComposeCheck(t *testing.T) {
+	var stderr bytes.Buffer
+	if err := runCompose(t.Context(), []string{"-schema-dir", filepath.Join("..", "..", "schema"), "-check"}, io.Discard, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+}
+
+// TestCinegraphSupergraphRouting checks the routing facts the router reads
+// from Cinegraph's checked-in supergraph: which subgraph resolves what,
+// where @requires and @provides apply, and what the API schema hides.
+func TestCinegraphSupergraphRouting(t *testing.T) {
+	t.Parallel()
+	sg, err := supergraph.Parse(schema.Supergraph())
+	if err != nil {
+		t.Fatalf("supergraph.Parse: %v", err)
+	}
+	var names []string
+	for _, g := range sg.Graphs {
+		names = append(names, g.Name+"="+g.URL)
+	}
+	wantGraphs := []string{
+		"catalog=http://127.0.0.1:4001/graphql",
+		"chat=http://127.0.0.1:4003/graphql",
+		"insights=http://127.0.0.1:4004/graphql",
+		"video=http://127.0.0.1:4002/graphql",
+	}
+	if !slices.Equal(names, wantGraphs) {
+		t.Fatalf("graphs = %v, want %v", names, wantGraphs)
+	}
+	tests := []struct {
+		typ, field string
+		want       []string
+	}{
+		{"Title", "id", []string{"catalog", "chat", "insights", "video"}},
+		{"Title", "name", []string{"catalog"}},
+		{"Title", "videos", []string{"video"}},
+		{"Message", "body", []string{"chat"}},
+		{"Message", "sentiment", []string{"insights"}},
+		{"Video", "durationSeconds", []string{"video"}},
+		{"PageInfo", "hasNextPage", []string{"catalog", "chat"}},
+		{"Query", "chatRoom", []string{"chat"}},
+		{"Mutation", "startPlayback", []string{"video"}},
+		{"Subscription", "messageAdded", []string{"chat"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ+"."+tt.field, func(t *testing.T) {
+			if got := sg.FieldGraphs(tt.typ, tt.field); !slices.Equal(got, tt.want) {
+				t.Errorf("FieldGraphs(%s.%s) = %v, want %v", tt.typ, tt.field, got, tt.want)
+			}
+		})
+	}
+	if r, ok := sg.Resolve("insights", "Message", "sentiment"); !ok || r.Requires == nil {
+		t.Errorf("Message.sentiment in insights: resolvable %v, requires %v; want resolvable with requires", ok, r.Requires)
+	}
+	if r, ok := sg.Resolve("chat", "ChatRoom", "title"); !ok || r.Provides == nil {
+		t.Errorf("ChatRoom.title in chat: resolvable %v, provides %v; want resolvable with provides", ok, r.Provides)
+	}
+	if keys := sg.Keys("chat", "Profile"); len(keys) != 0 {
+		t.Errorf("chat keys of Profile = %v, want none resolvable", keys)
+	}
+	if all := sg.AllKeys("chat", "Profile"); len(all) != 1 || all[0].Fields != "id" {
+		t.Errorf("chat AllKeys of Profile = %v, want the id key", all)
+	}
+	api := sg.APISchemaSDL()
+	for _, hidden := range []string{"searchBoost", "join__", "link__"} {
+		if strings.Contains(api, hidden) {
+			t.Errorf("API schema exposes %q", hidden)
+		}
+	}
+	if !strings.Contains(api, "audienceSentiment") {
+		t.Errorf("API schema lacks Title.audienceSentiment")
+	}
+}
 
 // TestCinegraphPlans pins how the router plans the web app's main
 // operations over Cinegraph's own checked-in supergraph (the one the binary

@@ -11,7 +11,7 @@ import (
 // must not depend on the order they are given in.
 func TestComposeIgnoresInputOrder(t *testing.T) {
 	t.Parallel()
-	subgraphs := cinegraphSubgraphs(t)
+	subgraphs := streamingSubgraphs()
 	want, err := Compose(subgraphs)
 	if err != nil {
 		t.Fatalf("Compose: %v", err)

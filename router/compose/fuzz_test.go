@@ -1,19 +1,12 @@
 package compose
 
-import (
-	"os"
-	"testing"
-)
+import "testing"
 
 // FuzzCompose feeds arbitrary SDL next to a valid subgraph: composition
 // must report problems as errors, never panic, and stay deterministic.
 func FuzzCompose(f *testing.F) {
-	for _, name := range []string{"catalog", "video", "chat", "insights"} {
-		b, err := os.ReadFile("../../schema/" + name + "/" + name + ".graphqls")
-		if err != nil {
-			f.Fatalf("seed %s: %v", name, err)
-		}
-		f.Add(string(b))
+	for _, s := range streamingSubgraphs() {
+		f.Add(s.SDL)
 	}
 	f.Add(fed2Link + `type Query { t: T } type T @key(fields: "id { x") { id: ID! }`)
 	f.Add(fed2Link + `interface I @key(fields: "id") { id: ID! } type T @interfaceObject @key(fields: "id") { id: ID! }`)

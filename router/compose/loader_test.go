@@ -15,7 +15,7 @@ import (
 // facts composition meant to record.
 func TestRouterLoadsComposedSupergraph(t *testing.T) {
 	t.Parallel()
-	out, err := Compose(cinegraphSubgraphs(t))
+	out, err := Compose(streamingSubgraphs())
 	if err != nil {
 		t.Fatalf("Compose: %v", err)
 	}
@@ -81,7 +81,7 @@ func TestRouterLoadsComposedSupergraph(t *testing.T) {
 
 // TestRouterLoadsEveryGoldenSupergraph feeds each golden composition output
 // to the router's loader, so composer and router agree on the format
-// beyond Cinegraph's own subgraphs.
+// beyond the streaming federation.
 func TestRouterLoadsEveryGoldenSupergraph(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "compose", "*.graphql"))
