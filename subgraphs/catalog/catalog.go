@@ -1,6 +1,7 @@
 // Package catalog wires the catalog subgraph: it opens the embedded store
-// and search index, seeds them on first start, and serves the federated
-// GraphQL schema with per-request dataloaders.
+// and search index or the cluster engines (Module), seeds them on first
+// start, and serves the federated GraphQL schema with per-request
+// dataloaders.
 package catalog
 
 import (
@@ -9,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -23,7 +23,6 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/relay"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
 )
 
 // Name is the subgraph's name in the supergraph.
@@ -57,14 +56,9 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("catalog: DataDir is required")
 	}
-	store, err := sqlitestore.Open(ctx, opts.DataDir)
+	store, searcher, err := openEmbedded(ctx, opts.DataDir)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	searcher, err := search.Open(filepath.Join(opts.DataDir, search.DirName))
-	if err != nil {
-		_ = store.Close()
-		return nil, fmt.Errorf("catalog: %w", err)
+		return nil, err
 	}
 	return New(ctx, store, searcher, opts)
 }

@@ -1,6 +1,6 @@
 // Package chat wires the chat subgraph: watch-party rooms and messages on
-// the embedded store, the outbox relay to the event bus, the live hub that
-// feeds subscriptions, and the GraphQL handler.
+// the embedded store or Cassandra (Module), the outbox relay to the event
+// bus, the live hub that feeds subscriptions, and the GraphQL handler.
 package chat
 
 import (
@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"sync"
 
 	chatgraph "github.com/cinegraph/cinegraph/graph/chat"
@@ -21,7 +20,6 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/relay"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
 )
 
 // Options configure the chat subgraph.
@@ -62,7 +60,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 			return nil, errors.New("chat: DataDir is required")
 		}
 		var err error
-		if store, err = sqlitestore.Open(ctx, filepath.Join(opts.DataDir, sqlitestore.FileName)); err != nil {
+		if store, err = openEmbeddedStore(ctx, opts.DataDir); err != nil {
 			return nil, err
 		}
 	}

@@ -1,7 +1,8 @@
-// Package insights wires the insights subgraph together: the embedded
-// store, the sentiment model, the service, the event consumers that score
-// live chat messages and count viewers, the live hub that feeds insight
-// subscriptions, and the GraphQL handler with per-request dataloaders.
+// Package insights wires the insights subgraph together: the embedded store
+// or PostgreSQL (Module), the sentiment model, the service, the event
+// consumers that score live chat messages and count viewers, the live hub
+// that feeds insight subscriptions, and the GraphQL handler with per-request
+// dataloaders.
 package insights
 
 import (
@@ -20,7 +21,6 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/store/sqlitestore"
 )
 
 // Name is the subgraph's name in the supergraph.
@@ -66,8 +66,8 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 			return nil, errors.New("insights: DataDir is required")
 		}
 		var err error
-		if store, err = sqlitestore.Open(ctx, opts.DataDir); err != nil {
-			return nil, fmt.Errorf("insights: %w", err)
+		if store, err = openEmbeddedStore(ctx, opts.DataDir); err != nil {
+			return nil, err
 		}
 	}
 	s, err := open(ctx, store, opts)

@@ -1,7 +1,7 @@
-// Package video wires the video subgraph together: the embedded store, the
-// service, the outbox relay to the event bus, the live hub that feeds
-// playback subscriptions, and the GraphQL handler with per-request
-// dataloaders.
+// Package video wires the video subgraph together: the embedded store or
+// Cassandra (Module), the service, the outbox relay to the event bus, the
+// live hub that feeds playback subscriptions, and the GraphQL handler with
+// per-request dataloaders.
 package video
 
 import (
@@ -22,7 +22,6 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/video/relay"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
 )
 
 // Name is the subgraph's name in the supergraph.
@@ -63,8 +62,8 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 			return nil, errors.New("video: DataDir is required")
 		}
 		var err error
-		if store, err = sqlitestore.OpenDir(ctx, opts.DataDir); err != nil {
-			return nil, fmt.Errorf("video: %w", err)
+		if store, err = openEmbeddedStore(ctx, opts.DataDir); err != nil {
+			return nil, err
 		}
 	}
 	s, err := openWith(ctx, store, opts, loaders.DefaultWait)

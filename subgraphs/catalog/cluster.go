@@ -1,0 +1,32 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/search/elastic"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+	catalogpg "github.com/cinegraph/cinegraph/subgraphs/catalog/store/postgres"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/rediscache"
+)
+
+// openCluster opens the catalog's cluster engines: the PostgreSQL store
+// behind a Redis read cache, and Elasticsearch search.
+func openCluster(ctx context.Context, st config.Storage) (service.Store, search.Searcher, error) {
+	pg, err := catalogpg.Open(ctx, st.Postgres)
+	if err != nil {
+		return nil, nil, err
+	}
+	cached, err := rediscache.Open(ctx, st.Redis, pg)
+	if err != nil {
+		return nil, nil, errors.Join(err, pg.Close())
+	}
+	searcher, err := elastic.Open(ctx, st.Elasticsearch)
+	if err != nil {
+		// Closing the cache closes the PostgreSQL store behind it.
+		return nil, nil, errors.Join(err, cached.Close())
+	}
+	return cached, searcher, nil
+}

@@ -1,0 +1,80 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/cinegraph/cinegraph/internal/subgraph"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
+)
+
+var _ subgraph.Subgraph = (*Subgraph)(nil)
+
+// Hooks decorate the catalog's engines as its Module opens them, in either
+// storage mode, e.g. to count or time calls (the storage benchmark does).
+// A nil hook leaves its engine as it is.
+type Hooks struct {
+	WrapStore    func(service.Store) service.Store
+	WrapSearcher func(search.Searcher) search.Searcher
+}
+
+// Module is the catalog's constructor set for the composition root: the
+// embedded store and search index under the data directory, or PostgreSQL
+// behind a Redis cache with Elasticsearch search on the cluster engines.
+func Module(h Hooks) subgraph.Module {
+	return subgraph.Module{
+		Name: Name,
+		OpenEmbedded: func(ctx context.Context, d subgraph.EmbeddedDeps) (subgraph.Subgraph, error) {
+			if d.DataDir == "" {
+				return nil, errors.New("catalog: DataDir is required")
+			}
+			store, searcher, err := openEmbedded(ctx, d.DataDir)
+			if err != nil {
+				return nil, err
+			}
+			return h.open(ctx, store, searcher, Options{Bus: d.Bus, Logger: d.Logger})
+		},
+		OpenCluster: func(ctx context.Context, d subgraph.ClusterDeps) (subgraph.Subgraph, error) {
+			store, searcher, err := openCluster(ctx, d.Storage)
+			if err != nil {
+				return nil, err
+			}
+			return h.open(ctx, store, searcher, Options{Bus: d.Bus, Logger: d.Logger})
+		},
+	}
+}
+
+// open decorates the engines and assembles the subgraph, which owns them
+// from then on; on failure they are closed.
+func (h Hooks) open(ctx context.Context, store service.Store, searcher search.Searcher, opts Options) (subgraph.Subgraph, error) {
+	ws, err := subgraph.Decorate("catalog store", store, h.WrapStore)
+	if err != nil {
+		return nil, errors.Join(err, store.Close(), searcher.Close())
+	}
+	wi, err := subgraph.Decorate("catalog search", searcher, h.WrapSearcher)
+	if err != nil {
+		return nil, errors.Join(err, store.Close(), searcher.Close())
+	}
+	sg, err := New(ctx, ws, wi, opts)
+	if err != nil {
+		return nil, err
+	}
+	return sg, nil
+}
+
+// openEmbedded opens the pure-Go store and search index under dataDir.
+func openEmbedded(ctx context.Context, dataDir string) (service.Store, search.Searcher, error) {
+	store, err := sqlitestore.Open(ctx, dataDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("catalog: %w", err)
+	}
+	searcher, err := search.Open(filepath.Join(dataDir, search.DirName))
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("catalog: %w", err), store.Close())
+	}
+	return store, searcher, nil
+}

@@ -1,0 +1,18 @@
+package video
+
+import (
+	"context"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	videocassandra "github.com/cinegraph/cinegraph/subgraphs/video/store/cassandra"
+)
+
+// openClusterStore opens the video store on Cassandra (tables prefixed video_).
+func openClusterStore(ctx context.Context, st config.Storage) (service.Store, error) {
+	store, err := videocassandra.Open(ctx, st.Cassandra)
+	if err != nil {
+		return nil, err
+	}
+	return store, nil
+}
