@@ -100,7 +100,7 @@ bench: build
 .PHONY: bench-storage
 STORAGE_BENCH_FLAGS ?=
 bench-storage:
-	$(GO) run ./internal/platform/storagebench $(STORAGE_BENCH_FLAGS)
+	$(GO) run ./bench/storage $(STORAGE_BENCH_FLAGS)
 
 # The real engines of cluster mode (PostgreSQL, Redis, Kafka, Cassandra,
 # Elasticsearch), installed and started by the project's own scripts on 127.0.0.1.

@@ -7,9 +7,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/logging"
-	"github.com/cinegraph/cinegraph/internal/platform"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
 )
 
@@ -29,11 +29,11 @@ func runReindex(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	logger := logging.New(stderr, cfg.Log)
-	bus, err := platform.OpenBus(ctx, cfg)
+	bus, err := app.OpenBus(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	sg, err := platform.OpenSubgraph(ctx, "catalog", cfg, bus, logger)
+	sg, err := app.OpenSubgraph(ctx, "catalog", cfg, bus, logger)
 	if err != nil {
 		return errors.Join(err, bus.Close())
 	}
@@ -61,11 +61,11 @@ func runMigrate(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	logger := logging.New(stderr, cfg.Log)
-	bus, err := platform.OpenBus(ctx, cfg)
+	bus, err := app.OpenBus(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	subgraphs, err := platform.OpenSubgraphs(ctx, config.Subgraphs, cfg, bus, logger)
+	subgraphs, err := app.OpenSubgraphs(ctx, config.Subgraphs, cfg, bus, logger)
 	if err != nil {
 		return errors.Join(err, bus.Close())
 	}

@@ -10,9 +10,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/health"
 	"github.com/cinegraph/cinegraph/internal/logging"
-	"github.com/cinegraph/cinegraph/internal/platform"
 )
 
 func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
@@ -33,7 +33,7 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 		cfg.Router.Supergraph = *supergraph
 	}
 	logger := logging.New(stderr, cfg.Log)
-	rt, err := platform.NewRouter(cfg, cfg.Router.SubgraphURLs, logger)
+	rt, err := app.NewRouter(cfg, cfg.Router.SubgraphURLs, logger)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	return platform.Serve(ctx, ln, mux, checker, cfg.ShutdownTimeout, logger)
+	return app.Serve(ctx, ln, mux, checker, cfg.ShutdownTimeout, logger)
 }
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -86,7 +86,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("router plan: -variables: %w", err)
 		}
 	}
-	rt, err := platform.NewRouter(cfg, cfg.Router.SubgraphURLs, logging.New(stderr, cfg.Log))
+	rt, err := app.NewRouter(cfg, cfg.Router.SubgraphURLs, logging.New(stderr, cfg.Log))
 	if err != nil {
 		return err
 	}

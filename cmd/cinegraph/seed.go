@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/logging"
-	"github.com/cinegraph/cinegraph/internal/platform"
 )
 
 func runSeed(ctx context.Context, args []string, stderr io.Writer) error {
@@ -25,11 +25,11 @@ func runSeed(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	logger := logging.New(stderr, cfg.Log)
-	bus, err := platform.OpenBus(ctx, cfg)
+	bus, err := app.OpenBus(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	subgraphs, err := platform.OpenSubgraphs(ctx, config.Subgraphs, cfg, bus, logger)
+	subgraphs, err := app.OpenSubgraphs(ctx, config.Subgraphs, cfg, bus, logger)
 	if err != nil {
 		return errors.Join(err, bus.Close())
 	}

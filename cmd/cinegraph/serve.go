@@ -7,8 +7,8 @@ import (
 	"io"
 	"net"
 
+	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/logging"
-	"github.com/cinegraph/cinegraph/internal/platform"
 )
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -31,11 +31,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	p, err := platform.Open(ctx, cfg, "http://"+ln.Addr().String(), logger)
+	p, err := app.Open(ctx, cfg, "http://"+ln.Addr().String(), logger)
 	if err != nil {
 		return err
 	}
 	logger.Info("cinegraph serving", "graphql", "http://"+ln.Addr().String()+"/graphql", "data_dir", cfg.DataDir, "storage", cfg.Storage.Mode)
-	serveErr := platform.Serve(ctx, ln, p.Handler(), p.Health(), cfg.ShutdownTimeout, logger)
+	serveErr := app.Serve(ctx, ln, p.Handler(), p.Health(), cfg.ShutdownTimeout, logger)
 	return errors.Join(serveErr, p.Close())
 }

@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/health"
 	"github.com/cinegraph/cinegraph/internal/logging"
-	"github.com/cinegraph/cinegraph/internal/platform"
 )
 
 func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
@@ -38,11 +38,11 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	logger := logging.New(stderr, cfg.Log)
 
-	bus, err := platform.OpenBus(ctx, cfg)
+	bus, err := app.OpenBus(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	sg, err := platform.OpenSubgraph(ctx, name, cfg, bus, logger)
+	sg, err := app.OpenSubgraph(ctx, name, cfg, bus, logger)
 	if err != nil {
 		return errors.Join(err, bus.Close())
 	}
@@ -57,6 +57,6 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 		return errors.Join(fmt.Errorf("listen: %w", err), sg.Close(), bus.Close())
 	}
 	defer ln.Close()
-	serveErr := platform.Serve(ctx, ln, mux, checker, cfg.ShutdownTimeout, logger)
+	serveErr := app.Serve(ctx, ln, mux, checker, cfg.ShutdownTimeout, logger)
 	return errors.Join(serveErr, sg.Close(), bus.Close())
 }

@@ -1,14 +1,12 @@
-package platform
+package app
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -38,7 +36,7 @@ func Open(ctx context.Context, cfg config.Config, baseURL string, logger *slog.L
 	return OpenWith(ctx, cfg, baseURL, logger, Options{})
 }
 
-// OpenWith is Open with Options, e.g. a wrapper seeing every subgraph store.
+// OpenWith is Open with Options, e.g. hooks decorating the subgraphs' stores.
 func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *slog.Logger, o Options) (*Platform, error) {
 	bus, err := OpenBus(ctx, cfg)
 	if err != nil {
@@ -109,33 +107,4 @@ func (p *Platform) Health() *health.Checker { return p.health }
 // Close stops the subgraphs, then the bus.
 func (p *Platform) Close() error {
 	return errors.Join(p.subgraphs.Close(), p.bus.Close())
-}
-
-// Serve answers on ln with h until ctx is done, then stops taking requests
-// (readiness turns to draining first) and drains those in flight within
-// timeout.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler, checker *health.Checker, timeout time.Duration, logger *slog.Logger) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("listening", "addr", "http://"+ln.Addr().String())
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down", "timeout", timeout)
-	if checker != nil {
-		checker.Drain()
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
 }

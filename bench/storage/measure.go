@@ -14,8 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/config"
-	"github.com/cinegraph/cinegraph/internal/platform"
 )
 
 // load is how hard and how long to drive one mode.
@@ -54,13 +54,13 @@ func measure(ctx context.Context, cfg config.Config, logger *slog.Logger, l load
 	counts := newCounters()
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	p, err := platform.OpenWith(runCtx, cfg, base, logger, platform.Options{WrapStore: counts.wrap})
+	p, err := app.OpenWith(runCtx, cfg, base, logger, counts.options())
 	if err != nil {
 		_ = ln.Close()
 		return result{}, fmt.Errorf("open platform: %w", err)
 	}
 	served := make(chan error, 1)
-	go func() { served <- platform.Serve(runCtx, ln, p.Handler(), p.Health(), 5*time.Second, logger) }()
+	go func() { served <- app.Serve(runCtx, ln, p.Handler(), p.Health(), 5*time.Second, logger) }()
 	defer func() {
 		stop()
 		if err := <-served; err != nil {
