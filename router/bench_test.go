@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cinegraph/cinegraph/router/transport"
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
@@ -62,7 +62,7 @@ func BenchmarkEntityJump(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req := &transport.Request{Query: `{ topProducts(first: 200) { upc name inStock reviews { body rating } } }`, Header: http.Header{}}
+	req := &request.Request{Query: `{ topProducts(first: 200) { upc name inStock reviews { body rating } } }`, Header: http.Header{}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -6,25 +6,20 @@ package router
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 
-	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/introspect"
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/supergraph"
 	"github.com/cinegraph/cinegraph/router/transport"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/parser"
-	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // Config configures a Router.
@@ -129,202 +124,27 @@ func (r *Router) APISchema() *ast.Schema { return r.sg.APISchema() }
 // Supergraph is the parsed supergraph.
 func (r *Router) Supergraph() *supergraph.Supergraph { return r.sg }
 
-// prepared is a parsed and validated operation with its plans, one per
-// combination of @skip/@include variable values.
-type prepared struct {
-	doc       *ast.QueryDocument
-	op        *ast.OperationDefinition
-	condVars  []string
-	mu        sync.Mutex
-	plans     map[string]*plan.QueryPlan
-	errs      gqlerror.List
-	errorCode string
+// Execute runs one GraphQL request whose answer is one response; the plain
+// HTTP transport calls it.
+func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.Result {
+	op, refused := r.operation(req)
+	if refused != nil {
+		return &transport.Result{Response: refused.response(), Outcome: refused.outcome}
+	}
+	return &transport.Result{Response: r.run(ctx, op, req), Outcome: request.Executed}
 }
 
-func requestError(code string, errs gqlerror.List) *wire.Response {
-	out := &wire.Response{}
-	for _, e := range errs {
-		ext := map[string]any{"code": code}
-		for k, v := range e.Extensions {
-			if k != "code" {
-				ext[k] = v
-			}
-		}
-		ge := &wire.Error{Message: e.Message, Extensions: ext}
-		for _, l := range e.Locations {
-			ge.Locations = append(ge.Locations, wire.Location{Line: l.Line, Column: l.Column})
-		}
-		out.Errors = append(out.Errors, ge)
+// run executes a query or mutation once.
+func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *wire.Response {
+	resp := r.exec.Execute(ctx, op.plan, op.vars, r.forwardHeaders(req.Header))
+	if r.wantsPlan(req) {
+		resp.Extensions = map[string]any{"queryPlan": op.plan}
 	}
-	return out
+	return resp
 }
 
-func (r *Router) prepare(query, opName string) *prepared {
-	key := opName + "\x00" + query
-	if p, ok := r.cache.Get(key); ok {
-		return p
-	}
-	// Same operation, other layout: share the entry.
-	norm, lexed := normalizeQuery(query)
-	nkey := opName + "\x00\x01" + norm
-	if lexed {
-		if p, ok := r.cache.Get(nkey); ok {
-			r.cache.Add(key, p)
-			return p
-		}
-	}
-	p := r.parse(query, opName)
-	r.cache.Add(key, p)
-	if lexed {
-		r.cache.Add(nkey, p)
-	}
-	return p
-}
-
-// parse parses and validates one operation.
-func (r *Router) parse(query, opName string) *prepared {
-	p := &prepared{plans: map[string]*plan.QueryPlan{}}
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
-	if err != nil {
-		var ge *gqlerror.Error
-		if !errors.As(err, &ge) {
-			ge = gqlerror.Wrap(err)
-		}
-		p.errs, p.errorCode = gqlerror.List{ge}, codeBadUserInput
-	} else if errs := validator.Validate(r.sg.APISchema(), doc); len(errs) > 0 {
-		p.errs, p.errorCode = errs, codeBadUserInput
-	} else {
-		p.doc = doc
-		switch {
-		case opName != "":
-			p.op = doc.Operations.ForName(opName)
-			if p.op == nil {
-				p.errs, p.errorCode = gqlerror.List{gqlerror.Errorf("Unknown operation named %q.", opName)}, codeBadUserInput
-			}
-		case len(doc.Operations) == 1:
-			p.op = doc.Operations[0]
-		default:
-			p.errs, p.errorCode = gqlerror.List{gqlerror.Errorf("Must provide operation name if query contains multiple operations.")}, codeBadUserInput
-		}
-		if p.op != nil {
-			p.condVars = plan.ConditionVariables(doc, p.op)
-		}
-	}
-	return p
-}
-
-// planFor returns the plan for the coerced variables.
-func (r *Router) planFor(p *prepared, vars map[string]any) (*plan.QueryPlan, error) {
-	var kb strings.Builder
-	for _, v := range p.condVars {
-		if b, _ := vars[v].(bool); b {
-			kb.WriteByte('1')
-		} else {
-			kb.WriteByte('0')
-		}
-	}
-	key := kb.String()
-	p.mu.Lock()
-	qp := p.plans[key]
-	p.mu.Unlock()
-	if qp != nil {
-		return qp, nil
-	}
-	op, err := plan.Normalize(r.sg.APISchema(), p.doc, p.op, vars)
-	if err != nil {
-		return nil, err
-	}
-	qp, err = r.planner.Build(op)
-	if err != nil {
-		return nil, err
-	}
-	p.mu.Lock()
-	p.plans[key] = qp
-	p.mu.Unlock()
-	return qp, nil
-}
-
-// coerce validates and coerces the request variables.
-func (r *Router) coerce(p *prepared, vars map[string]any) (map[string]any, *wire.Response) {
-	out, err := validator.VariableValues(r.sg.APISchema(), p.op, jsonNumbersToGo(vars))
-	if err != nil {
-		var ge *gqlerror.Error
-		if !errors.As(err, &ge) {
-			ge = gqlerror.Wrap(err)
-		}
-		return nil, requestError("BAD_USER_INPUT", gqlerror.List{ge})
-	}
-	return out, nil
-}
-
-// jsonNumbersToGo turns json.Number into int64/float64, which variable
-// coercion understands.
-func jsonNumbersToGo(v map[string]any) map[string]any {
-	if v == nil {
-		return nil
-	}
-	out := make(map[string]any, len(v))
-	for k, x := range v {
-		out[k] = numbersToGo(x)
-	}
-	return out
-}
-
-func numbersToGo(v any) any {
-	switch v := v.(type) {
-	case json.Number:
-		if i, err := v.Int64(); err == nil {
-			return i
-		}
-		f, _ := v.Float64()
-		return f
-	case map[string]any:
-		return jsonNumbersToGo(v)
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = numbersToGo(x)
-		}
-		return out
-	}
-	return v
-}
-
-// Execute runs one GraphQL request; the transport calls it.
-func (r *Router) Execute(ctx context.Context, req *transport.Request) *transport.Result {
-	p := r.prepare(req.Query, req.OperationName)
-	if p.errs != nil {
-		return &transport.Result{Response: requestError(p.errorCode, p.errs), Outcome: transport.Rejected}
-	}
-	if req.ReadOnly && p.op.Operation != ast.Query && p.op.Operation != "" {
-		return &transport.Result{
-			Response: requestError(codeBadUserInput, gqlerror.List{gqlerror.Errorf("Only queries can be sent with GET; use POST for %s operations.", p.op.Operation)}),
-			Outcome:  transport.NotAllowed,
-		}
-	}
-	if p.op.Operation == ast.Subscription {
-		return &transport.Result{
-			Response: requestError(codeBadUserInput, gqlerror.List{gqlerror.Errorf("Subscriptions are served over websockets, not HTTP requests.")}),
-			Outcome:  transport.Rejected,
-		}
-	}
-	vars, errResp := r.coerce(p, req.Variables)
-	if errResp != nil {
-		return &transport.Result{Response: errResp, Outcome: transport.Rejected}
-	}
-	qp, err := r.planFor(p, vars)
-	if err != nil {
-		r.logger.Error("query planning failed", "error", err)
-		return &transport.Result{Response: &wire.Response{Errors: []*wire.Error{{Message: "query planning failed: " + err.Error(), Extensions: map[string]any{"code": "INTERNAL"}}}}, Outcome: transport.Failed}
-	}
-	resp := r.exec.Execute(ctx, qp, vars, r.forwardHeaders(req.Header))
-	if wantsPlan(req) {
-		resp.Extensions = map[string]any{"queryPlan": qp}
-	}
-	return &transport.Result{Response: resp, Outcome: transport.Executed}
-}
-
-func wantsPlan(req *transport.Request) bool {
+// wantsPlan reports whether req asks for its query plan.
+func (r *Router) wantsPlan(req *request.Request) bool {
 	if strings.EqualFold(req.Header.Get("X-Cinegraph-Plan"), "true") {
 		return true
 	}
@@ -343,27 +163,14 @@ func (r *Router) forwardHeaders(h http.Header) http.Header {
 }
 
 // Plan returns the query plan for an operation as JSON, for `cinegraph
-// router plan`.
+// router plan`. Any operation may be planned, subscriptions included.
 func (r *Router) Plan(ctx context.Context, query, operationName string, variables map[string]any) (json.RawMessage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p := r.prepare(query, operationName)
-	if p.errs != nil {
-		return nil, fmt.Errorf("plan operation: %w", p.errs)
+	op, refused := r.operation(&request.Request{Query: query, OperationName: operationName, Variables: variables, Transport: request.InProcess})
+	if refused != nil {
+		return nil, fmt.Errorf("plan operation: %w", refused)
 	}
-	vars, errResp := r.coerce(p, variables)
-	if errResp != nil {
-		return nil, fmt.Errorf("plan operation: %s", errResp.Errors[0].Message)
-	}
-	qp, err := r.planFor(p, vars)
-	if err != nil {
-		return nil, fmt.Errorf("plan operation: %w", err)
-	}
-	return json.Marshal(qp)
+	return json.Marshal(op.plan)
 }
-
-// codeBadUserInput is the code of every request the client must fix (parse
-// and validation failures, wrong method): Cinegraph answers with one closed
-// set of codes (internal/errs), in which BAD_USER_INPUT covers them all.
-const codeBadUserInput = string(cgerrs.BadUserInput)

@@ -9,15 +9,15 @@ import (
 	"sync"
 	"time"
 
+	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
-	"github.com/cinegraph/cinegraph/router/transport"
 	"github.com/cinegraph/cinegraph/router/transport/multipart"
 	"github.com/cinegraph/cinegraph/router/transport/sse"
 	"github.com/cinegraph/cinegraph/router/transport/ws"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // SubscriptionConfig configures subscriptions at /graphql (websockets, SSE,
@@ -140,52 +140,38 @@ func (r *Router) UpstreamSubscriptions() int { return r.streaming.manager.Groups
 // Subscribe starts an operation for a streaming transport: subscriptions
 // share an upstream subscription and complete each event through the rest
 // of the plan; queries and mutations run once.
-func (s *streaming) Subscribe(ctx context.Context, sreq *subscription.Request) (*subscription.Stream, *wire.Response) {
+func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subscription.Stream, *subscription.Refusal) {
 	r := s.r
-	p := r.prepare(sreq.Query, sreq.OperationName)
-	if p.errs != nil {
-		return nil, requestError(p.errorCode, p.errs)
+	op, refused := r.operation(req)
+	if refused != nil {
+		return nil, &subscription.Refusal{Response: refused.response(), Outcome: refused.outcome}
 	}
-	if p.op.Operation != ast.Subscription {
-		res := r.Execute(ctx, &transport.Request{Query: sreq.Query, OperationName: sreq.OperationName, Variables: sreq.Variables, Extensions: sreq.Extensions, Header: sreq.Header})
-		if res.Outcome != transport.Executed {
-			return nil, res.Response
-		}
-		raw, err := json.Marshal(res.Response)
+	if op.kind != ast.Subscription {
+		raw, err := json.Marshal(r.run(ctx, op, req))
 		if err != nil {
-			return nil, requestError("INTERNAL", gqlerror.List{gqlerror.Errorf("cannot encode the response")})
+			f := r.internalError("encode the response", err, req)
+			return nil, &subscription.Refusal{Response: f.response(), Outcome: f.outcome}
 		}
 		return subscription.Single(raw), nil
 	}
-	vars, errResp := r.coerce(p, sreq.Variables)
-	if errResp != nil {
-		return nil, errResp
-	}
-	qp, err := r.planFor(p, vars)
+	header := r.forwardHeaders(req.Header)
+	sub := &wire.SubgraphRequest{Query: op.root.Operation, OperationName: op.root.OperationName, Variables: fetchVariables(op.root, op.vars)}
+	key, err := sharingKey(op.root.ServiceName, req.Query, req.OperationName, op.vars, header)
 	if err != nil {
-		r.logger.Error("subscription planning failed", "error", err)
-		return nil, requestError("INTERNAL", gqlerror.List{gqlerror.Errorf("query planning failed: %s", err)})
-	}
-	root, rest, err := plan.SplitSubscription(qp)
-	if err != nil {
-		return nil, requestError("INTERNAL", gqlerror.List{gqlerror.Errorf("query planning failed: %s", err)})
-	}
-	header := r.forwardHeaders(sreq.Header)
-	sub := &wire.SubgraphRequest{Query: root.Operation, OperationName: root.OperationName, Variables: fetchVariables(root, vars)}
-	key, err := sharingKey(root.ServiceName, sreq.Query, sreq.OperationName, vars, header)
-	if err != nil {
-		return nil, requestError("BAD_USER_INPUT", gqlerror.List{gqlerror.Errorf("cannot encode variables: %s", err)})
+		f := r.internalError("encode subscription variables", err, req)
+		return nil, &subscription.Refusal{Response: f.response(), Outcome: f.outcome}
 	}
 	return s.manager.Subscribe(subscription.Source{
 		Key:      key,
-		Subgraph: root.ServiceName,
+		Subgraph: op.root.ServiceName,
 		Request:  sub,
 		Header:   header,
 		Complete: func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage {
-			resp := r.exec.ExecuteEvent(ctx, qp, root, rest, ev, vars, header)
+			resp := r.exec.ExecuteEvent(ctx, op.plan, op.root, op.rest, ev, op.vars, header)
 			raw, err := json.Marshal(resp)
 			if err != nil {
-				return subscription.ErrorPayload("INTERNAL", "cannot encode the event")
+				r.logger.Error("encode a subscription event", "error", err, "subgraph", op.root.ServiceName)
+				return subscription.ErrorPayload(cgerrs.Internal, "internal error")
 			}
 			return raw
 		},

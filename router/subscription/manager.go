@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
@@ -70,7 +71,7 @@ func (m *Manager) Subscribe(src Source) *Stream {
 	var s *Stream
 	if m.stopped {
 		s = newStream(0, nil)
-		s.end(ErrorPayload("UNAVAILABLE", "the router is shutting down"))
+		s.end(ErrorPayload(errs.Unavailable, "the router is shutting down"))
 		return s
 	}
 	g := m.groups[src.Key]
@@ -143,7 +144,7 @@ func (m *Manager) run(ctx context.Context, g *group, src Source) {
 		final = errorsPayload(out)
 	case err != nil:
 		m.logger.Warn("upstream subscription failed", "subgraph", src.Subgraph, "error", err)
-		final = ErrorPayload("UNAVAILABLE", "subscription to subgraph %s failed", src.Subgraph)
+		final = ErrorPayload(errs.Unavailable, "subscription to subgraph %s failed", src.Subgraph)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -166,7 +167,7 @@ func (m *Manager) deliver(g *group, payload json.RawMessage) {
 		case s.ch <- payload:
 		default:
 			delete(g.subs, s)
-			s.end(ErrorPayload("UNAVAILABLE", "subscription ended: the client fell more than %d results behind", cap(s.ch)))
+			s.end(ErrorPayload(errs.Unavailable, "subscription ended: the client fell more than %d results behind", cap(s.ch)))
 		}
 	}
 	if len(g.subs) == 0 && !g.ended {
@@ -180,7 +181,7 @@ func (m *Manager) Shutdown() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.stopped = true
-	final := ErrorPayload("UNAVAILABLE", "the router is shutting down")
+	final := ErrorPayload(errs.Unavailable, "the router is shutting down")
 	for _, g := range m.groups {
 		for s := range g.subs {
 			s.end(final)

@@ -4,30 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"sync"
 
+	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
-// Request is one GraphQL operation a client started over a streaming
-// transport (websocket, SSE, multipart HTTP).
-type Request struct {
-	Query         string
-	OperationName string
-	Variables     map[string]any
-	Extensions    map[string]any
-	// Header holds the client's headers: those of the HTTP request, merged
-	// with the websocket connection_init payload where there is one.
-	Header http.Header
+// Subscriber starts operations for streaming transports. A non-nil
+// *Refusal means the request was refused before it started (parse,
+// validation, variables, a mutation over GET); otherwise the stream delivers
+// results until it ends. Queries and mutations give a stream of one result.
+type Subscriber interface {
+	Subscribe(ctx context.Context, req *request.Request) (*Stream, *Refusal)
 }
 
-// Subscriber starts operations for streaming transports. A non-nil
-// *wire.Response means the request was rejected before it started
-// (parse, validation, variables); otherwise the stream delivers results
-// until it ends. Queries and mutations give a stream of one result.
-type Subscriber interface {
-	Subscribe(ctx context.Context, req *Request) (*Stream, *wire.Response)
+// Refusal is an operation refused before it started: the errors-only
+// response for the client, and the outcome that decides the HTTP status.
+type Refusal struct {
+	Response *wire.Response
+	Outcome  request.Outcome
 }
 
 // Stream is one client's view of a running operation.
@@ -77,9 +73,9 @@ func (s *Stream) Close() {
 	}
 }
 
-// ErrorPayload is a GraphQL result holding only errors.
-func ErrorPayload(code, format string, args ...any) json.RawMessage {
-	return errorsPayload([]*wire.Error{{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}})
+// ErrorPayload is a GraphQL result holding only one error with code.
+func ErrorPayload(code errs.Code, format string, args ...any) json.RawMessage {
+	return errorsPayload([]*wire.Error{{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": string(code)}}})
 }
 
 func errorsPayload(errs []*wire.Error) json.RawMessage {

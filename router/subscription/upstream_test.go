@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/router/transport/ws"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -18,10 +19,10 @@ import (
 // rejected, "two" sends two events and completes, anything else never ends.
 type subgraphSubscriber struct{}
 
-func (subgraphSubscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *wire.Response) {
+func (subgraphSubscriber) Subscribe(_ context.Context, req *request.Request) (*subscription.Stream, *subscription.Refusal) {
 	switch req.Query {
 	case "refuse":
-		return nil, &wire.Response{Errors: []*wire.Error{{Message: "room r9 does not exist", Extensions: map[string]any{"code": "NOT_FOUND"}}}}
+		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "room r9 does not exist", Extensions: map[string]any{"code": "NOT_FOUND"}}}}, Outcome: request.Rejected}
 	case "two":
 		m := subscription.NewManager(listUpstream{`{"n":1}`, `{"n":2}`}, 4, nil)
 		return m.Subscribe(subscription.Source{Key: "two", Request: &wire.SubgraphRequest{}, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
 )
 
@@ -52,11 +54,17 @@ func Accepts(r *http.Request) bool {
 
 // ServeHTTP runs one operation and streams its results.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	req, status, err := subscription.ReadHTTP(w, r, h.MaxRequestBytes)
-	if err != nil {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = w.Write(subscription.ErrorPayload("BAD_USER_INPUT", "%s", err.Error()))
+	req, bad := request.ReadHTTP(w, r, request.Multipart, h.MaxRequestBytes)
+	if bad != nil {
+		writeErrors(w, bad.Status, subscription.ErrorPayload(errs.BadUserInput, "%s", bad.Message))
+		return
+	}
+	st, refused := h.Subscriber.Subscribe(r.Context(), req)
+	if refused != nil && refused.Outcome == request.NotAllowed {
+		// Refused by method: answered like a bad request, before any part.
+		w.Header().Set("Allow", request.AllowWrites)
+		raw, _ := json.Marshal(refused.Response)
+		writeErrors(w, http.StatusMethodNotAllowed, raw)
 		return
 	}
 	flusher, _ := w.(http.Flusher)
@@ -65,13 +73,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		}
 	}
-	st, rejected := h.Subscriber.Subscribe(r.Context(), req)
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, opening)
-	if rejected != nil {
-		raw, _ := json.Marshal(rejected)
+	if refused != nil {
+		raw, _ := json.Marshal(refused.Response)
 		writePart(w, raw)
 		_, _ = io.WriteString(w, closing)
 		return
@@ -114,4 +121,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func writePart(w io.Writer, result json.RawMessage) error {
 	_, err := io.WriteString(w, partHeader+`{"payload":`+string(result)+"}"+partEnd)
 	return err
+}
+
+func writeErrors(w http.ResponseWriter, status int, payload json.RawMessage) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(payload)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/router/transport/multipart"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -29,9 +30,12 @@ func (u events) Open(_ context.Context, _ string, _ *wire.SubgraphRequest, _ htt
 
 type subscriber struct{ m *subscription.Manager }
 
-func (s subscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *wire.Response) {
-	if req.Query == "bad" {
-		return nil, &wire.Response{Errors: []*wire.Error{{Message: "Syntax Error"}}}
+func (s subscriber) Subscribe(_ context.Context, req *request.Request) (*subscription.Stream, *subscription.Refusal) {
+	switch {
+	case req.Query == "bad":
+		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "Syntax Error"}}}, Outcome: request.Rejected}
+	case req.Query == "mutation{a}" && req.ReadOnly():
+		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "use POST"}}}, Outcome: request.NotAllowed}
 	}
 	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
@@ -45,10 +49,12 @@ func TestMultipart(t *testing.T) {
 		return "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n" + json + "\r\n--graphql"
 	}
 	tests := []struct {
-		name     string
-		query    string
-		upstream events
-		wantBody string
+		name       string
+		method     string // POST when empty
+		query      string
+		upstream   events
+		wantStatus int // 200 when 0
+		wantBody   string
 	}{
 		{
 			name: "results then the closing boundary", query: "subscription{a}",
@@ -64,6 +70,10 @@ func TestMultipart(t *testing.T) {
 			name: "rejected", query: "bad",
 			wantBody: "\r\n--graphql" + part(`{"payload":{"errors":[{"message":"Syntax Error"}]}}`) + "--\r\n",
 		},
+		{
+			name: "refused by method before any part", method: http.MethodGet, query: "mutation{a}",
+			wantStatus: 405, wantBody: `{"errors":[{"message":"use POST"}]}`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,8 +81,14 @@ func TestMultipart(t *testing.T) {
 			h := &multipart.Handler{Subscriber: subscriber{m: subscription.NewManager(tc.upstream, 16, nil)}}
 			srv := httptest.NewServer(h)
 			defer srv.Close()
-			body, _ := json.Marshal(map[string]string{"query": tc.query})
-			req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(string(body)))
+			var req *http.Request
+			if tc.method == http.MethodGet {
+				req, _ = http.NewRequest(http.MethodGet, srv.URL+"?query="+tc.query, nil)
+			} else {
+				body, _ := json.Marshal(map[string]string{"query": tc.query})
+				req, _ = http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(string(body)))
+				req.Header.Set("Content-Type", "application/json")
+			}
 			req.Header.Set("Accept", `multipart/mixed;subscriptionSpec="1.0", application/json`)
 			if !multipart.Accepts(req) {
 				t.Fatal("Accepts is false for a subscription request")
@@ -83,6 +99,12 @@ func TestMultipart(t *testing.T) {
 			}
 			defer resp.Body.Close()
 			got, _ := io.ReadAll(resp.Body)
+			if tc.wantStatus != 0 {
+				if resp.StatusCode != tc.wantStatus || resp.Header.Get("Allow") != "POST" || string(got) != tc.wantBody {
+					t.Fatalf("got %d (Allow %q) %s, want %d %s", resp.StatusCode, resp.Header.Get("Allow"), got, tc.wantStatus, tc.wantBody)
+				}
+				return
+			}
 			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "multipart/mixed") || !strings.Contains(ct, "boundary=\"graphql\"") {
 				t.Fatalf("content type %q", ct)
 			}

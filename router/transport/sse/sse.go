@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
 )
 
@@ -41,15 +43,23 @@ func Accepts(r *http.Request) bool {
 
 // ServeHTTP runs one operation and streams its results.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	req, status, err := subscription.ReadHTTP(w, r, h.MaxRequestBytes)
-	if err != nil {
-		writeErrors(w, status, subscription.ErrorPayload("BAD_USER_INPUT", "%s", err.Error()))
+	req, bad := request.ReadHTTP(w, r, request.SSE, h.MaxRequestBytes)
+	if bad != nil {
+		writeErrors(w, bad.Status, subscription.ErrorPayload(errs.BadUserInput, "%s", bad.Message))
 		return
 	}
-	st, rejected := h.Subscriber.Subscribe(r.Context(), req)
-	if rejected != nil {
-		raw, _ := json.Marshal(rejected)
-		writeErrors(w, http.StatusBadRequest, raw)
+	st, refused := h.Subscriber.Subscribe(r.Context(), req)
+	if refused != nil {
+		status := http.StatusBadRequest
+		switch refused.Outcome {
+		case request.NotAllowed:
+			w.Header().Set("Allow", request.AllowWrites)
+			status = http.StatusMethodNotAllowed
+		case request.Failed:
+			status = http.StatusInternalServerError
+		}
+		raw, _ := json.Marshal(refused.Response)
+		writeErrors(w, status, raw)
 		return
 	}
 	defer st.Close()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/router/transport/sse"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -29,9 +30,16 @@ func (u events) Open(_ context.Context, _ string, _ *wire.SubgraphRequest, _ htt
 
 type subscriber struct{ m *subscription.Manager }
 
-func (s subscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *wire.Response) {
-	if req.Query == "bad" {
-		return nil, &wire.Response{Errors: []*wire.Error{{Message: "Syntax Error"}}}
+func (s subscriber) Subscribe(_ context.Context, req *request.Request) (*subscription.Stream, *subscription.Refusal) {
+	switch req.Query {
+	case "bad":
+		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "Syntax Error"}}}, Outcome: request.Rejected}
+	case "mutation{a}":
+		if req.ReadOnly() {
+			return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "use POST"}}}, Outcome: request.NotAllowed}
+		}
+	case "broken":
+		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "internal error"}}}, Outcome: request.Failed}
 	}
 	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
@@ -69,6 +77,8 @@ func TestSSE(t *testing.T) {
 		},
 		{name: "rejected", method: http.MethodPost, query: "bad", wantStatus: 400, wantBody: `{"errors":[{"message":"Syntax Error"}]}`},
 		{name: "no query", method: http.MethodPost, query: "", wantStatus: 400},
+		{name: "refused by method", method: http.MethodGet, query: "mutation{a}", wantStatus: 405, wantBody: `{"errors":[{"message":"use POST"}]}`},
+		{name: "failed", method: http.MethodPost, query: "broken", wantStatus: 500, wantBody: `{"errors":[{"message":"internal error"}]}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,6 +92,7 @@ func TestSSE(t *testing.T) {
 			} else {
 				body, _ := json.Marshal(map[string]string{"query": tc.query})
 				req, _ = http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(string(body)))
+				req.Header.Set("Content-Type", "application/json")
 			}
 			req.Header.Set("Accept", "text/event-stream")
 			if !sse.Accepts(req) {
@@ -95,6 +106,9 @@ func TestSSE(t *testing.T) {
 			got, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != tc.wantStatus {
 				t.Fatalf("status %d, want %d (%s)", resp.StatusCode, tc.wantStatus, got)
+			}
+			if tc.wantStatus == 405 && resp.Header.Get("Allow") != "POST" {
+				t.Fatalf("Allow %q, want POST", resp.Header.Get("Allow"))
 			}
 			if tc.wantBody != "" && string(got) != tc.wantBody {
 				t.Fatalf("body %q\nwant %q", got, tc.wantBody)

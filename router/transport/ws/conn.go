@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
@@ -27,13 +29,6 @@ type incoming struct {
 	ID      *string         `json:"id"`
 	Type    *string         `json:"type"`
 	Payload json.RawMessage `json:"payload"`
-}
-
-type subscribePayload struct {
-	Query         string          `json:"query"`
-	OperationName string          `json:"operationName"`
-	Variables     json.RawMessage `json:"variables"`
-	Extensions    json.RawMessage `json:"extensions"`
 }
 
 // protocol is what differs between graphql-transport-ws and the legacy
@@ -255,19 +250,12 @@ func (c *conn) startKeepAlive() {
 // subscribe starts operation id. Duplicates are the protocol's call: the
 // caller checks them first.
 func (c *conn) subscribe(id string, raw json.RawMessage) {
-	var p subscribePayload
-	if err := json.Unmarshal(raw, &p); err != nil || p.Query == "" {
-		c.invalid(&id, "subscribe payload must hold a query")
-		return
-	}
-	vars, err := object(p.Variables)
+	c.mu.Lock()
+	header := c.header
+	c.mu.Unlock()
+	req, err := request.FromPayload(raw, header)
 	if err != nil {
-		c.invalid(&id, "variables must be an object")
-		return
-	}
-	exts, err := object(p.Extensions)
-	if err != nil {
-		c.invalid(&id, "extensions must be an object")
+		c.invalid(&id, err.Error())
 		return
 	}
 	c.mu.Lock()
@@ -275,25 +263,23 @@ func (c *conn) subscribe(id string, raw json.RawMessage) {
 		c.mu.Unlock()
 		c.write(c.proto.refused(id, []*wire.Error{{
 			Message:    fmt.Sprintf("too many operations on this connection (at most %d)", c.srv.maxSubscriptions()),
-			Extensions: map[string]any{"code": "BAD_USER_INPUT"},
+			Extensions: map[string]any{"code": string(errs.BadUserInput)},
 		}}))
 		return
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
 	o := &op{cancel: cancel}
 	c.pending[id] = o
-	header := c.header
 	c.mu.Unlock()
-	req := &subscription.Request{Query: p.Query, OperationName: p.OperationName, Variables: vars, Extensions: exts, Header: header}
 	go c.run(ctx, id, o, req)
 }
 
-func (c *conn) run(ctx context.Context, id string, o *op, req *subscription.Request) {
-	st, rejected := c.srv.Subscriber.Subscribe(ctx, req)
-	if rejected != nil {
+func (c *conn) run(ctx context.Context, id string, o *op, req *request.Request) {
+	st, refused := c.srv.Subscriber.Subscribe(ctx, req)
+	if refused != nil {
 		o.cancel()
 		if c.forget(id, o) {
-			c.write(c.proto.refused(id, rejected.Errors))
+			c.write(c.proto.refused(id, refused.Response.Errors))
 		}
 		return
 	}
@@ -368,17 +354,4 @@ func (o *op) stop() {
 	if st != nil {
 		st.Close()
 	}
-}
-
-func object(raw json.RawMessage) (map[string]any, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
-	}
-	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/router/transport/ws"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -59,10 +60,10 @@ func (u *feedUpstream) counts() (opened, closed int) {
 // and anything else with the shared feed.
 type testSubscriber struct{ m *subscription.Manager }
 
-func (s testSubscriber) Subscribe(_ context.Context, req *subscription.Request) (*subscription.Stream, *wire.Response) {
+func (s testSubscriber) Subscribe(_ context.Context, req *request.Request) (*subscription.Stream, *subscription.Refusal) {
 	switch {
 	case req.Query == "bad":
-		return nil, &wire.Response{Errors: []*wire.Error{{Message: "Cannot query field bad", Extensions: map[string]any{"code": "BAD_USER_INPUT"}}}}
+		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "Cannot query field bad", Extensions: map[string]any{"code": "BAD_USER_INPUT"}}}}, Outcome: request.Rejected}
 	case strings.HasPrefix(req.Query, "query"):
 		return subscription.Single(json.RawMessage(`{"data":{"ok":true}}`)), nil
 	}

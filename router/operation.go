@@ -1,0 +1,250 @@
+package router
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+
+	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/request"
+	"github.com/cinegraph/cinegraph/router/wire"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
+)
+
+// operation is a request made ready to run: parsed, validated, allowed on
+// its transport, its variables coerced and its plan built. Every transport
+// and the plan API get one from Router.operation, the only place these
+// steps and their rules are written.
+type operation struct {
+	kind ast.Operation
+	vars map[string]any
+	plan *plan.QueryPlan
+	// root and rest split a subscription's plan: the fetch that opens it on
+	// its subgraph and the plan that completes each event.
+	root *plan.Fetch
+	rest plan.Node
+}
+
+// refusal is a request the router will not run.
+type refusal struct {
+	outcome request.Outcome
+	code    cgerrs.Code
+	errs    gqlerror.List
+	// cause is an internal failure's detail: logged, returned to in-process
+	// callers, never shown to clients.
+	cause error
+}
+
+func (f *refusal) Error() string {
+	if f.cause != nil {
+		return f.cause.Error()
+	}
+	return f.errs.Error()
+}
+
+func (f *refusal) Unwrap() error { return f.cause }
+
+// response is what the client sees.
+func (f *refusal) response() *wire.Response {
+	out := &wire.Response{}
+	for _, e := range f.errs {
+		ext := map[string]any{"code": string(f.code)}
+		for k, v := range e.Extensions {
+			if k != "code" {
+				ext[k] = v
+			}
+		}
+		ge := &wire.Error{Message: e.Message, Extensions: ext}
+		for _, l := range e.Locations {
+			ge.Locations = append(ge.Locations, wire.Location{Line: l.Line, Column: l.Column})
+		}
+		out.Errors = append(out.Errors, ge)
+	}
+	return out
+}
+
+// badRequest refuses a request the client must fix.
+func badRequest(outcome request.Outcome, errs ...*gqlerror.Error) *refusal {
+	return &refusal{outcome: outcome, code: cgerrs.BadUserInput, errs: errs}
+}
+
+// internalError is the router's own failure: the detail goes to the log and
+// the client gets a generic error.
+func (r *Router) internalError(what string, cause error, req *request.Request) *refusal {
+	r.logger.Error(what, "error", cause, "operation", req.OperationName, "transport", req.Transport.String())
+	return &refusal{outcome: request.Failed, code: cgerrs.Internal, errs: gqlerror.List{gqlerror.Errorf("internal error")}, cause: cause}
+}
+
+// operation prepares req to run, or says why it will not.
+func (r *Router) operation(req *request.Request) (*operation, *refusal) {
+	p := r.prepare(req.Query, req.OperationName)
+	if p.errs != nil {
+		return nil, badRequest(request.Rejected, p.errs...)
+	}
+	kind := p.op.Operation
+	if kind == "" {
+		kind = ast.Query
+	}
+	if kind == ast.Subscription && !req.Transport.CanSubscribe() {
+		return nil, badRequest(request.Rejected, gqlerror.Errorf("Subscriptions need a streaming transport: a websocket, or an HTTP request that accepts text/event-stream or multipart/mixed."))
+	}
+	if kind == ast.Mutation && req.ReadOnly() {
+		return nil, badRequest(request.NotAllowed, gqlerror.Errorf("Mutations cannot be sent with GET; use POST."))
+	}
+	vars, err := validator.VariableValues(r.sg.APISchema(), p.op, jsonNumbersToGo(req.Variables))
+	if err != nil {
+		var ge *gqlerror.Error
+		if !errors.As(err, &ge) {
+			ge = gqlerror.Wrap(err)
+		}
+		return nil, badRequest(request.Rejected, ge)
+	}
+	qp, err := r.planFor(p, vars)
+	if err != nil {
+		return nil, r.internalError("query planning failed", err, req)
+	}
+	op := &operation{kind: kind, vars: vars, plan: qp}
+	if kind == ast.Subscription {
+		if op.root, op.rest, err = plan.SplitSubscription(qp); err != nil {
+			return nil, r.internalError("subscription planning failed", err, req)
+		}
+	}
+	return op, nil
+}
+
+// prepared is a parsed and validated operation with its plans, one per
+// combination of @skip/@include variable values.
+type prepared struct {
+	doc      *ast.QueryDocument
+	op       *ast.OperationDefinition
+	condVars []string
+	mu       sync.Mutex
+	plans    map[string]*plan.QueryPlan
+	// errs are parse and validation errors, cached like successes.
+	errs gqlerror.List
+}
+
+func (r *Router) prepare(query, opName string) *prepared {
+	key := opName + "\x00" + query
+	if p, ok := r.cache.Get(key); ok {
+		return p
+	}
+	// Same operation, other layout: share the entry.
+	norm, lexed := normalizeQuery(query)
+	nkey := opName + "\x00\x01" + norm
+	if lexed {
+		if p, ok := r.cache.Get(nkey); ok {
+			r.cache.Add(key, p)
+			return p
+		}
+	}
+	p := r.parse(query, opName)
+	r.cache.Add(key, p)
+	if lexed {
+		r.cache.Add(nkey, p)
+	}
+	return p
+}
+
+// parse parses and validates one operation.
+func (r *Router) parse(query, opName string) *prepared {
+	p := &prepared{plans: map[string]*plan.QueryPlan{}}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		var ge *gqlerror.Error
+		if !errors.As(err, &ge) {
+			ge = gqlerror.Wrap(err)
+		}
+		p.errs = gqlerror.List{ge}
+		return p
+	}
+	if errs := validator.Validate(r.sg.APISchema(), doc); len(errs) > 0 {
+		p.errs = errs
+		return p
+	}
+	p.doc = doc
+	switch {
+	case opName != "":
+		p.op = doc.Operations.ForName(opName)
+		if p.op == nil {
+			p.errs = gqlerror.List{gqlerror.Errorf("Unknown operation named %q.", opName)}
+		}
+	case len(doc.Operations) == 1:
+		p.op = doc.Operations[0]
+	default:
+		p.errs = gqlerror.List{gqlerror.Errorf("Must provide operation name if query contains multiple operations.")}
+	}
+	if p.op != nil {
+		p.condVars = plan.ConditionVariables(doc, p.op)
+	}
+	return p
+}
+
+// planFor returns the plan for the coerced variables.
+func (r *Router) planFor(p *prepared, vars map[string]any) (*plan.QueryPlan, error) {
+	var kb strings.Builder
+	for _, v := range p.condVars {
+		if b, _ := vars[v].(bool); b {
+			kb.WriteByte('1')
+		} else {
+			kb.WriteByte('0')
+		}
+	}
+	key := kb.String()
+	p.mu.Lock()
+	qp := p.plans[key]
+	p.mu.Unlock()
+	if qp != nil {
+		return qp, nil
+	}
+	op, err := plan.Normalize(r.sg.APISchema(), p.doc, p.op, vars)
+	if err != nil {
+		return nil, err
+	}
+	qp, err = r.planner.Build(op)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.plans[key] = qp
+	p.mu.Unlock()
+	return qp, nil
+}
+
+// jsonNumbersToGo turns json.Number into int64/float64, which variable
+// coercion understands.
+func jsonNumbersToGo(v map[string]any) map[string]any {
+	if v == nil {
+		return nil
+	}
+	out := make(map[string]any, len(v))
+	for k, x := range v {
+		out[k] = numbersToGo(x)
+	}
+	return out
+}
+
+func numbersToGo(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return i
+		}
+		f, _ := v.Float64()
+		return f
+	case map[string]any:
+		return jsonNumbersToGo(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = numbersToGo(x)
+		}
+		return out
+	}
+	return v
+}

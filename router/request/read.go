@@ -1,0 +1,169 @@
+package request
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// DefaultMaxBytes bounds a POST body when the caller sets no limit.
+const DefaultMaxBytes = 1 << 20
+
+// Media types a POST body may be sent as.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// Error is a request that could not be read: the HTTP status to answer with
+// and a message safe to show the client.
+type Error struct {
+	Status  int
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func bad(status int, format string, args ...any) *Error {
+	return &Error{Status: status, Message: fmt.Sprintf(format, args...)}
+}
+
+// ReadHTTP reads the GraphQL request in r for transport t: a GET with query
+// parameters, or a POST with a JSON body of at most limit bytes (0 means
+// DefaultMaxBytes). On failure it returns the status to answer with; a
+// method other than GET and POST also gets an Allow header on w.
+func ReadHTTP(w http.ResponseWriter, r *http.Request, t Transport, limit int64) (*Request, *Error) {
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	var top map[string]any
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		top = map[string]any{}
+		for _, key := range []string{"query", "operationName"} {
+			if q.Has(key) {
+				top[key] = q.Get(key)
+			}
+		}
+		for _, key := range []string{"variables", "extensions"} {
+			v := q.Get(key)
+			if v == "" {
+				continue
+			}
+			x, err := decode([]byte(v))
+			if err != nil {
+				return nil, bad(http.StatusBadRequest, "%s must be a JSON object", key)
+			}
+			top[key] = x
+		}
+	case http.MethodPost:
+		ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || (ct != mediaJSON && ct != mediaGraphQLResponse) {
+			return nil, bad(http.StatusUnsupportedMediaType, "POST bodies must be application/json")
+		}
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, bad(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
+			}
+			return nil, bad(http.StatusBadRequest, "read request body: %v", err)
+		}
+		v, err := decode(raw)
+		if err != nil {
+			return nil, bad(http.StatusBadRequest, "request body is not a GraphQL JSON request: %v", err)
+		}
+		var ok bool
+		if top, ok = v.(map[string]any); !ok {
+			return nil, bad(http.StatusBadRequest, "the body must be a JSON object")
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		return nil, bad(http.StatusMethodNotAllowed, "method %s is not allowed", r.Method)
+	}
+	req, err := fromObject(top)
+	if err != nil {
+		return nil, bad(http.StatusBadRequest, "%s", err)
+	}
+	if strings.TrimSpace(req.Query) == "" {
+		return nil, bad(http.StatusBadRequest, "the request has no query")
+	}
+	req.Header, req.Method, req.Transport = r.Header, r.Method, t
+	return req, nil
+}
+
+// FromPayload reads the payload of a websocket subscribe message (start in
+// the legacy protocol), which has the shape of a POST body; header is the
+// connection's.
+func FromPayload(raw json.RawMessage, header http.Header) (*Request, error) {
+	v, err := decode(raw)
+	if err != nil {
+		return nil, errors.New("subscribe payload must be a JSON object")
+	}
+	top, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("subscribe payload must be a JSON object")
+	}
+	req, err := fromObject(top)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(req.Query) == "" {
+		return nil, errors.New("subscribe payload must hold a query")
+	}
+	req.Header, req.Transport = header, WebSocket
+	return req, nil
+}
+
+// fromObject takes the request fields out of a decoded body: query and
+// operationName are strings or null, variables and extensions objects or
+// null.
+func fromObject(top map[string]any) (*Request, error) {
+	req := &Request{}
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"query", &req.Query}, {"operationName", &req.OperationName}} {
+		switch x := top[f.key].(type) {
+		case string:
+			*f.dst = x
+		case nil:
+		default:
+			return nil, fmt.Errorf("%s must be a string", f.key)
+		}
+	}
+	for _, f := range []struct {
+		key string
+		dst *map[string]any
+	}{{"variables", &req.Variables}, {"extensions", &req.Extensions}} {
+		switch x := top[f.key].(type) {
+		case map[string]any:
+			*f.dst = x
+		case nil:
+		default:
+			return nil, fmt.Errorf("%s must be a JSON object", f.key)
+		}
+	}
+	return req, nil
+}
+
+// decode reads one JSON document, numbers as json.Number so that variable
+// coercion sees integers as the client wrote them.
+func decode(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON value")
+	}
+	return v, nil
+}

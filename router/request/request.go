@@ -1,0 +1,94 @@
+// Package request is the router's one reading of a GraphQL request: the
+// request type every transport hands to the router, read from HTTP GET and
+// POST (whether the answer is one JSON response, a server-sent event stream
+// or a multipart stream) or from a websocket subscribe message, under the
+// rules every transport shares: methods, content type, size, and that a GET
+// is read-only.
+package request
+
+import (
+	"net/http"
+)
+
+// Transport is how the answer goes back to the client, which decides what
+// may run over it.
+type Transport uint8
+
+const (
+	// HTTP answers with one JSON response. The zero value, so a request
+	// built without naming its transport gets the strictest rules.
+	HTTP Transport = iota
+	// SSE streams results as server-sent events.
+	SSE
+	// Multipart streams results as multipart/mixed parts.
+	Multipart
+	// WebSocket runs operations over graphql-transport-ws or the legacy
+	// subscriptions-transport-ws protocol.
+	WebSocket
+	// InProcess is a caller inside the process, such as query planning for
+	// the command line: no transport limits what it may ask about.
+	InProcess
+)
+
+func (t Transport) String() string {
+	switch t {
+	case HTTP:
+		return "http"
+	case SSE:
+		return "sse"
+	case Multipart:
+		return "multipart"
+	case WebSocket:
+		return "websocket"
+	case InProcess:
+		return "in-process"
+	}
+	return "unknown"
+}
+
+// CanSubscribe reports whether t can deliver a subscription's results: only
+// plain HTTP, with its single response, cannot.
+func (t Transport) CanSubscribe() bool { return t != HTTP }
+
+// Request is one GraphQL request, however it arrived.
+type Request struct {
+	Query         string
+	OperationName string
+	Variables     map[string]any
+	Extensions    map[string]any
+	// Header holds the client's headers: the HTTP request's, or for a
+	// websocket those its OnConnect derived from the upgrade request and
+	// the connection_init payload.
+	Header http.Header
+	// Method is the HTTP method (GET or POST); empty for websocket
+	// operations.
+	Method    string
+	Transport Transport
+}
+
+// ReadOnly reports whether the request may not change state. A GET never
+// may, on any transport: links, prefetchers and cross-site requests send
+// GETs, and those must not be able to run a mutation.
+func (r *Request) ReadOnly() bool { return r.Method == http.MethodGet }
+
+// Outcome says how the router handled a request; each transport maps it to
+// its HTTP status.
+type Outcome int
+
+const (
+	// Executed: the operation ran (the response may still hold errors).
+	Executed Outcome = iota
+	// Rejected: the request failed before execution (parse, validation,
+	// variables, an operation the transport cannot carry); no data.
+	Rejected
+	// NotAllowed: the method may not carry the operation (a mutation over
+	// GET); the answer is 405 with Allow: POST.
+	NotAllowed
+	// Failed: the server could not handle a valid request (planning
+	// failed); no data.
+	Failed
+)
+
+// AllowWrites is the Allow header of a NotAllowed answer: the method that
+// may carry any operation.
+const AllowWrites = http.MethodPost
