@@ -176,7 +176,7 @@ func Default() Config {
 // path is not empty) and the environment, then validates it.
 func Load(path string, environ []string) (Config, error) {
 	k := koanf.New(".")
-	if err := k.Load(structs.Provider(Default(), "koanf"), nil); err != nil {
+	if err := k.Load(defaults{}, nil); err != nil {
 		return Config{}, fmt.Errorf("config defaults: %w", err)
 	}
 	if path != "" {
@@ -222,6 +222,41 @@ func Load(path string, environ []string) (Config, error) {
 		return Config{}, &Invalid{Problems: problems}
 	}
 	return cfg, nil
+}
+
+// defaults provides Default() to koanf with its maps as map[string]any:
+// koanf merges a later layer into a map entry by entry only then, so that
+// CINEGRAPH_SUBGRAPH_LISTEN_CATALOG changes one default address instead of
+// replacing all four.
+type defaults struct{}
+
+func (defaults) ReadBytes() ([]byte, error) {
+	return nil, errors.New("config defaults are not bytes")
+}
+
+func (defaults) Read() (map[string]any, error) {
+	raw, err := structs.Provider(Default(), "koanf").Read()
+	if err != nil {
+		return nil, err
+	}
+	return anyMaps(raw).(map[string]any), nil
+}
+
+func anyMaps(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			v[k] = anyMaps(x)
+		}
+		return v
+	case map[string]string:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = x
+		}
+		return out
+	}
+	return v
 }
 
 // sliceKeys are the list settings; their environment values are comma lists.

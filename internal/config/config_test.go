@@ -48,6 +48,7 @@ func TestLoadLayers(t *testing.T) {
 		"CINEGRAPH_ROUTER_FORWARD_HEADERS=Authorization, X-Trace",
 		"CINEGRAPH_ROUTER_SUBGRAPH_URLS_VIDEO=http://video:8080/graphql",
 		"CINEGRAPH_ROUTER_AUTH_TOKEN=s3cret",
+		"CINEGRAPH_SUBGRAPH_LISTEN_CATALOG=127.0.0.1:5001",
 		"HOME=/root",
 	})
 	if err != nil {
@@ -61,6 +62,7 @@ func TestLoadLayers(t *testing.T) {
 		{"file map", cfg.Router.SubgraphURLs["catalog"], "http://catalog:8080/graphql"},
 		{"env map entry", cfg.Router.SubgraphURLs["video"], "http://video:8080/graphql"},
 		{"default kept", cfg.Storage.Mode, "embedded"},
+		{"env map entry changes one default", cfg.Subgraph.Listen["catalog"] + "|" + cfg.Subgraph.Listen["chat"], "127.0.0.1:5001|127.0.0.1:4003"},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
