@@ -88,9 +88,11 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 		SubgraphURLs:         urls,
 		Client:               &http.Client{Timeout: cfg.Router.FetchTimeout},
 		ForwardHeaders:       cfg.Router.ForwardHeaders,
+		PlanHeader:           cfg.Router.PlanHeader,
 		ExposeSubgraphErrors: cfg.Router.ExposeSubgraphErrors,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
 		Logger:               logger.With("component", "router"),
+		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)

@@ -38,7 +38,11 @@ type Config struct {
 	FetchMiddleware []fetch.Middleware
 	// ForwardHeaders are request headers copied onto subgraph requests;
 	// nil means DefaultForwardHeaders, an empty slice means none.
-	ForwardHeaders       []string
+	ForwardHeaders []string
+	// PlanHeader names the request header with which a client asks for the
+	// query plan in the response's extensions (value "true"; extensions.plan
+	// asks too). Empty means plans are never exposed.
+	PlanHeader           string
 	ExposeSubgraphErrors bool
 	// MaxRequestBytes bounds request bodies; 0 means 1 MiB.
 	MaxRequestBytes int64
@@ -49,9 +53,10 @@ type Config struct {
 	Subscriptions SubscriptionConfig
 }
 
-// DefaultForwardHeaders are the headers Cinegraph's subgraphs read: the
-// viewer's profile, credentials and the request id for tracing.
-var DefaultForwardHeaders = []string{"X-Cinegraph-Profile", "Authorization", "X-Request-Id"}
+// DefaultForwardHeaders are forwarded when Config names none: credentials
+// and the request id for tracing. Headers of a deployment's own, such as the
+// viewer's profile, come from its configuration.
+var DefaultForwardHeaders = []string{"Authorization", "X-Request-Id"}
 
 // Router is the assembled router.
 type Router struct {
@@ -61,7 +66,9 @@ type Router struct {
 	handler *transport.Handler
 	cache   *plan.Cache[*prepared]
 	forward []string
-	logger  *slog.Logger
+	// planHeader is Config.PlanHeader, canonical; empty exposes no plans.
+	planHeader string
+	logger     *slog.Logger
 	// streaming serves subscriptions (subscribe.go).
 	streaming *streaming
 }
@@ -97,6 +104,9 @@ func New(cfg Config) (*Router, error) {
 		},
 		cache:  plan.NewCache[*prepared](size),
 		logger: logger,
+	}
+	if cfg.PlanHeader != "" {
+		r.planHeader = http.CanonicalHeaderKey(cfg.PlanHeader)
 	}
 	forward := cfg.ForwardHeaders
 	if forward == nil {
@@ -143,9 +153,13 @@ func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *
 	return resp
 }
 
-// wantsPlan reports whether req asks for its query plan.
+// wantsPlan reports whether req asks for its query plan, by the configured
+// header or extensions.plan; without a header configured plans stay private.
 func (r *Router) wantsPlan(req *request.Request) bool {
-	if strings.EqualFold(req.Header.Get("X-Cinegraph-Plan"), "true") {
+	if r.planHeader == "" {
+		return false
+	}
+	if strings.EqualFold(req.Header.Get(r.planHeader), "true") {
 		return true
 	}
 	b, _ := req.Extensions["plan"].(bool)

@@ -30,13 +30,17 @@ type SubscriptionConfig struct {
 	// subscription ends with an error.
 	Buffer int
 	// OnConnect checks a websocket's connection_init payload and returns the
-	// headers its operations run with; nil means ws.DefaultHeaders plus the
-	// payload's "profile" as X-Cinegraph-Profile.
-	OnConnect        func(ctx context.Context, r *http.Request, payload map[string]any) (http.Header, error)
-	InitTimeout      time.Duration
-	KeepAlive        time.Duration
-	MaxSubscriptions int
-	MaxMessageBytes  int64
+	// headers its operations run with; nil means ws.DefaultHeaders plus those
+	// InitPayloadHeaders names.
+	OnConnect func(ctx context.Context, r *http.Request, payload map[string]any) (http.Header, error)
+	// InitPayloadHeaders maps connection_init payload keys to the header
+	// their string value sets for the connection's operations, for clients
+	// that cannot set headers on a websocket; used when OnConnect is nil.
+	InitPayloadHeaders map[string]string
+	InitTimeout        time.Duration
+	KeepAlive          time.Duration
+	MaxSubscriptions   int
+	MaxMessageBytes    int64
 }
 
 // streaming is the router's subscription side.
@@ -66,13 +70,7 @@ func newStreaming(r *Router, cfg Config) *streaming {
 	s := &streaming{r: r, manager: subscription.NewManager(up, cfg.Subscriptions.Buffer, r.logger)}
 	onConnect := cfg.Subscriptions.OnConnect
 	if onConnect == nil {
-		onConnect = func(_ context.Context, req *http.Request, payload map[string]any) (http.Header, error) {
-			h := ws.DefaultHeaders(req, payload)
-			if p, ok := payload["profile"].(string); ok {
-				h.Set("X-Cinegraph-Profile", p)
-			}
-			return h, nil
-		}
+		onConnect = initHeaders(cfg.Subscriptions.InitPayloadHeaders)
 	}
 	s.ws = &ws.Server{
 		Subscriber:       s,
@@ -85,6 +83,25 @@ func newStreaming(r *Router, cfg Config) *streaming {
 	s.sse = &sse.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
 	s.multipart = &multipart.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
 	return s
+}
+
+// initHeaders is the default OnConnect: ws.DefaultHeaders, then each payload
+// key named in keyToHeader sets its header.
+func initHeaders(keyToHeader map[string]string) func(context.Context, *http.Request, map[string]any) (http.Header, error) {
+	keys := make([]string, 0, len(keyToHeader))
+	for k := range keyToHeader {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // a fixed order when two keys set one header
+	return func(_ context.Context, req *http.Request, payload map[string]any) (http.Header, error) {
+		h := ws.DefaultHeaders(req, payload)
+		for _, k := range keys {
+			if v, ok := payload[k].(string); ok {
+				h.Set(keyToHeader[k], v)
+			}
+		}
+		return h, nil
+	}
 }
 
 // serve answers the request when it is a websocket, SSE or multipart

@@ -12,7 +12,7 @@ import (
 func TestTransport(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
-	r := d.router(t, func(c *Config) { c.MaxRequestBytes = 4096 })
+	r := d.router(t, func(c *Config) { c.MaxRequestBytes = 4096; c.PlanHeader = "X-Plan" })
 	gqlResp := map[string]string{"Accept": "application/graphql-response+json"}
 	tests := []struct {
 		name       string
@@ -30,7 +30,7 @@ func TestTransport(t *testing.T) {
 		{"validation error with application/json", http.MethodPost, `{ me { nope } }`, nil, 200, "application/json", `"BAD_USER_INPUT"`},
 		{"inaccessible field is invalid", http.MethodPost, `{ product(upc: "1") { internalCode } }`, nil, 200, "application/json", `"BAD_USER_INPUT"`},
 		{"unacceptable accept", http.MethodPost, `{ me { name } }`, map[string]string{"Accept": "text/html"}, 406, "application/json", `"BAD_USER_INPUT"`},
-		{"plan header", http.MethodPost, `{ topProducts { reviews { body } } }`, map[string]string{"X-Cinegraph-Plan": "true"}, 200, "application/json", `"queryPlan":{"kind":"QueryPlan"`},
+		{"plan header", http.MethodPost, `{ topProducts { reviews { body } } }`, map[string]string{"X-Plan": "true"}, 200, "application/json", `"queryPlan":{"kind":"QueryPlan"`},
 		{"too large", http.MethodPost, `{ me { name ` + strings.Repeat("name ", 1000) + `} }`, nil, 413, "application/json", `larger than`},
 	}
 	for _, tc := range tests {
@@ -204,12 +204,49 @@ func TestDefaultForwardHeaders(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
 	r := d.router(t, func(c *Config) { c.ForwardHeaders = nil })
-	res := do(t, r, http.MethodPost, `{ me { id } }`, nil, map[string]string{"X-Cinegraph-Profile": "p1", "Authorization": "Bearer x", "X-Other": "no"})
+	res := do(t, r, http.MethodPost, `{ me { id } }`, nil, map[string]string{"X-Request-Id": "r1", "Authorization": "Bearer x", "X-Profile": "no"})
 	if res.status != 200 {
 		t.Fatalf("got %d %s", res.status, res.body)
 	}
 	h := d.subgraphs["accounts"].Requests()[0].Header
-	if h.Get("X-Cinegraph-Profile") != "p1" || h.Get("Authorization") != "Bearer x" || h.Get("X-Other") != "" {
+	if h.Get("X-Request-Id") != "r1" || h.Get("Authorization") != "Bearer x" || h.Get("X-Profile") != "" {
 		t.Fatalf("forwarded: %v", h)
+	}
+}
+
+// TestPlanExposure: plans reach clients only through the configured header
+// or, when a header is configured, extensions.plan.
+func TestPlanExposure(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	const query = `{ me { id } }`
+	tests := []struct {
+		name       string
+		planHeader string
+		header     map[string]string
+		extensions map[string]any
+		want       bool
+	}{
+		{"header configured and sent", "X-Plan", map[string]string{"X-Plan": "true"}, nil, true},
+		{"header configured, extension sent", "X-Plan", nil, map[string]any{"plan": true}, true},
+		{"header configured, not sent", "X-Plan", map[string]string{"X-Plan": "no"}, nil, false},
+		{"no header configured", "", map[string]string{"X-Plan": "true", "X-Cinegraph-Plan": "true"}, map[string]any{"plan": true}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := d.router(t, func(c *Config) { c.PlanHeader = tc.planHeader })
+			b, _ := json.Marshal(map[string]any{"query": query, "extensions": tc.extensions})
+			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(b))
+			req.Header.Set("Content-Type", "application/json")
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, req)
+			if got := strings.Contains(rec.Body.String(), `"queryPlan"`); got != tc.want || rec.Code != 200 {
+				t.Fatalf("got %d %s, want plan exposed %v", rec.Code, rec.Body, tc.want)
+			}
+		})
 	}
 }

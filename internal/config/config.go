@@ -115,6 +115,13 @@ type Router struct {
 	SubgraphURLs map[string]string `koanf:"subgraph_urls" yaml:"subgraph_urls"`
 	// ForwardHeaders are client request headers passed on to subgraphs.
 	ForwardHeaders []string `koanf:"forward_headers" yaml:"forward_headers"`
+	// PlanHeader is the request header with which a client asks for the
+	// query plan in the response (value "true"); empty never exposes plans.
+	PlanHeader string `koanf:"plan_header" yaml:"plan_header"`
+	// InitPayloadHeaders maps websocket connection_init payload keys to the
+	// request header each stands for, for clients that cannot set headers
+	// on a websocket.
+	InitPayloadHeaders map[string]string `koanf:"init_payload_headers" yaml:"init_payload_headers"`
 	// ExposeSubgraphErrors passes uncoded subgraph error messages to clients.
 	ExposeSubgraphErrors bool `koanf:"expose_subgraph_errors" yaml:"expose_subgraph_errors"`
 	// MaxRequestBytes bounds a client request body.
@@ -156,10 +163,14 @@ func Default() Config {
 			Kafka:         Kafka{Brokers: []string{"127.0.0.1:59092"}, Partitions: 6, ReplicationFactor: 1, ClientID: "cinegraph"},
 		},
 		Router: Router{
-			SubgraphURLs:    map[string]string{},
-			ForwardHeaders:  []string{"Authorization", "X-Cinegraph-Profile", "X-Request-Id"},
-			MaxRequestBytes: 1 << 20,
-			FetchTimeout:    10 * time.Second,
+			SubgraphURLs:   map[string]string{},
+			ForwardHeaders: []string{"Authorization", "X-Cinegraph-Profile", "X-Request-Id"},
+			// Any client may ask for its query plan, for debugging.
+			PlanHeader: "X-Cinegraph-Plan",
+			// The web app names its viewer in connection_init as "profile".
+			InitPayloadHeaders: map[string]string{"profile": "X-Cinegraph-Profile"},
+			MaxRequestBytes:    1 << 20,
+			FetchTimeout:       10 * time.Second,
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -264,7 +275,7 @@ var sliceKeys = []string{"router.forward_headers", "storage.cassandra.hosts", "s
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.
-var mapKeys = []string{"router.subgraph_urls", "subgraph.listen"}
+var mapKeys = []string{"router.subgraph_urls", "router.init_payload_headers", "subgraph.listen"}
 
 func envName(key string) string {
 	return EnvPrefix + strings.ToUpper(strings.NewReplacer(".", "_").Replace(key))
@@ -373,6 +384,14 @@ func (c Config) problems() []error {
 		u := c.Router.SubgraphURLs[name]
 		check(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://"), "router.subgraph_urls.%s: %q is not an http(s) URL", name, u)
 	}
+	for _, h := range c.Router.ForwardHeaders {
+		check(validHeaderName(h), "router.forward_headers: %q is not a header name", h)
+	}
+	check(c.Router.PlanHeader == "" || validHeaderName(c.Router.PlanHeader), "router.plan_header: %q is not a header name", c.Router.PlanHeader)
+	for _, key := range sortedKeys(c.Router.InitPayloadHeaders) {
+		h := c.Router.InitPayloadHeaders[key]
+		check(validHeaderName(h), "router.init_payload_headers.%s: %q is not a header name", key, h)
+	}
 	for _, name := range sortedKeys(c.Subgraph.Listen) {
 		check(slices.Contains(Subgraphs, name), "subgraph.listen.%s: no such subgraph (have %s)", name, strings.Join(Subgraphs, ", "))
 		check(validAddr(c.Subgraph.Listen[name]), "subgraph.listen.%s: %q is not a host:port address", name, c.Subgraph.Listen[name])
@@ -401,6 +420,20 @@ func maskDSN(dsn string) string {
 func validAddr(addr string) bool {
 	_, port, err := net.SplitHostPort(addr)
 	return err == nil && port != ""
+}
+
+// validHeaderName reports whether s is an HTTP field name (an RFC 9110 token).
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		isAlnum := c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !isAlnum && !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
+			return false
+		}
+	}
+	return true
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -48,6 +48,8 @@ func TestLoadLayers(t *testing.T) {
 		"CINEGRAPH_ROUTER_FORWARD_HEADERS=Authorization, X-Trace",
 		"CINEGRAPH_ROUTER_SUBGRAPH_URLS_VIDEO=http://video:8080/graphql",
 		"CINEGRAPH_ROUTER_AUTH_TOKEN=s3cret",
+		"CINEGRAPH_ROUTER_PLAN_HEADER=",
+		"CINEGRAPH_ROUTER_INIT_PAYLOAD_HEADERS_TOKEN=Authorization",
 		"CINEGRAPH_SUBGRAPH_LISTEN_CATALOG=127.0.0.1:5001",
 		"HOME=/root",
 	})
@@ -62,7 +64,9 @@ func TestLoadLayers(t *testing.T) {
 		{"file map", cfg.Router.SubgraphURLs["catalog"], "http://catalog:8080/graphql"},
 		{"env map entry", cfg.Router.SubgraphURLs["video"], "http://video:8080/graphql"},
 		{"default kept", cfg.Storage.Mode, "embedded"},
+		{"env empties a default", cfg.Router.PlanHeader, ""},
 		{"env map entry changes one default", cfg.Subgraph.Listen["catalog"] + "|" + cfg.Subgraph.Listen["chat"], "127.0.0.1:5001|127.0.0.1:4003"},
+		{"env map entry beside a default", cfg.Router.InitPayloadHeaders["token"] + "|" + cfg.Router.InitPayloadHeaders["profile"], "Authorization|X-Cinegraph-Profile"},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
@@ -87,13 +91,15 @@ func TestEveryProblemReported(t *testing.T) {
 		"CINEGRAPH_LOG_LEVEL=loud",
 		"CINEGRAPH_STORAGE_MODE=mainframe",
 		"CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG=ftp://x",
+		"CINEGRAPH_ROUTER_PLAN_HEADER=X Plan",
+		"CINEGRAPH_ROUTER_INIT_PAYLOAD_HEADERS_PROFILE=X-Profile:",
 		"CINEGRAPH_NO_SUCH_THING=1",
 	})
 	var invalid *Invalid
 	if !errors.As(err, &invalid) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"listen:", "log.level:", "storage.mode:", "router.subgraph_urls.catalog:", "CINEGRAPH_NO_SUCH_THING"} {
+	for _, want := range []string{"listen:", "log.level:", "storage.mode:", "router.subgraph_urls.catalog:", "router.plan_header:", "router.init_payload_headers.profile:", "CINEGRAPH_NO_SUCH_THING"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing problem %q in:\n%v", want, err)
 		}
