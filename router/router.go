@@ -135,8 +135,15 @@ func (r *Router) APISchema() *ast.Schema { return r.sg.APISchema() }
 func (r *Router) Supergraph() *supergraph.Supergraph { return r.sg }
 
 // Execute runs one GraphQL request whose answer is one response; the plain
-// HTTP transport calls it.
+// HTTP transport calls it. The request is held to plain HTTP's rules
+// whatever its Transport says, since one response cannot carry a
+// subscription.
 func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.Result {
+	if req.Transport != request.HTTP {
+		one := *req
+		one.Transport = request.HTTP
+		req = &one
+	}
 	op, refused := r.operation(req)
 	if refused != nil {
 		return &transport.Result{Response: refused.response(), Outcome: refused.outcome}

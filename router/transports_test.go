@@ -16,6 +16,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/router/compose"
 	"github.com/cinegraph/cinegraph/router/internal/testsubgraph"
+	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/gorilla/websocket"
 )
@@ -336,5 +337,27 @@ func TestInitPayloadHeaders(t *testing.T) {
 				t.Fatalf("X-Profile %q, want %q", h, tc.want)
 			}
 		})
+	}
+}
+
+// TestExecuteAnswersOnce: Execute gives one response, so it refuses a
+// subscription even when the request claims a streaming transport.
+func TestExecuteAnswersOnce(t *testing.T) {
+	t.Parallel()
+	sub := newTally(t)
+	r, err := New(Config{SupergraphSDL: composeTally(t), SubgraphURLs: map[string]string{"tally": sub.url}, Subscriptions: SubscriptionConfig{Upstream: sub}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range []request.Transport{request.HTTP, request.SSE, request.WebSocket, request.InProcess} {
+		t.Run(tr.String(), func(t *testing.T) {
+			res := r.Execute(t.Context(), &request.Request{Query: `subscription { bumped }`, Transport: tr})
+			if res.Outcome != request.Rejected || len(res.Response.Errors) != 1 || !strings.Contains(res.Response.Errors[0].Message, "streaming transport") {
+				t.Fatalf("got %v %+v", res.Outcome, res.Response.Errors)
+			}
+		})
+	}
+	if sub.opened.Load() != 0 || len(sub.sg.Requests()) != 0 {
+		t.Fatal("the subgraph was reached")
 	}
 }
