@@ -23,6 +23,7 @@ func TestLayers(t *testing.T) {
 	}{
 		{"transports and subscriptions use wire, not the executor", []string{"./transport/...", "./subscription"}, []string{"execute"}},
 		{"wire is the floor", []string{"./wire"}, []string{"execute", "fetch", "introspect", "plan", "transport", "subscription"}},
+		{"the request reader stands on wire alone", []string{"./request"}, []string{"execute", "fetch", "introspect", "plan", "transport", "subscription"}},
 		{"fetch knows nothing of plans", []string{"./fetch"}, []string{"execute", "introspect", "plan"}},
 		{"introspection does not execute", []string{"./introspect"}, []string{"execute", "fetch"}},
 	}

@@ -1,14 +1,14 @@
 package request
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // DefaultMaxBytes bounds a POST body when the caller sets no limit.
@@ -67,7 +67,11 @@ func ReadHTTP(w http.ResponseWriter, r *http.Request, t Transport, limit int64) 
 		if err != nil || (ct != mediaJSON && ct != mediaGraphQLResponse) {
 			return nil, bad(http.StatusUnsupportedMediaType, "POST bodies must be application/json")
 		}
-		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		// Decoding copies every string out of the body, so its buffer is pooled.
+		buf := wire.GetBuffer()
+		defer wire.PutBuffer(buf)
+		raw, err := wire.ReadAll(*buf, http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
+		*buf = raw[:0]
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
@@ -153,17 +157,7 @@ func fromObject(top map[string]any) (*Request, error) {
 	return req, nil
 }
 
-// decode reads one JSON document, numbers as json.Number so that variable
-// coercion sees integers as the client wrote them.
-func decode(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON value")
-	}
-	return v, nil
-}
+// decode reads one JSON document with the router's single-pass reader,
+// numbers as json.Number so that variable coercion sees integers as the
+// client wrote them.
+func decode(raw []byte) (any, error) { return wire.DecodeJSON(raw) }
