@@ -108,6 +108,8 @@ type Query { me: User user(id: ID!): User users: [User!]! }`,
 				switch id := str(args["id"]); id {
 				case "404":
 					return nil, &testsubgraph.CodedError{Message: "no user 404", Code: "NOT_FOUND"}
+				case "418":
+					return nil, &testsubgraph.CodedError{Message: "teapot at 10.0.0.7", Code: "I_AM_A_TEAPOT"}
 				case "500":
 					return nil, fmt.Errorf("database password is hunter2")
 				default:

@@ -103,6 +103,11 @@ func TestDemoEndToEnd(t *testing.T) {
 			`{"errors":[{"message":"no user 404","path":["user"],"extensions":{"code":"NOT_FOUND","serviceName":"accounts"}}],"data":{"user":null}}`,
 		},
 		{
+			"subgraph error coded outside the closed set is redacted and internal",
+			`{ user(id: "418") { name } }`, nil,
+			`{"errors":[{"message":"Subgraph errors redacted","path":["user"],"extensions":{"code":"INTERNAL","serviceName":"accounts"}}],"data":{"user":null}}`,
+		},
+		{
 			"uncoded subgraph error is redacted",
 			`{ user(id: "500") { name } }`, nil,
 			`{"errors":[{"message":"Subgraph errors redacted","path":["user"],"extensions":{"code":"INTERNAL","serviceName":"accounts"}}],"data":{"user":null}}`,

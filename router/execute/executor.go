@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sync"
 
+	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -53,7 +54,7 @@ func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[str
 // violation is reported only when no fetch error explains it.
 func (r *run) respond(qp *plan.QueryPlan) *wire.Response {
 	e := r.e
-	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, rootType: qp.Operation.RootType}
+	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, logger: e.Logger, rootType: qp.Operation.RootType}
 	data := s.shape(r.data, qp.Operation)
 	errs := r.errors
 	if len(errs) == 0 && s.violation != nil {
@@ -101,7 +102,7 @@ func (r *run) recoverPanic() {
 		if r.e.Logger != nil {
 			r.e.Logger.Error("plan execution panicked", "panic", p)
 		}
-		r.addErrors(&wire.Error{Message: "internal error while executing the plan", Extensions: map[string]any{"code": "INTERNAL"}})
+		r.addErrors(&wire.Error{Message: "internal error", Extensions: map[string]any{"code": string(cgerrs.Internal)}})
 	}
 }
 

@@ -2,7 +2,9 @@ package execute
 
 import (
 	"fmt"
+	"log/slog"
 
+	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -17,8 +19,10 @@ type shaper struct {
 	applies    plan.Applies
 	vars       map[string]any
 	introspect func(*plan.CollectedField, map[string]any) ([]byte, error)
-	rootType   string
-	op         *plan.Operation // memoizes field collection across requests
+	// logger receives the detail of internal failures; nil drops it.
+	logger   *slog.Logger
+	rootType string
+	op       *plan.Operation // memoizes field collection across requests
 
 	buf       []byte
 	path      []pathElem // unboxed: a path becomes []any only for an error
@@ -124,12 +128,15 @@ func (s *shaper) collect(sels []plan.Selection, typ string) []*plan.CollectedFie
 func (s *shaper) introspection(cf *plan.CollectedField) bool {
 	if s.introspect == nil {
 		s.buf = append(s.buf, "null"...)
-		s.errors = append(s.errors, &wire.Error{Message: "introspection is disabled", Path: []any{cf.Key}, Extensions: map[string]any{"code": "FORBIDDEN"}})
+		s.errors = append(s.errors, &wire.Error{Message: "introspection is disabled", Path: []any{cf.Key}, Extensions: map[string]any{"code": string(cgerrs.Forbidden)}})
 		return cf.First().Type == nil || !cf.First().Type.NonNull
 	}
 	b, err := s.introspect(cf, s.vars)
 	if err != nil {
-		s.errors = append(s.errors, &wire.Error{Message: err.Error(), Path: []any{cf.Key}, Extensions: map[string]any{"code": "INTERNAL"}})
+		if s.logger != nil {
+			s.logger.Error("introspection failed", "field", cf.Key, "error", err)
+		}
+		s.errors = append(s.errors, &wire.Error{Message: "internal error", Path: []any{cf.Key}, Extensions: map[string]any{"code": string(cgerrs.Internal)}})
 		if cf.First().Type.NonNull {
 			return false
 		}
@@ -235,7 +242,7 @@ func (s *shaper) badValue(t *ast.Type, cf *plan.CollectedField, parent, why stri
 	s.errors = append(s.errors, &wire.Error{
 		Message:    fmt.Sprintf("Invalid value for %s.%s: %s", parent, cf.First().Name, why),
 		Path:       p,
-		Extensions: map[string]any{"code": "INTERNAL"},
+		Extensions: map[string]any{"code": string(cgerrs.Internal)},
 	})
 	if t.NonNull {
 		return false
