@@ -3,18 +3,18 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
 import {
-  BROWSE_QUERY,
-  CONTINUE_WATCHING_QUERY,
-  GENRES_QUERY,
-  RECOMMENDATIONS_QUERY,
-  SEARCH_QUERY,
-  VIEWER_QUERY,
-} from "./graphql/operations";
+  BrowseDocument,
+  ContinueWatchingDocument,
+  GenresDocument,
+  RecommendationsDocument,
+  SearchDocument,
+  ViewerDocument,
+} from "./gql/graphql";
 import { pageInfo, poster, renderWithApollo } from "./test/render";
 
 const home = [
   {
-    request: { query: VIEWER_QUERY },
+    request: { query: ViewerDocument },
     result: {
       data: {
         viewer: { __typename: "Profile", id: "profile-1", name: "Ada", avatarUrl: "/a.png", myList: [poster("t1", "Saved Film")] },
@@ -22,7 +22,7 @@ const home = [
     },
   },
   {
-    request: { query: CONTINUE_WATCHING_QUERY },
+    request: { query: ContinueWatchingDocument },
     result: {
       data: {
         viewer: {
@@ -41,7 +41,7 @@ const home = [
     },
   },
   {
-    request: { query: RECOMMENDATIONS_QUERY },
+    request: { query: RecommendationsDocument },
     // The insights subgraph is down: only this row says so.
     result: {
       data: null,
@@ -53,7 +53,7 @@ const home = [
 describe("App", () => {
   it("shows the home rows and navigates to search", async () => {
     const search = {
-      request: { query: SEARCH_QUERY, variables: { query: "next", first: 20, filter: null } },
+      request: { query: SearchDocument, variables: { query: "next", first: 20, filter: null } },
       result: {
         data: {
           search: {
@@ -81,7 +81,7 @@ describe("App", () => {
 
   it("opens browse from the nav", async () => {
     const browse = {
-      request: { query: BROWSE_QUERY, variables: { first: 24, filter: null } },
+      request: { query: BrowseDocument, variables: { first: 24, filter: null } },
       result: {
         data: {
           titles: {
@@ -93,7 +93,7 @@ describe("App", () => {
         },
       },
     };
-    const genres = { request: { query: GENRES_QUERY }, result: { data: { genres: [] } } };
+    const genres = { request: { query: GenresDocument }, result: { data: { genres: [] } } };
     renderWithApollo(<App />, { mocks: [...home, browse, genres] });
     await userEvent.click(screen.getByRole("button", { name: "Browse" }));
     expect(await screen.findByText("Only One")).toBeInTheDocument();

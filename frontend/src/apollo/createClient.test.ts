@@ -1,5 +1,5 @@
 import { gql } from "@apollo/client";
-import { MESSAGE_ADDED } from "../graphql/operations";
+import { MessageAddedDocument } from "../gql/graphql";
 import { describe, expect, it, vi } from "vitest";
 import { createCinegraphClient } from "./createClient";
 import { defaultWsUrl } from "./endpoints";
@@ -71,7 +71,7 @@ describe("createCinegraphClient websocket", () => {
       webSocketImpl: FakeSocket,
     });
     expect(socket.get()).toBe("idle");
-    const sub = client.subscribe({ query: MESSAGE_ADDED, variables: { roomId: "room-1" } }).subscribe({});
+    const sub = client.subscribe({ query: MessageAddedDocument, variables: { roomId: "room-1" } }).subscribe({});
 
     await vi.waitFor(() => expect(sockets[0]?.sent).toHaveLength(2));
     expect(sockets[0].url).toBe("ws://127.0.0.1/graphql");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHAT_MESSAGES_QUERY, type ChatMessagesData } from "../graphql/operations";
+import { ChatMessagesDocument, type ChatMessagesQuery } from "../gql/graphql";
 import { createCache } from "./cache";
 
 function message(n: number) {
@@ -17,7 +17,7 @@ function message(n: number) {
   };
 }
 
-function page(ns: number[], hasNextPage: boolean): ChatMessagesData {
+function page(ns: number[], hasNextPage: boolean): ChatMessagesQuery {
   return {
     chatRoom: {
       __typename: "ChatRoom",
@@ -40,7 +40,7 @@ function page(ns: number[], hasNextPage: boolean): ChatMessagesData {
 const head = { roomId: "room-1", first: 2 };
 
 function ids(cache: ReturnType<typeof createCache>) {
-  const data = cache.readQuery({ query: CHAT_MESSAGES_QUERY, variables: head });
+  const data = cache.readQuery({ query: ChatMessagesDocument, variables: head });
   return {
     ids: data?.chatRoom?.messages.edges.map((e) => e.node.id),
     pageInfo: data?.chatRoom?.messages.pageInfo,
@@ -50,9 +50,9 @@ function ids(cache: ReturnType<typeof createCache>) {
 describe("newestFirstPagination", () => {
   it("appends older pages, keeps them across head refreshes, and dedupes", () => {
     const cache = createCache();
-    cache.writeQuery({ query: CHAT_MESSAGES_QUERY, variables: head, data: page([9, 8], true) });
+    cache.writeQuery({ query: ChatMessagesDocument, variables: head, data: page([9, 8], true) });
     cache.writeQuery({
-      query: CHAT_MESSAGES_QUERY,
+      query: ChatMessagesDocument,
       variables: { ...head, before: "c8" },
       data: page([7, 6], false),
     });
@@ -60,7 +60,7 @@ describe("newestFirstPagination", () => {
     expect(ids(cache).pageInfo).toMatchObject({ hasNextPage: false, endCursor: "c6" });
 
     // A poll returns the newest slice, which now starts with a new message.
-    cache.writeQuery({ query: CHAT_MESSAGES_QUERY, variables: head, data: page([10, 9], true) });
+    cache.writeQuery({ query: ChatMessagesDocument, variables: head, data: page([10, 9], true) });
     const after = ids(cache);
     expect(after.ids).toEqual(["m10", "m9", "m8", "m7", "m6"]);
     // The loaded tail still decides where "older" continues.
@@ -69,8 +69,8 @@ describe("newestFirstPagination", () => {
 
   it("takes the fresh slice's paging state when nothing older is loaded", () => {
     const cache = createCache();
-    cache.writeQuery({ query: CHAT_MESSAGES_QUERY, variables: head, data: page([2, 1], false) });
-    cache.writeQuery({ query: CHAT_MESSAGES_QUERY, variables: head, data: page([3, 2], true) });
+    cache.writeQuery({ query: ChatMessagesDocument, variables: head, data: page([2, 1], false) });
+    cache.writeQuery({ query: ChatMessagesDocument, variables: head, data: page([3, 2], true) });
     // m1 is not in the fresh slice but was loaded, so it stays at the end.
     expect(ids(cache).ids).toEqual(["m3", "m2", "m1"]);
     expect(ids(cache).pageInfo).toMatchObject({ hasNextPage: false, endCursor: "c1" });

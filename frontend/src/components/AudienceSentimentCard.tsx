@@ -1,5 +1,7 @@
 import { Box, Paper, Stack, Typography } from "@mui/material";
-import type { AudienceSentiment } from "../graphql/operations";
+import type { TitleSentimentQuery } from "../gql/graphql";
+
+type AudienceSentiment = NonNullable<TitleSentimentQuery["title"]>["audienceSentiment"];
 import { SentimentChip } from "./SentimentChip";
 
 /** How the watch party feels about the title. */

@@ -1,8 +1,12 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { CHAT_MESSAGES_QUERY, MESSAGE_ADDED, POST_MESSAGE } from "../graphql/operations";
-import type { SentimentLabel } from "../graphql/schemaTypes";
+import {
+  ChatMessagesDocument,
+  MessageAddedDocument,
+  PostMessageDocument,
+  type SentimentLabel,
+} from "../gql/graphql";
 import { pageInfo, renderWithApollo } from "../test/render";
 import { ChatPanel } from "./ChatPanel";
 
@@ -45,11 +49,11 @@ describe("ChatPanel", () => {
   it("lists messages newest first with sentiment chips and pages older ones", async () => {
     const mocks = [
       {
-        request: { query: CHAT_MESSAGES_QUERY, variables: head },
+        request: { query: ChatMessagesDocument, variables: head },
         result: page([msg(3, "loved it", "POSITIVE", 0.9), msg(2, "meh", "NEGATIVE", -0.4)], true),
       },
       {
-        request: { query: CHAT_MESSAGES_QUERY, variables: { ...head, before: "c-m2" } },
+        request: { query: ChatMessagesDocument, variables: { ...head, before: "c-m2" } },
         result: page([msg(1, "first!")], false),
       },
     ];
@@ -68,9 +72,9 @@ describe("ChatPanel", () => {
 
   it("posts a message and shows it at the top", async () => {
     const mocks = [
-      { request: { query: CHAT_MESSAGES_QUERY, variables: head }, result: page([msg(1, "hello")], false) },
+      { request: { query: ChatMessagesDocument, variables: head }, result: page([msg(1, "hello")], false) },
       {
-        request: { query: POST_MESSAGE, variables: { roomId: "room-1", body: "what a twist" } },
+        request: { query: PostMessageDocument, variables: { roomId: "room-1", body: "what a twist" } },
         result: { data: { postMessage: msg(2, "what a twist", "POSITIVE", 0.6) } },
       },
     ];
@@ -87,9 +91,9 @@ describe("ChatPanel", () => {
 
   it("adds messages from the messageAdded subscription when the socket is live", async () => {
     const mocks = [
-      { request: { query: CHAT_MESSAGES_QUERY, variables: head }, result: page([msg(1, "hello")], false) },
+      { request: { query: ChatMessagesDocument, variables: head }, result: page([msg(1, "hello")], false) },
       {
-        request: { query: MESSAGE_ADDED, variables: { roomId: "room-1" } },
+        request: { query: MessageAddedDocument, variables: { roomId: "room-1" } },
         result: { data: { messageAdded: msg(5, "live one", "POSITIVE", 0.7) } },
         delay: 20,
       },
@@ -106,9 +110,9 @@ describe("ChatPanel", () => {
 
   it("polls when the socket is down", async () => {
     const mocks = [
-      { request: { query: CHAT_MESSAGES_QUERY, variables: head }, result: page([msg(1, "hello")], false) },
-      { request: { query: MESSAGE_ADDED, variables: { roomId: "room-1" } }, error: new Error("socket closed") },
-      { request: { query: CHAT_MESSAGES_QUERY, variables: head }, result: page([msg(2, "polled"), msg(1, "hello")], false) },
+      { request: { query: ChatMessagesDocument, variables: head }, result: page([msg(1, "hello")], false) },
+      { request: { query: MessageAddedDocument, variables: { roomId: "room-1" } }, error: new Error("socket closed") },
+      { request: { query: ChatMessagesDocument, variables: head }, result: page([msg(2, "polled"), msg(1, "hello")], false) },
     ];
     renderWithApollo(<ChatPanel roomId="room-1" />, {
       mocks,

@@ -18,7 +18,7 @@ import {
 } from "@mui/material";
 import { useEffect, useState, type FormEvent } from "react";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { CHAT_MESSAGES_QUERY, MESSAGE_ADDED, POST_MESSAGE } from "../graphql/operations";
+import { ChatMessagesDocument, MessageAddedDocument, PostMessageDocument } from "../gql/graphql";
 import { useLiveSettings, useSocketStatus } from "../live/LiveContext";
 import { CHAT_PAGE_SIZE, withMessage } from "./chatCache";
 import { formatSentAt } from "./format";
@@ -37,7 +37,7 @@ export function ChatPanel({ roomId }: { roomId: string }) {
   const live = subscriptions && socket === "connected" && !subscriptionError;
 
   const variables = { roomId, first: CHAT_PAGE_SIZE };
-  const { data, error, loading, fetchMore, subscribeToMore } = useQuery(CHAT_MESSAGES_QUERY, {
+  const { data, error, loading, fetchMore, subscribeToMore } = useQuery(ChatMessagesDocument, {
     variables,
     errorPolicy: "all",
     pollInterval: live ? 0 : pollIntervalMs,
@@ -49,7 +49,7 @@ export function ChatPanel({ roomId }: { roomId: string }) {
     if (!subscriptions) return;
     setSubscriptionError(null);
     return subscribeToMore({
-      document: MESSAGE_ADDED,
+      document: MessageAddedDocument,
       variables: { roomId },
       updateQuery: (_prev, { previousData, complete, subscriptionData }) => {
         if (!complete || !previousData) return undefined;
@@ -59,10 +59,10 @@ export function ChatPanel({ roomId }: { roomId: string }) {
     });
   }, [roomId, subscriptions, subscribeToMore]);
 
-  const [post, postState] = useMutation(POST_MESSAGE, {
+  const [post, postState] = useMutation(PostMessageDocument, {
     update(cache, { data: posted }) {
       if (!posted) return;
-      cache.updateQuery({ query: CHAT_MESSAGES_QUERY, variables }, (prev) =>
+      cache.updateQuery({ query: ChatMessagesDocument, variables }, (prev) =>
         prev ? withMessage(prev, posted.postMessage) : prev,
       );
     },

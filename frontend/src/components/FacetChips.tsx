@@ -1,5 +1,7 @@
 import { Chip, Stack, Typography } from "@mui/material";
-import type { FacetBucket } from "../graphql/operations";
+import type { SearchQuery } from "../gql/graphql";
+
+type FacetBucket = SearchQuery["search"]["facets"]["genres"][number];
 
 /** One facet's buckets as toggleable chips with counts. */
 export function FacetChips({

@@ -1,11 +1,10 @@
 import { useQuery } from "@apollo/client/react";
 import { Button, MenuItem, Stack, TextField } from "@mui/material";
-import { GENRES_QUERY } from "../graphql/operations";
-import type { TitleFilter, TitleKind } from "../graphql/schemaTypes";
+import { GenresDocument, type TitleFilter, type TitleKind } from "../gql/graphql";
 
 /** Kind, genre and release-year filters for the browse grid. */
 export function FilterBar({ filter, onChange }: { filter: TitleFilter; onChange: (f: TitleFilter) => void }) {
-  const { data } = useQuery(GENRES_QUERY, { errorPolicy: "all" });
+  const { data } = useQuery(GenresDocument, { errorPolicy: "all" });
   const genre = filter.genres?.[0] ?? "";
   const year = (value: string) => (value === "" ? null : Number(value));
   return (

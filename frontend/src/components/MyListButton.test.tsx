@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { ADD_TO_MY_LIST, REMOVE_FROM_MY_LIST, VIEWER_QUERY } from "../graphql/operations";
+import { AddToMyListDocument, RemoveFromMyListDocument, ViewerDocument } from "../gql/graphql";
 import { poster, renderWithApollo } from "../test/render";
 import { MyListButton } from "./MyListButton";
 
@@ -17,15 +17,15 @@ describe("MyListButton", () => {
   it("adds then removes the title, updating the cached profile", async () => {
     const mocks = [
       {
-        request: { query: VIEWER_QUERY },
+        request: { query: ViewerDocument },
         result: { data: { viewer: { ...profile([other]), name: "Ada", avatarUrl: "/a.png" } } },
       },
       {
-        request: { query: ADD_TO_MY_LIST, variables: { titleId: "t1" } },
+        request: { query: AddToMyListDocument, variables: { titleId: "t1" } },
         result: { data: { addToMyList: profile([target, other]) } },
       },
       {
-        request: { query: REMOVE_FROM_MY_LIST, variables: { titleId: "t1" } },
+        request: { query: RemoveFromMyListDocument, variables: { titleId: "t1" } },
         result: { data: { removeFromMyList: profile([other]) } },
       },
     ];
@@ -37,22 +37,22 @@ describe("MyListButton", () => {
 
     await userEvent.click(await screen.findByRole("button", { name: "My List" }));
     expect(await screen.findByRole("button", { name: "In My List" })).toHaveAttribute("aria-pressed", "true");
-    const cached = cache.readQuery({ query: VIEWER_QUERY });
+    const cached = cache.readQuery({ query: ViewerDocument });
     expect(cached?.viewer.myList.map((t) => t.id)).toEqual(["t1", "t9"]);
 
     await userEvent.click(screen.getByRole("button", { name: "In My List" }));
     expect(await screen.findByRole("button", { name: "My List" })).toHaveAttribute("aria-pressed", "false");
-    expect(cache.readQuery({ query: VIEWER_QUERY })?.viewer.myList.map((t) => t.id)).toEqual(["t9"]);
+    expect(cache.readQuery({ query: ViewerDocument })?.viewer.myList.map((t) => t.id)).toEqual(["t9"]);
   });
 
   it("shows a FORBIDDEN error and leaves the list alone", async () => {
     const mocks = [
       {
-        request: { query: VIEWER_QUERY },
+        request: { query: ViewerDocument },
         result: { data: { viewer: { ...profile([]), name: "Kid", avatarUrl: "/k.png" } } },
       },
       {
-        request: { query: ADD_TO_MY_LIST, variables: { titleId: "t1" } },
+        request: { query: AddToMyListDocument, variables: { titleId: "t1" } },
         result: { data: null, errors: [{ message: "no", extensions: { code: "FORBIDDEN" } }] },
       },
     ];

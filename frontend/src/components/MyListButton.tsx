@@ -4,18 +4,22 @@ import CheckIcon from "@mui/icons-material/Check";
 import { Button } from "@mui/material";
 import { useState } from "react";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { ADD_TO_MY_LIST, REMOVE_FROM_MY_LIST, VIEWER_QUERY } from "../graphql/operations";
-import type { PosterTitle } from "../graphql/schemaTypes";
+import {
+  AddToMyListDocument,
+  RemoveFromMyListDocument,
+  ViewerDocument,
+  type PosterFieldsFragment,
+} from "../gql/graphql";
 
 /**
  * Adds or removes a title from the viewer's list. Both mutations return the
  * Profile with its list, so the normalized cache updates every screen showing
  * it; the optimistic response makes the toggle instant.
  */
-export function MyListButton({ title }: { title: PosterTitle }) {
-  const viewer = useQuery(VIEWER_QUERY, { errorPolicy: "all" });
-  const [add, addState] = useMutation(ADD_TO_MY_LIST);
-  const [remove, removeState] = useMutation(REMOVE_FROM_MY_LIST);
+export function MyListButton({ title }: { title: PosterFieldsFragment }) {
+  const viewer = useQuery(ViewerDocument, { errorPolicy: "all" });
+  const [add, addState] = useMutation(AddToMyListDocument);
+  const [remove, removeState] = useMutation(RemoveFromMyListDocument);
   const [failed, setFailed] = useState<Error | null>(null);
 
   const profile = viewer.data?.viewer;

@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { REPORT_PROGRESS, START_PLAYBACK } from "../graphql/operations";
+import { ReportProgressDocument, StartPlaybackDocument } from "../gql/graphql";
 import { renderWithApollo } from "../test/render";
 import { Player } from "./Player";
 
@@ -12,7 +12,7 @@ describe("Player", () => {
     const reported: number[] = [];
     const mocks = [
       {
-        request: { query: START_PLAYBACK, variables: { videoId: "v1" } },
+        request: { query: StartPlaybackDocument, variables: { videoId: "v1" } },
         result: {
           data: {
             startPlayback: {
@@ -27,7 +27,7 @@ describe("Player", () => {
       },
       {
         request: {
-          query: REPORT_PROGRESS,
+          query: ReportProgressDocument,
           variables: (v: { sessionId: string; positionSeconds: number }) => v.sessionId === "s1",
         },
         maxUsageCount: Number.POSITIVE_INFINITY,
@@ -69,7 +69,7 @@ describe("Player", () => {
     let starts = 0;
     const mocks = [
       {
-        request: { query: START_PLAYBACK, variables: { videoId: "v1" } },
+        request: { query: StartPlaybackDocument, variables: { videoId: "v1" } },
         maxUsageCount: 5,
         result: () => {
           starts += 1;
@@ -95,7 +95,7 @@ describe("Player", () => {
   it("shows why playback could not start", async () => {
     const mocks = [
       {
-        request: { query: START_PLAYBACK, variables: { videoId: "v1" } },
+        request: { query: StartPlaybackDocument, variables: { videoId: "v1" } },
         result: { data: null, errors: [{ message: "video v1", extensions: { code: "NOT_FOUND" } }] },
       },
     ];

@@ -4,7 +4,7 @@ import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import { Box, Button, IconButton, Paper, Slider, Stack, Typography } from "@mui/material";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { REPORT_PROGRESS, START_PLAYBACK } from "../graphql/operations";
+import { ReportProgressDocument, StartPlaybackDocument } from "../gql/graphql";
 import { formatClock } from "./format";
 
 export interface PlayerVideo {
@@ -38,7 +38,7 @@ export function Player({
   autoStart = false,
 }: PlayerProps) {
   const client = useApolloClient();
-  const [start, startState] = useMutation(START_PLAYBACK);
+  const [start, startState] = useMutation(StartPlaybackDocument);
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [position, setPosition] = useState(0);
   const [playing, setPlaying] = useState(false);
@@ -55,7 +55,7 @@ export function Player({
       if (lastReported.current === at) return;
       lastReported.current = at;
       client
-        .mutate({ mutation: REPORT_PROGRESS, variables: { sessionId: id, positionSeconds: at } })
+        .mutate({ mutation: ReportProgressDocument, variables: { sessionId: id, positionSeconds: at } })
         .then(() => setReportError(null))
         .catch((err: unknown) => setReportError(err instanceof Error ? err : new Error(String(err))));
     },

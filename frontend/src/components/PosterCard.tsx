@@ -1,11 +1,11 @@
 import { Box, Card, CardActionArea, Typography } from "@mui/material";
 import type { ReactNode } from "react";
-import type { PosterTitle } from "../graphql/schemaTypes";
+import type { PosterFieldsFragment } from "../gql/graphql";
 import { PosterImage } from "./PosterImage";
 import { titlePath, useNavigate } from "../routing/router";
 
 /** A title's poster with its name and year; opens the title page. */
-export function PosterCard({ title, children }: { title: PosterTitle; children?: ReactNode }) {
+export function PosterCard({ title, children }: { title: PosterFieldsFragment; children?: ReactNode }) {
   const navigate = useNavigate();
   const href = titlePath(title.id);
   return (

@@ -1,11 +1,12 @@
 import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import { Box, IconButton, List, ListItem, ListItemText, Tab, Tabs } from "@mui/material";
 import { useState } from "react";
-import type { TitleDetails } from "../graphql/operations";
-import type { Video } from "../graphql/schemaTypes";
+import type { TitlePageQuery, VideoFieldsFragment as Video } from "../gql/graphql";
+
+type Seasons = NonNullable<TitlePageQuery["title"]>["seasons"];
 
 /** Seasons as tabs, each listing its episodes. */
-export function SeasonList({ seasons, onPlay }: { seasons: TitleDetails["seasons"]; onPlay: (video: Video) => void }) {
+export function SeasonList({ seasons, onPlay }: { seasons: Seasons; onPlay: (video: Video) => void }) {
   const [index, setIndex] = useState(0);
   if (seasons.length === 0) return null;
   const season = seasons[Math.min(index, seasons.length - 1)];

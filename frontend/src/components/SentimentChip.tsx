@@ -1,5 +1,5 @@
 import { Chip, type ChipProps } from "@mui/material";
-import type { SentimentLabel } from "../graphql/schemaTypes";
+import type { SentimentLabel } from "../gql/graphql";
 
 const COLORS: Record<SentimentLabel, ChipProps["color"]> = {
   POSITIVE: "success",

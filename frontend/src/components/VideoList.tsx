@@ -1,6 +1,6 @@
 import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import { Box, Button, Chip, List, ListItem, ListItemText, Stack } from "@mui/material";
-import type { Video } from "../graphql/schemaTypes";
+import type { VideoFieldsFragment as Video } from "../gql/graphql";
 import { formatDuration } from "./format";
 
 /** A title's videos with their renditions, each with a Play button. */

@@ -1,5 +1,4 @@
-import type { ChatMessagesData } from "../graphql/operations";
-import type { ChatMessage } from "../graphql/schemaTypes";
+import type { ChatMessagesQuery, MessageFieldsFragment } from "../gql/graphql";
 
 /** Messages per chat page. */
 export const CHAT_PAGE_SIZE = 20;
@@ -9,7 +8,7 @@ export const CHAT_PAGE_SIZE = 20;
  * unchanged when the message is already there (the subscription and the
  * postMessage result may deliver the same message).
  */
-export function withMessage(prev: ChatMessagesData, message: ChatMessage): ChatMessagesData {
+export function withMessage(prev: ChatMessagesQuery, message: MessageFieldsFragment): ChatMessagesQuery {
   const room = prev.chatRoom;
   if (!room) return prev;
   if (room.messages.edges.some((e) => e.node.id === message.id)) return prev;

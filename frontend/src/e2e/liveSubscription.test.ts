@@ -4,7 +4,7 @@
 // Node 20 with NODE_OPTIONS=--experimental-websocket).
 import { describe, expect, it } from "vitest";
 import { createCinegraphClient } from "../apollo/createClient";
-import { BROWSE_QUERY, MESSAGE_ADDED, POST_MESSAGE, TITLE_QUERY } from "../graphql/operations";
+import { BrowseDocument, MessageAddedDocument, PostMessageDocument, TitlePageDocument } from "../gql/graphql";
 
 const base = process.env.CINEGRAPH_E2E_URL;
 
@@ -19,12 +19,12 @@ describe.skipIf(!base)("live subscription", () => {
       fetch: globalThis.fetch,
     });
     try {
-      const browse = await c.query({ query: BROWSE_QUERY, variables: { first: 1 } });
-      const page = await c.query({ query: TITLE_QUERY, variables: { id: browse.data!.titles.edges[0].node.id } });
+      const browse = await c.query({ query: BrowseDocument, variables: { first: 1 } });
+      const page = await c.query({ query: TitlePageDocument, variables: { id: browse.data!.titles.edges[0].node.id } });
       const roomId = page.data!.title!.chatRoom!.id;
       const body = `live hello ${Date.now()}`;
       const received = new Promise<{ body: string; label: string }>((resolve, reject) => {
-        const sub = c.subscribe({ query: MESSAGE_ADDED, variables: { roomId } }).subscribe({
+        const sub = c.subscribe({ query: MessageAddedDocument, variables: { roomId } }).subscribe({
           next: (r) => {
             if (r.error) reject(r.error);
             const m = r.data?.messageAdded;
@@ -44,7 +44,7 @@ describe.skipIf(!base)("live subscription", () => {
       }
       expect(socket.get()).toBe("connected");
       await new Promise((r) => setTimeout(r, 500));
-      await c.mutate({ mutation: POST_MESSAGE, variables: { roomId, body } });
+      await c.mutate({ mutation: PostMessageDocument, variables: { roomId, body } });
       const got = await received;
       expect(got.body).toBe(body);
       expect(["POSITIVE", "NEUTRAL", "NEGATIVE"]).toContain(got.label);

@@ -1,12 +1,12 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { BROWSE_QUERY, GENRES_QUERY } from "../graphql/operations";
+import { BrowseDocument, GenresDocument } from "../gql/graphql";
 import { pageInfo, poster, renderWithApollo } from "../test/render";
 import { BrowseScreen } from "./BrowseScreen";
 
 const genres = {
-  request: { query: GENRES_QUERY },
+  request: { query: GenresDocument },
   result: {
     data: {
       genres: [
@@ -35,11 +35,11 @@ describe("BrowseScreen", () => {
     const mocks = [
       genres,
       {
-        request: { query: BROWSE_QUERY, variables: { first: 2, filter: null } },
+        request: { query: BrowseDocument, variables: { first: 2, filter: null } },
         result: titlesPage([poster("t1", "Alpha"), poster("t2", "Beta")], true, "cur-t2"),
       },
       {
-        request: { query: BROWSE_QUERY, variables: { first: 2, after: "cur-t2", filter: null } },
+        request: { query: BrowseDocument, variables: { first: 2, after: "cur-t2", filter: null } },
         result: titlesPage([poster("t3", "Gamma")], false, "cur-t3"),
       },
     ];
@@ -62,11 +62,11 @@ describe("BrowseScreen", () => {
     const mocks = [
       genres,
       {
-        request: { query: BROWSE_QUERY, variables: { first: 2, filter: null } },
+        request: { query: BrowseDocument, variables: { first: 2, filter: null } },
         result: titlesPage([poster("t1", "Alpha")], false, "cur-t1"),
       },
       {
-        request: { query: BROWSE_QUERY, variables: { first: 2, filter: { kind: "SERIES" } } },
+        request: { query: BrowseDocument, variables: { first: 2, filter: { kind: "SERIES" } } },
         result: titlesPage([{ ...poster("s1", "Serial"), kind: "SERIES" as never }], false, "cur-s1"),
       },
     ];

@@ -6,8 +6,7 @@ import { LoadMore } from "../components/LoadMore";
 import { PosterCard } from "../components/PosterCard";
 import { PosterGrid } from "../components/PosterGrid";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { BROWSE_QUERY } from "../graphql/operations";
-import type { TitleFilter } from "../graphql/schemaTypes";
+import { BrowseDocument, type TitleFilter } from "../gql/graphql";
 
 export const BROWSE_PAGE_SIZE = 24;
 
@@ -16,7 +15,7 @@ export function BrowseScreen({ pageSize = BROWSE_PAGE_SIZE }: { pageSize?: numbe
   const [filter, setFilter] = useState<TitleFilter>({});
   // Typing a year should not fire a request per keystroke.
   const deferred = useDeferredValue(filter);
-  const { data, error, loading, fetchMore } = useQuery(BROWSE_QUERY, {
+  const { data, error, loading, fetchMore } = useQuery(BrowseDocument, {
     variables: { first: pageSize, filter: compactFilter(deferred) },
     errorPolicy: "all",
   });

@@ -3,7 +3,7 @@ import { Box, CircularProgress, LinearProgress, Typography } from "@mui/material
 import { PosterCard } from "../components/PosterCard";
 import { PosterRow } from "../components/PosterRow";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { CONTINUE_WATCHING_QUERY, RECOMMENDATIONS_QUERY, VIEWER_QUERY } from "../graphql/operations";
+import { ContinueWatchingDocument, RecommendationsDocument, ViewerDocument } from "../gql/graphql";
 
 const rowOptions = { errorPolicy: "all", fetchPolicy: "cache-and-network" } as const;
 
@@ -12,9 +12,9 @@ const rowOptions = { errorPolicy: "all", fetchPolicy: "cache-and-network" } as c
  * and recommendations (insights), each loaded and failing on its own.
  */
 export function HomeScreen() {
-  const viewer = useQuery(VIEWER_QUERY, rowOptions);
-  const watching = useQuery(CONTINUE_WATCHING_QUERY, rowOptions);
-  const recs = useQuery(RECOMMENDATIONS_QUERY, rowOptions);
+  const viewer = useQuery(ViewerDocument, rowOptions);
+  const watching = useQuery(ContinueWatchingDocument, rowOptions);
+  const recs = useQuery(RecommendationsDocument, rowOptions);
   const profile = viewer.data?.viewer;
 
   return (

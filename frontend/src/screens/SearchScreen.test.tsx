@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { SEARCH_QUERY } from "../graphql/operations";
+import { SearchDocument } from "../gql/graphql";
 import { pageInfo, poster, renderWithApollo } from "../test/render";
 import { SearchScreen } from "./SearchScreen";
 
@@ -37,7 +37,7 @@ describe("SearchScreen", () => {
   it("shows highlighted hits and facets, and narrows by a facet chip", async () => {
     const mocks = [
       {
-        request: { query: SEARCH_QUERY, variables: { query: "space", first: 20, filter: null } },
+        request: { query: SearchDocument, variables: { query: "space", first: 20, filter: null } },
         result: result(
           [
             ["t1", "Star Voyage"],
@@ -47,7 +47,7 @@ describe("SearchScreen", () => {
         ),
       },
       {
-        request: { query: SEARCH_QUERY, variables: { query: "space", first: 20, filter: { genres: ["drama"] } } },
+        request: { query: SearchDocument, variables: { query: "space", first: 20, filter: { genres: ["drama"] } } },
         result: result([["t2", "Dark Matter"]], "lost in <em>space</em>"),
       },
     ];

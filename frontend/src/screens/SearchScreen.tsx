@@ -7,19 +7,18 @@ import { HighlightText } from "../components/HighlightText";
 import { LoadMore } from "../components/LoadMore";
 import { PosterImage } from "../components/PosterImage";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { SEARCH_QUERY, type SearchData } from "../graphql/operations";
-import type { TitleFilter, TitleKind } from "../graphql/schemaTypes";
+import { SearchDocument, type SearchQuery, type TitleFilter, type TitleKind } from "../gql/graphql";
 import { titlePath, useNavigate } from "../routing/router";
 
 export const SEARCH_PAGE_SIZE = 20;
 
-type SearchEdge = SearchData["search"]["edges"][number];
+type SearchEdge = SearchQuery["search"]["edges"][number];
 
 /** Full-text search with facet chips and highlighted matches. */
 export function SearchScreen({ query, pageSize = SEARCH_PAGE_SIZE }: { query: string; pageSize?: number }) {
   const [filter, setFilter] = useState<TitleFilter>({});
   const trimmed = query.trim();
-  const { data, error, loading, fetchMore } = useQuery(SEARCH_QUERY, {
+  const { data, error, loading, fetchMore } = useQuery(SearchDocument, {
     variables: { query: trimmed, first: pageSize, filter: compactFilter(filter) },
     skip: trimmed === "",
     errorPolicy: "all",

@@ -1,12 +1,12 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import {
-  CHAT_MESSAGES_QUERY,
-  TITLE_QUERY,
-  TITLE_SENTIMENT_QUERY,
-  TITLE_VIDEOS_QUERY,
-  VIEWER_QUERY,
-} from "../graphql/operations";
+  ChatMessagesDocument,
+  TitlePageDocument,
+  TitleSentimentDocument,
+  TitleVideosDocument,
+  ViewerDocument,
+} from "../gql/graphql";
 import { pageInfo, poster, renderWithApollo } from "../test/render";
 import { TitleScreen } from "./TitleScreen";
 
@@ -39,14 +39,14 @@ const title = {
 };
 
 const viewer = {
-  request: { query: VIEWER_QUERY },
+  request: { query: ViewerDocument },
   result: {
     data: { viewer: { __typename: "Profile", id: "profile-1", name: "Ada", avatarUrl: "/a.png", myList: [] } },
   },
 };
 
 const chat = {
-  request: { query: CHAT_MESSAGES_QUERY, variables: { roomId: "room-t1", first: 20 } },
+  request: { query: ChatMessagesDocument, variables: { roomId: "room-t1", first: 20 } },
   result: {
     data: {
       chatRoom: {
@@ -61,14 +61,14 @@ const chat = {
 describe("TitleScreen", () => {
   it("renders partial data and explains the failed field by its code", async () => {
     const mocks = [
-      { request: { query: TITLE_QUERY, variables: { id: "t1" } }, result: { data: { title } } },
+      { request: { query: TitlePageDocument, variables: { id: "t1" } }, result: { data: { title } } },
       {
-        request: { query: TITLE_VIDEOS_QUERY, variables: { id: "t1" } },
+        request: { query: TitleVideosDocument, variables: { id: "t1" } },
         result: { data: { title: { __typename: "Title", id: "t1", videos: [video] } } },
       },
       {
         // audienceSentiment is non-null, so its failure nulls the title of this query only.
-        request: { query: TITLE_SENTIMENT_QUERY, variables: { id: "t1" } },
+        request: { query: TitleSentimentDocument, variables: { id: "t1" } },
         result: {
           data: { title: null },
           errors: [
@@ -97,14 +97,14 @@ describe("TitleScreen", () => {
   it("shows a not-found message", async () => {
     const mocks = [
       {
-        request: { query: TITLE_QUERY, variables: { id: "nope" } },
+        request: { query: TitlePageDocument, variables: { id: "nope" } },
         result: {
           data: { title: null },
           errors: [{ message: "title nope not found", path: ["title"], extensions: { code: "NOT_FOUND" } }],
         },
       },
-      { request: { query: TITLE_VIDEOS_QUERY, variables: { id: "nope" } }, result: { data: { title: null } } },
-      { request: { query: TITLE_SENTIMENT_QUERY, variables: { id: "nope" } }, result: { data: { title: null } } },
+      { request: { query: TitleVideosDocument, variables: { id: "nope" } }, result: { data: { title: null } } },
+      { request: { query: TitleSentimentDocument, variables: { id: "nope" } }, result: { data: { title: null } } },
     ];
     renderWithApollo(<TitleScreen id="nope" />, { mocks });
     expect(await screen.findByText("We couldn't find that.")).toBeInTheDocument();

@@ -9,19 +9,23 @@ import { Player } from "../components/Player";
 import { SeasonList } from "../components/SeasonList";
 import { VideoList } from "../components/VideoList";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { TITLE_QUERY, TITLE_SENTIMENT_QUERY, TITLE_VIDEOS_QUERY } from "../graphql/operations";
-import type { Video } from "../graphql/schemaTypes";
+import {
+  TitlePageDocument,
+  TitleSentimentDocument,
+  TitleVideosDocument,
+  type VideoFieldsFragment,
+} from "../gql/graphql";
 
 /** A title's details, videos, episodes, sentiment, My List and watch party. */
 export function TitleScreen({ id }: { id: string }) {
-  const { data, error, loading } = useQuery(TITLE_QUERY, { variables: { id }, errorPolicy: "all" });
+  const { data, error, loading } = useQuery(TitlePageDocument, { variables: { id }, errorPolicy: "all" });
   // Other subgraphs' parts load (and fail) on their own. They bypass the
   // cache: a failure there answers `title: null`, which would otherwise
   // overwrite the shared title(id) entry the main query reads.
   const sideOptions = { variables: { id }, errorPolicy: "all", fetchPolicy: "no-cache" } as const;
-  const videosQuery = useQuery(TITLE_VIDEOS_QUERY, sideOptions);
-  const sentimentQuery = useQuery(TITLE_SENTIMENT_QUERY, sideOptions);
-  const [playing, setPlaying] = useState<Video | null>(null);
+  const videosQuery = useQuery(TitleVideosDocument, sideOptions);
+  const sentimentQuery = useQuery(TitleSentimentDocument, sideOptions);
+  const [playing, setPlaying] = useState<VideoFieldsFragment | null>(null);
   const title = data?.title;
 
   if (loading && !title) return <CircularProgress />;
