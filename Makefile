@@ -14,7 +14,7 @@ BENCH_FLAGS ?=
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
-	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, web app tests"
+	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, web app codegen-drift and tests"
 	@echo "make build | frontend | generate | compose | seed | clean"
 
 run: build frontend
@@ -39,8 +39,11 @@ frontend-deps: frontend/node_modules/.package-lock.json
 frontend: frontend-deps
 	cd frontend && $(NPM) run build
 
+# The web app's generated operation types (src/gql/) and persisted-query
+# manifest must match src/graphql/ and the supergraph: regenerate, then fail
+# on any change; then the tests and the build.
 frontend-test: frontend-deps
-	cd frontend && $(NPM) test && $(NPM) run build
+	cd frontend && $(NPM) run --silent codegen:check && $(NPM) test && $(NPM) run build
 
 generate:
 	$(GO) generate ./...
