@@ -1,9 +1,13 @@
 package execute
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
@@ -33,13 +37,35 @@ func (e *Executor) subgraphError(service string, se wire.SubgraphError, path []a
 	return out
 }
 
+// fetchFailed is the client error for a fetch that got no answer. A fetch
+// that a resilience policy refused or cut short says why in
+// extensions.reason; the refusals are expected while a subgraph is cut off,
+// so they are logged at debug level rather than once per request as
+// warnings.
 func (e *Executor) fetchFailed(service string, err error, path []any) *wire.Error {
-	if e.Logger != nil {
-		e.Logger.Warn("subgraph fetch failed", "subgraph", service, "error", err)
-	}
+	ext := map[string]any{"code": string(cgerrs.Unavailable), "serviceName": service}
 	msg := fmt.Sprintf("subgraph %s is unavailable", service)
+	level := slog.LevelWarn
+	var fe *fetch.Error
+	if errors.As(err, &fe) && fe.Reason != "" {
+		ext["reason"] = string(fe.Reason)
+		msg += reasonMessages[fe.Reason]
+		if fe.Reason != fetch.Timeout {
+			level = slog.LevelDebug
+		}
+	}
+	if e.Logger != nil {
+		e.Logger.Log(context.Background(), level, "subgraph fetch failed", "subgraph", service, "error", err)
+	}
 	if e.ExposeSubgraphErrors {
 		msg += ": " + err.Error()
 	}
-	return &wire.Error{Message: msg, Path: path, Extensions: map[string]any{"code": string(cgerrs.Unavailable), "serviceName": service}}
+	return &wire.Error{Message: msg, Path: path, Extensions: ext}
+}
+
+// reasonMessages complete "subgraph x is unavailable" for each reason.
+var reasonMessages = map[fetch.Reason]string{
+	fetch.CircuitOpen:  " (its circuit breaker is open)",
+	fetch.Timeout:      " (the fetch timed out)",
+	fetch.BulkheadFull: " (too many fetches in flight)",
 }
