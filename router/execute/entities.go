@@ -106,7 +106,7 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	}
 	vars := r.variables(f, 1)
 	vars["representations"] = reps
-	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars}
+	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars, OperationKind: f.OperationKind}
 	resp, err := r.e.Fetchers.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
 		r.addErrors(r.e.fetchFailed(f.ServiceName, err, c.path(owners[0][0])))

@@ -126,7 +126,7 @@ func (r *run) variables(f *plan.Fetch, extra int) map[string]any {
 }
 
 func (r *run) rootFetch(f *plan.Fetch) {
-	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: r.variables(f, 0)}
+	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: r.variables(f, 0), OperationKind: f.OperationKind}
 	resp, err := r.e.Fetchers.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
 		r.addErrors(r.e.fetchFailed(f.ServiceName, err, nil))

@@ -14,6 +14,10 @@ type SubgraphRequest struct {
 	Query         string         `json:"query"`
 	OperationName string         `json:"operationName,omitempty"`
 	Variables     map[string]any `json:"variables,omitempty"`
+	// OperationKind is "query", "mutation" or "subscription" (entity
+	// fetches are queries). It is not sent: it tells fetch middleware
+	// whether the request may be sent twice, so only queries are retried.
+	OperationKind string `json:"-"`
 }
 
 // SubgraphResponse is a subgraph's GraphQL response, numbers kept as
