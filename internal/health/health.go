@@ -1,6 +1,7 @@
 // Package health serves liveness and readiness: /health/live answers while
 // the process runs; /health/ready runs every registered check and answers 503
-// naming the checks that fail.
+// naming the checks that fail, with the details registered alongside (what a
+// router knows of its subgraphs) in the body.
 package health
 
 import (
@@ -22,18 +23,29 @@ type Check func(ctx context.Context) error
 type Checker struct {
 	mu     sync.RWMutex
 	checks map[string]Check
+	// details add to the readiness body without deciding readiness.
+	details map[string]func() any
 	// draining turns readiness off during shutdown so balancers stop sending.
 	draining bool
 }
 
 // New returns an empty Checker.
-func New() *Checker { return &Checker{checks: map[string]Check{}} }
+func New() *Checker { return &Checker{checks: map[string]Check{}, details: map[string]func() any{}} }
 
 // Add registers a named check.
 func (c *Checker) Add(name string, check Check) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.checks[name] = check
+}
+
+// AddDetail registers a named part of the readiness body: detail is called
+// on every readiness request, so it must be cheap (report what background
+// work found rather than probe anything).
+func (c *Checker) AddDetail(name string, detail func() any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.details[name] = detail
 }
 
 // Drain marks the process as shutting down: readiness fails from now on.
@@ -47,6 +59,8 @@ func (c *Checker) Drain() {
 type Report struct {
 	Status string            `json:"status"`
 	Checks map[string]string `json:"checks"`
+	// Details holds what AddDetail registered, by name.
+	Details map[string]any `json:"details,omitempty"`
 }
 
 // Ready runs every check concurrently.
@@ -62,7 +76,18 @@ func (c *Checker) Ready(ctx context.Context) Report {
 		checks[i] = c.checks[name]
 	}
 	draining := c.draining
+	detailFuncs := make(map[string]func() any, len(c.details))
+	for name, detail := range c.details {
+		detailFuncs[name] = detail
+	}
 	c.mu.RUnlock()
+	var details map[string]any
+	for name, detail := range detailFuncs {
+		if details == nil {
+			details = map[string]any{}
+		}
+		details[name] = detail()
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
 	defer cancel()
@@ -79,7 +104,7 @@ func (c *Checker) Ready(ctx context.Context) Report {
 		}(i)
 	}
 	wg.Wait()
-	report := Report{Status: "ok", Checks: map[string]string{}}
+	report := Report{Status: "ok", Checks: map[string]string{}, Details: details}
 	for i, name := range names {
 		report.Checks[name] = results[i]
 		if results[i] != "ok" {

@@ -14,22 +14,28 @@ func TestReady(t *testing.T) {
 	cases := []struct {
 		name       string
 		checks     map[string]Check
+		details    map[string]any
 		drain      bool
 		wantStatus int
 		wantBody   string
 	}{
-		{"all ok", map[string]Check{"db": func(context.Context) error { return nil }}, false, 200, `"status":"ok"`},
+		{"all ok", map[string]Check{"db": func(context.Context) error { return nil }}, nil, false, 200, `"status":"ok"`},
 		{"one fails", map[string]Check{
 			"db":  func(context.Context) error { return nil },
 			"bus": func(context.Context) error { return errors.New("log closed") },
-		}, false, 503, `"bus":"log closed"`},
-		{"draining", map[string]Check{}, true, 503, `"status":"draining"`},
+		}, nil, false, 503, `"bus":"log closed"`},
+		{"draining", map[string]Check{}, nil, true, 503, `"status":"draining"`},
+		{"details do not decide readiness", map[string]Check{}, map[string]any{"subgraphs": map[string]string{"catalog": "down"}}, false, 200,
+			`{"status":"ok","checks":{},"details":{"subgraphs":{"catalog":"down"}}}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := New()
 			for name, check := range tc.checks {
 				c.Add(name, check)
+			}
+			for name, d := range tc.details {
+				c.AddDetail(name, func() any { return d })
 			}
 			if tc.drain {
 				c.Drain()
