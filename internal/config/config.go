@@ -130,6 +130,8 @@ type Router struct {
 	FetchTimeout time.Duration `koanf:"fetch_timeout" yaml:"fetch_timeout"`
 	// AuthToken is sent to subgraphs as a bearer token when set (secret).
 	AuthToken string `koanf:"auth_token" yaml:"auth_token"`
+	// Resilience guards every subgraph fetch (resilience.go).
+	Resilience Resilience `koanf:"resilience" yaml:"resilience"`
 }
 
 // Subgraph configures `cinegraph subgraph <name>`.
@@ -171,6 +173,7 @@ func Default() Config {
 			InitPayloadHeaders: map[string]string{"profile": "X-Cinegraph-Profile"},
 			MaxRequestBytes:    1 << 20,
 			FetchTimeout:       10 * time.Second,
+			Resilience:         defaultResilience(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -205,6 +208,9 @@ func Load(path string, environ []string) (Config, error) {
 		EnvironFunc: func() []string { return environ },
 		TransformFunc: func(name, value string) (string, any) {
 			key, ok := keys[name]
+			if !ok {
+				key, ok = structMapEntryKey(name)
+			}
 			if !ok {
 				key, ok = mapEntryKey(k, name)
 			}
@@ -271,7 +277,7 @@ func anyMaps(v any) any {
 }
 
 // sliceKeys are the list settings; their environment values are comma lists.
-var sliceKeys = []string{"router.forward_headers", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers"}
+var sliceKeys = []string{"router.forward_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers"}
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.
@@ -380,6 +386,7 @@ func (c Config) problems() []error {
 	check(c.Router.MaxRequestBytes > 0, "router.max_request_bytes: must be positive, got %d", c.Router.MaxRequestBytes)
 	check(c.Router.FetchTimeout > 0, "router.fetch_timeout: must be positive, got %s", c.Router.FetchTimeout)
 	check(c.ShutdownTimeout > 0, "shutdown_timeout: must be positive, got %s", c.ShutdownTimeout)
+	c.Router.Resilience.problems(check)
 	for _, name := range sortedKeys(c.Router.SubgraphURLs) {
 		u := c.Router.SubgraphURLs[name]
 		check(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://"), "router.subgraph_urls.%s: %q is not an http(s) URL", name, u)
