@@ -12,6 +12,8 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/health"
 	"github.com/cinegraph/cinegraph/router"
+	"github.com/cinegraph/cinegraph/router/fetch"
+	"github.com/cinegraph/cinegraph/router/resilience"
 	"github.com/cinegraph/cinegraph/schema"
 )
 
@@ -27,6 +29,8 @@ type Platform struct {
 	subgraphs Subgraphs
 	health    *health.Checker
 	handler   http.Handler
+	// unwatch stops the router's active checks of the subgraphs.
+	unwatch func()
 }
 
 // Open starts the bus and the four subgraphs and builds the router in front
@@ -66,6 +70,7 @@ func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *sl
 		mux.Handle(SubgraphPath(name), sg.Handler())
 		p.health.Add("subgraph:"+name, sg.Ready)
 	}
+	p.unwatch = rt.Watch(ctx, p.health)
 	p.health.Register(mux)
 	mux.Handle("/", frontendHandler(cfg.Frontend.Dir))
 	p.handler = mux
@@ -73,8 +78,9 @@ func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *sl
 }
 
 // NewRouter builds the federation router from the configured supergraph
-// (the built-in one unless a file is named), with subgraph URLs overridden.
-func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (*router.Router, error) {
+// (the built-in one unless a file is named), with subgraph URLs overridden
+// and every fetch guarded as router.resilience says.
+func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (*Router, error) {
 	sdl := schema.Supergraph()
 	if cfg.Router.Supergraph != "" {
 		raw, err := os.ReadFile(cfg.Router.Supergraph)
@@ -83,21 +89,27 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 		}
 		sdl = string(raw)
 	}
+	guard, err := resilience.New(resilienceConfig(cfg.Router), logger.With("component", "router"))
+	if err != nil {
+		return nil, fmt.Errorf("router: %w", err)
+	}
 	rt, err := router.New(router.Config{
 		SupergraphSDL:        sdl,
 		SubgraphURLs:         urls,
-		Client:               &http.Client{Timeout: cfg.Router.FetchTimeout},
 		ForwardHeaders:       cfg.Router.ForwardHeaders,
 		PlanHeader:           cfg.Router.PlanHeader,
 		ExposeSubgraphErrors: cfg.Router.ExposeSubgraphErrors,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
 		Logger:               logger.With("component", "router"),
 		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders},
+		// The guard times each attempt out (router.fetch_timeout or the
+		// subgraph's own), so no client timeout is set besides.
+		FetchMiddleware: []fetch.Middleware{guard.Middleware},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	return rt, nil
+	return &Router{Router: rt, Guard: guard}, nil
 }
 
 // Handler is the process's whole HTTP surface.
@@ -106,7 +118,10 @@ func (p *Platform) Handler() http.Handler { return p.handler }
 // Health is the readiness checker, drained on shutdown.
 func (p *Platform) Health() *health.Checker { return p.health }
 
-// Close stops the subgraphs, then the bus.
+// Close stops the router's checks, the subgraphs, then the bus.
 func (p *Platform) Close() error {
+	if p.unwatch != nil {
+		p.unwatch()
+	}
 	return errors.Join(p.subgraphs.Close(), p.bus.Close())
 }

@@ -38,6 +38,8 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	checker := health.New()
+	stopWatching := rt.Watch(ctx, checker)
+	defer stopWatching()
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", rt)
 	checker.Register(mux)

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/health"
+	"github.com/cinegraph/cinegraph/router"
+	"github.com/cinegraph/cinegraph/router/resilience"
+)
+
+// Router is the federation router with the guard around its subgraph
+// fetches.
+type Router struct {
+	*router.Router
+	Guard *resilience.Guard
+}
+
+// Watch shows the subgraphs' health and breakers on checker's readiness
+// (failing it only for router.resilience.required subgraphs) and checks
+// them actively until ctx is done or stop is called; stop returns once the
+// checks have stopped.
+func (r *Router) Watch(ctx context.Context, checker *health.Checker) (stop func()) {
+	r.Guard.Register(checker)
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.Guard.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// resilienceConfig carries router.resilience over to the guard: the fetch
+// timeout is the default timeout of one attempt.
+func resilienceConfig(cfg config.Router) resilience.Config {
+	r := cfg.Resilience
+	out := resilience.Config{
+		Default:   policy(cfg.FetchTimeout, r.Breaker, r.Bulkhead, r.Retry, ""),
+		Health:    resilience.Health{Interval: r.Health.Interval, Timeout: r.Health.Timeout},
+		Required:  r.Required,
+		Subgraphs: map[string]resilience.Policy{},
+	}
+	for name, s := range r.Subgraphs {
+		out.Subgraphs[name] = policy(s.Timeout, s.Breaker, s.Bulkhead, s.Retry, s.HealthURL)
+	}
+	return out
+}
+
+func policy(timeout time.Duration, b config.Breaker, bh config.Bulkhead, r config.Retry, healthURL string) resilience.Policy {
+	return resilience.Policy{
+		Timeout: timeout,
+		Breaker: resilience.Breaker{
+			ConsecutiveFailures: b.ConsecutiveFailures, FailureRate: b.FailureRate, MinRequests: b.MinRequests,
+			Window: b.Window, OpenFor: b.OpenFor, HalfOpenProbes: b.HalfOpenProbes,
+		},
+		Bulkhead: resilience.Bulkhead{MaxConcurrent: bh.MaxConcurrent, MaxWait: bh.MaxWait},
+		Retry: resilience.Retry{
+			MaxAttempts: r.MaxAttempts, Backoff: r.Backoff, MaxBackoff: r.MaxBackoff,
+			Jitter: r.Jitter, Budget: r.Budget, BudgetFloor: r.BudgetFloor,
+		},
+		HealthURL: healthURL,
+	}
+}
