@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -108,6 +109,9 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 	})
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
+	}
+	if names := guard.Unrouted(); len(names) > 0 {
+		return nil, fmt.Errorf("router.resilience names subgraphs the supergraph does not define: %s", strings.Join(names, ", "))
 	}
 	return &Router{Router: rt, Guard: guard}, nil
 }

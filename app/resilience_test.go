@@ -2,7 +2,9 @@ package app
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +66,14 @@ func TestReadinessListsEverySubgraph(t *testing.T) {
 			t.Fatalf("not every subgraph is up: %+v", body.Details.Subgraphs)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestResilienceNamesRoutedSubgraphs(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.Router.Resilience.Required = []string{"catalgo"}
+	if _, err := NewRouter(cfg, nil, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "catalgo") {
+		t.Fatalf("err = %v, want the unknown subgraph named", err)
 	}
 }

@@ -15,7 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -70,6 +72,11 @@ func (g *Guard) Middleware(subgraph, url string, next fetch.Fetcher) fetch.Fetch
 }
 
 // instance is the guarded fetcher of one subgraph instance.
+//
+// Every error counts against its breakers, a fetch the caller gave up on
+// included: failsafe-go records each outcome as a success or a failure,
+// and counting a hung fetch the client abandoned as a success would keep
+// the breaker closed whenever clients time out before the router does.
 type instance struct {
 	subgraph, url string
 	policy        Policy
@@ -194,4 +201,22 @@ func (in *instance) breakerState() circuitbreaker.State {
 		}
 	}
 	return state
+}
+
+// Unrouted returns, sorted, the subgraphs the config names (overrides and
+// required subgraphs) that no instance was added for: a typo there would
+// otherwise go unnoticed, or keep the router unready for good.
+func (g *Guard) Unrouted() []string {
+	routed := map[string]bool{}
+	for _, in := range g.snapshot() {
+		routed[in.subgraph] = true
+	}
+	var out []string
+	for _, name := range append(slices.Collect(maps.Keys(g.cfg.Subgraphs)), g.cfg.Required...) {
+		if !routed[name] && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -77,3 +77,20 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		})
 	}
 }
+
+func TestUnrouted(t *testing.T) {
+	t.Parallel()
+	g, err := New(Config{
+		Subgraphs: map[string]Policy{"video": {}, "vidoe": {}},
+		Required:  []string{"catalog", "catalgo", "vidoe"},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"catalog", "video"} {
+		g.Middleware(name, "http://"+name, nil)
+	}
+	if got := strings.Join(g.Unrouted(), " "); got != "catalgo vidoe" {
+		t.Fatalf("unrouted %q, want the two typos", got)
+	}
+}
