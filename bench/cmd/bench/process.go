@@ -23,7 +23,7 @@ type process struct {
 
 func startProcess(ctx context.Context, name string, argv, env []string, readyURL string) (*process, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(childEnviron(), env...)
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -132,4 +132,17 @@ func waitForGraphQL(ctx context.Context, url string, timeout time.Duration) erro
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// childEnviron is this process's environment without the benchmark's own
+// CINEGRAPH_BENCH_* settings: cinegraph rejects CINEGRAPH_* variables that
+// name no setting, so passing them on would stop every router it starts.
+func childEnviron() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CINEGRAPH_BENCH_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
