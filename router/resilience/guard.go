@@ -73,10 +73,14 @@ func (g *Guard) Middleware(subgraph, url string, next fetch.Fetcher) fetch.Fetch
 
 // instance is the guarded fetcher of one subgraph instance.
 //
-// Every error counts against its breakers, a fetch the caller gave up on
-// included: failsafe-go records each outcome as a success or a failure,
-// and counting a hung fetch the client abandoned as a success would keep
-// the breaker closed whenever clients time out before the router does.
+// Every error counts against its breakers except a cancellation: a fetch
+// cancelled because its client went away (or its plan no longer needs it)
+// says nothing about the subgraph, and counting those as failures would
+// let a burst of disconnecting clients open the breaker of a healthy
+// subgraph. failsafe-go records each outcome as a success or a failure,
+// so a cancellation counts as a success; a hung subgraph still opens the
+// breaker through the router's own timeout, which fires before any
+// client-side deadline with the defaults.
 type instance struct {
 	subgraph, url string
 	policy        Policy
@@ -97,12 +101,14 @@ func newInstance(subgraph, url string, p Policy, next fetch.Fetcher, logger *slo
 	in := &instance{subgraph: subgraph, url: url, policy: p, next: next, logger: logger}
 	b := p.Breaker
 	consecutive := circuitbreaker.NewBuilder[response]().
+		HandleIf(breakerFailure).
 		WithFailureThreshold(uint(b.ConsecutiveFailures)).
 		WithSuccessThreshold(uint(b.HalfOpenProbes)).
 		WithDelay(b.OpenFor).
 		OnStateChanged(in.breakerChanged("consecutive failures")).
 		Build()
 	rate := circuitbreaker.NewBuilder[response]().
+		HandleIf(breakerFailure).
 		WithFailureRateThreshold(float64(b.FailureRate)/100, uint(b.MinRequests), b.Window).
 		WithSuccessThreshold(uint(b.HalfOpenProbes)).
 		WithDelay(b.OpenFor).
@@ -131,6 +137,12 @@ func newInstance(subgraph, url string, p Policy, next fetch.Fetcher, logger *slo
 		in.queries = failsafe.With[response](retry, bh, rate, consecutive, to)
 	}
 	return in
+}
+
+// breakerFailure says whether an outcome counts against the breakers:
+// every error but a cancellation (see instance).
+func breakerFailure(_ response, err error) bool {
+	return err != nil && !errors.Is(err, context.Canceled)
 }
 
 // Fetch implements fetch.Fetcher.

@@ -266,6 +266,43 @@ func TestHungSubgraphIsCutOff(t *testing.T) {
 	}
 }
 
+// Clients that go away while their fetch waits say nothing about the
+// subgraph: a burst of them must not open the breaker of a healthy one.
+func TestCancelledFetchesDoNotOpenTheBreaker(t *testing.T) {
+	t.Parallel()
+	f := newFederation(t, resilience.Config{Default: resilience.Policy{
+		Timeout: time.Minute,
+		Breaker: resilience.Breaker{OpenFor: time.Hour},
+	}})
+	f.video.set("hang")
+	for i := 0; i < 20; i++ {
+		body, _ := json.Marshal(map[string]any{"query": withTrailer})
+		ctx, cancel := context.WithCancel(context.Background())
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)).WithContext(ctx)
+		req.Header.Set("Content-Type", "application/json")
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.router.ServeHTTP(httptest.NewRecorder(), req)
+		}()
+		select {
+		case <-f.video.held: // the fetch reached the hung subgraph
+			cancel()
+			<-done
+		case <-done:
+			cancel()
+			t.Fatalf("request %d was answered without reaching video; its breaker is %s", i+1, f.guard.Report()["video"].Breaker)
+		}
+	}
+	if b := f.guard.Report()["video"].Breaker; b != "closed" {
+		t.Fatalf("video's breaker is %s after 20 cancelled fetches, want closed", b)
+	}
+	f.video.set("pass")
+	if res := f.do(t, withTrailer); len(res.Errors) != 0 || title(res)["trailerUrl"] != "https://cdn.example/1" {
+		t.Fatalf("after the cancellations got %+v, want the trailer", res)
+	}
+}
+
 func TestBreakerClosesWhenSubgraphRecovers(t *testing.T) {
 	t.Parallel()
 	f := newFederation(t, resilience.Config{Default: resilience.Policy{
