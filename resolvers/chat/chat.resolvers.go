@@ -13,6 +13,7 @@ import (
 	"github.com/cinegraph/cinegraph/graph/chat/model"
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/internal/viewer"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
@@ -115,7 +116,7 @@ func (r *subscriptionResolver) MessageAdded(ctx context.Context, roomID string, 
 		sub.Close()
 		return nil, err
 	}
-	return sub.StreamAfter(ctx, after, backlog, onEnd), nil
+	return hub.StreamAfter(ctx, sub, after, backlog, onEnd), nil
 }
 
 // ChatRoom is the resolver for the chatRoom field.

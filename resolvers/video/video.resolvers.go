@@ -112,6 +112,9 @@ func (r *subscriptionResolver) PlaybackEvents(ctx context.Context, videoID *stri
 	onEnd := func(err error) {
 		r.logger().WarnContext(ctx, "playback subscription ended", "video", id, "err", err)
 	}
+	if id == "" {
+		return r.Hub.SubscribeAll().Stream(ctx, onEnd), nil
+	}
 	return r.Hub.Subscribe(id).Stream(ctx, onEnd), nil
 }
 

@@ -104,11 +104,16 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	h := hub.New(tune.hubBuffer, logger)
 
 	workerCtx, stop := context.WithCancel(ctx)
-	hubDone, err := h.Start(workerCtx, opts.Bus)
+	runHub, err := h.Listen(workerCtx, opts.Bus)
 	if err != nil {
 		stop()
 		return nil, fmt.Errorf("chat: %w", err)
 	}
+	hubDone := make(chan struct{})
+	go func() {
+		defer close(hubDone)
+		_ = runHub()
+	}()
 	relayDone := make(chan struct{})
 	go func() {
 		defer close(relayDone)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
+	"github.com/cinegraph/cinegraph/internal/events/fanout"
 )
 
 // reportingSchema wraps the generated schema so that a subscription the
@@ -17,7 +17,7 @@ type reportingSchema struct {
 }
 
 func (s reportingSchema) Exec(ctx context.Context) graphql.ResponseHandler {
-	ctx, outcome := hub.WithOutcome(ctx)
+	ctx, outcome := fanout.WithOutcome(ctx)
 	next := s.ExecutableSchema.Exec(ctx)
 	reported := false
 	return func(ctx context.Context) *graphql.Response {

@@ -107,12 +107,12 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 	s := &Subgraph{store: store, service: svc, logger: logger, cancel: cancel}
 	if opts.Bus != nil {
 		s.hub = live.New(0, logger)
-		hubDone, err := s.hub.Start(workCtx, opts.Bus)
+		runHub, err := s.hub.Listen(workCtx, opts.Bus)
 		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("insights: %w", err)
 		}
-		s.start(workCtx, func(context.Context) { <-hubDone })
+		s.start(workCtx, func(context.Context) { _ = runHub() })
 		c := consumer{bus: opts.Bus, svc: svc, logger: logger}
 		s.start(workCtx, func(ctx context.Context) { c.run(ctx, events.TopicChatMessages, c.chatMessage) })
 		s.start(workCtx, func(ctx context.Context) { c.run(ctx, events.TopicVideoEvents, c.videoProgress) })

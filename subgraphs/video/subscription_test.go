@@ -93,7 +93,7 @@ func TestPlaybackEventsOverWebsocket(t *testing.T) {
 	defer feature.Close()
 	all := c.Websocket(playbackQ)
 	defer all.Close()
-	waitFor(t, "both subscriptions to reach the hub", func() bool { return sg.hub.Subscribers() == 2 })
+	waitFor(t, "both subscriptions to reach the hub", func() bool { return sg.hub.Len() == 2 })
 
 	var episode struct{ StartPlayback sessionOut }
 	mustPost(t, c, storetest.OtherWatcher, startQ, &episode, client.Var("v", storetest.Episode1Video))
@@ -132,7 +132,7 @@ func TestPlaybackEventsOverWebsocket(t *testing.T) {
 	check("feature", got, storetest.MovieFeature, storetest.Watcher, storetest.FeatureSeconds/2)
 
 	_ = feature.Close()
-	waitFor(t, "the hub to drop the closed subscription", func() bool { return sg.hub.Subscribers() == 1 })
+	waitFor(t, "the hub to drop the closed subscription", func() bool { return sg.hub.Len() == 1 })
 }
 
 func TestPlaybackEventsRejectsBadVideos(t *testing.T) {
@@ -154,7 +154,7 @@ func TestPlaybackEventsRejectsBadVideos(t *testing.T) {
 			}
 		})
 	}
-	if n := sg.hub.Subscribers(); n != 0 {
+	if n := sg.hub.Len(); n != 0 {
 		t.Fatalf("%d subscriptions left after rejections", n)
 	}
 }

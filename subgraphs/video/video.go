@@ -100,7 +100,7 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 	var h *live.Hub
 	if opts.Bus != nil {
 		h = live.New(0, logger)
-		hubDone, err := h.Start(workCtx, opts.Bus)
+		runHub, err := h.Listen(workCtx, opts.Bus)
 		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("video: %w", err)
@@ -108,7 +108,7 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 		s.workers.Add(1)
 		go func() {
 			defer s.workers.Done()
-			<-hubDone
+			_ = runHub()
 		}()
 		r := relay.New(store, opts.Bus, relay.Options{Logger: logger})
 		svcOpts = append(svcOpts, service.WithNotify(r.Wake))

@@ -12,7 +12,7 @@ import (
 // skipping those the backlog already held or that are not after the
 // position. Subscribing before reading the backlog leaves no gap; the
 // skipping leaves no duplicates.
-func (s *Subscription) StreamAfter(ctx context.Context, after service.Cursor, backlog []service.Message, onEnd func(error)) <-chan *service.Message {
+func StreamAfter(ctx context.Context, s *Subscription, after service.Cursor, backlog []service.Message, onEnd func(error)) <-chan *service.Message {
 	live := s.Stream(ctx, onEnd)
 	out := make(chan *service.Message)
 	go func() {

@@ -2,13 +2,22 @@ package live
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
+
+// chanBus is a bus whose insights stream the test feeds.
+type chanBus chan events.Event
+
+func (b chanBus) Listen(_ context.Context, topic string) (<-chan events.Event, error) {
+	if topic != events.TopicInsights {
+		panic("hub listens to " + topic)
+	}
+	return b, nil
+}
 
 func scoredEvent(t *testing.T, message, room string) events.Event {
 	t.Helper()
@@ -21,74 +30,33 @@ func scoredEvent(t *testing.T, message, room string) events.Event {
 	return ev
 }
 
-func TestHubRoutesByRoomAndDrops(t *testing.T) {
+// TestDeliversScoresByRoom checks the insights part of the hub: the topic,
+// the event type, the decoding and routing by room.
+func TestDeliversScoresByRoom(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name   string
-		rooms  []string // room of each event, messages m0, m1, ...
-		buffer int
-		want   []string
-		err    error
-	}{
-		{"own room only", []string{"room-a", "room-b", "room-a"}, 4, []string{"m0", "m2"}, nil},
-		{"too slow", []string{"room-a", "room-a", "room-a"}, 2, []string{"m0", "m1"}, ErrTooSlow},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			h := New(tc.buffer, nil)
-			sub := h.Subscribe("room-a")
-			for i, room := range tc.rooms {
-				h.dispatch(scoredEvent(t, "m"+string(rune('0'+i)), room))
-			}
-			h.dispatch(events.Event{Type: "insights.other", Payload: []byte(`{"roomId":"room-a"}`)})
-			if tc.err == nil {
-				sub.Close()
-			}
-			var got []string
-			for sc := range sub.C {
-				got = append(got, sc.MessageID)
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %v, want %v", got, tc.want)
-			}
-			for i := range got {
-				if got[i] != tc.want[i] {
-					t.Fatalf("got %v, want %v", got, tc.want)
-				}
-			}
-			if !errors.Is(sub.Err(), tc.err) {
-				t.Fatalf("err = %v, want %v", sub.Err(), tc.err)
-			}
-			if n := h.Subscribers("room-a"); n != 0 {
-				t.Fatalf("%d subscribers left", n)
-			}
-		})
-	}
-}
-
-func TestStopEndsSubscriptions(t *testing.T) {
-	t.Parallel()
-	h := New(0, nil)
+	bus := make(chanBus, 4)
+	h := New(4, nil)
 	ctx, cancel := context.WithCancel(context.Background())
-	sub := h.Subscribe("room-a")
-	out := sub.Stream(context.Background(), nil)
+	run, err := h.Listen(ctx, bus)
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
-	go func() {
-		h.pump(ctx, make(chan events.Event))
-		h.stop()
-		close(done)
-	}()
-	cancel()
-	<-done
-	if _, ok := <-out; ok {
-		t.Fatal("stream delivered after stop")
-	}
-	if !errors.Is(sub.Err(), ErrStopped) {
-		t.Fatalf("err = %v, want ErrStopped", sub.Err())
-	}
-	late := h.Subscribe("room-a")
-	if _, ok := <-late.C; ok || !errors.Is(late.Err(), ErrStopped) {
-		t.Fatalf("subscription after stop: open %v, err %v; want closed with ErrStopped", ok, late.Err())
+	go func() { defer close(done); _ = run() }()
+	defer func() { cancel(); <-done }()
+
+	sub := h.Subscribe("room-a")
+	defer sub.Close()
+	bus <- scoredEvent(t, "m0", "room-b")
+	bus <- events.Event{ID: "x", Type: "insights.other", Payload: []byte(`{"roomId":"room-a"}`)}
+	bus <- scoredEvent(t, "m1", "room-a")
+	select {
+	case sc := <-sub.C:
+		want := Scored{MessageID: "m1", RoomID: "room-a", TitleID: "t1", Label: "POSITIVE", Score: 0.5, Model: "m"}
+		if sc != want {
+			t.Fatalf("got %+v, want %+v", sc, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no score")
 	}
 }

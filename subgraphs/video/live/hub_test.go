@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -10,10 +9,20 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
-func progressEvent(t *testing.T, id, video string, position int) events.Event {
+// chanBus is a bus whose video.events stream the test feeds.
+type chanBus chan events.Event
+
+func (b chanBus) Listen(_ context.Context, topic string) (<-chan events.Event, error) {
+	if topic != events.TopicVideoEvents {
+		panic("hub listens to " + topic)
+	}
+	return b, nil
+}
+
+func progressEvent(t *testing.T, video string, position int) events.Event {
 	t.Helper()
-	ev, err := events.New(events.TopicVideoEvents, video, service.EventProgressReported, id, time.Unix(100, 0), service.ProgressPayload{
-		ProfileID: "profile-1", VideoID: video, PositionSeconds: position, DurationSeconds: 200,
+	ev, err := events.New(events.TopicVideoEvents, video, service.EventProgressReported, "e", time.Unix(100, 0), service.ProgressPayload{
+		ProfileID: "profile-1", VideoID: video, PositionSeconds: position, DurationSeconds: 200, Completed: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -21,53 +30,47 @@ func progressEvent(t *testing.T, id, video string, position int) events.Event {
 	return ev
 }
 
-func TestHubRoutesAndDrops(t *testing.T) {
+// TestDeliversProgressByVideo checks the video part of the hub: the topic,
+// the event type, the decoding and routing by video.
+func TestDeliversProgressByVideo(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name   string
-		filter string
-		events []string // video of each event
-		buffer int
-		want   []int // positions received, in order
-		err    error
-	}{
-		{"every video", "", []string{"v-a", "v-b"}, 4, []int{0, 1}, nil},
-		{"one video", "v-b", []string{"v-a", "v-b", "v-a"}, 4, []int{1}, nil},
-		{"too slow", "", []string{"v-a", "v-a", "v-a"}, 2, []int{0, 1}, ErrTooSlow},
+	bus := make(chanBus, 4)
+	h := New(4, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	run, err := h.Listen(ctx, bus)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			h := New(tc.buffer, nil)
-			sub := h.Subscribe(tc.filter)
-			for i, video := range tc.events {
-				h.dispatch(progressEvent(t, "e", video, i))
-			}
-			// An event of another type is ignored.
-			h.dispatch(events.Event{Type: "video.other", Payload: []byte(`{}`)})
-			if tc.err == nil {
-				sub.Close()
-			}
-			var got []int
-			for p := range sub.C {
-				got = append(got, p.PositionSeconds)
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("got positions %v, want %v", got, tc.want)
-			}
-			for i := range got {
-				if got[i] != tc.want[i] {
-					t.Fatalf("got positions %v, want %v", got, tc.want)
-				}
-			}
-			if !errors.Is(sub.Err(), tc.err) {
-				t.Fatalf("err = %v, want %v", sub.Err(), tc.err)
-			}
-			if n := h.Subscribers(); n != 0 {
-				t.Fatalf("%d subscribers left", n)
-			}
-		})
+	done := make(chan struct{})
+	go func() { defer close(done); _ = run() }()
+	defer func() { cancel(); <-done }()
+
+	one, every := h.Subscribe("v-b"), h.SubscribeAll()
+	defer one.Close()
+	defer every.Close()
+	bus <- progressEvent(t, "v-a", 10)
+	bus <- events.Event{ID: "x", Type: "video.other", Payload: []byte(`{"videoId":"v-b"}`)}
+	bus <- progressEvent(t, "v-b", 20)
+	want := Playback{VideoID: "v-b", ProfileID: "profile-1", PositionSeconds: 20, DurationSeconds: 200, Completed: true, At: time.Unix(100, 0).UTC()}
+	for name, got := range map[string][]Playback{"one video": take(t, one, 1), "every video": take(t, every, 2)[1:]} {
+		if got[0] != want {
+			t.Fatalf("%s got %+v, want %+v", name, got[0], want)
+		}
 	}
+}
+
+func take(t *testing.T, sub *Subscription, n int) []Playback {
+	t.Helper()
+	var got []Playback
+	for len(got) < n {
+		select {
+		case p := <-sub.C:
+			got = append(got, p)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("got %d events, want %d", len(got), n)
+		}
+	}
+	return got
 }
 
 func TestPlaybackProgress(t *testing.T) {
@@ -80,31 +83,5 @@ func TestPlaybackProgress(t *testing.T) {
 		if got := (Playback{PositionSeconds: tc.position, DurationSeconds: tc.duration}).Progress(); got != tc.want {
 			t.Errorf("Progress(%d/%d) = %v, want %v", tc.position, tc.duration, got, tc.want)
 		}
-	}
-}
-
-func TestStopEndsSubscriptions(t *testing.T) {
-	t.Parallel()
-	h := New(0, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	sub := h.Subscribe("")
-	out := sub.Stream(context.Background(), nil)
-	done := make(chan struct{})
-	go func() {
-		h.pump(ctx, make(chan events.Event))
-		h.stop()
-		close(done)
-	}()
-	cancel()
-	<-done
-	if _, ok := <-out; ok {
-		t.Fatal("stream delivered after stop")
-	}
-	if !errors.Is(sub.Err(), ErrStopped) {
-		t.Fatalf("err = %v, want ErrStopped", sub.Err())
-	}
-	late := h.Subscribe("")
-	if _, ok := <-late.C; ok || !errors.Is(late.Err(), ErrStopped) {
-		t.Fatalf("subscription after stop: open %v, err %v; want closed with ErrStopped", ok, late.Err())
 	}
 }
