@@ -16,11 +16,11 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/catalog"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/catalog"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/relay"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
@@ -73,10 +73,10 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	}
 	logger = logger.With("subgraph", Name)
 	s := &Subgraph{store: store, searcher: searcher, done: make(chan struct{})}
-	var rel *relay.Relay
+	var rel *outbox.Relay
 	svcOpts := service.Options{Store: store, Searcher: searcher, Logger: logger}
 	if opts.Bus != nil {
-		rel = relay.New(store, opts.Bus, logger, 0)
+		rel = outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
 		svcOpts.OnEvent = rel.Wake
 	}
 	svc := service.New(svcOpts)

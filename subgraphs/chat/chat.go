@@ -13,12 +13,12 @@ import (
 
 	chatgraph "github.com/cinegraph/cinegraph/graph/chat"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	chatresolvers "github.com/cinegraph/cinegraph/resolvers/chat"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/relay"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
@@ -99,7 +99,7 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 		logger.Info("seeded chat store")
 	}
 
-	rel := relay.New(store, opts.Bus, logger)
+	rel := outbox.New(store, opts.Bus, outbox.Options{Name: "chat", Logger: logger})
 	svc := service.New(store, service.OnPosted(rel.Wake))
 	h := hub.New(tune.hubBuffer, logger)
 

@@ -20,7 +20,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/events/kafka"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/relay"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 	chatcassandra "github.com/cinegraph/cinegraph/subgraphs/chat/store/cassandra"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
@@ -147,7 +147,7 @@ func TestCrashBetweenStoreAndBus(t *testing.T) {
 
 			// Second restart: nothing is left to publish.
 			store = eng.open(t)
-			n, err := relay.New(store, bus, nil).Flush(ctx)
+			n, err := outbox.New(store, bus, outbox.Options{}).Flush(ctx)
 			if err != nil {
 				t.Fatalf("second drain: %v", err)
 			}
@@ -230,7 +230,7 @@ func runRelayUntilEmpty(t *testing.T, store service.Store, bus events.Publisher)
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	r := relay.New(store, bus, nil)
+	r := outbox.New(store, bus, outbox.Options{})
 	done := make(chan struct{})
 	runCtx, stop := context.WithCancel(ctx)
 	go func() { defer close(done); r.Run(runCtx) }()
@@ -341,7 +341,7 @@ func TestHelperProcess(t *testing.T) {
 		os.Exit(2)
 	}
 	pub := blockingPublisher{entered: make(chan events.Event, 1)}
-	rel := relay.New(store, pub, nil)
+	rel := outbox.New(store, pub, outbox.Options{})
 	go rel.Run(ctx)
 	svc := service.New(store, service.OnPosted(rel.Wake))
 	m, err := svc.PostMessage(ctx, crashRoom, crashAuthor, crashBody)

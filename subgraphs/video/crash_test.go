@@ -20,7 +20,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/events/kafka"
-	"github.com/cinegraph/cinegraph/subgraphs/video/relay"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 	videocassandra "github.com/cinegraph/cinegraph/subgraphs/video/store/cassandra"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
@@ -155,7 +155,7 @@ func TestCrashBetweenStoreAndBus(t *testing.T) {
 
 			// Second restart: nothing is left to publish.
 			store = eng.open(t)
-			n, err := relay.New(store, bus, relay.Options{}).Flush(ctx)
+			n, err := outbox.New(store, bus, outbox.Options{}).Flush(ctx)
 			if err != nil {
 				t.Fatalf("second flush: %v", err)
 			}
@@ -241,7 +241,7 @@ func runRelayUntilEmpty(t *testing.T, store service.Store, bus events.Publisher)
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	r := relay.New(store, bus, relay.Options{})
+	r := outbox.New(store, bus, outbox.Options{})
 	done := make(chan struct{})
 	runCtx, stop := context.WithCancel(ctx)
 	go func() { defer close(done); _ = r.Run(runCtx) }()
@@ -352,7 +352,7 @@ func TestHelperProcess(t *testing.T) {
 		os.Exit(2)
 	}
 	pub := blockingPublisher{entered: make(chan events.Event, 1)}
-	rel := relay.New(store, pub, relay.Options{})
+	rel := outbox.New(store, pub, outbox.Options{})
 	go func() { _ = rel.Run(ctx) }()
 	svc := service.New(store, service.WithNotify(rel.Wake))
 	session, err := svc.StartPlayback(ctx, crashProfile, crashVideo)

@@ -15,12 +15,12 @@ import (
 
 	graph "github.com/cinegraph/cinegraph/graph/video"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/video"
 	"github.com/cinegraph/cinegraph/subgraphs/video/live"
 	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/video/relay"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
@@ -110,7 +110,7 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 			defer s.workers.Done()
 			_ = runHub()
 		}()
-		r := relay.New(store, opts.Bus, relay.Options{Logger: logger})
+		r := outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
 		svcOpts = append(svcOpts, service.WithNotify(r.Wake))
 		s.workers.Add(1)
 		go func() {

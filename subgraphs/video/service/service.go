@@ -143,9 +143,7 @@ func (s *Service) ReportProgress(ctx context.Context, profileID, sessionID strin
 		PositionSeconds: position,
 		DurationSeconds: video.DurationSeconds,
 		At:              now,
-		Event: OutboxEvent{
-			ID: ev.ID, Topic: ev.Topic, Key: ev.Key, Type: ev.Type, Time: ev.Time, Payload: ev.Payload,
-		},
+		Event:           ev,
 	})
 	if errors.Is(err, ErrSessionNotFound) {
 		return Session{}, errs.Missing("playback session", sessionID)

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/seed"
 )
 
@@ -62,10 +63,7 @@ type SessionStore interface {
 	RecordProgress(ctx context.Context, p Progress) error
 }
 
-// Outbox holds events written with domain changes until they are published.
-type Outbox interface {
-	// PendingEvents returns up to limit unpublished events, oldest first.
-	PendingEvents(ctx context.Context, limit int) ([]OutboxEvent, error)
-	// DeleteEvents removes published events; unknown ids are ignored.
-	DeleteEvents(ctx context.Context, ids []string) error
-}
+// Outbox holds events written with domain changes until the outbox relay
+// publishes them: PendingEvents returns up to limit unpublished events,
+// oldest first; DeleteEvents removes published ones, ignoring unknown ids.
+type Outbox = outbox.Store

@@ -3,6 +3,8 @@ package service
 import (
 	"fmt"
 	"time"
+
+	"github.com/cinegraph/cinegraph/internal/events"
 )
 
 // VideoKind says what a video plays.
@@ -132,15 +134,9 @@ type Progress struct {
 	Event OutboxEvent
 }
 
-// OutboxEvent is a domain event waiting to be published.
-type OutboxEvent struct {
-	ID      string
-	Topic   string
-	Key     string
-	Type    string
-	Time    time.Time
-	Payload []byte
-}
+// OutboxEvent is a domain event waiting to be published: a bus event,
+// stored as is so the outbox relay hands it to the bus unchanged.
+type OutboxEvent = events.Event
 
 // ProgressPayload is the body of a video.progress event.
 type ProgressPayload struct {

@@ -92,7 +92,7 @@ func (st *Store) RecordProgress(ctx context.Context, p service.Progress) error {
 		p.ProfileID, at, p.VideoID, p.PositionSeconds)
 	ev := p.Event
 	b.Query(`INSERT INTO video_outbox (shard, seq, id, topic, key, type, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		outboxShard, seq, ev.ID, ev.Topic, ev.Key, ev.Type, nanos(ev.Time), ev.Payload)
+		outboxShard, seq, ev.ID, ev.Topic, ev.Key, ev.Type, nanos(ev.Time), []byte(ev.Payload))
 	if err := st.s.ExecuteBatch(b); err != nil {
 		return fmt.Errorf("record progress of session %s: %w", p.SessionID, err)
 	}

@@ -10,7 +10,7 @@ import (
 
 func insertEvent(ctx context.Context, tx *sql.Tx, ev service.OutboxEvent) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, topic, key, type, at, payload) VALUES (?, ?, ?, ?, ?, ?)`,
-		ev.ID, ev.Topic, ev.Key, ev.Type, nanos(ev.Time), ev.Payload); err != nil {
+		ev.ID, ev.Topic, ev.Key, ev.Type, nanos(ev.Time), []byte(ev.Payload)); err != nil {
 		return fmt.Errorf("insert outbox event %s: %w", ev.ID, err)
 	}
 	return nil

@@ -1,4 +1,7 @@
-package relay_test
+package chat_test
+
+// The chat store behind the shared outbox relay: a message and its event
+// commit together, and the event reaches the bus once, whatever crashed.
 
 import (
 	"context"
@@ -11,12 +14,12 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/relay"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
 )
 
-func openStore(t *testing.T, path string) *sqlitestore.Store {
+func openOutboxStore(t *testing.T, path string) *sqlitestore.Store {
 	t.Helper()
 	s, err := sqlitestore.Open(context.Background(), path)
 	if err != nil {
@@ -25,7 +28,7 @@ func openStore(t *testing.T, path string) *sqlitestore.Store {
 	return s
 }
 
-func openBus(t *testing.T, dir string) *embedded.Bus {
+func openOutboxBus(t *testing.T, dir string) *embedded.Bus {
 	t.Helper()
 	b, err := embedded.Open(context.Background(), filepath.Join(dir, "events.db"))
 	if err != nil {
@@ -45,7 +48,7 @@ func seedRooms(t *testing.T, s service.Store) {
 
 // published reads every chat.messages event in the bus, from the start,
 // until want distinct ids arrived, then a little longer to catch duplicates.
-func published(t *testing.T, bus events.Bus, group string, want int) []events.Event {
+func publishedChat(t *testing.T, bus events.Bus, group string, want int) []events.Event {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -76,7 +79,7 @@ func TestUnrelayedMessagePublishedAfterRestartExactlyOnce(t *testing.T) {
 
 	// First run: the message and its event are committed, then the process
 	// "crashes" before any relay ran.
-	store := openStore(t, path)
+	store := openOutboxStore(t, path)
 	seedRooms(t, store)
 	msg, err := service.New(store).PostMessage(ctx, "room-t1", "profile-2", "before the crash")
 	if err != nil {
@@ -87,14 +90,14 @@ func TestUnrelayedMessagePublishedAfterRestartExactlyOnce(t *testing.T) {
 	}
 
 	// Restart: the relay finds the event and publishes it.
-	store = openStore(t, path)
+	store = openOutboxStore(t, path)
 	defer store.Close()
-	bus := openBus(t, dir)
+	bus := openOutboxBus(t, dir)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { defer close(done); relay.New(store, bus, nil).Run(runCtx) }()
+	go func() { defer close(done); outbox.New(store, bus, outbox.Options{}).Run(runCtx) }()
 
-	got := published(t, bus, "check-1", 1)
+	got := publishedChat(t, bus, "check-1", 1)
 	stop()
 	<-done
 	if len(got) != 1 || got[0].ID != msg.ID || got[0].Key != "room-t1" || got[0].Type != service.EventMessagePosted {
@@ -115,7 +118,7 @@ func TestUnrelayedMessagePublishedAfterRestartExactlyOnce(t *testing.T) {
 }
 
 // forgetfulOutbox loses its deletes, as a crash right after publishing would.
-type forgetfulOutbox struct{ relay.Outbox }
+type forgetfulOutbox struct{ outbox.Store }
 
 func (forgetfulOutbox) DeleteEvents(context.Context, []string) error {
 	return errors.New("crashed before trimming the outbox")
@@ -125,10 +128,10 @@ func TestRepublishedEventStoredOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store := openStore(t, filepath.Join(dir, sqlitestore.FileName))
+	store := openOutboxStore(t, filepath.Join(dir, sqlitestore.FileName))
 	defer store.Close()
 	seedRooms(t, store)
-	bus := openBus(t, dir)
+	bus := openOutboxBus(t, dir)
 	svc := service.New(store)
 	var ids []string
 	for _, body := range []string{"one", "two", "three"} {
@@ -140,18 +143,18 @@ func TestRepublishedEventStoredOnce(t *testing.T) {
 	}
 
 	// Published, but the outbox was not trimmed.
-	if _, err := relay.New(forgetfulOutbox{store}, bus, nil).Flush(ctx); err == nil {
+	if _, err := outbox.New(forgetfulOutbox{store}, bus, outbox.Options{}).Flush(ctx); err == nil {
 		t.Fatal("Drain hid the failed trim")
 	}
 	if pending, _ := store.PendingEvents(ctx, 10); len(pending) != 3 {
 		t.Fatalf("outbox holds %d events, want 3 still pending", len(pending))
 	}
 	// The next run publishes them again and trims.
-	n, err := relay.New(store, bus, nil).Flush(ctx)
+	n, err := outbox.New(store, bus, outbox.Options{}).Flush(ctx)
 	if err != nil || n != 3 {
 		t.Fatalf("Drain = %d, %v; want 3", n, err)
 	}
-	got := published(t, bus, "check-2", 3)
+	got := publishedChat(t, bus, "check-2", 3)
 	if len(got) != 3 {
 		t.Fatalf("bus holds %d events, want 3 (one per message)", len(got))
 	}
@@ -184,12 +187,12 @@ func TestFailedPublishKeepsEvent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store := openStore(t, filepath.Join(dir, sqlitestore.FileName))
+	store := openOutboxStore(t, filepath.Join(dir, sqlitestore.FileName))
 	defer store.Close()
 	seedRooms(t, store)
-	bus := openBus(t, dir)
+	bus := openOutboxBus(t, dir)
 	flaky := &failingBus{Publisher: bus, failures: 1}
-	r := relay.New(store, flaky, nil)
+	r := outbox.New(store, flaky, outbox.Options{})
 	if _, err := service.New(store, service.OnPosted(r.Wake)).PostMessage(ctx, "room-t1", "profile-1", "retry me"); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +205,7 @@ func TestFailedPublishKeepsEvent(t *testing.T) {
 	if n, err := r.Flush(ctx); err != nil || n != 1 {
 		t.Fatalf("retry Drain = %d, %v", n, err)
 	}
-	if got := published(t, bus, "check-3", 1); len(got) != 1 {
+	if got := publishedChat(t, bus, "check-3", 1); len(got) != 1 {
 		t.Fatalf("bus holds %d events, want 1", len(got))
 	}
 }
@@ -211,18 +214,18 @@ func TestDrainManyBatches(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store := openStore(t, filepath.Join(dir, sqlitestore.FileName))
+	store := openOutboxStore(t, filepath.Join(dir, sqlitestore.FileName))
 	defer store.Close()
 	seedRooms(t, store)
-	bus := openBus(t, dir)
+	bus := openOutboxBus(t, dir)
 	svc := service.New(store)
-	total := relay.BatchSize*2 + 7
+	total := outbox.DefaultBatchSize*2 + 7
 	for range total {
 		if _, err := svc.PostMessage(ctx, "room-t1", "profile-1", "x"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n, err := relay.New(store, bus, nil).Flush(ctx); err != nil || n != total {
+	if n, err := outbox.New(store, bus, outbox.Options{}).Flush(ctx); err != nil || n != total {
 		t.Fatalf("Drain = %d, %v; want %d", n, err, total)
 	}
 	if pending, _ := store.PendingEvents(ctx, 10); len(pending) != 0 {
