@@ -19,6 +19,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/catalog"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
@@ -44,9 +45,7 @@ type Subgraph struct {
 	searcher search.Searcher
 	service  *service.Service
 	handler  http.Handler
-	// stop ends the background workers; done closes once they have.
-	stop context.CancelFunc
-	done chan struct{}
+	work     *workers.Group
 }
 
 // Open opens the store and search index under opts.DataDir, seeds an empty
@@ -72,7 +71,13 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 		logger = slog.Default()
 	}
 	logger = logger.With("subgraph", Name)
-	s := &Subgraph{store: store, searcher: searcher, done: make(chan struct{})}
+	// Workers run until ctx is done or Close; the engines close after them.
+	work := workers.New(ctx, logger)
+	work.OnStop(store.Close)
+	if searcher != nil {
+		work.OnStop(searcher.Close)
+	}
+	s := &Subgraph{store: store, searcher: searcher, work: work}
 	var rel *outbox.Relay
 	svcOpts := service.Options{Store: store, Searcher: searcher, Logger: logger}
 	if opts.Bus != nil {
@@ -98,16 +103,9 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 		return fail(err)
 	}
 	s.handler = newHandler(store, svc, logger, opts.LoaderWait)
-
-	// Workers run until ctx is done or Close.
-	runCtx, stop := context.WithCancel(ctx)
-	s.stop = stop
-	go func() {
-		defer close(s.done)
-		if rel != nil {
-			rel.Run(runCtx)
-		}
-	}()
+	if rel != nil {
+		work.Go("catalog outbox relay", rel.Run)
+	}
 	return s, nil
 }
 
@@ -148,18 +146,4 @@ func (s *Subgraph) Ready(ctx context.Context) error {
 
 // Close stops the background workers, then releases the search index and
 // the store.
-func (s *Subgraph) Close() error {
-	if s.stop != nil {
-		s.stop()
-		<-s.done
-		s.stop = nil
-	}
-	var errList []error
-	if s.searcher != nil {
-		errList = append(errList, s.searcher.Close())
-	}
-	if s.store != nil {
-		errList = append(errList, s.store.Close())
-	}
-	return errors.Join(errList...)
-}
+func (s *Subgraph) Close() error { return s.work.Stop() }

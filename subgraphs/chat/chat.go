@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 
 	chatgraph "github.com/cinegraph/cinegraph/graph/chat"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/internal/workers"
 	chatresolvers "github.com/cinegraph/cinegraph/resolvers/chat"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
@@ -41,11 +41,7 @@ type Subgraph struct {
 	service *service.Service
 	hub     *hub.Hub
 	handler http.Handler
-
-	stop      context.CancelFunc
-	workers   []<-chan struct{}
-	closeOnce sync.Once
-	closeErr  error
+	work    *workers.Group
 }
 
 // Open opens the store (seeding it on first start), starts the outbox relay
@@ -103,22 +99,18 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	svc := service.New(store, service.OnPosted(rel.Wake))
 	h := hub.New(tune.hubBuffer, logger)
 
-	workerCtx, stop := context.WithCancel(ctx)
-	runHub, err := h.Listen(workerCtx, opts.Bus)
-	if err != nil {
-		stop()
+	work := workers.New(ctx, logger)
+	if err := work.Start("chat hub", func(ctx context.Context) (func() error, error) { return h.Listen(ctx, opts.Bus) }); err != nil {
+		_ = work.Stop()
 		return nil, fmt.Errorf("chat: %w", err)
 	}
-	hubDone := make(chan struct{})
-	go func() {
-		defer close(hubDone)
-		_ = runHub()
-	}()
-	relayDone := make(chan struct{})
-	go func() {
-		defer close(relayDone)
-		rel.Run(workerCtx)
-	}()
+	work.Go("chat outbox relay", rel.Run)
+	work.OnStop(func() error {
+		if err := store.Close(); err != nil {
+			return fmt.Errorf("chat: %w", err)
+		}
+		return nil
+	})
 
 	es := reportingSchema{chatgraph.NewExecutableSchema(chatgraph.Config{
 		Resolvers: &chatresolvers.Resolver{Service: svc, Hub: h, Logger: logger},
@@ -134,8 +126,7 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 		service: svc,
 		hub:     h,
 		handler: handler,
-		stop:    stop,
-		workers: []<-chan struct{}{hubDone, relayDone},
+		work:    work,
 	}, nil
 }
 
@@ -164,15 +155,4 @@ func (s *Subgraph) Ready(ctx context.Context) error {
 
 // Close stops the relay and the hub, ending live subscriptions, then closes
 // the store. The bus is left open for its other users.
-func (s *Subgraph) Close() error {
-	s.closeOnce.Do(func() {
-		s.stop()
-		for _, done := range s.workers {
-			<-done
-		}
-		if err := s.store.Close(); err != nil {
-			s.closeErr = fmt.Errorf("chat: %w", err)
-		}
-	})
-	return s.closeErr
-}
+func (s *Subgraph) Close() error { return s.work.Stop() }

@@ -24,16 +24,17 @@ type consumer struct {
 	logger *slog.Logger
 }
 
-// run consumes topic until ctx is done. A handler error (the store failing)
-// stops the bus's Consume without committing, so run waits and resumes from
-// the same event, backing off while the failure lasts.
-func (c consumer) run(ctx context.Context, topic string, h events.Handler) {
+// run consumes topic until ctx is done, and then returns nil. A handler
+// error (the store failing) stops the bus's Consume without committing, so
+// run waits and resumes from the same event, backing off while the failure
+// lasts.
+func (c consumer) run(ctx context.Context, topic string, h events.Handler) error {
 	delay := retryMin
 	for {
 		started := time.Now()
 		err := c.bus.Consume(ctx, topic, Group, h)
 		if ctx.Err() != nil {
-			return
+			return nil
 		}
 		if time.Since(started) > retryMax {
 			delay = retryMin // the last failure is long past
@@ -41,7 +42,7 @@ func (c consumer) run(ctx context.Context, topic string, h events.Handler) {
 		c.logger.ErrorContext(ctx, "consumer stopped, retrying", "topic", topic, "err", err, "retry_in", delay)
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, retryMax)

@@ -11,11 +11,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 
 	graph "github.com/cinegraph/cinegraph/graph/insights"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
+	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/insights"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/live"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
@@ -50,11 +50,7 @@ type Subgraph struct {
 	handler http.Handler
 	logger  *slog.Logger
 	hub     *live.Hub // nil without a bus
-
-	cancel    context.CancelFunc
-	workers   sync.WaitGroup
-	closeOnce sync.Once
-	closeErr  error
+	work    *workers.Group
 }
 
 // Open opens the store, migrates it, seeds it when empty and starts the
@@ -103,22 +99,27 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 		logger.InfoContext(ctx, "seeded empty insights store")
 	}
 
-	workCtx, cancel := context.WithCancel(ctx)
-	s := &Subgraph{store: store, service: svc, logger: logger, cancel: cancel}
+	work := workers.New(ctx, logger)
+	s := &Subgraph{store: store, service: svc, logger: logger, work: work}
 	if opts.Bus != nil {
-		s.hub = live.New(0, logger)
-		runHub, err := s.hub.Listen(workCtx, opts.Bus)
-		if err != nil {
-			cancel()
+		h := live.New(0, logger)
+		if err := work.Start("insights hub", func(ctx context.Context) (func() error, error) { return h.Listen(ctx, opts.Bus) }); err != nil {
+			_ = work.Stop()
 			return nil, fmt.Errorf("insights: %w", err)
 		}
-		s.start(workCtx, func(context.Context) { _ = runHub() })
+		s.hub = h
 		c := consumer{bus: opts.Bus, svc: svc, logger: logger}
-		s.start(workCtx, func(ctx context.Context) { c.run(ctx, events.TopicChatMessages, c.chatMessage) })
-		s.start(workCtx, func(ctx context.Context) { c.run(ctx, events.TopicVideoEvents, c.videoProgress) })
+		work.Go("chat messages consumer", func(ctx context.Context) error { return c.run(ctx, events.TopicChatMessages, c.chatMessage) })
+		work.Go("video events consumer", func(ctx context.Context) error { return c.run(ctx, events.TopicVideoEvents, c.videoProgress) })
 	} else {
 		logger.WarnContext(ctx, "no event bus: live chat messages and viewing are not consumed")
 	}
+	work.OnStop(func() error {
+		if err := store.Close(); err != nil {
+			return fmt.Errorf("insights: close store: %w", err)
+		}
+		return nil
+	})
 	s.handler = gqlserver.New(
 		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc, Hub: s.hub, Logger: logger}}),
 		gqlserver.Options{
@@ -129,14 +130,6 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 		},
 	)
 	return s, nil
-}
-
-func (s *Subgraph) start(ctx context.Context, work func(context.Context)) {
-	s.workers.Add(1)
-	go func() {
-		defer s.workers.Done()
-		work(ctx)
-	}()
 }
 
 // Handler serves the subgraph's GraphQL API.
@@ -164,13 +157,4 @@ func (s *Subgraph) Ready(ctx context.Context) error {
 
 // Close stops the consumers, waiting for the event in hand, and closes the
 // store. Uncommitted events are delivered again on the next start.
-func (s *Subgraph) Close() error {
-	s.closeOnce.Do(func() {
-		s.cancel()
-		s.workers.Wait()
-		if err := s.store.Close(); err != nil {
-			s.closeErr = fmt.Errorf("insights: close store: %w", err)
-		}
-	})
-	return s.closeErr
-}
+func (s *Subgraph) Close() error { return s.work.Stop() }

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	graph "github.com/cinegraph/cinegraph/graph/video"
@@ -18,6 +17,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/video"
 	"github.com/cinegraph/cinegraph/subgraphs/video/live"
 	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
@@ -46,11 +46,7 @@ type Subgraph struct {
 	service *service.Service
 	handler http.Handler
 	hub     *live.Hub // nil without a bus
-
-	cancel    context.CancelFunc
-	workers   sync.WaitGroup
-	closeOnce sync.Once
-	closeErr  error
+	work    *workers.Group
 }
 
 // Open opens the store in opts.DataDir, migrates it, seeds it when empty and
@@ -93,33 +89,30 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 		logger.InfoContext(ctx, "seeded empty video store")
 	}
 
-	// The relay stops when ctx is done or on Close, whichever comes first.
-	workCtx, cancel := context.WithCancel(ctx)
-	s := &Subgraph{store: store, cancel: cancel}
+	// The relay and the hub stop when ctx is done or on Close, whichever
+	// comes first.
+	work := workers.New(ctx, logger)
+	s := &Subgraph{store: store, work: work}
 	var svcOpts []service.Option
 	var h *live.Hub
 	if opts.Bus != nil {
 		h = live.New(0, logger)
-		runHub, err := h.Listen(workCtx, opts.Bus)
-		if err != nil {
-			cancel()
+		if err := work.Start("video hub", func(ctx context.Context) (func() error, error) { return h.Listen(ctx, opts.Bus) }); err != nil {
+			_ = work.Stop()
 			return nil, fmt.Errorf("video: %w", err)
 		}
-		s.workers.Add(1)
-		go func() {
-			defer s.workers.Done()
-			_ = runHub()
-		}()
 		r := outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
 		svcOpts = append(svcOpts, service.WithNotify(r.Wake))
-		s.workers.Add(1)
-		go func() {
-			defer s.workers.Done()
-			_ = r.Run(workCtx)
-		}()
+		work.Go("video outbox relay", r.Run)
 	} else {
 		logger.WarnContext(ctx, "no event bus: video events stay in the outbox")
 	}
+	work.OnStop(func() error {
+		if err := store.Close(); err != nil {
+			return fmt.Errorf("video: close store: %w", err)
+		}
+		return nil
+	})
 	s.hub = h
 	s.service = service.New(store, svcOpts...)
 	s.handler = gqlserver.New(
@@ -154,13 +147,4 @@ func (s *Subgraph) Ready(ctx context.Context) error {
 
 // Close stops the relay and the hub, ending live subscriptions, and closes
 // the store; pending events stay in the outbox for the next start.
-func (s *Subgraph) Close() error {
-	s.closeOnce.Do(func() {
-		s.cancel()
-		s.workers.Wait()
-		if err := s.store.Close(); err != nil {
-			s.closeErr = fmt.Errorf("video: close store: %w", err)
-		}
-	})
-	return s.closeErr
-}
+func (s *Subgraph) Close() error { return s.work.Stop() }

@@ -162,7 +162,7 @@ func TestRelayStopsWithContext(t *testing.T) {
 	}
 	cancel()
 	stopped := make(chan struct{})
-	go func() { sg.workers.Wait(); close(stopped) }()
+	go func() { sg.work.Wait(); close(stopped) }()
 	select {
 	case <-stopped:
 	case <-time.After(5 * time.Second):
