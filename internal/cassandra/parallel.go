@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/cinegraph/cinegraph/internal/inlist"
 )
 
 // Parallelism bounds the queries one store call keeps in flight: Cassandra
@@ -25,24 +27,7 @@ func Each[T any](ctx context.Context, items []T, fn func(ctx context.Context, it
 }
 
 // Unique returns keys without duplicates, in first-seen order.
-func Unique(keys []string) []string {
-	seen := make(map[string]bool, len(keys))
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
-}
+func Unique(keys []string) []string { return inlist.Unique(keys) }
 
 // Chunks splits keys, without duplicates, into slices of at most ChunkSize.
-func Chunks(keys []string) [][]string {
-	uniq := Unique(keys)
-	var out [][]string
-	for start := 0; start < len(uniq); start += ChunkSize {
-		out = append(out, uniq[start:min(start+ChunkSize, len(uniq))])
-	}
-	return out
-}
+func Chunks(keys []string) [][]string { return inlist.Chunks(keys, ChunkSize) }

@@ -1,7 +1,8 @@
 // Package postgres opens the PostgreSQL connection pools behind Cinegraph's
 // cluster-mode stores: one pool per store, confined to the store's own
 // schema through search_path, with versioned SQL migrations applied once
-// each at open.
+// each at open, and helps the stores build statements: positional
+// parameters and the key arrays of batch reads.
 package postgres
 
 import (

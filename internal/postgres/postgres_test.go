@@ -137,3 +137,37 @@ func TestOpenRefusesBadDSN(t *testing.T) {
 		t.Fatalf("error leaks the password: %s", got)
 	}
 }
+
+func TestArgs(t *testing.T) {
+	t.Parallel()
+	var a postgres.Args
+	if got := a.Add("x") + "," + a.Add(7); got != "$1,$2" || len(a) != 2 || a[0] != "x" || a[1] != 7 {
+		t.Fatalf("placeholders %q, args %v", got, a)
+	}
+}
+
+func TestKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		keys []string
+		want []string
+	}{
+		{"none binds an empty array", nil, []string{}},
+		{"duplicates dropped in order", []string{"b", "a", "b"}, []string{"b", "a"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := postgres.Keys(tc.keys)
+			if got == nil || len(got) != len(tc.want) {
+				t.Fatalf("Keys(%v) = %#v, want %v", tc.keys, got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("Keys(%v) = %v, want %v", tc.keys, got, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,8 @@
 // Package sqlite opens the embedded, pure-Go SQLite databases that back
 // Cinegraph's default storage, with the settings every store wants (WAL,
-// busy timeout, foreign keys) and versioned migrations applied once each.
+// busy timeout, foreign keys) and versioned migrations applied once each,
+// and runs the stores' batch reads and deletes over IN (...) lists of any
+// length.
 package sqlite
 
 import (

@@ -159,6 +159,26 @@ func TestEntities(t *testing.T) {
 		}
 	})
 
+	t.Run("Repeated Title representations each count the messages once", func(t *testing.T) {
+		t.Parallel()
+		// More copies than one SQL IN list holds: they used to land in
+		// different chunks and count the title's messages twice.
+		reps := make([]map[string]any, 501)
+		for i := range reps {
+			reps[i] = map[string]any{"__typename": "Title", "id": talked}
+		}
+		var resp entitiesResponse
+		if errs := post(t, c, entitiesQuery, &resp, client.Var("reps", reps)); len(errs) > 0 {
+			t.Fatalf("errors: %+v", errs)
+		}
+		want := seededAudience(talked).MessageCount
+		for i, e := range resp.Entities {
+			if e.AudienceSentiment.MessageCount != want {
+				t.Fatalf("entity %d: messageCount %d, want %d", i, e.AudienceSentiment.MessageCount, want)
+			}
+		}
+	})
+
 	t.Run("Video detections filtered by confidence and duration, in time order", func(t *testing.T) {
 		t.Parallel()
 		cases := []struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/postgres"
 )
 
 // storeEvent adds ev to the outbox inside tx, so it commits with the change.
@@ -49,7 +50,7 @@ func (s *Store) DeleteEvents(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, ids); err != nil {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, postgres.Keys(ids)); err != nil {
 		return fmt.Errorf("delete events: %w", err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/postgres"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
@@ -21,7 +22,7 @@ func (s *Store) ProfilesByIDs(ctx context.Context, ids []string) (map[string]ser
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT id, name FROM profiles WHERE id = ANY($1)`, uniq(ids))
+	rows, _ := s.pool.Query(ctx, `SELECT id, name FROM profiles WHERE id = ANY($1)`, postgres.Keys(ids))
 	profiles, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (service.Profile, error) {
 		var p service.Profile
 		err := row.Scan(&p.ID, &p.Name)
@@ -43,7 +44,7 @@ func (s *Store) MyLists(ctx context.Context, profileIDs []string) (map[string][]
 		return out, nil
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT profile_id, title_id, added_at FROM my_list
-		WHERE profile_id = ANY($1) ORDER BY profile_id, added_at DESC, title_id`, uniq(profileIDs))
+		WHERE profile_id = ANY($1) ORDER BY profile_id, added_at DESC, title_id`, postgres.Keys(profileIDs))
 	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (service.ListEntry, error) {
 		var e service.ListEntry
 		err := row.Scan(&e.ProfileID, &e.TitleID, &e.AddedAt)

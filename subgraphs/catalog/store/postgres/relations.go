@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cinegraph/cinegraph/internal/postgres"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
@@ -34,7 +35,7 @@ func (s *Store) GenresBySlugs(ctx context.Context, slugs []string) (map[string]s
 	if len(slugs) == 0 {
 		return out, nil
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT slug, name FROM genres WHERE slug = ANY($1)`, uniq(slugs))
+	rows, _ := s.pool.Query(ctx, `SELECT slug, name FROM genres WHERE slug = ANY($1)`, postgres.Keys(slugs))
 	genres, err := pgx.CollectRows(rows, scanGenre)
 	if err != nil {
 		return nil, fmt.Errorf("genres by slugs: %w", err)
@@ -51,7 +52,7 @@ func (s *Store) PeopleByIDs(ctx context.Context, ids []string) (map[string]servi
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT id, name, birth_year FROM people WHERE id = ANY($1)`, uniq(ids))
+	rows, _ := s.pool.Query(ctx, `SELECT id, name, birth_year FROM people WHERE id = ANY($1)`, postgres.Keys(ids))
 	people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (service.Person, error) {
 		var p service.Person
 		err := row.Scan(&p.ID, &p.Name, &p.BirthYear)
@@ -79,7 +80,7 @@ func (s *Store) CreditsByTitles(ctx context.Context, titleIDs []string) (map[str
 		return out, nil
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT title_id, person_id, role, character, billing FROM credits
-		WHERE title_id = ANY($1) ORDER BY title_id, billing`, uniq(titleIDs))
+		WHERE title_id = ANY($1) ORDER BY title_id, billing`, postgres.Keys(titleIDs))
 	credits, err := pgx.CollectRows(rows, scanCredit)
 	if err != nil {
 		return nil, fmt.Errorf("credits by titles: %w", err)
@@ -98,7 +99,7 @@ func (s *Store) CreditsByPeople(ctx context.Context, personIDs []string) (map[st
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT c.title_id, c.person_id, c.role, c.character, c.billing
 		FROM credits c JOIN titles t ON t.id = c.title_id
-		WHERE c.person_id = ANY($1) ORDER BY c.person_id, t.release_year DESC, t.name, c.title_id, c.billing`, uniq(personIDs))
+		WHERE c.person_id = ANY($1) ORDER BY c.person_id, t.release_year DESC, t.name, c.title_id, c.billing`, postgres.Keys(personIDs))
 	credits, err := pgx.CollectRows(rows, scanCredit)
 	if err != nil {
 		return nil, fmt.Errorf("credits by people: %w", err)
@@ -124,7 +125,7 @@ func (s *Store) SeasonsByTitles(ctx context.Context, titleIDs []string) (map[str
 		return out, nil
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT `+episodeColumns+` FROM episodes
-		WHERE series_id = ANY($1) ORDER BY series_id, season_number, number`, uniq(titleIDs))
+		WHERE series_id = ANY($1) ORDER BY series_id, season_number, number`, postgres.Keys(titleIDs))
 	episodes, err := pgx.CollectRows(rows, scanEpisode)
 	if err != nil {
 		return nil, fmt.Errorf("seasons by titles: %w", err)
@@ -147,7 +148,7 @@ func (s *Store) EpisodesByIDs(ctx context.Context, ids []string) (map[string]ser
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT `+episodeColumns+` FROM episodes WHERE id = ANY($1)`, uniq(ids))
+	rows, _ := s.pool.Query(ctx, `SELECT `+episodeColumns+` FROM episodes WHERE id = ANY($1)`, postgres.Keys(ids))
 	episodes, err := pgx.CollectRows(rows, scanEpisode)
 	if err != nil {
 		return nil, fmt.Errorf("episodes by ids: %w", err)

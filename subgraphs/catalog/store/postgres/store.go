@@ -90,17 +90,3 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 	}
 	return v, nil
 }
-
-// uniq drops repeated keys, so a page that names an entity twice costs
-// nothing extra.
-func uniq(keys []string) []string {
-	seen := make(map[string]bool, len(keys))
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
-}

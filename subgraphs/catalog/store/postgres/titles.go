@@ -3,11 +3,11 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cinegraph/cinegraph/internal/postgres"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
@@ -31,7 +31,7 @@ func (s *Store) TitlesByIDs(ctx context.Context, ids []string) (map[string]servi
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, _ := s.pool.Query(ctx, `SELECT `+titleColumns+` FROM titles t WHERE t.id = ANY($1)`, uniq(ids))
+	rows, _ := s.pool.Query(ctx, `SELECT `+titleColumns+` FROM titles t WHERE t.id = ANY($1)`, postgres.Keys(ids))
 	titles, err := pgx.CollectRows(rows, scanTitle)
 	if err != nil {
 		return nil, fmt.Errorf("titles by ids: %w", err)
@@ -65,15 +65,15 @@ func (s *Store) TitlePages(ctx context.Context, queries []service.TitleQuery) ([
 	batch := &pgx.Batch{}
 	limits := make([]int, len(queries))
 	for i, q := range queries {
-		var a sqlArgs
+		var a postgres.Args
 		where := filterSQL(q.Filter, &a)
 		batch.Queue(`SELECT COUNT(*) FROM titles t WHERE `+where, a...)
 		if q.After != nil {
-			where += ` AND (t.name, t.id) > (` + a.add(q.After.Name) + `, ` + a.add(q.After.ID) + `)`
+			where += ` AND (t.name, t.id) > (` + a.Add(q.After.Name) + `, ` + a.Add(q.After.ID) + `)`
 		}
 		limits[i] = max(q.Limit, 1)
 		// One row beyond the page tells whether another page follows.
-		batch.Queue(`SELECT `+titleColumns+` FROM titles t WHERE `+where+` ORDER BY t.name, t.id LIMIT `+a.add(limits[i]+1), a...)
+		batch.Queue(`SELECT `+titleColumns+` FROM titles t WHERE `+where+` ORDER BY t.name, t.id LIMIT `+a.Add(limits[i]+1), a...)
 	}
 	results := s.pool.SendBatch(ctx, batch)
 	defer func() { _ = results.Close() }()
@@ -103,32 +103,23 @@ func (s *Store) TitlePages(ctx context.Context, queries []service.TitleQuery) ([
 	return out, nil
 }
 
-// sqlArgs collects positional parameters while a query is built.
-type sqlArgs []any
-
-// add binds v and returns its placeholder.
-func (a *sqlArgs) add(v any) string {
-	*a = append(*a, v)
-	return "$" + strconv.Itoa(len(*a))
-}
-
 // filterSQL turns a filter into a WHERE condition over titles t.
-func filterSQL(f service.TitleFilter, a *sqlArgs) string {
+func filterSQL(f service.TitleFilter, a *postgres.Args) string {
 	clauses := []string{"TRUE"}
 	if f.Kind != "" {
-		clauses = append(clauses, "t.kind = "+a.add(f.Kind))
+		clauses = append(clauses, "t.kind = "+a.Add(f.Kind))
 	}
 	if len(f.Genres) > 0 {
-		clauses = append(clauses, `EXISTS (SELECT 1 FROM title_genres g WHERE g.title_id = t.id AND g.genre_slug = ANY(`+a.add(f.Genres)+`))`)
+		clauses = append(clauses, `EXISTS (SELECT 1 FROM title_genres g WHERE g.title_id = t.id AND g.genre_slug = ANY(`+a.Add(f.Genres)+`))`)
 	}
 	if f.ReleaseYearFrom != 0 {
-		clauses = append(clauses, "t.release_year >= "+a.add(f.ReleaseYearFrom))
+		clauses = append(clauses, "t.release_year >= "+a.Add(f.ReleaseYearFrom))
 	}
 	if f.ReleaseYearTo != 0 {
-		clauses = append(clauses, "t.release_year <= "+a.add(f.ReleaseYearTo))
+		clauses = append(clauses, "t.release_year <= "+a.Add(f.ReleaseYearTo))
 	}
 	if len(f.MaturityRatings) > 0 {
-		clauses = append(clauses, "t.maturity_rating = ANY("+a.add(f.MaturityRatings)+")")
+		clauses = append(clauses, "t.maturity_rating = ANY("+a.Add(f.MaturityRatings)+")")
 	}
 	return strings.Join(clauses, " AND ")
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 )
 
 // storeEvent adds ev to the outbox inside tx, so it commits with the change.
@@ -47,11 +48,8 @@ func (s *Store) PendingEvents(ctx context.Context, limit int) ([]events.Event, e
 
 // DeleteEvents removes published events from the outbox.
 func (s *Store) DeleteEvents(ctx context.Context, ids []string) error {
-	for _, chunk := range chunks(ids) {
-		marks, args := in(chunk)
-		if _, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (`+marks+`)`, args...); err != nil {
-			return fmt.Errorf("delete events: %w", err)
-		}
+	if _, err := sqlite.ExecIn(ctx, s.db, `DELETE FROM outbox WHERE id IN (%s)`, ids); err != nil {
+		return fmt.Errorf("delete events: %w", err)
 	}
 	return nil
 }

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
 // ProfilesByIDs returns the profiles with the given ids.
 func (s *Store) ProfilesByIDs(ctx context.Context, ids []string) (map[string]service.Profile, error) {
 	out := make(map[string]service.Profile, len(ids))
-	err := eachChunk(ctx, s.db, ids, `SELECT id, name FROM profiles WHERE id IN (%s)`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT id, name FROM profiles WHERE id IN (%s)`, ids, func(rows *sql.Rows) error {
 		var p service.Profile
 		err := rows.Scan(&p.ID, &p.Name)
 		out[p.ID] = p
@@ -28,7 +29,7 @@ func (s *Store) ProfilesByIDs(ctx context.Context, ids []string) (map[string]ser
 // MyLists returns each profile's entries, most recently added first.
 func (s *Store) MyLists(ctx context.Context, profileIDs []string) (map[string][]service.ListEntry, error) {
 	out := make(map[string][]service.ListEntry, len(profileIDs))
-	err := eachChunk(ctx, s.db, profileIDs, `SELECT profile_id, title_id, added_at FROM my_list WHERE profile_id IN (%s) ORDER BY profile_id, added_at DESC, title_id`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT profile_id, title_id, added_at FROM my_list WHERE profile_id IN (%s) ORDER BY profile_id, added_at DESC, title_id`, profileIDs, func(rows *sql.Rows) error {
 		var e service.ListEntry
 		var at int64
 		if err := rows.Scan(&e.ProfileID, &e.TitleID, &at); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
@@ -29,7 +30,7 @@ func (s *Store) Genres(ctx context.Context) ([]service.Genre, error) {
 // GenresBySlugs returns the genres with the given slugs.
 func (s *Store) GenresBySlugs(ctx context.Context, slugs []string) (map[string]service.Genre, error) {
 	out := make(map[string]service.Genre, len(slugs))
-	err := eachChunk(ctx, s.db, slugs, `SELECT slug, name FROM genres WHERE slug IN (%s)`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT slug, name FROM genres WHERE slug IN (%s)`, slugs, func(rows *sql.Rows) error {
 		var g service.Genre
 		err := rows.Scan(&g.Slug, &g.Name)
 		out[g.Slug] = g
@@ -44,7 +45,7 @@ func (s *Store) GenresBySlugs(ctx context.Context, slugs []string) (map[string]s
 // PeopleByIDs returns the people with the given ids.
 func (s *Store) PeopleByIDs(ctx context.Context, ids []string) (map[string]service.Person, error) {
 	out := make(map[string]service.Person, len(ids))
-	err := eachChunk(ctx, s.db, ids, `SELECT id, name, birth_year FROM people WHERE id IN (%s)`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT id, name, birth_year FROM people WHERE id IN (%s)`, ids, func(rows *sql.Rows) error {
 		var p service.Person
 		err := rows.Scan(&p.ID, &p.Name, &p.BirthYear)
 		out[p.ID] = p
@@ -65,7 +66,7 @@ func scanCredit(rows *sql.Rows) (service.Credit, error) {
 // CreditsByTitles returns each title's credits in billing order.
 func (s *Store) CreditsByTitles(ctx context.Context, titleIDs []string) (map[string][]service.Credit, error) {
 	out := make(map[string][]service.Credit, len(titleIDs))
-	err := eachChunk(ctx, s.db, titleIDs, `SELECT title_id, person_id, role, character, billing FROM credits WHERE title_id IN (%s) ORDER BY title_id, billing`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT title_id, person_id, role, character, billing FROM credits WHERE title_id IN (%s) ORDER BY title_id, billing`, titleIDs, func(rows *sql.Rows) error {
 		c, err := scanCredit(rows)
 		out[c.TitleID] = append(out[c.TitleID], c)
 		return err
@@ -79,9 +80,9 @@ func (s *Store) CreditsByTitles(ctx context.Context, titleIDs []string) (map[str
 // CreditsByPeople returns each person's credits, newest title first.
 func (s *Store) CreditsByPeople(ctx context.Context, personIDs []string) (map[string][]service.Credit, error) {
 	out := make(map[string][]service.Credit, len(personIDs))
-	err := eachChunk(ctx, s.db, personIDs, `SELECT c.title_id, c.person_id, c.role, c.character, c.billing
+	err := sqlite.QueryIn(ctx, s.db, `SELECT c.title_id, c.person_id, c.role, c.character, c.billing
 		FROM credits c JOIN titles t ON t.id = c.title_id
-		WHERE c.person_id IN (%s) ORDER BY c.person_id, t.release_year DESC, t.name, c.billing`, func(rows *sql.Rows) error {
+		WHERE c.person_id IN (%s) ORDER BY c.person_id, t.release_year DESC, t.name, c.billing`, personIDs, func(rows *sql.Rows) error {
 		c, err := scanCredit(rows)
 		out[c.PersonID] = append(out[c.PersonID], c)
 		return err
@@ -103,7 +104,7 @@ func scanEpisode(rows *sql.Rows) (service.Episode, error) {
 // SeasonsByTitles groups each series' episodes into seasons, in order.
 func (s *Store) SeasonsByTitles(ctx context.Context, titleIDs []string) (map[string][]service.Season, error) {
 	out := make(map[string][]service.Season, len(titleIDs))
-	err := eachChunk(ctx, s.db, titleIDs, `SELECT `+episodeColumns+` FROM episodes WHERE series_id IN (%s) ORDER BY series_id, season_number, number`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT `+episodeColumns+` FROM episodes WHERE series_id IN (%s) ORDER BY series_id, season_number, number`, titleIDs, func(rows *sql.Rows) error {
 		e, err := scanEpisode(rows)
 		if err != nil {
 			return err
@@ -126,7 +127,7 @@ func (s *Store) SeasonsByTitles(ctx context.Context, titleIDs []string) (map[str
 // EpisodesByIDs returns the episodes with the given ids.
 func (s *Store) EpisodesByIDs(ctx context.Context, ids []string) (map[string]service.Episode, error) {
 	out := make(map[string]service.Episode, len(ids))
-	err := eachChunk(ctx, s.db, ids, `SELECT `+episodeColumns+` FROM episodes WHERE id IN (%s)`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT `+episodeColumns+` FROM episodes WHERE id IN (%s)`, ids, func(rows *sql.Rows) error {
 		e, err := scanEpisode(rows)
 		out[e.ID] = e
 		return err

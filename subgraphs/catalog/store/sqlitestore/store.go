@@ -16,10 +16,6 @@ import (
 // FileName is the database file inside the data directory.
 const FileName = "catalog.db"
 
-// chunkSize bounds the keys bound into one IN (...) list, well under
-// SQLite's variable limit.
-const chunkSize = 500
-
 // Store implements service.Store on SQLite.
 type Store struct {
 	db *sql.DB
@@ -63,67 +59,4 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("read catalog version: %w", err)
 	}
 	return v, nil
-}
-
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// chunks splits keys (deduplicated) into IN-list sized groups.
-func chunks(keys []string) [][]string {
-	seen := make(map[string]bool, len(keys))
-	uniq := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			uniq = append(uniq, k)
-		}
-	}
-	var out [][]string
-	for len(uniq) > 0 {
-		n := min(chunkSize, len(uniq))
-		out = append(out, uniq[:n])
-		uniq = uniq[n:]
-	}
-	return out
-}
-
-// in returns "?,?,?" and the args for keys.
-func in(keys []string) (string, []any) {
-	args := make([]any, len(keys))
-	marks := make([]byte, 0, 2*len(keys))
-	for i, k := range keys {
-		args[i] = k
-		if i > 0 {
-			marks = append(marks, ',')
-		}
-		marks = append(marks, '?')
-	}
-	return string(marks), args
-}
-
-// eachChunk runs query (with a %s placeholder for the IN list) per chunk of
-// keys, handing every row to scan.
-func eachChunk(ctx context.Context, q querier, keys []string, query string, scan func(*sql.Rows) error) error {
-	for _, chunk := range chunks(keys) {
-		marks, args := in(chunk)
-		rows, err := q.QueryContext(ctx, fmt.Sprintf(query, marks), args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				_ = rows.Close()
-				return err
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
 }

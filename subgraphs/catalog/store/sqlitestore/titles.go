@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
@@ -20,7 +21,7 @@ func scanTitle(rows *sql.Rows) (service.Title, error) {
 // TitlesByIDs returns the titles with the given ids, genres included.
 func (s *Store) TitlesByIDs(ctx context.Context, ids []string) (map[string]service.Title, error) {
 	out := make(map[string]service.Title, len(ids))
-	err := eachChunk(ctx, s.db, ids, `SELECT `+titleColumns+` FROM titles t WHERE t.id IN (%s)`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT `+titleColumns+` FROM titles t WHERE t.id IN (%s)`, ids, func(rows *sql.Rows) error {
 		t, err := scanTitle(rows)
 		out[t.ID] = t
 		return err
@@ -40,7 +41,7 @@ func (s *Store) attachGenres(ctx context.Context, ts map[string]service.Title) e
 	for id := range ts {
 		ids = append(ids, id)
 	}
-	err := eachChunk(ctx, s.db, ids, `SELECT title_id, genre_slug FROM title_genres WHERE title_id IN (%s) ORDER BY title_id, position`, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT title_id, genre_slug FROM title_genres WHERE title_id IN (%s) ORDER BY title_id, position`, ids, func(rows *sql.Rows) error {
 		var id, slug string
 		if err := rows.Scan(&id, &slug); err != nil {
 			return err
@@ -139,9 +140,8 @@ func filterSQL(f service.TitleFilter) (string, []any) {
 		args = append(args, f.Kind)
 	}
 	if len(f.Genres) > 0 {
-		marks, gargs := in(f.Genres)
-		clauses = append(clauses, `EXISTS (SELECT 1 FROM title_genres g WHERE g.title_id = t.id AND g.genre_slug IN (`+marks+`))`)
-		args = append(args, gargs...)
+		clauses = append(clauses, `EXISTS (SELECT 1 FROM title_genres g WHERE g.title_id = t.id AND g.genre_slug IN (`+sqlite.Placeholders(len(f.Genres))+`))`)
+		args = append(args, sqlite.Args(f.Genres)...)
 	}
 	if f.ReleaseYearFrom != 0 {
 		clauses = append(clauses, "t.release_year >= ?")
@@ -152,9 +152,8 @@ func filterSQL(f service.TitleFilter) (string, []any) {
 		args = append(args, f.ReleaseYearTo)
 	}
 	if len(f.MaturityRatings) > 0 {
-		marks, rargs := in(f.MaturityRatings)
-		clauses = append(clauses, "t.maturity_rating IN ("+marks+")")
-		args = append(args, rargs...)
+		clauses = append(clauses, "t.maturity_rating IN ("+sqlite.Placeholders(len(f.MaturityRatings))+")")
+		args = append(args, sqlite.Args(f.MaturityRatings)...)
 	}
 	return strings.Join(clauses, " AND "), args
 }

@@ -106,3 +106,32 @@ func testTitlePages(t *testing.T, s service.Store) {
 		})
 	}
 }
+
+// testDuplicateIDs asks for one key more times than one SQL IN list holds
+// (500), so copies fall into different chunks: relations must still come
+// once per key.
+func testDuplicateIDs(t *testing.T, s service.Store) {
+	ctx := context.Background()
+	f := Fixture()
+	copies := func(id string) []string {
+		out := make([]string, 501)
+		for i := range out {
+			out[i] = id
+		}
+		return out
+	}
+
+	credits, err := s.CreditsByTitles(ctx, copies("t1"))
+	must(t, err)
+	equal(t, "credits by title", credits, map[string][]service.Credit{"t1": {f.Credits[0], f.Credits[1]}})
+
+	lists, err := s.MyLists(ctx, append(copies("profile-1"), "profile-2"))
+	must(t, err)
+	if len(lists["profile-1"]) != 2 || len(lists["profile-2"]) != 0 {
+		t.Fatalf("my lists = %v, want profile-1's two entries once", lists)
+	}
+
+	titles, err := s.TitlesByIDs(ctx, append(copies("t2"), "t1"))
+	must(t, err)
+	equal(t, "titles", titles, map[string]service.Title{"t1": f.Titles[0], "t2": f.Titles[1]})
+}

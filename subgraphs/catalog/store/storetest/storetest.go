@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 	t.Run("TitlePages", func(t *testing.T) { t.Parallel(); testTitlePages(t, seeded(t, open)) })
 	t.Run("MyList", func(t *testing.T) { t.Parallel(); testMyList(t, seeded(t, open)) })
 	t.Run("Replace", func(t *testing.T) { t.Parallel(); testReplace(t, seeded(t, open)) })
+	t.Run("DuplicateIDsAcrossChunks", func(t *testing.T) { t.Parallel(); testDuplicateIDs(t, seeded(t, open)) })
 }
 
 // Epoch anchors the fixture's timestamps.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
@@ -20,7 +21,7 @@ func (s *Store) RoomsByTitleIDs(ctx context.Context, titleIDs []string) ([]servi
 
 func (s *Store) rooms(ctx context.Context, query string, keys []string) ([]service.Room, error) {
 	var out []service.Room
-	err := s.inChunks(ctx, query, keys, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, query, keys, func(rows *sql.Rows) error {
 		var r service.Room
 		if err := rows.Scan(&r.ID, &r.TitleID, &r.TitleName); err != nil {
 			return err
@@ -37,7 +38,7 @@ func (s *Store) rooms(ctx context.Context, query string, keys []string) ([]servi
 // MessagesByIDs returns the messages with the given ids.
 func (s *Store) MessagesByIDs(ctx context.Context, ids []string) ([]service.Message, error) {
 	var out []service.Message
-	err := s.inChunks(ctx, `SELECT id, room_id, author_id, body, sent_at FROM messages WHERE id IN (%s)`, ids, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT id, room_id, author_id, body, sent_at FROM messages WHERE id IN (%s)`, ids, func(rows *sql.Rows) error {
 		m, err := scanMessage(rows)
 		if err != nil {
 			return err
@@ -55,7 +56,7 @@ func (s *Store) MessagesByIDs(ctx context.Context, ids []string) ([]service.Mess
 // have messages.
 func (s *Store) RoomStats(ctx context.Context, roomIDs []string) ([]service.RoomStats, error) {
 	var out []service.RoomStats
-	err := s.inChunks(ctx, `SELECT room_id, COUNT(*), MAX(sent_at) FROM messages WHERE room_id IN (%s) GROUP BY room_id`, roomIDs, func(rows *sql.Rows) error {
+	err := sqlite.QueryIn(ctx, s.db, `SELECT room_id, COUNT(*), MAX(sent_at) FROM messages WHERE room_id IN (%s) GROUP BY room_id`, roomIDs, func(rows *sql.Rows) error {
 		var st service.RoomStats
 		var last int64
 		if err := rows.Scan(&st.RoomID, &st.MessageCount, &last); err != nil {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/sqlite"
@@ -15,10 +14,6 @@ import (
 
 // FileName is the store's database file inside the data directory.
 const FileName = "chat.db"
-
-// chunkSize bounds the placeholders of one IN (...) list, well under
-// SQLite's variable limit.
-const chunkSize = 500
 
 var _ service.Store = (*Store)(nil)
 
@@ -58,36 +53,6 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("count rooms: %w", err)
 	}
 	return any == 0, nil
-}
-
-// inChunks runs query once per chunk of keys, with "(?,?,...)" in place of
-// %s, handing each row set to scan.
-func (s *Store) inChunks(ctx context.Context, query string, keys []string, scan func(*sql.Rows) error) error {
-	for start := 0; start < len(keys); start += chunkSize {
-		chunk := keys[start:min(start+chunkSize, len(keys))]
-		args := make([]any, len(chunk))
-		for i, k := range chunk {
-			args[i] = k
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
-		rows, err := s.db.QueryContext(ctx, fmt.Sprintf(query, marks), args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				_ = rows.Close()
-				return err
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }

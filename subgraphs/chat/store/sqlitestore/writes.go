@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
@@ -66,7 +67,7 @@ func (s *Store) PendingEvents(ctx context.Context, limit int) ([]events.Event, e
 
 // DeleteEvents removes outbox events by id.
 func (s *Store) DeleteEvents(ctx context.Context, ids []string) error {
-	err := s.inChunks(ctx, `DELETE FROM outbox WHERE id IN (%s) RETURNING id`, ids, func(*sql.Rows) error { return nil })
+	_, err := sqlite.ExecIn(ctx, s.db, `DELETE FROM outbox WHERE id IN (%s)`, ids)
 	if err != nil {
 		return fmt.Errorf("delete outbox events: %w", err)
 	}

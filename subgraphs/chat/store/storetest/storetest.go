@@ -192,6 +192,35 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		}
 	})
 
+	t.Run("DuplicateIDsAcrossChunks", func(t *testing.T) {
+		// Copies of one id beyond one SQL IN list (500 keys) fall into
+		// different chunks of a batch read; each must be answered once.
+		s := seeded(t, open)
+		copies := func(id string) []string {
+			out := make([]string, 501)
+			for i := range out {
+				out[i] = id
+			}
+			return out
+		}
+		rooms, err := s.RoomsByIDs(ctx, append(copies("room-a"), "room-b"))
+		if g := sorted(ids(rooms, roomID)); err != nil || !slices.Equal(g, []string{"room-a", "room-b"}) {
+			t.Fatalf("RoomsByIDs = %v, %v; want room-a and room-b once each", g, err)
+		}
+		byTitle, err := s.RoomsByTitleIDs(ctx, copies("ta"))
+		if g := ids(byTitle, roomID); err != nil || !slices.Equal(g, []string{"room-a"}) {
+			t.Fatalf("RoomsByTitleIDs = %v, %v; want room-a once", g, err)
+		}
+		msgs, err := s.MessagesByIDs(ctx, copies("a1"))
+		if g := ids(msgs, messageID); err != nil || !slices.Equal(g, []string{"a1"}) {
+			t.Fatalf("MessagesByIDs = %v, %v; want a1 once", g, err)
+		}
+		stats, err := s.RoomStats(ctx, copies("room-a"))
+		if err != nil || len(stats) != 1 || stats[0].MessageCount != 5 {
+			t.Fatalf("RoomStats = %+v, %v; want room-a once, with its 5 messages", stats, err)
+		}
+	})
+
 	t.Run("MessagePages", func(t *testing.T) {
 		s := seeded(t, open)
 		tests := []struct {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cinegraph/cinegraph/internal/postgres"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
 
@@ -16,7 +17,7 @@ func (s *Store) DetectionsByVideoIDs(ctx context.Context, videoIDs []string) ([]
 		return out, nil
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT video_id, label, confidence, at_seconds, x, y, w, h, source
-		FROM detections WHERE video_id = ANY($1) ORDER BY video_id, at_seconds, id`, uniq(videoIDs))
+		FROM detections WHERE video_id = ANY($1) ORDER BY video_id, at_seconds, id`, postgres.Keys(videoIDs))
 	found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (service.Detection, error) {
 		var d service.Detection
 		err := row.Scan(&d.VideoID, &d.Label, &d.Confidence, &d.AtSeconds, &d.X, &d.Y, &d.W, &d.H, &d.Source)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/cinegraph/cinegraph/internal/postgres"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
@@ -69,7 +70,7 @@ func (s *Store) AudiencesByTitleIDs(ctx context.Context, titleIDs []string) ([]s
 	rows, _ := s.pool.Query(ctx, `SELECT title_id, COUNT(*),
 			COUNT(*) FILTER (WHERE label = $2), COUNT(*) FILTER (WHERE label = $3), SUM(score)
 		FROM message_scores WHERE title_id = ANY($1) GROUP BY title_id`,
-		uniq(titleIDs), string(sentiment.Positive), string(sentiment.Negative))
+		postgres.Keys(titleIDs), string(sentiment.Positive), string(sentiment.Negative))
 	found, err := pgx.CollectRows(rows, scanAudience)
 	if err != nil {
 		return nil, fmt.Errorf("query audiences: %w", err)

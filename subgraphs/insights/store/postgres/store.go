@@ -92,17 +92,3 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 	}
 	return !found, nil
 }
-
-// uniq drops repeated keys before they are bound; answers are still given
-// per requested key, repeats included.
-func uniq(keys []string) []string {
-	seen := make(map[string]bool, len(keys))
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
-}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cinegraph/cinegraph/internal/postgres"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
@@ -46,7 +47,7 @@ func (s *Store) WatchedTitlesByProfileIDs(ctx context.Context, profileIDs []stri
 		return out, nil
 	}
 	rows, _ := s.pool.Query(ctx, `SELECT profile_id, title_id FROM views
-		WHERE profile_id = ANY($1) ORDER BY profile_id, title_id`, uniq(profileIDs))
+		WHERE profile_id = ANY($1) ORDER BY profile_id, title_id`, postgres.Keys(profileIDs))
 	byProfile := make(map[string][]string)
 	var profileID, titleID string
 	_, err := pgx.ForEachRow(rows, []any{&profileID, &titleID}, func() error {

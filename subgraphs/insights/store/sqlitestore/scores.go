@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
@@ -57,42 +58,34 @@ func insertScores(ctx context.Context, tx *sql.Tx, scores []service.MessageScore
 // AudiencesByTitleIDs implements service.Store.
 func (s *Store) AudiencesByTitleIDs(ctx context.Context, titleIDs []string) ([]service.Audience, error) {
 	found := make(map[string]service.Audience, len(titleIDs))
-	for _, part := range chunks(titleIDs) {
-		rows, err := s.db.QueryContext(ctx, `SELECT title_id, label, COUNT(*), SUM(score)
-			FROM message_scores WHERE title_id IN (`+placeholders(len(part))+`)
-			GROUP BY title_id, label`, args(part)...)
-		if err != nil {
-			return nil, fmt.Errorf("query audiences: %w", err)
+	err := sqlite.QueryIn(ctx, s.db, `SELECT title_id, label, COUNT(*), SUM(score)
+			FROM message_scores WHERE title_id IN (%s)
+			GROUP BY title_id, label`, titleIDs, func(rows *sql.Rows) error {
+		var (
+			titleID, label string
+			count          int
+			sum            float64
+		)
+		if err := rows.Scan(&titleID, &label, &count, &sum); err != nil {
+			return fmt.Errorf("scan audience: %w", err)
 		}
-		for rows.Next() {
-			var (
-				titleID, label string
-				count          int
-				sum            float64
-			)
-			if err := rows.Scan(&titleID, &label, &count, &sum); err != nil {
-				_ = rows.Close()
-				return nil, fmt.Errorf("scan audience: %w", err)
-			}
-			a := found[titleID]
-			a.TitleID = titleID
-			a.MessageCount += count
-			a.ScoreSum += sum
-			switch sentiment.Label(label) {
-			case sentiment.Positive:
-				a.Positive += count
-			case sentiment.Negative:
-				a.Negative += count
-			default:
-				a.Neutral += count
-			}
-			found[titleID] = a
+		a := found[titleID]
+		a.TitleID = titleID
+		a.MessageCount += count
+		a.ScoreSum += sum
+		switch sentiment.Label(label) {
+		case sentiment.Positive:
+			a.Positive += count
+		case sentiment.Negative:
+			a.Negative += count
+		default:
+			a.Neutral += count
 		}
-		if err := rows.Err(); err != nil {
-			_ = rows.Close()
-			return nil, fmt.Errorf("read audiences: %w", err)
-		}
-		_ = rows.Close()
+		found[titleID] = a
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query audiences: %w", err)
 	}
 	out := make([]service.Audience, len(titleIDs))
 	for i, id := range titleIDs {

@@ -16,10 +16,6 @@ import (
 // FileName is the database file under the data dir.
 const FileName = "insights.db"
 
-// chunk bounds the ids bound into one IN (...) list, well under SQLite's
-// variable limit.
-const chunk = 500
-
 // Store implements service.Store on SQLite.
 type Store struct {
 	db *sql.DB

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
 
@@ -42,25 +43,17 @@ func insertViews(ctx context.Context, tx *sql.Tx, views []service.View) error {
 // WatchedTitlesByProfileIDs implements service.Store.
 func (s *Store) WatchedTitlesByProfileIDs(ctx context.Context, profileIDs []string) ([][]string, error) {
 	found := make(map[string][]string, len(profileIDs))
-	for _, part := range chunks(profileIDs) {
-		rows, err := s.db.QueryContext(ctx, `SELECT profile_id, title_id FROM views
-			WHERE profile_id IN (`+placeholders(len(part))+`) ORDER BY profile_id, title_id`, args(part)...)
-		if err != nil {
-			return nil, fmt.Errorf("query watched titles: %w", err)
+	err := sqlite.QueryIn(ctx, s.db, `SELECT profile_id, title_id FROM views
+			WHERE profile_id IN (%s) ORDER BY profile_id, title_id`, profileIDs, func(rows *sql.Rows) error {
+		var profileID, titleID string
+		if err := rows.Scan(&profileID, &titleID); err != nil {
+			return fmt.Errorf("scan watched title: %w", err)
 		}
-		for rows.Next() {
-			var profileID, titleID string
-			if err := rows.Scan(&profileID, &titleID); err != nil {
-				_ = rows.Close()
-				return nil, fmt.Errorf("scan watched title: %w", err)
-			}
-			found[profileID] = append(found[profileID], titleID)
-		}
-		if err := rows.Err(); err != nil {
-			_ = rows.Close()
-			return nil, fmt.Errorf("read watched titles: %w", err)
-		}
-		_ = rows.Close()
+		found[profileID] = append(found[profileID], titleID)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query watched titles: %w", err)
 	}
 	out := make([][]string, len(profileIDs))
 	for i, id := range profileIDs {

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"PopularTitlesRanking", testPopular},
 		{"ReplaceSeedKeepsLiveData", testReplaceSeed},
 		{"BatchesBeyondOneQuery", testLargeBatch},
+		{"DuplicateIDsAcrossChunks", testDuplicateIDs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -293,5 +294,69 @@ func testLargeBatch(t *testing.T, s service.Store) {
 	watched, err := s.WatchedTitlesByProfileIDs(ctx, ids)
 	if err != nil || len(watched) != n {
 		t.Fatalf("WatchedTitlesByProfileIDs(%d ids) = %d results, %v", n, len(watched), err)
+	}
+}
+
+// copies is id repeated beyond one SQL IN list (500 keys), so that copies
+// fall into different chunks of a batch read.
+func copies(id string) []string {
+	const n = 501
+	out := make([]string, n)
+	for i := range out {
+		out[i] = id
+	}
+	return out
+}
+
+// testDuplicateIDs asks for the same ids many times in one batch, as a page
+// of identical entity representations does: each answer must count a
+// title's messages, a video's detections and a profile's titles once.
+func testDuplicateIDs(t *testing.T, s service.Store) {
+	ctx := context.Background()
+	var scores []service.MessageScore
+	for i := range 9 {
+		scores = append(scores, score(fmt.Sprintf("dup-%d", i), "t0001", 0.5))
+	}
+	mustSaveScores(t, s, scores...)
+	det := service.Detection{VideoID: "v1", Label: "car", Confidence: 0.9, AtSeconds: 1, Source: "test"}
+	if err := s.ReplaceSeed(ctx, service.SeedData{Detections: []service.Detection{det, det, det}}); err != nil {
+		t.Fatalf("ReplaceSeed: %v", err)
+	}
+	if err := s.SaveViews(ctx, []service.View{
+		{ProfileID: "profile-1", TitleID: "t0001", VideoID: "v1"},
+		{ProfileID: "profile-1", TitleID: "t0002", VideoID: "v2"},
+	}); err != nil {
+		t.Fatalf("SaveViews: %v", err)
+	}
+
+	titles := append(copies("t0001"), "t0002", "t0001")
+	for i, a := range audiences(t, s, titles...) {
+		want := 9
+		if titles[i] == "t0002" {
+			want = 0
+		}
+		if a.TitleID != titles[i] || a.MessageCount != want || a.Positive != want {
+			t.Fatalf("audience[%d] = %+v, want %d positive messages of %s", i, a, want, titles[i])
+		}
+	}
+	videos := append(copies("v1"), "v1")
+	dets, err := s.DetectionsByVideoIDs(ctx, videos)
+	if err != nil || len(dets) != len(videos) {
+		t.Fatalf("DetectionsByVideoIDs = %d results, %v; want %d", len(dets), err, len(videos))
+	}
+	for i, d := range dets {
+		if len(d) != 3 {
+			t.Fatalf("detections[%d] = %d, want the video's 3", i, len(d))
+		}
+	}
+	profiles := append(copies("profile-1"), "profile-1")
+	watched, err := s.WatchedTitlesByProfileIDs(ctx, profiles)
+	if err != nil || len(watched) != len(profiles) {
+		t.Fatalf("WatchedTitlesByProfileIDs = %d results, %v; want %d", len(watched), err, len(profiles))
+	}
+	for i, w := range watched {
+		if !reflect.DeepEqual(w, []string{"t0001", "t0002"}) {
+			t.Fatalf("watched[%d] = %v, want [t0001 t0002]", i, w)
+		}
 	}
 }

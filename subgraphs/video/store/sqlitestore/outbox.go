@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
@@ -38,10 +39,8 @@ func (s *Store) PendingEvents(ctx context.Context, limit int) ([]service.OutboxE
 
 // DeleteEvents removes published events.
 func (s *Store) DeleteEvents(ctx context.Context, ids []string) error {
-	return eachChunk(ids, func(part []string) error {
-		if _, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (`+placeholders(len(part))+`)`, args(part)...); err != nil {
-			return fmt.Errorf("delete outbox events: %w", err)
-		}
-		return nil
-	})
+	if _, err := sqlite.ExecIn(ctx, s.db, `DELETE FROM outbox WHERE id IN (%s)`, ids); err != nil {
+		return fmt.Errorf("delete outbox events: %w", err)
+	}
+	return nil
 }

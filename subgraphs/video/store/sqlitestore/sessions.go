@@ -2,8 +2,10 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
@@ -20,25 +22,21 @@ func (s *Store) CreateSession(ctx context.Context, ps service.Session) error {
 // SessionsByIDs returns the stored sessions among ids.
 func (s *Store) SessionsByIDs(ctx context.Context, ids []string) ([]service.Session, error) {
 	var out []service.Session
-	err := eachChunk(ids, func(part []string) error {
-		rows, err := s.db.QueryContext(ctx, `SELECT id, profile_id, video_id, position_seconds, started_at, updated_at
-			FROM sessions WHERE id IN (`+placeholders(len(part))+`) ORDER BY id`, args(part)...)
-		if err != nil {
-			return fmt.Errorf("query sessions: %w", err)
+	err := sqlite.QueryIn(ctx, s.db, `SELECT id, profile_id, video_id, position_seconds, started_at, updated_at
+			FROM sessions WHERE id IN (%s) ORDER BY id`, ids, func(rows *sql.Rows) error {
+		var ps service.Session
+		var started, updated int64
+		if err := rows.Scan(&ps.ID, &ps.ProfileID, &ps.VideoID, &ps.PositionSeconds, &started, &updated); err != nil {
+			return fmt.Errorf("scan session: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var ps service.Session
-			var started, updated int64
-			if err := rows.Scan(&ps.ID, &ps.ProfileID, &ps.VideoID, &ps.PositionSeconds, &started, &updated); err != nil {
-				return fmt.Errorf("scan session: %w", err)
-			}
-			ps.StartedAt, ps.UpdatedAt = fromNanos(started), fromNanos(updated)
-			out = append(out, ps)
-		}
-		return rows.Err()
+		ps.StartedAt, ps.UpdatedAt = fromNanos(started), fromNanos(updated)
+		out = append(out, ps)
+		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("query sessions: %w", err)
+	}
+	return out, nil
 }
 
 // RecordProgress moves the session, the viewing history and the outbox

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
@@ -22,28 +23,34 @@ func (s *Store) ViewingByProfiles(ctx context.Context, profileIDs []string, filt
 		inProgress = ` AND vw.position_seconds > 0 AND vw.position_seconds * 100 < v.duration_seconds * 95`
 	}
 	var out []service.Viewing
-	err := eachChunk(profileIDs, func(part []string) error {
+	// The limit follows the IN list's arguments, so each chunk is bound by
+	// hand rather than through sqlite.QueryIn.
+	for _, part := range sqlite.Chunks(profileIDs) {
 		q := `SELECT profile_id, video_id, position_seconds, duration_seconds, last_watched_at FROM (
 				SELECT vw.profile_id, vw.video_id, vw.position_seconds, v.duration_seconds, vw.last_watched_at,
 					ROW_NUMBER() OVER (PARTITION BY vw.profile_id ORDER BY vw.last_watched_at DESC, vw.video_id) AS rn
 				FROM viewing vw JOIN videos v ON v.id = vw.video_id
-				WHERE vw.profile_id IN (` + placeholders(len(part)) + `)` + inProgress + `
+				WHERE vw.profile_id IN (` + sqlite.Placeholders(len(part)) + `)` + inProgress + `
 			) WHERE rn <= ? ORDER BY profile_id, rn`
-		rows, err := s.db.QueryContext(ctx, q, append(args(part), filter.Limit)...)
+		rows, err := s.db.QueryContext(ctx, q, append(sqlite.Args(part), filter.Limit)...)
 		if err != nil {
-			return fmt.Errorf("query viewing: %w", err)
+			return nil, fmt.Errorf("query viewing: %w", err)
 		}
-		defer rows.Close()
 		for rows.Next() {
 			v, err := scanViewing(rows)
 			if err != nil {
-				return err
+				_ = rows.Close()
+				return nil, err
 			}
 			out = append(out, v)
 		}
-		return rows.Err()
-	})
-	return out, err
+		err = rows.Err()
+		_ = rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read viewing: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // ViewingOf returns one profile's progress in one video.

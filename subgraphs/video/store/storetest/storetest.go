@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, seeded(t)) })
 	t.Run("ConcurrentProgress", func(t *testing.T) { testConcurrentProgress(t, seeded(t)) })
 	t.Run("Reseed", func(t *testing.T) { testReseed(t, seeded(t)) })
+	t.Run("DuplicateIDsAcrossChunks", func(t *testing.T) { testDuplicateIDs(t, seeded(t)) })
 }
 
 func testEmpty(t *testing.T, open func(t *testing.T) service.Store) {
@@ -453,4 +454,30 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// testDuplicateIDs asks for one key more times than one SQL IN list holds
+// (500), so copies fall into different chunks: each row must still come
+// once.
+func testDuplicateIDs(t *testing.T, s service.Store) {
+	ctx := context.Background()
+	copies := func(id string) []string {
+		out := make([]string, 501)
+		for i := range out {
+			out[i] = id
+		}
+		return out
+	}
+	videos, err := s.VideosByTitles(ctx, append(copies(Movie), Movie))
+	if err != nil || len(videos) != 2 {
+		t.Fatalf("VideosByTitles = %d videos, %v; want the film's 2", len(videos), err)
+	}
+	renditions, err := s.RenditionsByVideos(ctx, copies(MovieFeature))
+	if err != nil || len(renditions) != 4 {
+		t.Fatalf("RenditionsByVideos = %d renditions, %v; want the feature's 4", len(renditions), err)
+	}
+	viewing, err := s.ViewingByProfiles(ctx, copies(Watcher), service.ViewingFilter{Limit: 10})
+	if err != nil || len(viewing) != 3 {
+		t.Fatalf("ViewingByProfiles = %d entries, %v; want profile-1's 3", len(viewing), err)
+	}
 }
