@@ -18,7 +18,7 @@ import (
 
 // Person is the resolver for the person field.
 func (r *creditResolver) Person(ctx context.Context, obj *model.Credit) (*model.Person, error) {
-	p, err := r.loaders(ctx).People.Load(ctx, obj.PersonID)
+	p, err := loaders.For(ctx).People.Load(ctx, obj.PersonID)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (r *creditResolver) Person(ctx context.Context, obj *model.Credit) (*model.
 
 // Series is the resolver for the series field.
 func (r *episodeResolver) Series(ctx context.Context, obj *model.Episode) (*model.Title, error) {
-	t, err := r.loaders(ctx).Titles.Load(ctx, obj.SeriesID)
+	t, err := loaders.For(ctx).Titles.Load(ctx, obj.SeriesID)
 	if err != nil {
 		return nil, err
 	}
@@ -50,11 +50,10 @@ func (r *genreResolver) Titles(ctx context.Context, obj *model.Genre, first *int
 	if q.After != nil {
 		key.After = *q.After
 	}
-	page, err := r.loaders(ctx).GenreTitles.Load(ctx, key)
+	page, err := loaders.For(ctx).GenreTitles.Load(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	r.primeTitles(ctx, page.Titles)
 	return titleConnection(page, q.After != nil), nil
 }
 
@@ -65,7 +64,7 @@ func (r *mutationResolver) AddToMyList(ctx context.Context, titleID string) (*mo
 	if err != nil {
 		return nil, err
 	}
-	r.loaders(ctx).MyList.Clear(profile)
+	loaders.For(ctx).MyList.Clear(profile)
 	return profileModel(&p), nil
 }
 
@@ -76,13 +75,13 @@ func (r *mutationResolver) RemoveFromMyList(ctx context.Context, titleID string)
 	if err != nil {
 		return nil, err
 	}
-	r.loaders(ctx).MyList.Clear(profile)
+	loaders.For(ctx).MyList.Clear(profile)
 	return profileModel(&p), nil
 }
 
 // Credits is the resolver for the credits field.
 func (r *personResolver) Credits(ctx context.Context, obj *model.Person) ([]*model.PersonCredit, error) {
-	credits, err := r.loaders(ctx).CreditsByPerson.Load(ctx, obj.ID)
+	credits, err := loaders.For(ctx).CreditsByPerson.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +94,7 @@ func (r *personResolver) Credits(ctx context.Context, obj *model.Person) ([]*mod
 
 // Title is the resolver for the title field.
 func (r *personCreditResolver) Title(ctx context.Context, obj *model.PersonCredit) (*model.Title, error) {
-	t, err := r.loaders(ctx).Titles.Load(ctx, obj.TitleID)
+	t, err := loaders.For(ctx).Titles.Load(ctx, obj.TitleID)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +106,7 @@ func (r *personCreditResolver) Title(ctx context.Context, obj *model.PersonCredi
 
 // MyList is the resolver for the myList field.
 func (r *profileResolver) MyList(ctx context.Context, obj *model.Profile) ([]*model.Title, error) {
-	l := r.loaders(ctx)
+	l := loaders.For(ctx)
 	entries, err := l.MyList.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
@@ -138,7 +137,7 @@ func (r *queryResolver) Titles(ctx context.Context, first *int, after *string, f
 	if err != nil {
 		return nil, err
 	}
-	r.primeTitles(ctx, page.Titles)
+	loaders.For(ctx).PrimeTitles(page.Titles)
 	return titleConnection(page, after != nil && *after != ""), nil
 }
 
@@ -193,7 +192,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Profile, error) {
 
 // Node is the resolver for the node field.
 func (r *searchEdgeResolver) Node(ctx context.Context, obj *model.SearchEdge) (*model.Title, error) {
-	t, err := r.loaders(ctx).Titles.Load(ctx, obj.TitleID)
+	t, err := loaders.For(ctx).Titles.Load(ctx, obj.TitleID)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +204,7 @@ func (r *searchEdgeResolver) Node(ctx context.Context, obj *model.SearchEdge) (*
 
 // Genres is the resolver for the genres field.
 func (r *titleResolver) Genres(ctx context.Context, obj *model.Title) ([]*model.Genre, error) {
-	genres, err := r.loaders(ctx).Genres.LoadAll(ctx, obj.GenreSlugs)
+	genres, err := loaders.For(ctx).Genres.LoadAll(ctx, obj.GenreSlugs)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +223,7 @@ func (r *titleResolver) Cast(ctx context.Context, obj *model.Title, first *int) 
 	if err != nil {
 		return nil, err
 	}
-	credits, err := r.loaders(ctx).CreditsByTitle.Load(ctx, obj.ID)
+	credits, err := loaders.For(ctx).CreditsByTitle.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +237,7 @@ func (r *titleResolver) Cast(ctx context.Context, obj *model.Title, first *int) 
 
 // Seasons is the resolver for the seasons field.
 func (r *titleResolver) Seasons(ctx context.Context, obj *model.Title) ([]*model.Season, error) {
-	seasons, err := r.loaders(ctx).SeasonsByTitle.Load(ctx, obj.ID)
+	seasons, err := loaders.For(ctx).SeasonsByTitle.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}

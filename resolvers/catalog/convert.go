@@ -1,31 +1,10 @@
 package catalog
 
 import (
-	"context"
-
 	"github.com/cinegraph/cinegraph/graph/catalog/model"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
-
-// loaders returns the request's dataloaders; a request that bypassed the
-// middleware gets unshared ones, correct but unbatched across resolvers.
-func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
-	if l := loaders.From(ctx); l != nil {
-		return l
-	}
-	return loaders.New(r.Store)
-}
-
-// primeTitles caches titles a listing already fetched, so relations that
-// lead back to them (an episode's series) cost no further store call.
-func (r *Resolver) primeTitles(ctx context.Context, titles []service.Title) {
-	l := r.loaders(ctx)
-	for i := range titles {
-		l.Titles.Prime(titles[i].ID, &titles[i])
-	}
-}
 
 func titleModel(t *service.Title) *model.Title {
 	if t == nil {

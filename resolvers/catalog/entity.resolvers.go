@@ -10,6 +10,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/catalog"
 	"github.com/cinegraph/cinegraph/graph/catalog/model"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
 )
 
 // FindManyEpisodeByIDs is the resolver for the findManyEpisodeByIDs field.
@@ -86,16 +87,12 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	found, err := r.Service.TitlesByIDs(ctx, ids)
+	found, err := loaders.For(ctx).PrefetchTitles(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	l := r.loaders(ctx)
 	out := make([]*model.Title, len(found))
 	for i, t := range found {
-		if t != nil {
-			l.Titles.Prime(t.ID, t)
-		}
 		out[i] = titleModel(t)
 	}
 	return out, nil

@@ -12,6 +12,4 @@ import (
 // Resolver is the root resolver; its fields are the catalog's dependencies.
 type Resolver struct {
 	Service *service.Service
-	// Store backs loaders for a request that arrived without them.
-	Store service.Store
 }

@@ -25,7 +25,7 @@ func (r *chatRoomResolver) Title(ctx context.Context, obj *service.Room) (*model
 
 // MessageCount is the resolver for the messageCount field.
 func (r *chatRoomResolver) MessageCount(ctx context.Context, obj *service.Room) (int, error) {
-	st, err := loaders.For(ctx, r.Service).RoomStats.Load(ctx, obj.ID)
+	st, err := loaders.For(ctx).RoomStats.Load(ctx, obj.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -34,7 +34,7 @@ func (r *chatRoomResolver) MessageCount(ctx context.Context, obj *service.Room) 
 
 // LastMessageAt is the resolver for the lastMessageAt field.
 func (r *chatRoomResolver) LastMessageAt(ctx context.Context, obj *service.Room) (*time.Time, error) {
-	st, err := loaders.For(ctx, r.Service).RoomStats.Load(ctx, obj.ID)
+	st, err := loaders.For(ctx).RoomStats.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (r *chatRoomResolver) Messages(ctx context.Context, obj *service.Room, firs
 	if err != nil {
 		return nil, err
 	}
-	page, err := loaders.For(ctx, r.Service).MessagePage.Load(ctx, q)
+	page, err := loaders.For(ctx).MessagePage.Load(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (r *chatRoomResolver) Messages(ctx context.Context, obj *service.Room, firs
 
 // Room is the resolver for the room field.
 func (r *messageResolver) Room(ctx context.Context, obj *service.Message) (*service.Room, error) {
-	room, err := loaders.For(ctx, r.Service).RoomByID.Load(ctx, obj.RoomID)
+	room, err := loaders.For(ctx).RoomByID.Load(ctx, obj.RoomID)
 	if err != nil {
 		return nil, err
 	}
@@ -88,9 +88,7 @@ func (r *queryResolver) ActiveRooms(ctx context.Context, first *int) ([]*service
 		return nil, err
 	}
 	out := pointers(rooms)
-	if p, ok := r.prefetcher(ctx); ok {
-		p.rooms(ctx, out, here(ctx, "ChatRoom"))
-	}
+	prefetchRooms(ctx, out)
 	return out, nil
 }
 
@@ -121,7 +119,7 @@ func (r *subscriptionResolver) MessageAdded(ctx context.Context, roomID string, 
 
 // ChatRoom is the resolver for the chatRoom field.
 func (r *titleResolver) ChatRoom(ctx context.Context, obj *model.Title) (*service.Room, error) {
-	return loaders.For(ctx, r.Service).RoomByTitle.Load(ctx, obj.ID)
+	return loaders.For(ctx).RoomByTitle.Load(ctx, obj.ID)
 }
 
 // ChatRoom returns chat.ChatRoomResolver implementation.

@@ -23,9 +23,7 @@ func (r *entityResolver) FindManyChatRoomByIDs(ctx context.Context, reps []*mode
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := r.prefetcher(ctx); ok {
-		p.rooms(ctx, rooms, here(ctx, "ChatRoom"))
-	}
+	prefetchRooms(ctx, rooms)
 	return rooms, nil
 }
 
@@ -39,9 +37,7 @@ func (r *entityResolver) FindManyMessageByIDs(ctx context.Context, reps []*model
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := r.prefetcher(ctx); ok {
-		p.messages(ctx, msgs, here(ctx, "Message"))
-	}
+	prefetchMessages(ctx, msgs)
 	return msgs, nil
 }
 
@@ -55,9 +51,7 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 		titles[i] = &model.Title{ID: rep.ID}
 		ids[i] = rep.ID
 	}
-	if p, ok := r.prefetcher(ctx); ok {
-		p.titles(ctx, ids, here(ctx, "Title"))
-	}
+	prefetchTitles(ctx, ids)
 	return titles, nil
 }
 

@@ -9,32 +9,43 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
-// prefetch loads, for a list of parents, what the operation selects below
-// them: one batched service call per relation and level, whose results are
-// primed into the request's loaders before the field resolvers run. The
-// resolvers then find everything cached, so a page costs the same few store
-// calls however the field goroutines happen to be scheduled (a loader's
-// time window alone can be missed by a goroutine stalled on a busy
-// machine). Failures are left to the resolvers, which load again and
-// report them on their own fields.
-type prefetch struct {
-	op    *graphql.OperationContext
-	svc   *service.Service
-	l     *loaders.Loaders
-	known map[string]*service.Room // rooms primed so far, by id
+// The loaders prefetch what an operation selects below a list of parents;
+// these functions only read that selection off the operation into the
+// loaders' plans.
+
+// prefetchRooms has the loaders prefetch what is selected below rooms.
+func prefetchRooms(ctx context.Context, rooms []*service.Room) {
+	if p, ok := plannerFor(ctx); ok {
+		loaders.For(ctx).PrefetchRooms(ctx, rooms, p.room(here(ctx, "ChatRoom")))
+	}
 }
 
-// prefetcher returns a prefetch for ctx's operation, ok false when there is
-// nothing to gain: no operation in ctx, or loaders that do not cache.
-func (r *Resolver) prefetcher(ctx context.Context) (*prefetch, bool) {
+// prefetchMessages has the loaders prefetch what is selected below msgs.
+func prefetchMessages(ctx context.Context, msgs []*service.Message) {
+	if p, ok := plannerFor(ctx); ok {
+		loaders.For(ctx).PrefetchMessages(ctx, msgs, p.message(here(ctx, "Message")))
+	}
+}
+
+// prefetchTitles has the loaders prefetch what is selected below titles.
+func prefetchTitles(ctx context.Context, titleIDs []string) {
+	if p, ok := plannerFor(ctx); ok {
+		loaders.For(ctx).PrefetchTitles(ctx, titleIDs, p.title(here(ctx, "Title")))
+	}
+}
+
+// planner reads selections of one operation.
+type planner struct {
+	op *graphql.OperationContext
+}
+
+// plannerFor returns a planner for ctx's operation, ok false outside a
+// resolved field.
+func plannerFor(ctx context.Context) (planner, bool) {
 	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
-		return nil, false
+		return planner{}, false
 	}
-	l := loaders.For(ctx, r.Service)
-	if !l.Cached() {
-		return nil, false
-	}
-	return &prefetch{op: graphql.GetOperationContext(ctx), svc: r.Service, l: l, known: map[string]*service.Room{}}, true
+	return planner{op: graphql.GetOperationContext(ctx)}, true
 }
 
 // here returns the current field's selection on objects of type typ.
@@ -44,7 +55,7 @@ func here(ctx context.Context, typ string) []graphql.CollectedField {
 
 // below returns the merged selections, on objects of type typ, of every
 // field in fields named name (aliases included).
-func (p *prefetch) below(fields []graphql.CollectedField, name, typ string) []graphql.CollectedField {
+func (p planner) below(fields []graphql.CollectedField, name, typ string) []graphql.CollectedField {
 	var out []graphql.CollectedField
 	for _, f := range fields {
 		if f.Name == name {
@@ -65,61 +76,38 @@ func selects(fields []graphql.CollectedField, names ...string) bool {
 	return false
 }
 
-// titles primes the rooms of titleIDs, and what fields (on Title) select
-// below them.
-func (p *prefetch) titles(ctx context.Context, titleIDs []string, fields []graphql.CollectedField) {
-	if len(titleIDs) == 0 || !selects(fields, "chatRoom") {
-		return
+// title reads what fields (on Title) select.
+func (p planner) title(fields []graphql.CollectedField) loaders.TitlePlan {
+	if !selects(fields, "chatRoom") {
+		return loaders.TitlePlan{}
 	}
-	rooms, err := p.svc.RoomsByTitleIDs(ctx, titleIDs)
-	if err != nil {
-		return
-	}
-	for i, id := range titleIDs {
-		p.l.RoomByTitle.Prime(id, rooms[i])
-	}
-	p.rooms(ctx, rooms, p.below(fields, "chatRoom", "ChatRoom"))
+	room := p.room(p.below(fields, "chatRoom", "ChatRoom"))
+	return loaders.TitlePlan{Room: &room}
 }
 
-// rooms primes rooms, and what fields (on ChatRoom) select below them.
-func (p *prefetch) rooms(ctx context.Context, rooms []*service.Room, fields []graphql.CollectedField) {
-	var ids []string
-	seen := map[string]bool{}
-	for _, r := range rooms {
-		if r == nil || seen[r.ID] {
+// room reads what fields (on ChatRoom) select.
+func (p planner) room(fields []graphql.CollectedField) loaders.RoomPlan {
+	plan := loaders.RoomPlan{Stats: selects(fields, "messageCount", "lastMessageAt")}
+	for _, f := range fields {
+		if f.Name != "messages" {
 			continue
 		}
-		seen[r.ID] = true
-		ids = append(ids, r.ID)
-		p.known[r.ID] = r
-		p.l.RoomByID.Prime(r.ID, r)
-	}
-	if len(ids) == 0 {
-		return
-	}
-	if selects(fields, "messageCount", "lastMessageAt") {
-		if stats, err := p.svc.RoomStats(ctx, ids); err == nil {
-			for i, id := range ids {
-				p.l.RoomStats.Prime(id, stats[i])
-			}
+		if page, ok := p.page(f); ok {
+			plan.Messages = append(plan.Messages, page)
 		}
 	}
-	for _, f := range fields {
-		if f.Name == "messages" {
-			p.pages(ctx, ids, f)
-		}
-	}
+	return plan
 }
 
-// pages primes one ChatRoom.messages selection for every room in ids, and
-// what its nodes select.
-func (p *prefetch) pages(ctx context.Context, ids []string, f graphql.CollectedField) {
+// page reads one ChatRoom.messages selection; ok is false when its first
+// argument is not an int, which its resolver reports.
+func (p planner) page(f graphql.CollectedField) (loaders.PagePlan, bool) {
 	args := f.ArgumentMap(p.op.Variables)
 	first := defaultMessagesFirst
 	if raw, ok := args["first"]; ok && raw != nil {
 		n, err := graphql.UnmarshalInt(raw)
 		if err != nil {
-			return
+			return loaders.PagePlan{}, false
 		}
 		first = n
 	}
@@ -127,54 +115,15 @@ func (p *prefetch) pages(ctx context.Context, ids []string, f graphql.CollectedF
 	if raw, ok := args["before"].(string); ok {
 		before = &raw
 	}
-	qs := make([]service.PageQuery, len(ids))
-	for i, id := range ids {
-		q, err := p.svc.PageQuery(id, first, before)
-		if err != nil {
-			return // the resolver reports it
-		}
-		qs[i] = q
-	}
-	pages, err := p.svc.MessagePages(ctx, qs)
-	if err != nil {
-		return
-	}
-	var msgs []*service.Message
-	for i, q := range qs {
-		p.l.MessagePage.Prime(q, pages[i])
-		for j := range pages[i].Messages {
-			msgs = append(msgs, &pages[i].Messages[j])
-		}
-	}
 	edges := p.below([]graphql.CollectedField{f}, "edges", "MessageEdge")
-	p.messages(ctx, msgs, p.below(edges, "node", "Message"))
+	return loaders.PagePlan{First: first, Before: before, Nodes: p.message(p.below(edges, "node", "Message"))}, true
 }
 
-// messages primes what fields (on Message) select below msgs: their rooms.
-func (p *prefetch) messages(ctx context.Context, msgs []*service.Message, fields []graphql.CollectedField) {
-	if len(msgs) == 0 || !selects(fields, "room") {
-		return
+// message reads what fields (on Message) select.
+func (p planner) message(fields []graphql.CollectedField) loaders.MessagePlan {
+	if !selects(fields, "room") {
+		return loaders.MessagePlan{}
 	}
-	var rooms []*service.Room
-	var missing []string
-	seen := map[string]bool{}
-	for _, m := range msgs {
-		if m == nil || seen[m.RoomID] {
-			continue
-		}
-		seen[m.RoomID] = true
-		if r, ok := p.known[m.RoomID]; ok {
-			rooms = append(rooms, r)
-		} else {
-			missing = append(missing, m.RoomID)
-		}
-	}
-	if len(missing) > 0 {
-		found, err := p.svc.RoomsByIDs(ctx, missing)
-		if err != nil {
-			return
-		}
-		rooms = append(rooms, found...)
-	}
-	p.rooms(ctx, rooms, p.below(fields, "room", "ChatRoom"))
+	room := p.room(p.below(fields, "room", "ChatRoom"))
+	return loaders.MessagePlan{Room: &room}
 }

@@ -43,11 +43,7 @@ func prefetchSelected(ctx context.Context, typeName, field string, ids []string,
 	if len(ids) == 0 || !selected(ctx, typeName, field) {
 		return nil
 	}
-	l, err := loaders.For(ctx)
-	if err != nil {
-		return err
-	}
-	return load(l, ctx, ids)
+	return load(loaders.For(ctx), ctx, ids)
 }
 
 // selected reports whether the current field's selection asks typeName for

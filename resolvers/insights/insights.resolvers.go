@@ -42,10 +42,7 @@ func (r *profileResolver) Recommendations(ctx context.Context, obj *model.Profil
 	if first != nil {
 		n = *first
 	}
-	l, err := loaders.For(ctx)
-	if err != nil {
-		return nil, err
-	}
+	l := loaders.For(ctx)
 	all, err := l.Recommendations.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
@@ -74,10 +71,7 @@ func (r *subscriptionResolver) InsightAdded(ctx context.Context, roomID string) 
 
 // AudienceSentiment is the resolver for the audienceSentiment field.
 func (r *titleResolver) AudienceSentiment(ctx context.Context, obj *model.Title) (*model.AudienceSentiment, error) {
-	l, err := loaders.For(ctx)
-	if err != nil {
-		return nil, err
-	}
+	l := loaders.For(ctx)
 	audience, err := l.Audience.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
@@ -91,10 +85,7 @@ func (r *videoResolver) Detections(ctx context.Context, obj *model.Video, minCon
 	if minConfidence != nil {
 		floor = *minConfidence
 	}
-	l, err := loaders.For(ctx)
-	if err != nil {
-		return nil, err
-	}
+	l := loaders.For(ctx)
 	all, err := l.Detections.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err

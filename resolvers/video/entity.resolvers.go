@@ -10,6 +10,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/video"
 	"github.com/cinegraph/cinegraph/graph/video/model"
+	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
@@ -23,7 +24,7 @@ func (r *entityResolver) FindManyEpisodeByIDs(ctx context.Context, reps []*model
 	}
 	sel := selectionOn(ctx, "Episode")
 	if sel.has("video") {
-		if err := r.loaders(ctx).PrefetchEpisodes(ctx, ids, sel.below("video", "Video").has("renditions")); err != nil {
+		if err := loaders.For(ctx).PrefetchEpisodes(ctx, ids, sel.below("video", "Video").has("renditions")); err != nil {
 			return nil, err
 		}
 	}
@@ -36,7 +37,7 @@ func (r *entityResolver) FindManyProfileByIDs(ctx context.Context, reps []*model
 	for i, rep := range reps {
 		out[i] = &model.Profile{ID: rep.ID}
 	}
-	if err := r.prefetchViewing(ctx, out); err != nil {
+	if err := prefetchViewing(ctx, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -52,7 +53,7 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 	}
 	sel := selectionOn(ctx, "Title")
 	if sel.has("videos") {
-		if err := r.loaders(ctx).PrefetchTitles(ctx, ids, sel.below("videos", "Video").has("renditions")); err != nil {
+		if err := loaders.For(ctx).PrefetchTitles(ctx, ids, sel.below("videos", "Video").has("renditions")); err != nil {
 			return nil, err
 		}
 	}
@@ -65,7 +66,7 @@ func (r *entityResolver) FindManyVideoByIDs(ctx context.Context, reps []*model.V
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	videos, err := r.loaders(ctx).PrefetchVideos(ctx, ids, selectionOn(ctx, "Video").has("renditions"))
+	videos, err := loaders.For(ctx).PrefetchVideos(ctx, ids, selectionOn(ctx, "Video").has("renditions"))
 	if err != nil {
 		return nil, err
 	}

@@ -6,12 +6,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
 // requireVideo loads a video a non-null field points at.
 func (r *Resolver) requireVideo(ctx context.Context, id string) (*service.Video, error) {
-	v, err := r.loaders(ctx).VideoByID.Load(ctx, id)
+	v, err := loaders.For(ctx).VideoByID.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -6,11 +6,9 @@ package video
 //go:generate go run ../../internal/codegen -subgraph video
 
 import (
-	"context"
 	"log/slog"
 
 	"github.com/cinegraph/cinegraph/subgraphs/video/live"
-	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
@@ -27,15 +25,4 @@ func (r *Resolver) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return r.Logger
-}
-
-// loaders returns the request's dataloaders. Operations that arrive
-// without them (over a websocket, whose connection outlives any one
-// operation) get fresh ones per call: never stale, batched only within the
-// call.
-func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
-	if l, ok := loaders.From(ctx); ok {
-		return l
-	}
-	return loaders.New(r.Service.Store(), 0)
 }

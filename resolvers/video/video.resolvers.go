@@ -19,7 +19,7 @@ import (
 
 // Video is the resolver for the video field.
 func (r *episodeResolver) Video(ctx context.Context, obj *model.Episode) (*service.Video, error) {
-	return r.loaders(ctx).VideoByEpisode.Load(ctx, obj.ID)
+	return loaders.For(ctx).VideoByEpisode.Load(ctx, obj.ID)
 }
 
 // StartPlayback is the resolver for the startPlayback field.
@@ -61,7 +61,7 @@ func (r *profileResolver) ViewingHistory(ctx context.Context, obj *model.Profile
 	if err != nil {
 		return nil, err
 	}
-	viewing, err := r.loaders(ctx).ViewingByProfile.Load(ctx, loaders.ViewingKey{ProfileID: obj.ID, Filter: filter})
+	viewing, err := loaders.For(ctx).ViewingByProfile.Load(ctx, loaders.ViewingKey{ProfileID: obj.ID, Filter: filter})
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (r *profileResolver) ContinueWatching(ctx context.Context, obj *model.Profi
 	if err != nil {
 		return nil, err
 	}
-	viewing, err := r.loaders(ctx).ViewingByProfile.Load(ctx, loaders.ViewingKey{ProfileID: obj.ID, Filter: filter})
+	viewing, err := loaders.For(ctx).ViewingByProfile.Load(ctx, loaders.ViewingKey{ProfileID: obj.ID, Filter: filter})
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (r *queryResolver) Video(ctx context.Context, id string) (*service.Video, e
 	if err := service.CheckVideoID("id", id); err != nil {
 		return nil, err
 	}
-	return r.loaders(ctx).VideoByID.Load(ctx, id)
+	return loaders.For(ctx).VideoByID.Load(ctx, id)
 }
 
 // Codec is the resolver for the codec field.
@@ -120,7 +120,7 @@ func (r *subscriptionResolver) PlaybackEvents(ctx context.Context, videoID *stri
 
 // Videos is the resolver for the videos field.
 func (r *titleResolver) Videos(ctx context.Context, obj *model.Title, kind *model.VideoKind) ([]*service.Video, error) {
-	videos, err := r.loaders(ctx).VideosByTitle.Load(ctx, obj.ID)
+	videos, err := loaders.For(ctx).VideosByTitle.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func (r *videoResolver) Episode(ctx context.Context, obj *service.Video) (*model
 
 // Renditions is the resolver for the renditions field.
 func (r *videoResolver) Renditions(ctx context.Context, obj *service.Video) ([]*service.Rendition, error) {
-	renditions, err := r.loaders(ctx).RenditionsByVideo.Load(ctx, obj.ID)
+	renditions, err := loaders.For(ctx).RenditionsByVideo.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}

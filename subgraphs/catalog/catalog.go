@@ -12,8 +12,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"github.com/cinegraph/cinegraph/graph/catalog"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
@@ -102,26 +100,21 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	} else if err := svc.EnsureIndex(ctx); err != nil {
 		return fail(err)
 	}
-	s.handler = newHandler(store, svc, logger, opts.LoaderWait)
+	s.handler = newHandler(svc, logger, opts.LoaderWait)
 	if rel != nil {
 		work.Go("catalog outbox relay", rel.Run)
 	}
 	return s, nil
 }
 
-func newHandler(store service.Store, svc *service.Service, logger *slog.Logger, wait time.Duration) http.Handler {
-	if wait <= 0 {
-		wait = loaders.DefaultWait
-	}
-	opt := dataloadgen.WithWait(wait)
-	es := catalog.NewExecutableSchema(catalog.Config{Resolvers: &resolvers.Resolver{Service: svc, Store: store}})
+func newHandler(svc *service.Service, logger *slog.Logger, wait time.Duration) http.Handler {
+	cfg := loaders.Config{Wait: wait}
+	es := catalog.NewExecutableSchema(catalog.Config{Resolvers: &resolvers.Resolver{Service: svc}})
 	return gqlserver.New(es, gqlserver.Options{
 		Name:       Name,
 		Logger:     logger,
-		Middleware: loaders.Middleware(store, opt),
-		ContextFor: func(ctx context.Context) context.Context {
-			return loaders.With(ctx, loaders.New(store, opt))
-		},
+		Middleware: loaders.Middleware(svc, cfg),
+		ContextFor: loaders.ForConnection(svc, cfg),
 	})
 }
 

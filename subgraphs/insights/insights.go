@@ -125,8 +125,8 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 		gqlserver.Options{
 			Name:       Name,
 			Logger:     logger,
-			Middleware: loaders.Middleware(svc),
-			ContextFor: func(ctx context.Context) context.Context { return loaders.With(ctx, loaders.New(svc)) },
+			Middleware: loaders.Middleware(svc, loaders.Config{}),
+			ContextFor: loaders.ForConnection(svc, loaders.Config{}),
 		},
 	)
 	return s, nil

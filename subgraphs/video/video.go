@@ -117,7 +117,12 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 	s.service = service.New(store, svcOpts...)
 	s.handler = gqlserver.New(
 		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: s.service, Hub: h, Logger: logger}}),
-		gqlserver.Options{Name: Name, Logger: logger, Middleware: loaders.Middleware(store, loaderWait)},
+		gqlserver.Options{
+			Name:       Name,
+			Logger:     logger,
+			Middleware: loaders.Middleware(s.service, loaders.Config{Wait: loaderWait}),
+			ContextFor: loaders.ForConnection(s.service, loaders.Config{Wait: loaderWait}),
+		},
 	)
 	return s, nil
 }

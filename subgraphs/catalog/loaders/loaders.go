@@ -1,5 +1,5 @@
 // Package loaders holds the catalog's per-request dataloaders: every entity
-// lookup and relation a resolver follows is batched here into one Store
+// lookup and relation a resolver follows is batched here into one service
 // call per kind per tick, whatever the size of the page being resolved.
 package loaders
 
@@ -10,13 +10,17 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/cinegraph/cinegraph/internal/dataload"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
-// DefaultWait is how long a loader gathers keys before calling the store:
+// DefaultWait is how long a loader gathers keys before calling the service:
 // long enough for every sibling resolver of a list to ask, even on a busy
 // machine, at the price of that much latency per level of nesting.
 const DefaultWait = 10 * time.Millisecond
+
+// Config tunes loaders; the zero value is the default.
+type Config = dataload.Config
 
 // GenrePage names one page of a genre's titles.
 type GenrePage struct {
@@ -38,106 +42,87 @@ type Loaders struct {
 	CreditsByPerson *dataloadgen.Loader[string, []service.Credit]
 	SeasonsByTitle  *dataloadgen.Loader[string, []service.Season]
 	MyList          *dataloadgen.Loader[string, []service.ListEntry]
-	GenreTitles     *dataloadgen.Loader[GenrePage, service.TitlePage]
+	// GenreTitles primes Titles with the titles of every page it loads.
+	GenreTitles *dataloadgen.Loader[GenrePage, service.TitlePage]
+
+	svc *service.Service
 }
 
-// New returns fresh loaders reading from store.
-func New(store service.Store, opts ...dataloadgen.Option) *Loaders {
-	opts = append([]dataloadgen.Option{dataloadgen.WithWait(DefaultWait)}, opts...)
-	return &Loaders{
-		Titles:          dataloadgen.NewLoader(entities(store.TitlesByIDs), opts...),
-		Genres:          dataloadgen.NewLoader(entities(store.GenresBySlugs), opts...),
-		People:          dataloadgen.NewLoader(entities(store.PeopleByIDs), opts...),
-		Episodes:        dataloadgen.NewLoader(entities(store.EpisodesByIDs), opts...),
-		Profiles:        dataloadgen.NewLoader(entities(store.ProfilesByIDs), opts...),
-		CreditsByTitle:  dataloadgen.NewLoader(relations(store.CreditsByTitles), opts...),
-		CreditsByPerson: dataloadgen.NewLoader(relations(store.CreditsByPeople), opts...),
-		SeasonsByTitle:  dataloadgen.NewLoader(relations(store.SeasonsByTitles), opts...),
-		MyList:          dataloadgen.NewLoader(relations(store.MyLists), opts...),
-		GenreTitles:     dataloadgen.NewLoader(genrePages(store), opts...),
+// New returns fresh loaders over svc.
+func New(svc *service.Service, cfg Config) *Loaders {
+	opts := cfg.Options(DefaultWait)
+	l := &Loaders{
+		Titles:          dataloadgen.NewLoader(dataload.Aligned(svc.TitlesByIDs), opts...),
+		Genres:          dataloadgen.NewLoader(dataload.Aligned(svc.GenresBySlugs), opts...),
+		People:          dataloadgen.NewLoader(dataload.Aligned(svc.PeopleByIDs), opts...),
+		Episodes:        dataloadgen.NewLoader(dataload.Aligned(svc.EpisodesByIDs), opts...),
+		Profiles:        dataloadgen.NewLoader(dataload.Aligned(svc.ProfilesByIDs), opts...),
+		CreditsByTitle:  dataloadgen.NewLoader(dataload.Aligned(svc.CreditsByTitles), opts...),
+		CreditsByPerson: dataloadgen.NewLoader(dataload.Aligned(svc.CreditsByPeople), opts...),
+		SeasonsByTitle:  dataloadgen.NewLoader(dataload.Aligned(svc.SeasonsByTitles), opts...),
+		MyList:          dataloadgen.NewLoader(dataload.Aligned(svc.MyLists), opts...),
+		svc:             svc,
 	}
-}
-
-// entities adapts a map-returning batch read to key order, nil for unknown
-// keys; a store failure fails every key.
-func entities[V any](fetch func(context.Context, []string) (map[string]V, error)) func(context.Context, []string) ([]*V, []error) {
-	return func(ctx context.Context, keys []string) ([]*V, []error) {
-		out := make([]*V, len(keys))
-		found, err := fetch(ctx, keys)
-		if err != nil {
-			return out, fill(len(keys), err)
-		}
-		for i, k := range keys {
-			if v, ok := found[k]; ok {
-				out[i] = &v
-			}
-		}
-		return out, nil
-	}
-}
-
-// relations adapts a batch read of one-to-many relations to key order.
-func relations[V any](fetch func(context.Context, []string) (map[string][]V, error)) func(context.Context, []string) ([][]V, []error) {
-	return func(ctx context.Context, keys []string) ([][]V, []error) {
-		out := make([][]V, len(keys))
-		found, err := fetch(ctx, keys)
-		if err != nil {
-			return out, fill(len(keys), err)
-		}
-		for i, k := range keys {
-			out[i] = found[k]
-		}
-		return out, nil
-	}
-}
-
-func genrePages(store service.Store) func(context.Context, []GenrePage) ([]service.TitlePage, []error) {
-	return func(ctx context.Context, keys []GenrePage) ([]service.TitlePage, []error) {
-		queries := make([]service.TitleQuery, len(keys))
-		for i, k := range keys {
-			q := service.TitleQuery{Filter: service.TitleFilter{Genres: []string{k.Slug}}, Limit: k.Limit}
-			if k.After != (service.TitleCursor{}) {
-				after := k.After
-				q.After = &after
-			}
-			queries[i] = q
-		}
-		pages, err := store.TitlePages(ctx, queries)
-		if err != nil {
-			// dataloadgen wants one value slot per key, even on failure.
-			return make([]service.TitlePage, len(keys)), fill(len(keys), err)
-		}
-		return pages, nil
-	}
-}
-
-func fill(n int, err error) []error {
-	out := make([]error, n)
-	for i := range out {
-		out[i] = err
-	}
-	return out
-}
-
-type ctxKey struct{}
-
-// With returns ctx carrying l.
-func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
-}
-
-// From returns the request's loaders, or nil outside a request.
-func From(ctx context.Context) *Loaders {
-	l, _ := ctx.Value(ctxKey{}).(*Loaders)
+	l.GenreTitles = dataloadgen.NewLoader(dataload.Aligned(l.genrePages), opts...)
 	return l
 }
 
+// For returns the loaders of ctx's request or connection.
+func For(ctx context.Context) *Loaders { return dataload.For[Loaders](ctx) }
+
 // Middleware gives every request its own loaders, so caches never outlive
 // a request nor leak between viewers.
-func Middleware(store service.Store, opts ...dataloadgen.Option) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store, opts...))))
-		})
+func Middleware(svc *service.Service, cfg Config) func(http.Handler) http.Handler {
+	return dataload.Middleware(func() *Loaders { return New(svc, cfg) })
+}
+
+// ForConnection prepares a websocket connection's context: uncached
+// loaders, since one connection runs many operations over a long time.
+func ForConnection(svc *service.Service, cfg Config) func(context.Context) context.Context {
+	cfg.NoCache = true
+	return dataload.ForConnection(func() *Loaders { return New(svc, cfg) })
+}
+
+// PrefetchTitles loads a batch of titles at once (an _entities batch), in
+// ids order, nil where unknown, and caches them for the fields that lead
+// back to them.
+func (l *Loaders) PrefetchTitles(ctx context.Context, ids []string) ([]*service.Title, error) {
+	found, err := l.svc.TitlesByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
+	for _, t := range found {
+		if t != nil {
+			l.Titles.Prime(t.ID, t)
+		}
+	}
+	return found, nil
+}
+
+// PrimeTitles caches titles a listing already fetched, so relations that
+// lead back to them (an episode's series) cost no further call.
+func (l *Loaders) PrimeTitles(titles []service.Title) {
+	for i := range titles {
+		l.Titles.Prime(titles[i].ID, &titles[i])
+	}
+}
+
+func (l *Loaders) genrePages(ctx context.Context, keys []GenrePage) ([]service.TitlePage, error) {
+	queries := make([]service.TitleQuery, len(keys))
+	for i, k := range keys {
+		q := service.TitleQuery{Filter: service.TitleFilter{Genres: []string{k.Slug}}, Limit: k.Limit}
+		if k.After != (service.TitleCursor{}) {
+			after := k.After
+			q.After = &after
+		}
+		queries[i] = q
+	}
+	pages, err := l.svc.TitlePages(ctx, queries)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		l.PrimeTitles(p.Titles)
+	}
+	return pages, nil
 }

@@ -10,8 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vikstrous/dataloadgen"
-
+	"github.com/cinegraph/cinegraph/internal/dataload"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
@@ -55,7 +54,7 @@ func newStore(t *testing.T) *countingStore {
 func TestConcurrentLoadsShareOneCall(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
-	l := loaders.New(store, dataloadgen.WithWait(50*time.Millisecond))
+	l := loaders.New(service.New(service.Options{Store: store}), loaders.Config{Wait: 50 * time.Millisecond})
 	ctx := context.Background()
 	keys := []string{"t1", "t2", "t404", "t4", "t1"}
 	got := make([]*service.Title, len(keys))
@@ -102,7 +101,7 @@ func TestStoreFailureFailsEveryKey(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
 	store.fail = errors.New("disk on fire")
-	l := loaders.New(store, dataloadgen.WithWait(time.Millisecond))
+	l := loaders.New(service.New(service.Options{Store: store}), loaders.Config{Wait: time.Millisecond})
 	_, err := l.Titles.LoadAll(context.Background(), []string{"t1", "t2"})
 	if !errors.Is(err, store.fail) {
 		t.Errorf("err = %v", err)
@@ -112,7 +111,7 @@ func TestStoreFailureFailsEveryKey(t *testing.T) {
 func TestGenrePagesBatch(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
-	l := loaders.New(store, dataloadgen.WithWait(20*time.Millisecond))
+	l := loaders.New(service.New(service.Options{Store: store}), loaders.Config{Wait: 20 * time.Millisecond})
 	pages, err := l.GenreTitles.LoadAll(context.Background(), []loaders.GenrePage{
 		{Slug: "comedy", Limit: 1},
 		{Slug: "comedy", Limit: 5, After: service.TitleCursor{Name: "Beta", ID: "t1"}},
@@ -136,8 +135,8 @@ func TestMiddlewareGivesEachRequestItsOwnLoaders(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
 	var seen []*loaders.Loaders
-	h := loaders.Middleware(store)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		seen = append(seen, loaders.From(r.Context()))
+	h := loaders.Middleware(service.New(service.Options{Store: store}), loaders.Config{})(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		seen = append(seen, loaders.For(r.Context()))
 	}))
 	for range 2 {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil))
@@ -145,7 +144,12 @@ func TestMiddlewareGivesEachRequestItsOwnLoaders(t *testing.T) {
 	if len(seen) != 2 || seen[0] == nil || seen[0] == seen[1] {
 		t.Errorf("loaders per request: %v", seen)
 	}
-	if loaders.From(context.Background()) != nil {
-		t.Error("loaders outside a request")
-	}
+	func() {
+		defer func() {
+			if err, _ := recover().(error); !errors.Is(err, dataload.ErrMissing) {
+				t.Errorf("loaders outside a request: recovered %v, want ErrMissing", err)
+			}
+		}()
+		loaders.For(context.Background())
+	}()
 }

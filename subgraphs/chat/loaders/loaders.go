@@ -1,6 +1,8 @@
 // Package loaders batches the chat subgraph's lookups per request: each
 // relation and entity lookup goes through a dataloader, so resolving a page
-// of N rooms or messages costs one service call per relation, not N.
+// of N rooms or messages costs one service call per relation, not N, and
+// the prefetches load what an operation selects below a page ahead of its
+// field resolvers.
 package loaders
 
 import (
@@ -10,6 +12,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/cinegraph/cinegraph/internal/dataload"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
 )
 
@@ -17,15 +20,8 @@ import (
 // sibling fields start resolving concurrently within microseconds.
 const DefaultWait = 5 * time.Millisecond
 
-// Config tunes loaders.
-type Config struct {
-	// Wait is the batching window; 0 means DefaultWait.
-	Wait time.Duration
-	// NoCache makes every Load fetch again (batching still applies), for
-	// long-lived contexts such as a websocket connection, where cached
-	// stats would go stale.
-	NoCache bool
-}
+// Config tunes loaders; the zero value is the default.
+type Config = dataload.Config
 
 // Loaders are one request's dataloaders.
 type Loaders struct {
@@ -36,33 +32,24 @@ type Loaders struct {
 	// MessagePage answers ChatRoom.messages for many rooms at once.
 	MessagePage *dataloadgen.Loader[service.PageQuery, service.Page]
 
+	svc    *service.Service
 	cached bool
 }
 
-// Cached reports whether results are kept for later loads, which is what
-// makes loading ahead of the resolvers worthwhile.
-func (l *Loaders) Cached() bool { return l.cached }
-
 // New returns fresh loaders over svc.
 func New(svc *service.Service, cfg Config) *Loaders {
-	wait := cfg.Wait
-	if wait <= 0 {
-		wait = DefaultWait
-	}
-	opts := []dataloadgen.Option{dataloadgen.WithWait(wait)}
-	if cfg.NoCache {
-		opts = append(opts, dataloadgen.WithoutCache())
-	}
+	opts := cfg.Options(DefaultWait)
 	l := &Loaders{
-		RoomByID:    dataloadgen.NewLoader(aligned(svc.RoomsByIDs), opts...),
-		MessageByID: dataloadgen.NewLoader(aligned(svc.MessagesByIDs), opts...),
-		RoomStats:   dataloadgen.NewLoader(aligned(svc.RoomStats), opts...),
-		MessagePage: dataloadgen.NewLoader(aligned(svc.MessagePages), opts...),
+		RoomByID:    dataloadgen.NewLoader(dataload.Aligned(svc.RoomsByIDs), opts...),
+		MessageByID: dataloadgen.NewLoader(dataload.Aligned(svc.MessagesByIDs), opts...),
+		RoomStats:   dataloadgen.NewLoader(dataload.Aligned(svc.RoomStats), opts...),
+		MessagePage: dataloadgen.NewLoader(dataload.Aligned(svc.MessagePages), opts...),
+		svc:         svc,
 		cached:      !cfg.NoCache,
 	}
 	// Rooms found by title are primed by id, so their messages' room field
 	// costs nothing more.
-	l.RoomByTitle = dataloadgen.NewLoader(aligned(func(ctx context.Context, titleIDs []string) ([]*service.Room, error) {
+	l.RoomByTitle = dataloadgen.NewLoader(dataload.Aligned(func(ctx context.Context, titleIDs []string) ([]*service.Room, error) {
 		rooms, err := svc.RoomsByTitleIDs(ctx, titleIDs)
 		for _, r := range rooms {
 			if r != nil {
@@ -74,54 +61,22 @@ func New(svc *service.Service, cfg Config) *Loaders {
 	return l
 }
 
-// aligned adapts a service batch call, whose results are already in key
-// order, to a dataloader fetch with one error slot per key.
-func aligned[K comparable, V any](fetch func(context.Context, []K) ([]V, error)) func(context.Context, []K) ([]V, []error) {
-	return func(ctx context.Context, keys []K) ([]V, []error) {
-		values, err := fetch(ctx, keys)
-		errs := make([]error, len(keys))
-		if err != nil {
-			for i := range errs {
-				errs[i] = err
-			}
-			return make([]V, len(keys)), errs
-		}
-		return values, errs
-	}
-}
+// Cached reports whether results are kept for later loads, which is what
+// makes loading ahead of the resolvers worthwhile.
+func (l *Loaders) Cached() bool { return l.cached }
 
-type ctxKey struct{}
-
-// With returns ctx carrying l.
-func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
-}
-
-// For returns the loaders in ctx. A context without loaders (a caller that
-// skipped the middleware) gets uncached ones for this call, so lookups still
-// work, only without cross-field batching.
-func For(ctx context.Context, svc *service.Service) *Loaders {
-	if l, ok := ctx.Value(ctxKey{}).(*Loaders); ok {
-		return l
-	}
-	return New(svc, Config{NoCache: true})
-}
+// For returns the loaders of ctx's request or connection.
+func For(ctx context.Context) *Loaders { return dataload.For[Loaders](ctx) }
 
 // Middleware gives each HTTP request its own loaders, so cached results
 // never outlive the request that loaded them.
 func Middleware(svc *service.Service, cfg Config) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(With(r.Context(), New(svc, cfg))))
-		})
-	}
+	return dataload.Middleware(func() *Loaders { return New(svc, cfg) })
 }
 
 // ForConnection prepares a websocket connection's context: uncached loaders,
 // since one connection delivers many events over a long time.
 func ForConnection(svc *service.Service, cfg Config) func(context.Context) context.Context {
 	cfg.NoCache = true
-	return func(ctx context.Context) context.Context {
-		return With(ctx, New(svc, cfg))
-	}
+	return dataload.ForConnection(func() *Loaders { return New(svc, cfg) })
 }

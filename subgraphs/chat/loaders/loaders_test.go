@@ -154,8 +154,8 @@ func TestMiddlewareGivesEachRequestItsOwnLoaders(t *testing.T) {
 	svc := service.New(newFake())
 	var seen []*Loaders
 	h := Middleware(svc, Config{})(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		l := For(r.Context(), svc)
-		if For(r.Context(), svc) != l {
+		l := For(r.Context())
+		if For(r.Context()) != l {
 			t.Error("one request got two loader sets")
 		}
 		seen = append(seen, l)
@@ -163,15 +163,16 @@ func TestMiddlewareGivesEachRequestItsOwnLoaders(t *testing.T) {
 	for range 2 {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil))
 	}
-	if len(seen) != 2 || seen[0] == seen[1] {
-		t.Fatal("requests share loaders")
+	if len(seen) != 2 || seen[0] == seen[1] || !seen[0].Cached() {
+		t.Fatal("requests share loaders, or theirs do not cache")
 	}
-	// Without the middleware, For still answers (uncached).
-	if r, err := For(context.Background(), svc).RoomByID.Load(context.Background(), "room-t1"); err != nil || r == nil {
-		t.Fatalf("loaders without middleware: %+v, %v", r, err)
-	}
+	// A websocket connection's loaders answer without caching.
 	ctx := ForConnection(svc, Config{})(context.Background())
-	if For(ctx, svc) == nil {
-		t.Fatal("ForConnection attached no loaders")
+	l := For(ctx)
+	if l.Cached() {
+		t.Fatal("a connection's loaders cache")
+	}
+	if r, err := l.RoomByID.Load(ctx, "room-t1"); err != nil || r == nil {
+		t.Fatalf("connection loaders: %+v, %v", r, err)
 	}
 }

@@ -1,23 +1,27 @@
 // Package loaders holds the insights subgraph's per-request dataloaders:
 // audience sentiment by title, detections by video and recommendations by
-// profile, each batching one request's lookups into one service call.
+// profile, each batching one request's lookups into one service call, and
+// the prefetches that load a whole page of entities at once.
 package loaders
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/cinegraph/cinegraph/internal/dataload"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
 
-// Wait is how long a loader collects keys before fetching; gqlgen resolves
-// sibling fields concurrently, so a page's lookups arrive well within it,
-// even on a busy machine.
-const Wait = 10 * time.Millisecond
+// DefaultWait is how long a loader collects keys before fetching; gqlgen
+// resolves sibling fields concurrently, so a page's lookups arrive well
+// within it, even on a busy machine.
+const DefaultWait = 10 * time.Millisecond
+
+// Config tunes loaders; the zero value is the default.
+type Config = dataload.Config
 
 // Loaders are one request's dataloaders.
 type Loaders struct {
@@ -29,30 +33,30 @@ type Loaders struct {
 }
 
 // New returns fresh loaders over svc.
-func New(svc *service.Service) *Loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(Wait), dataloadgen.WithBatchCapacity(service.MaxBatch)}
+func New(svc *service.Service, cfg Config) *Loaders {
+	opts := cfg.Options(DefaultWait, dataloadgen.WithBatchCapacity(service.MaxBatch))
 	return &Loaders{
 		svc:             svc,
-		Audience:        dataloadgen.NewLoader(batch(svc.Audiences), opts...),
-		Detections:      dataloadgen.NewLoader(batch(svc.Detections), opts...),
-		Recommendations: dataloadgen.NewLoader(batch(svc.Recommendations), opts...),
+		Audience:        dataloadgen.NewLoader(dataload.Aligned(svc.Audiences), opts...),
+		Detections:      dataloadgen.NewLoader(dataload.Aligned(svc.Detections), opts...),
+		Recommendations: dataloadgen.NewLoader(dataload.Aligned(svc.Recommendations), opts...),
 	}
 }
 
-// batch adapts a service batch read to a dataloader fetch: results in key
-// order, and a failed read reported against every key.
-func batch[V any](read func(context.Context, []string) ([]V, error)) func(context.Context, []string) ([]V, []error) {
-	return func(ctx context.Context, keys []string) ([]V, []error) {
-		values, err := read(ctx, keys)
-		if err != nil {
-			errs := make([]error, len(keys))
-			for i := range errs {
-				errs[i] = err
-			}
-			return make([]V, len(keys)), errs
-		}
-		return values, nil
-	}
+// For returns the loaders of ctx's request or connection.
+func For(ctx context.Context) *Loaders { return dataload.For[Loaders](ctx) }
+
+// Middleware gives every HTTP request its own loaders, so nothing is cached
+// across requests.
+func Middleware(svc *service.Service, cfg Config) func(http.Handler) http.Handler {
+	return dataload.Middleware(func() *Loaders { return New(svc, cfg) })
+}
+
+// ForConnection prepares a websocket connection's context: uncached
+// loaders, since one connection runs many operations over a long time.
+func ForConnection(svc *service.Service, cfg Config) func(context.Context) context.Context {
+	cfg.NoCache = true
+	return dataload.ForConnection(func() *Loaders { return New(svc, cfg) })
 }
 
 // PrefetchAudiences reads the audiences of a page of titles in one call and
@@ -93,35 +97,5 @@ func prefetch[V any](ctx context.Context, l *dataloadgen.Loader[string, V], read
 func (l *Loaders) PrimeAudiences(recs []service.Recommendation) {
 	for _, r := range recs {
 		l.Audience.Prime(r.TitleID, r.Audience)
-	}
-}
-
-type ctxKey struct{}
-
-// With returns ctx carrying l.
-func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
-}
-
-// ErrMissing means a request reached a resolver without loaders, a wiring
-// mistake.
-var ErrMissing = errors.New("insights dataloaders missing from the request context")
-
-// For returns the request's loaders.
-func For(ctx context.Context) (*Loaders, error) {
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
-	if !ok {
-		return nil, ErrMissing
-	}
-	return l, nil
-}
-
-// Middleware gives every request its own loaders, so nothing is cached
-// across requests.
-func Middleware(svc *service.Service) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(With(r.Context(), New(svc))))
-		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/dataload"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
@@ -41,7 +42,7 @@ func TestAudienceLoaderAnswersEachKey(t *testing.T) {
 	if _, err := store.SaveScores(ctx, scores); err != nil {
 		t.Fatal(err)
 	}
-	l := loaders.New(svc)
+	l := loaders.New(svc, loaders.Config{})
 	want := map[string]int{"t1": 1, "t2": 2, "t3": 0}
 	var wg sync.WaitGroup
 	for id, count := range want {
@@ -60,7 +61,7 @@ func TestAudienceLoaderAnswersEachKey(t *testing.T) {
 func TestFailedBatchFailsEveryKey(t *testing.T) {
 	t.Parallel()
 	svc, _ := newService(t)
-	l := loaders.New(svc)
+	l := loaders.New(svc, loaders.Config{})
 	thunks := []func() ([]service.Detection, error){
 		l.Detections.LoadThunk(context.Background(), "v-1"),
 		l.Detections.LoadThunk(context.Background(), "not an id"),
@@ -75,16 +76,17 @@ func TestFailedBatchFailsEveryKey(t *testing.T) {
 func TestMiddlewareGivesEachRequestItsOwnLoaders(t *testing.T) {
 	t.Parallel()
 	svc, _ := newService(t)
-	if _, err := loaders.For(context.Background()); !errors.Is(err, loaders.ErrMissing) {
-		t.Fatalf("For without loaders = %v, want ErrMissing", err)
-	}
+	func() {
+		defer func() {
+			if err, _ := recover().(error); !errors.Is(err, dataload.ErrMissing) {
+				t.Fatalf("For without loaders recovered %v, want ErrMissing", err)
+			}
+		}()
+		loaders.For(context.Background())
+	}()
 	var seen []*loaders.Loaders
-	h := loaders.Middleware(svc)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		l, err := loaders.For(r.Context())
-		if err != nil {
-			t.Errorf("For: %v", err)
-		}
-		seen = append(seen, l)
+	h := loaders.Middleware(svc, loaders.Config{})(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		seen = append(seen, loaders.For(r.Context()))
 	}))
 	for range 2 {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil))

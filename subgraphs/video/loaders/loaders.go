@@ -1,16 +1,18 @@
 // Package loaders batches the video subgraph's lookups per request: one
-// dataloader per relation or entity lookup, created fresh for each request
-// by Middleware so that nothing is cached across viewers.
+// dataloader per relation or entity lookup over the service's batch reads,
+// created fresh for each request by Middleware so that nothing is cached
+// across viewers, and the prefetches that load what an operation selects
+// below a page of entities.
 package loaders
 
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/cinegraph/cinegraph/internal/dataload"
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
@@ -19,11 +21,8 @@ import (
 // to ask, short enough to add little latency per level.
 const DefaultWait = 10 * time.Millisecond
 
-// Reader is what the loaders read from: the store's batch reads.
-type Reader interface {
-	service.MediaReader
-	ViewingByProfiles(ctx context.Context, profileIDs []string, filter service.ViewingFilter) ([]service.Viewing, error)
-}
+// Config tunes loaders; the zero value is the default.
+type Config = dataload.Config
 
 // ViewingKey asks for one profile's viewing history under a filter.
 type ViewingKey struct {
@@ -45,61 +44,67 @@ type Loaders struct {
 	// ViewingByProfile yields a profile's viewing, most recent first.
 	ViewingByProfile *dataloadgen.Loader[ViewingKey, []service.Viewing]
 
-	r Reader
+	svc *service.Service
 }
 
-// New returns fresh loaders reading from r, batching keys asked for within
-// wait of each other (DefaultWait when zero).
-func New(r Reader, wait time.Duration) *Loaders {
-	if wait <= 0 {
-		wait = DefaultWait
-	}
-	opt := dataloadgen.WithWait(wait)
+// New returns fresh loaders over svc.
+func New(svc *service.Service, cfg Config) *Loaders {
+	opts := cfg.Options(DefaultWait)
 	return &Loaders{
-		VideoByID:         dataloadgen.NewLoader(videosByID(r), opt),
-		VideosByTitle:     dataloadgen.NewLoader(videosByTitle(r), opt),
-		VideoByEpisode:    dataloadgen.NewLoader(videoByEpisode(r), opt),
-		RenditionsByVideo: dataloadgen.NewLoader(renditionsByVideo(r), opt),
-		ViewingByProfile:  dataloadgen.NewLoader(viewingByProfile(r), opt),
-		r:                 r,
+		VideoByID:         dataloadgen.NewLoader(dataload.Aligned(svc.VideosByIDs), opts...),
+		VideosByTitle:     dataloadgen.NewLoader(dataload.Aligned(svc.VideosByTitles), opts...),
+		VideoByEpisode:    dataloadgen.NewLoader(dataload.Aligned(svc.VideosByEpisodes), opts...),
+		RenditionsByVideo: dataloadgen.NewLoader(dataload.Aligned(svc.RenditionsByVideos), opts...),
+		ViewingByProfile:  dataloadgen.NewLoader(viewingByProfile(svc), opts...),
+		svc:               svc,
 	}
 }
 
-type ctxKey struct{}
+// For returns the loaders of ctx's request or connection.
+func For(ctx context.Context) *Loaders { return dataload.For[Loaders](ctx) }
 
-// With returns ctx carrying l.
-func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
+// Middleware gives each HTTP request its own loaders over svc.
+func Middleware(svc *service.Service, cfg Config) func(http.Handler) http.Handler {
+	return dataload.Middleware(func() *Loaders { return New(svc, cfg) })
 }
 
-// From returns the loaders in ctx, if any.
-func From(ctx context.Context) (*Loaders, bool) {
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
-	return l, ok && l != nil
+// ForConnection prepares a websocket connection's context: uncached
+// loaders, since the connection outlives any one operation and cached
+// results would go stale for later ones.
+func ForConnection(svc *service.Service, cfg Config) func(context.Context) context.Context {
+	cfg.NoCache = true
+	return dataload.ForConnection(func() *Loaders { return New(svc, cfg) })
 }
 
-// Middleware gives each HTTP request its own loaders over r. A websocket
-// upgrade gets none: its context lives as long as the connection, and
-// loaders kept that long would serve stale data to later operations.
-func Middleware(r Reader, wait time.Duration) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if isUpgrade(req) {
-				next.ServeHTTP(w, req)
-				return
+// viewingByProfile makes one service call per distinct filter in the
+// batch; a page asks for one filter, so that is one call.
+func viewingByProfile(svc *service.Service) func(context.Context, []ViewingKey) ([][]service.Viewing, []error) {
+	return func(ctx context.Context, keys []ViewingKey) ([][]service.Viewing, []error) {
+		out := make([][]service.Viewing, len(keys))
+		errs := make([]error, len(keys))
+		var filters []service.ViewingFilter
+		byFilter := map[service.ViewingFilter][]int{}
+		for i, k := range keys {
+			if _, seen := byFilter[k.Filter]; !seen {
+				filters = append(filters, k.Filter)
 			}
-			next.ServeHTTP(w, req.WithContext(With(req.Context(), New(r, wait))))
-		})
-	}
-}
-
-func isUpgrade(req *http.Request) bool {
-	for _, v := range req.Header.Values("Connection") {
-		for _, token := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(token), "upgrade") {
-				return true
+			byFilter[k.Filter] = append(byFilter[k.Filter], i)
+		}
+		for _, f := range filters {
+			idx := byFilter[f]
+			profiles := make([]string, len(idx))
+			for j, i := range idx {
+				profiles[j] = keys[i].ProfileID
+			}
+			viewing, err := svc.ViewingByProfiles(ctx, profiles, f)
+			for j, i := range idx {
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				out[i] = viewing[j]
 			}
 		}
+		return out, errs
 	}
-	return false
 }

@@ -12,11 +12,17 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
-// fakeReader answers from fixed data, counting calls, and can fail.
+// fakeReader is a store answering the batch reads from fixed data,
+// counting calls, and able to fail; the loaders reach it through the
+// service.
 type fakeReader struct {
-	calls atomic.Int32
-	fail  error
+	service.Store // the rest is not used
+	calls         atomic.Int32
+	fail          error
 }
+
+// newLoaders returns loaders over a service over r.
+func newLoaders(r *fakeReader) *Loaders { return New(service.New(r), Config{}) }
 
 var videos = []service.Video{
 	{ID: "v-a", TitleID: "t1", EpisodeID: "", Kind: service.KindFeature},
@@ -96,7 +102,7 @@ func loadConcurrently[K comparable, V any](load func(context.Context, K) (V, err
 func TestVideoByIDKeyOrder(t *testing.T) {
 	t.Parallel()
 	r := &fakeReader{}
-	l := New(r, 0)
+	l := newLoaders(r)
 	got, errs := loadConcurrently(l.VideoByID.Load, []string{"v-c", "v-missing", "v-a"})
 	if r.calls.Load() != 1 {
 		t.Fatalf("%d store calls, want 1", r.calls.Load())
@@ -131,7 +137,7 @@ func TestRelations(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := &fakeReader{}
-			got, errs := tc.run(New(r, 0))
+			got, errs := tc.run(newLoaders(r))
 			for _, err := range errs {
 				if err != nil {
 					t.Fatal(err)
@@ -162,7 +168,7 @@ func lens[T any](lists [][]T) []int {
 
 func TestVideoByEpisode(t *testing.T) {
 	t.Parallel()
-	l := New(&fakeReader{}, 0)
+	l := newLoaders(&fakeReader{})
 	got, errs := loadConcurrently(l.VideoByEpisode.Load, []string{"e1", "e2"})
 	if errs[0] != nil || errs[1] != nil || got[0] == nil || got[0].ID != "v-c" || got[1] != nil {
 		t.Fatalf("got %v %v", got, errs)
@@ -172,7 +178,7 @@ func TestVideoByEpisode(t *testing.T) {
 func TestViewingFiltersSplitCalls(t *testing.T) {
 	t.Parallel()
 	r := &fakeReader{}
-	l := New(r, 0)
+	l := newLoaders(r)
 	got, errs := loadConcurrently(l.ViewingByProfile.Load, []ViewingKey{
 		{"p1", service.ViewingFilter{Limit: 2}},
 		{"p1", service.ViewingFilter{InProgress: true, Limit: 1}},
@@ -189,7 +195,7 @@ func TestViewingFiltersSplitCalls(t *testing.T) {
 func TestStoreErrorReachesEveryKey(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("store down")
-	l := New(&fakeReader{fail: boom}, 0)
+	l := newLoaders(&fakeReader{fail: boom})
 	_, errs := loadConcurrently(l.VideosByTitle.Load, []string{"t1", "t2"})
 	for i, err := range errs {
 		if !errors.Is(err, boom) {
@@ -201,12 +207,8 @@ func TestStoreErrorReachesEveryKey(t *testing.T) {
 func TestMiddlewareGivesEachRequestFreshLoaders(t *testing.T) {
 	t.Parallel()
 	var seen []*Loaders
-	h := Middleware(&fakeReader{}, 0)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		l, ok := From(r.Context())
-		if !ok {
-			t.Error("no loaders in the request context")
-		}
-		seen = append(seen, l)
+	h := Middleware(service.New(&fakeReader{}), Config{})(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		seen = append(seen, For(r.Context()))
 	}))
 	for range 2 {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil))
@@ -214,20 +216,20 @@ func TestMiddlewareGivesEachRequestFreshLoaders(t *testing.T) {
 	if len(seen) != 2 || seen[0] == seen[1] {
 		t.Fatal("requests shared loaders")
 	}
-	if _, ok := From(context.Background()); ok {
-		t.Fatal("loaders found in a bare context")
-	}
 }
 
-func TestMiddlewareLeavesWebsocketsAlone(t *testing.T) {
+// TestConnectionLoadersDoNotCache checks a websocket connection's loaders,
+// which live as long as the connection, never serve a stale answer.
+func TestConnectionLoadersDoNotCache(t *testing.T) {
 	t.Parallel()
-	h := Middleware(&fakeReader{}, 0)(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		if _, ok := From(r.Context()); ok {
-			t.Error("a websocket connection got request-scoped loaders")
+	r := &fakeReader{}
+	ctx := ForConnection(service.New(r), Config{})(context.Background())
+	for range 2 {
+		if v, err := For(ctx).VideoByID.Load(ctx, "v-a"); err != nil || v == nil {
+			t.Fatalf("Load = %v, %v", v, err)
 		}
-	}))
-	req := httptest.NewRequest(http.MethodGet, "/", nil)
-	req.Header.Set("Connection", "keep-alive, Upgrade")
-	req.Header.Set("Upgrade", "websocket")
-	h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	if n := r.calls.Load(); n != 2 {
+		t.Fatalf("%d store calls for two loads, want 2 (no cache)", n)
+	}
 }

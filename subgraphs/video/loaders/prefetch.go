@@ -8,42 +8,45 @@ import (
 )
 
 // The Prefetch methods serve a caller that already holds a whole level's
-// keys (an _entities batch): they fetch that level, and the level below when
-// asked, with one store call per relation, then prime the loaders so the
-// field resolvers find every answer cached. Batching then does not depend on
-// resolvers being scheduled within the loaders' wait.
+// keys (an _entities batch): they fetch that level, and the levels below
+// that the operation selects, with one service call per relation, then
+// prime the loaders so the field resolvers find every answer cached.
+// Batching then does not depend on resolvers being scheduled within the
+// loaders' wait.
 
 // PrefetchVideos loads videos by id, in key order (nil for unknown ids),
 // and their renditions when renditions is set.
 func (l *Loaders) PrefetchVideos(ctx context.Context, ids []string, renditions bool) ([]*service.Video, error) {
-	videos, err := l.r.VideosByIDs(ctx, ids)
+	videos, err := l.svc.VideosByIDs(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("prefetch videos: %w", err)
 	}
-	byID := l.primeVideos(videos)
-	out := make([]*service.Video, len(ids))
+	var found []service.Video
 	for i, id := range ids {
-		out[i] = byID[id]
-		l.VideoByID.Prime(id, out[i])
+		l.VideoByID.Prime(id, videos[i])
+		if videos[i] != nil {
+			found = append(found, *videos[i])
+		}
 	}
 	if renditions {
-		if err := l.prefetchRenditions(ctx, videos); err != nil {
+		if err := l.prefetchRenditions(ctx, found); err != nil {
 			return nil, err
 		}
 	}
-	return out, nil
+	return videos, nil
 }
 
 // PrefetchTitles loads the titles' videos, and their renditions when
 // renditions is set.
 func (l *Loaders) PrefetchTitles(ctx context.Context, titleIDs []string, renditions bool) error {
-	videos, err := l.r.VideosByTitles(ctx, titleIDs)
+	grouped, err := l.svc.VideosByTitles(ctx, titleIDs)
 	if err != nil {
 		return fmt.Errorf("prefetch videos of titles: %w", err)
 	}
-	grouped := group(titleIDs, videos, func(v service.Video) string { return v.TitleID })
+	var videos []service.Video
 	for i, id := range titleIDs {
 		l.VideosByTitle.Prime(id, grouped[i])
+		videos = append(videos, grouped[i]...)
 	}
 	l.primeVideos(videos)
 	if renditions {
@@ -55,9 +58,9 @@ func (l *Loaders) PrefetchTitles(ctx context.Context, titleIDs []string, renditi
 // PrefetchEpisodes loads the episodes' videos, and their renditions when
 // renditions is set.
 func (l *Loaders) PrefetchEpisodes(ctx context.Context, episodeIDs []string, renditions bool) error {
-	found, errs := videoByEpisode(l.r)(ctx, episodeIDs)
-	if errs != nil && errs[0] != nil {
-		return fmt.Errorf("prefetch videos of episodes: %w", errs[0])
+	found, err := l.svc.VideosByEpisodes(ctx, episodeIDs)
+	if err != nil {
+		return fmt.Errorf("prefetch videos of episodes: %w", err)
 	}
 	var videos []service.Video
 	for i, id := range episodeIDs {
@@ -73,11 +76,51 @@ func (l *Loaders) PrefetchEpisodes(ctx context.Context, episodeIDs []string, ren
 	return nil
 }
 
+// ProfilePlan is what an operation selects on profiles.
+type ProfilePlan struct {
+	// History and ContinueWatching hold the first argument of each
+	// viewingHistory and continueWatching selection.
+	History, ContinueWatching []int
+	// Videos is set when the lists' video is selected, Renditions when
+	// that video's renditions are too.
+	Videos, Renditions bool
+}
+
+// PrefetchProfiles loads, for a batch of profiles, the viewing lists plan
+// selects (with their own first arguments) and the videos and renditions
+// below them. Lists whose arguments are invalid are left to their field
+// resolvers, which report the error.
+func (l *Loaders) PrefetchProfiles(ctx context.Context, profileIDs []string, plan ProfilePlan) error {
+	var keys []ViewingKey
+	lists := []struct {
+		firsts []int
+		filter func(int) (service.ViewingFilter, error)
+	}{
+		{plan.History, l.svc.HistoryFilter},
+		{plan.ContinueWatching, l.svc.ContinueWatchingFilter},
+	}
+	for _, list := range lists {
+		for _, first := range list.firsts {
+			filter, err := list.filter(first)
+			if err != nil {
+				continue
+			}
+			for _, id := range profileIDs {
+				keys = append(keys, ViewingKey{ProfileID: id, Filter: filter})
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return l.PrefetchViewing(ctx, keys, plan.Videos, plan.Renditions)
+}
+
 // PrefetchViewing loads the viewing lists of keys (one call per distinct
 // filter), then the videos they point at when videos is set, and those
 // videos' renditions when renditions is set too.
 func (l *Loaders) PrefetchViewing(ctx context.Context, keys []ViewingKey, videos, renditions bool) error {
-	lists, errs := viewingByProfile(l.r)(ctx, keys)
+	lists, errs := viewingByProfile(l.svc)(ctx, keys)
 	seen := map[string]bool{}
 	var ids []string
 	for i, k := range keys {
@@ -107,24 +150,19 @@ func (l *Loaders) prefetchRenditions(ctx context.Context, videos []service.Video
 	for i, v := range videos {
 		ids[i] = v.ID
 	}
-	renditions, err := l.r.RenditionsByVideos(ctx, ids)
+	grouped, err := l.svc.RenditionsByVideos(ctx, ids)
 	if err != nil {
 		return fmt.Errorf("prefetch renditions: %w", err)
 	}
-	grouped := group(ids, renditions, func(r service.Rendition) string { return r.VideoID })
 	for i, id := range ids {
 		l.RenditionsByVideo.Prime(id, grouped[i])
 	}
 	return nil
 }
 
-// primeVideos caches videos by id and returns them indexed.
-func (l *Loaders) primeVideos(videos []service.Video) map[string]*service.Video {
-	byID := make(map[string]*service.Video, len(videos))
+// primeVideos caches videos by id.
+func (l *Loaders) primeVideos(videos []service.Video) {
 	for i := range videos {
-		v := &videos[i]
-		byID[v.ID] = v
-		l.VideoByID.Prime(v.ID, v)
+		l.VideoByID.Prime(videos[i].ID, &videos[i])
 	}
-	return byID
 }

@@ -42,12 +42,18 @@ func TestPrefetchPrimesLoaders(t *testing.T) {
 			_, err := l.ViewingByProfile.Load(ctx, ViewingKey{"p1", service.ViewingFilter{Limit: 2}})
 			return err
 		}},
+		{"profiles by plan, invalid firsts left out", func(l *Loaders) error {
+			return l.PrefetchProfiles(ctx, []string{"p1", "p2"}, ProfilePlan{History: []int{2}, ContinueWatching: []int{0}, Videos: true})
+		}, 2, func(l *Loaders) error { // one viewing call for the valid filter, then the videos
+			_, err := l.ViewingByProfile.Load(ctx, ViewingKey{"p2", service.ViewingFilter{Limit: 2}})
+			return err
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := &fakeReader{}
-			l := New(r, 0)
+			l := newLoaders(r)
 			if err := tc.prefetch(l); err != nil {
 				t.Fatal(err)
 			}

@@ -48,9 +48,6 @@ func New(store Store, opts ...Option) *Service {
 	return s
 }
 
-// Store is the store the service writes through; loaders read from it.
-func (s *Service) Store() Store { return s.store }
-
 // HistoryFilter is the filter for Profile.viewingHistory(first).
 func (s *Service) HistoryFilter(first int) (ViewingFilter, error) {
 	if err := CheckFirst(first); err != nil {
