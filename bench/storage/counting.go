@@ -6,7 +6,6 @@ import (
 
 	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/events"
-	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	catalogservice "github.com/cinegraph/cinegraph/subgraphs/catalog/service"
@@ -257,9 +256,9 @@ func (w countingVideo) DeleteEvents(ctx context.Context, ids []string) error {
 	return w.s.DeleteEvents(ctx, ids)
 }
 
-func (w countingVideo) Seed(ctx context.Context, f *seed.Fixture) error {
+func (w countingVideo) Replace(ctx context.Context, d videoservice.Dataset) error {
 	w.c.call()
-	return w.s.Seed(ctx, f)
+	return w.s.Replace(ctx, d)
 }
 
 func (w countingVideo) Empty(ctx context.Context) (bool, error) {

@@ -1,8 +1,9 @@
 // Package seed generates Cinegraph's deterministic demo data set: a catalog
 // of films and series with people and genres, their videos and renditions,
 // viewer profiles, watch-party rooms with messages, viewing history and
-// frame annotations. Every subgraph loads its own part of the same Fixture,
-// so identifiers agree across subgraphs without any of them calling another.
+// frame annotations. Every subgraph loads its own part of the same Fixture
+// through the Seeder its service implements, so identifiers agree across
+// subgraphs without any of them calling another.
 package seed
 
 import (

@@ -88,15 +88,12 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 		_ = s.Close()
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	empty, err := svc.IsEmpty(ctx)
+	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return fail(err)
 	}
-	if empty {
-		logger.InfoContext(ctx, "seeding empty catalog")
-		if err := svc.Seed(ctx, service.DatasetFromSeed(seed.Generate())); err != nil {
-			return fail(err)
-		}
+	if seeded {
+		logger.InfoContext(ctx, "seeded empty catalog")
 	} else if err := svc.EnsureIndex(ctx); err != nil {
 		return fail(err)
 	}
@@ -126,7 +123,7 @@ func (s *Subgraph) Service() *service.Service { return s.service }
 
 // Seed replaces the catalog with the deterministic fixture and reindexes it.
 func (s *Subgraph) Seed(ctx context.Context) error {
-	if err := s.service.Seed(ctx, service.DatasetFromSeed(seed.Generate())); err != nil {
+	if err := s.service.Seed(ctx, seed.Generate()); err != nil {
 		return fmt.Errorf("catalog: %w", err)
 	}
 	return nil

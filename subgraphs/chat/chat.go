@@ -84,19 +84,15 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	// gqlserver names the subgraph in its own logs; the rest of ours say it
 	// here.
 	logger := base.With("subgraph", "chat")
-	empty, err := store.Empty(ctx)
+	rel := outbox.New(store, opts.Bus, outbox.Options{Name: "chat", Logger: logger})
+	svc := service.New(store, service.OnPosted(rel.Wake))
+	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return nil, fmt.Errorf("chat: %w", err)
 	}
-	if empty {
-		if err := seedStore(ctx, store); err != nil {
-			return nil, err
-		}
+	if seeded {
 		logger.Info("seeded chat store")
 	}
-
-	rel := outbox.New(store, opts.Bus, outbox.Options{Name: "chat", Logger: logger})
-	svc := service.New(store, service.OnPosted(rel.Wake))
 	h := hub.New(tune.hubBuffer, logger)
 
 	work := workers.New(ctx, logger)
@@ -130,20 +126,17 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	}, nil
 }
 
-func seedStore(ctx context.Context, store service.Store) error {
-	rooms, msgs := service.SeedData(seed.Generate())
-	if err := store.ReplaceAll(ctx, rooms, msgs); err != nil {
-		return fmt.Errorf("chat: seed: %w", err)
-	}
-	return nil
-}
-
 // Handler serves the chat subgraph's GraphQL API (HTTP and websockets).
 func (s *Subgraph) Handler() http.Handler { return s.handler }
 
 // Seed replaces all rooms and messages with the deterministic seed.
 // Events still waiting in the outbox are kept and relayed.
-func (s *Subgraph) Seed(ctx context.Context) error { return seedStore(ctx, s.store) }
+func (s *Subgraph) Seed(ctx context.Context) error {
+	if err := s.service.Seed(ctx, seed.Generate()); err != nil {
+		return fmt.Errorf("chat: %w", err)
+	}
+	return nil
+}
 
 // Ready reports whether the store can serve.
 func (s *Subgraph) Ready(ctx context.Context) error {

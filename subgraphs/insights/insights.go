@@ -15,6 +15,7 @@ import (
 	graph "github.com/cinegraph/cinegraph/graph/insights"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
+	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/insights"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/live"
@@ -88,14 +89,11 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
-	empty, err := store.Empty(ctx)
+	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
-	if empty {
-		if err := svc.Reseed(ctx); err != nil {
-			return nil, fmt.Errorf("insights: seed empty store: %w", err)
-		}
+	if seeded {
 		logger.InfoContext(ctx, "seeded empty insights store")
 	}
 
@@ -141,7 +139,7 @@ func (s *Subgraph) Service() *service.Service { return s.service }
 // Seed replaces the seeded scores, detections and views with the
 // deterministic seed; data from live events stays.
 func (s *Subgraph) Seed(ctx context.Context) error {
-	if err := s.service.Reseed(ctx); err != nil {
+	if err := s.service.Seed(ctx, seed.Generate()); err != nil {
 		return fmt.Errorf("insights: %w", err)
 	}
 	return nil

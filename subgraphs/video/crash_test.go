@@ -188,7 +188,7 @@ func seedCrashStore(t *testing.T, eng crashEngines) {
 	t.Helper()
 	store := eng.open(t)
 	defer func() { _ = store.Close() }()
-	if err := store.Seed(context.Background(), storetest.Fixture()); err != nil {
+	if err := store.Replace(context.Background(), storetest.Fixture()); err != nil {
 		t.Fatalf("seed store: %v", err)
 	}
 }

@@ -100,10 +100,11 @@ func testSubgraphWait(t *testing.T, f *seed.Fixture, wait time.Duration) (*Subgr
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f == nil {
-		f = storetest.Fixture()
+	d := storetest.Fixture()
+	if f != nil {
+		d = service.DatasetFromSeed(f)
 	}
-	if err := store.Seed(ctx, f); err != nil {
+	if err := store.Replace(ctx, d); err != nil {
 		t.Fatal(err)
 	}
 	counting := &countingStore{Store: store, calls: map[string]int{}}

@@ -30,7 +30,7 @@ func TestRestartDeliversPendingOutbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := store.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	svc := service.New(store)

@@ -47,7 +47,7 @@ func busSubgraph(t *testing.T) *Subgraph {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := store.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	sg, err := openWith(ctx, store, Options{Bus: bus, Logger: quiet}, loaders.DefaultWait)

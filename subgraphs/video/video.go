@@ -78,32 +78,34 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 		base = slog.Default()
 	}
 	logger := base.With("subgraph", Name)
-	empty, err := store.Empty(ctx)
+
+	var svcOpts []service.Option
+	var rel *outbox.Relay
+	if opts.Bus != nil {
+		rel = outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
+		svcOpts = append(svcOpts, service.WithNotify(rel.Wake))
+	}
+	svc := service.New(store, svcOpts...)
+	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return nil, fmt.Errorf("video: %w", err)
 	}
-	if empty {
-		if err := store.Seed(ctx, seed.Generate()); err != nil {
-			return nil, fmt.Errorf("video: seed empty store: %w", err)
-		}
+	if seeded {
 		logger.InfoContext(ctx, "seeded empty video store")
 	}
 
 	// The relay and the hub stop when ctx is done or on Close, whichever
 	// comes first.
 	work := workers.New(ctx, logger)
-	s := &Subgraph{store: store, work: work}
-	var svcOpts []service.Option
-	var h *live.Hub
+	s := &Subgraph{store: store, service: svc, work: work}
 	if opts.Bus != nil {
-		h = live.New(0, logger)
+		h := live.New(0, logger)
 		if err := work.Start("video hub", func(ctx context.Context) (func() error, error) { return h.Listen(ctx, opts.Bus) }); err != nil {
 			_ = work.Stop()
 			return nil, fmt.Errorf("video: %w", err)
 		}
-		r := outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
-		svcOpts = append(svcOpts, service.WithNotify(r.Wake))
-		work.Go("video outbox relay", r.Run)
+		s.hub = h
+		work.Go("video outbox relay", rel.Run)
 	} else {
 		logger.WarnContext(ctx, "no event bus: video events stay in the outbox")
 	}
@@ -113,15 +115,13 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 		}
 		return nil
 	})
-	s.hub = h
-	s.service = service.New(store, svcOpts...)
 	s.handler = gqlserver.New(
-		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: s.service, Hub: h, Logger: logger}}),
+		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc, Hub: s.hub, Logger: logger}}),
 		gqlserver.Options{
 			Name:       Name,
 			Logger:     logger,
-			Middleware: loaders.Middleware(s.service, loaders.Config{Wait: loaderWait}),
-			ContextFor: loaders.ForConnection(s.service, loaders.Config{Wait: loaderWait}),
+			Middleware: loaders.Middleware(svc, loaders.Config{Wait: loaderWait}),
+			ContextFor: loaders.ForConnection(svc, loaders.Config{Wait: loaderWait}),
 		},
 	)
 	return s, nil
@@ -136,8 +136,8 @@ func (s *Subgraph) Service() *service.Service { return s.service }
 // Seed replaces videos, renditions, viewing history and sessions with the
 // deterministic seed.
 func (s *Subgraph) Seed(ctx context.Context) error {
-	if err := s.store.Seed(ctx, seed.Generate()); err != nil {
-		return fmt.Errorf("video: seed: %w", err)
+	if err := s.service.Seed(ctx, seed.Generate()); err != nil {
+		return fmt.Errorf("video: %w", err)
 	}
 	return nil
 }

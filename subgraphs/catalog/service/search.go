@@ -93,23 +93,6 @@ func (s *Service) RebuildIndex(ctx context.Context) error {
 	return nil
 }
 
-// Seed replaces the catalog with d and reindexes it.
-func (s *Service) Seed(ctx context.Context, d Dataset) error {
-	if err := s.store.Replace(ctx, d); err != nil {
-		return fmt.Errorf("seed catalog: %w", err)
-	}
-	return s.RebuildIndex(ctx)
-}
-
-// IsEmpty reports whether the store holds no titles.
-func (s *Service) IsEmpty(ctx context.Context) (bool, error) {
-	ids, err := s.store.TitleIDs(ctx)
-	if err != nil {
-		return false, fmt.Errorf("count titles: %w", err)
-	}
-	return len(ids) == 0, nil
-}
-
 func (s *Service) indexVersion(ctx context.Context) (string, error) {
 	v, err := s.store.Version(ctx)
 	if err != nil {

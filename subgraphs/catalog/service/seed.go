@@ -1,6 +1,11 @@
 package service
 
-import "github.com/cinegraph/cinegraph/internal/seed"
+import (
+	"context"
+	"fmt"
+
+	"github.com/cinegraph/cinegraph/internal/seed"
+)
 
 // DatasetFromSeed extracts the catalog's part of the shared fixture.
 func DatasetFromSeed(f *seed.Fixture) Dataset {
@@ -45,3 +50,29 @@ func DatasetFromSeed(f *seed.Fixture) Dataset {
 	}
 	return d
 }
+
+// Seed replaces the catalog with its part of the fixture and reindexes it;
+// pending events are kept.
+func (s *Service) Seed(ctx context.Context, f *seed.Fixture) error {
+	return s.Replace(ctx, DatasetFromSeed(f))
+}
+
+// Replace swaps the whole catalog for d and reindexes it; pending events
+// are kept.
+func (s *Service) Replace(ctx context.Context, d Dataset) error {
+	if err := s.store.Replace(ctx, d); err != nil {
+		return fmt.Errorf("seed catalog: %w", err)
+	}
+	return s.RebuildIndex(ctx)
+}
+
+// Empty reports whether the store holds no titles.
+func (s *Service) Empty(ctx context.Context) (bool, error) {
+	ids, err := s.store.TitleIDs(ctx)
+	if err != nil {
+		return false, fmt.Errorf("count titles: %w", err)
+	}
+	return len(ids) == 0, nil
+}
+
+var _ seed.Seeder = (*Service)(nil)

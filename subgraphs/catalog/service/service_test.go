@@ -305,7 +305,7 @@ func TestEnsureIndexRebuildsOnlyWhenStale(t *testing.T) {
 	if !slices.Equal(doc.Cast, []string{"Liam Rossi", "Ava Chen"}) || !slices.Equal(doc.GenreNames, []string{"Drama", "Comedy"}) {
 		t.Errorf("indexed document %+v", doc)
 	}
-	if err := svc.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := svc.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.EnsureIndex(ctx); err != nil {

@@ -149,13 +149,25 @@ func (s *Service) RecordViewing(ctx context.Context, p VideoProgress) error {
 	return nil
 }
 
-// Reseed replaces the seeded data with the deterministic seed.
-func (s *Service) Reseed(ctx context.Context) error {
-	if err := s.store.ReplaceSeed(ctx, BuildSeed(seed.Generate(), s.model)); err != nil {
-		return fmt.Errorf("reseed insights: %w", err)
+// Seed replaces the seeded scores, detections and views with those derived
+// from the fixture; data from live events stays.
+func (s *Service) Seed(ctx context.Context, f *seed.Fixture) error {
+	if err := s.store.ReplaceSeed(ctx, BuildSeed(f, s.model)); err != nil {
+		return fmt.Errorf("seed insights: %w", err)
 	}
 	return nil
 }
+
+// Empty reports whether the store holds no data yet.
+func (s *Service) Empty(ctx context.Context) (bool, error) {
+	empty, err := s.store.Empty(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check for insights: %w", err)
+	}
+	return empty, nil
+}
+
+var _ seed.Seeder = (*Service)(nil)
 
 // Ready checks that the store can serve.
 func (s *Service) Ready(ctx context.Context) error {

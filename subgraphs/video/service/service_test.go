@@ -31,7 +31,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
-	if err := store.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := store.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{store: store}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
-	"github.com/cinegraph/cinegraph/internal/seed"
 )
 
 // Store is what every storage engine behind the video subgraph implements.
@@ -16,9 +15,10 @@ type Store interface {
 	SessionStore
 	Outbox
 
-	// Seed replaces videos, renditions, viewing history and sessions with the
-	// fixture's, in one transaction.
-	Seed(ctx context.Context, f *seed.Fixture) error
+	// Replace swaps videos, renditions, viewing history and sessions for
+	// d's (sessions are emptied), in one transaction where the engine has
+	// them; the outbox keeps undelivered events.
+	Replace(ctx context.Context, d Dataset) error
 	// Empty reports whether the store holds no videos yet.
 	Empty(ctx context.Context) (bool, error)
 	// Ping checks the store can serve.

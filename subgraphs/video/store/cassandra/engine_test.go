@@ -41,7 +41,7 @@ func TestContinueWatchingReplacesRow(t *testing.T) {
 	cfg := cassandratest.Config(t)
 	s := openFresh(t, cfg)
 	ctx := context.Background()
-	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := s.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CreateSession(ctx, service.Session{ID: "ps-1", ProfileID: storetest.Watcher, VideoID: storetest.Episode2Video, StartedAt: storetest.At, UpdatedAt: storetest.At}); err != nil {
@@ -65,7 +65,7 @@ func TestStaleRows(t *testing.T) {
 	cfg := cassandratest.Config(t)
 	s := openFresh(t, cfg)
 	ctx := context.Background()
-	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := s.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	plant := func(video string, at time.Time, pos int) {
@@ -107,7 +107,7 @@ func TestConcurrentReportsAgree(t *testing.T) {
 	cfg := cassandratest.Config(t)
 	s := openFresh(t, cfg)
 	ctx := context.Background()
-	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := s.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	const writers = 8
@@ -158,7 +158,7 @@ func TestReopen(t *testing.T) {
 	cfg := cassandratest.Config(t)
 	ctx := context.Background()
 	s := openFresh(t, cfg)
-	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := s.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CreateSession(ctx, service.Session{ID: "ps-k", ProfileID: storetest.Watcher, VideoID: storetest.MovieTrailer, StartedAt: storetest.At, UpdatedAt: storetest.At}); err != nil {
@@ -197,7 +197,7 @@ func TestSeedFullFixture(t *testing.T) {
 	ctx := context.Background()
 	f := seed.Generate()
 	for range 2 {
-		if err := s.Seed(ctx, f); err != nil {
+		if err := s.Replace(ctx, service.DatasetFromSeed(f)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,42 +7,46 @@ import (
 	"github.com/gocql/gocql"
 
 	"github.com/cinegraph/cinegraph/internal/cassandra"
-	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
 // kindRank orders a title's videos: features, then trailers, then episodes.
-func kindRank(kind string) (int, bool) {
+func kindRank(kind service.VideoKind) (int, bool) {
 	switch kind {
-	case "FEATURE":
+	case service.KindFeature:
 		return 0, true
-	case "TRAILER":
+	case service.KindTrailer:
 		return 1, true
-	case "EPISODE":
+	case service.KindEpisode:
 		return 2, true
 	}
 	return 0, false
 }
 
-// Seed empties the video tables, outbox aside, and writes the fixture's
-// videos, renditions and viewing. Cassandra has no multi-table
-// transaction: a reader during the swap can see it half done, and a
-// failure leaves it so until the next Seed. Seeding is an operator's
-// action on an idle cluster, where this is fine.
-func (st *Store) Seed(ctx context.Context, f *seed.Fixture) error {
-	for _, v := range f.Videos {
+// Replace empties the video tables, outbox aside, and writes d's videos,
+// renditions and viewing. Cassandra has no multi-table transaction: a
+// reader during the swap can see it half done, and a failure leaves it so
+// until the next Replace. Seeding is an operator's action on an idle
+// cluster, where this is fine.
+func (st *Store) Replace(ctx context.Context, d service.Dataset) error {
+	for _, v := range d.Videos {
 		if _, ok := kindRank(v.Kind); !ok {
-			return fmt.Errorf("seed video %s: unknown kind %q", v.ID, v.Kind)
+			return fmt.Errorf("replace video %s: unknown kind %q", v.ID, v.Kind)
 		}
 	}
 	if err := cassandra.Truncate(ctx, st.cfg, dataTables...); err != nil {
-		return fmt.Errorf("seed videos: %w", err)
+		return fmt.Errorf("replace videos: %w", err)
+	}
+	renditions := make(map[string][]service.Rendition, len(d.Videos))
+	for _, r := range d.Renditions {
+		renditions[r.VideoID] = append(renditions[r.VideoID], r)
 	}
 	type ordered struct {
-		seed.Video
+		service.Video
 		ordinal int
 	}
-	videos := make([]ordered, len(f.Videos))
-	for i, v := range f.Videos {
+	videos := make([]ordered, len(d.Videos))
+	for i, v := range d.Videos {
 		videos[i] = ordered{v, i}
 	}
 	err := cassandra.Each(ctx, videos, func(ctx context.Context, v ordered) error {
@@ -51,7 +55,7 @@ func (st *Store) Seed(ctx context.Context, f *seed.Fixture) error {
 		if v.EpisodeID != "" {
 			episode = v.EpisodeID
 		}
-		cols := []any{v.ID, v.TitleID, episode, v.Kind, rank, v.Name, v.DurationSeconds, v.ordinal}
+		cols := []any{v.ID, v.TitleID, episode, string(v.Kind), rank, v.Name, v.DurationSeconds, v.ordinal}
 		const insert = ` (id, title_id, episode_id, kind, kind_rank, name, duration_seconds, ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 		b := st.s.NewBatch(gocql.LoggedBatch).WithContext(ctx)
 		b.Query(`INSERT INTO video_videos`+insert, cols...)
@@ -59,19 +63,19 @@ func (st *Store) Seed(ctx context.Context, f *seed.Fixture) error {
 		if v.EpisodeID != "" {
 			b.Query(`INSERT INTO video_videos_by_episode`+insert, cols...)
 		}
-		for _, r := range v.Renditions {
+		for _, r := range renditions[v.ID] {
 			b.Query(`INSERT INTO video_renditions (video_id, height, bitrate_kbps, id, width, codec, url) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				v.ID, r.Height, r.BitrateKbps, r.ID, r.Width, r.Codec, r.URL)
+				v.ID, r.Height, r.BitrateKbps, r.ID, r.Width, string(r.Codec), r.URL)
 		}
 		if err := st.s.ExecuteBatch(b); err != nil {
-			return fmt.Errorf("seed video %s: %w", v.ID, err)
+			return fmt.Errorf("replace video %s: %w", v.ID, err)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return cassandra.Each(ctx, f.Viewing, func(ctx context.Context, v seed.Viewing) error {
+	return cassandra.Each(ctx, d.Viewing, func(ctx context.Context, v service.Viewing) error {
 		at := nanos(v.LastWatchedAt)
 		b := st.s.NewBatch(gocql.LoggedBatch).WithContext(ctx)
 		b.Query(`INSERT INTO video_viewing (profile_id, video_id, position_seconds, last_watched_at) VALUES (?, ?, ?, ?)`,
@@ -79,7 +83,7 @@ func (st *Store) Seed(ctx context.Context, f *seed.Fixture) error {
 		b.Query(`INSERT INTO video_continue_watching (profile_id, last_watched_at, video_id, position_seconds) VALUES (?, ?, ?, ?)`,
 			v.ProfileID, at, v.VideoID, v.PositionSeconds)
 		if err := st.s.ExecuteBatch(b); err != nil {
-			return fmt.Errorf("seed viewing of %s by %s: %w", v.VideoID, v.ProfileID, err)
+			return fmt.Errorf("replace viewing of %s by %s: %w", v.VideoID, v.ProfileID, err)
 		}
 		return nil
 	})

@@ -5,28 +5,28 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
 // kindRank orders a title's videos: features, then trailers, then episodes.
-func kindRank(kind string) (int, bool) {
+func kindRank(kind service.VideoKind) (int, bool) {
 	switch kind {
-	case "FEATURE":
+	case service.KindFeature:
 		return 0, true
-	case "TRAILER":
+	case service.KindTrailer:
 		return 1, true
-	case "EPISODE":
+	case service.KindEpisode:
 		return 2, true
 	}
 	return 0, false
 }
 
-// Seed replaces videos, renditions, viewing and sessions with the
-// fixture's in one transaction; the outbox keeps undelivered events.
-func (s *Store) Seed(ctx context.Context, f *seed.Fixture) error {
+// Replace swaps videos, renditions, viewing and sessions for d's in one
+// transaction; the outbox keeps undelivered events.
+func (s *Store) Replace(ctx context.Context, d service.Dataset) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin seed: %w", err)
+		return fmt.Errorf("begin replace: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	for _, table := range []string{"sessions", "viewing", "renditions", "videos"} {
@@ -34,49 +34,49 @@ func (s *Store) Seed(ctx context.Context, f *seed.Fixture) error {
 			return fmt.Errorf("clear %s: %w", table, err)
 		}
 	}
-	if err := seedVideos(ctx, tx, f.Videos); err != nil {
+	if err := insertVideos(ctx, tx, d.Videos, d.Renditions); err != nil {
 		return err
 	}
-	if err := seedViewing(ctx, tx, f.Viewing); err != nil {
+	if err := insertViewing(ctx, tx, d.Viewing); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit seed: %w", err)
+		return fmt.Errorf("commit replace: %w", err)
 	}
 	return nil
 }
 
-func seedVideos(ctx context.Context, tx *sql.Tx, videos []seed.Video) error {
+func insertVideos(ctx context.Context, tx *sql.Tx, videos []service.Video, renditions []service.Rendition) error {
 	insVideo, err := tx.PrepareContext(ctx, `INSERT INTO videos (id, title_id, episode_id, kind, kind_rank, name, duration_seconds, ordinal)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare video insert: %w", err)
 	}
 	defer insVideo.Close()
+	for i, v := range videos {
+		rank, ok := kindRank(v.Kind)
+		if !ok {
+			return fmt.Errorf("insert video %s: unknown kind %q", v.ID, v.Kind)
+		}
+		if _, err := insVideo.ExecContext(ctx, v.ID, v.TitleID, nullable(v.EpisodeID), string(v.Kind), rank, v.Name, v.DurationSeconds, i); err != nil {
+			return fmt.Errorf("insert video %s: %w", v.ID, err)
+		}
+	}
 	insRendition, err := tx.PrepareContext(ctx, `INSERT INTO renditions (id, video_id, width, height, bitrate_kbps, codec, url)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare rendition insert: %w", err)
 	}
 	defer insRendition.Close()
-	for i, v := range videos {
-		rank, ok := kindRank(v.Kind)
-		if !ok {
-			return fmt.Errorf("seed video %s: unknown kind %q", v.ID, v.Kind)
-		}
-		if _, err := insVideo.ExecContext(ctx, v.ID, v.TitleID, nullable(v.EpisodeID), v.Kind, rank, v.Name, v.DurationSeconds, i); err != nil {
-			return fmt.Errorf("seed video %s: %w", v.ID, err)
-		}
-		for _, r := range v.Renditions {
-			if _, err := insRendition.ExecContext(ctx, r.ID, v.ID, r.Width, r.Height, r.BitrateKbps, r.Codec, r.URL); err != nil {
-				return fmt.Errorf("seed rendition %s: %w", r.ID, err)
-			}
+	for _, r := range renditions {
+		if _, err := insRendition.ExecContext(ctx, r.ID, r.VideoID, r.Width, r.Height, r.BitrateKbps, string(r.Codec), r.URL); err != nil {
+			return fmt.Errorf("insert rendition %s: %w", r.ID, err)
 		}
 	}
 	return nil
 }
 
-func seedViewing(ctx context.Context, tx *sql.Tx, viewing []seed.Viewing) error {
+func insertViewing(ctx context.Context, tx *sql.Tx, viewing []service.Viewing) error {
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO viewing (profile_id, video_id, position_seconds, last_watched_at) VALUES (?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare viewing insert: %w", err)
@@ -84,7 +84,7 @@ func seedViewing(ctx context.Context, tx *sql.Tx, viewing []seed.Viewing) error 
 	defer ins.Close()
 	for _, v := range viewing {
 		if _, err := ins.ExecContext(ctx, v.ProfileID, v.VideoID, v.PositionSeconds, nanos(v.LastWatchedAt)); err != nil {
-			return fmt.Errorf("seed viewing of %s by %s: %w", v.VideoID, v.ProfileID, err)
+			return fmt.Errorf("insert viewing of %s by %s: %w", v.VideoID, v.ProfileID, err)
 		}
 	}
 	return nil

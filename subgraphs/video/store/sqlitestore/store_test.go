@@ -30,7 +30,7 @@ func TestDataSurvivesReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Seed(ctx, storetest.Fixture()); err != nil {
+	if err := s.Replace(ctx, storetest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	at := storetest.At.Add(time.Hour)
@@ -77,11 +77,11 @@ func TestSeedFullFixture(t *testing.T) {
 	}
 	defer s.Close()
 	f := seed.Generate()
-	if err := s.Seed(ctx, f); err != nil {
+	if err := s.Replace(ctx, service.DatasetFromSeed(f)); err != nil {
 		t.Fatal(err)
 	}
 	// Seeding twice replaces rather than duplicates.
-	if err := s.Seed(ctx, f); err != nil {
+	if err := s.Replace(ctx, service.DatasetFromSeed(f)); err != nil {
 		t.Fatal(err)
 	}
 	titles := map[string]bool{}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/subgraphs/video/service"
 )
 
 // Fixture ids.
@@ -30,14 +31,18 @@ const (
 // At is the fixed instant fixture activity counts back from.
 var At = time.Date(2026, time.October, 1, 20, 0, 0, 0, time.UTC)
 
-// Fixture is a small seed: a film with a feature and a trailer (the
+// Fixture is a small data set: a film with a feature and a trailer (the
 // feature with a 4K rendition), a series with a trailer and two episodes,
 // and viewing for two profiles:
 //
 //	profile-1: feature at 1000s (in progress, 1h ago), episode 1 at 1790s
 //	           (completed, 2h ago), episode 2 at 0s (3h ago)
 //	profile-2: feature at 3000s (in progress, 1h ago)
-func Fixture() *seed.Fixture {
+func Fixture() service.Dataset { return service.DatasetFromSeed(SeedFixture()) }
+
+// SeedFixture is Fixture in the shape of the shared demo fixture, for tests
+// that seed through the service.
+func SeedFixture() *seed.Fixture {
 	ladder := func(id string, uhd bool) []seed.Rendition {
 		heights := []struct{ w, h, kbps int }{{1920, 1080, 6000}, {1280, 720, 3500}, {854, 480, 1500}}
 		var out []seed.Rendition

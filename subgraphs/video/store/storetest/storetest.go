@@ -22,7 +22,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		t.Helper()
 		s := open(t)
 		t.Cleanup(func() { _ = s.Close() })
-		if err := s.Seed(context.Background(), Fixture()); err != nil {
+		if err := s.Replace(context.Background(), Fixture()); err != nil {
 			t.Fatalf("seed: %v", err)
 		}
 		return s
@@ -55,7 +55,7 @@ func testEmpty(t *testing.T, open func(t *testing.T) service.Store) {
 	if err != nil || !empty {
 		t.Fatalf("fresh store: empty=%v err=%v, want empty", empty, err)
 	}
-	if err := s.Seed(ctx, Fixture()); err != nil {
+	if err := s.Replace(ctx, Fixture()); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	empty, err = s.Empty(ctx)
@@ -419,7 +419,7 @@ func testReseed(t *testing.T, s service.Store) {
 	if err := s.RecordProgress(ctx, progress("ps-r", OtherWatcher, Episode2Video, 60, At, "ev-r")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Seed(ctx, Fixture()); err != nil {
+	if err := s.Replace(ctx, Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	if _, found, _ := s.ViewingOf(ctx, OtherWatcher, Episode2Video); found {
