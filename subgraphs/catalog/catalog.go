@@ -77,12 +77,12 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	}
 	s := &Subgraph{store: store, searcher: searcher, work: work}
 	var rel *outbox.Relay
-	svcOpts := service.Options{Store: store, Searcher: searcher, Logger: logger}
+	svcOpts := []service.Option{service.WithSearcher(searcher), service.WithLogger(logger)}
 	if opts.Bus != nil {
 		rel = outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
-		svcOpts.OnEvent = rel.Wake
+		svcOpts = append(svcOpts, service.WithNotify(rel.Wake))
 	}
-	svc := service.New(svcOpts)
+	svc := service.New(store, svcOpts...)
 	s.service = svc
 	fail := func(err error) (*Subgraph, error) {
 		_ = s.Close()

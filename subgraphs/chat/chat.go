@@ -85,7 +85,7 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	// here.
 	logger := base.With("subgraph", "chat")
 	rel := outbox.New(store, opts.Bus, outbox.Options{Name: "chat", Logger: logger})
-	svc := service.New(store, service.OnPosted(rel.Wake))
+	svc := service.New(store, service.WithNotify(rel.Wake))
 	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return nil, fmt.Errorf("chat: %w", err)

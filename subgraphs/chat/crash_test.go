@@ -343,7 +343,7 @@ func TestHelperProcess(t *testing.T) {
 	pub := blockingPublisher{entered: make(chan events.Event, 1)}
 	rel := outbox.New(store, pub, outbox.Options{})
 	go rel.Run(ctx)
-	svc := service.New(store, service.OnPosted(rel.Wake))
+	svc := service.New(store, service.WithNotify(rel.Wake))
 	m, err := svc.PostMessage(ctx, crashRoom, crashAuthor, crashBody)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crash child: post:", err)

@@ -193,7 +193,7 @@ func TestFailedPublishKeepsEvent(t *testing.T) {
 	bus := openOutboxBus(t, dir)
 	flaky := &failingBus{Publisher: bus, failures: 1}
 	r := outbox.New(store, flaky, outbox.Options{})
-	if _, err := service.New(store, service.OnPosted(r.Wake)).PostMessage(ctx, "room-t1", "profile-1", "retry me"); err != nil {
+	if _, err := service.New(store, service.WithNotify(r.Wake)).PostMessage(ctx, "room-t1", "profile-1", "retry me"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Flush(ctx); err == nil {

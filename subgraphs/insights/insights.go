@@ -81,14 +81,11 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 		logger = slog.Default()
 	}
 	logger = logger.With("subgraph", Name)
-	cfg := service.Config{Store: store, Model: sentiment.NewVader()}
+	svcOpts := []service.Option{service.WithModel(sentiment.NewVader())}
 	if opts.Bus != nil {
-		cfg.Publisher = opts.Bus
+		svcOpts = append(svcOpts, service.WithPublisher(opts.Bus))
 	}
-	svc, err := service.New(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("insights: %w", err)
-	}
+	svc := service.New(store, svcOpts...)
 	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)

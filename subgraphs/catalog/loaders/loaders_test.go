@@ -54,7 +54,7 @@ func newStore(t *testing.T) *countingStore {
 func TestConcurrentLoadsShareOneCall(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
-	l := loaders.New(service.New(service.Options{Store: store}), loaders.Config{Wait: 50 * time.Millisecond})
+	l := loaders.New(service.New(store), loaders.Config{Wait: 50 * time.Millisecond})
 	ctx := context.Background()
 	keys := []string{"t1", "t2", "t404", "t4", "t1"}
 	got := make([]*service.Title, len(keys))
@@ -101,7 +101,7 @@ func TestStoreFailureFailsEveryKey(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
 	store.fail = errors.New("disk on fire")
-	l := loaders.New(service.New(service.Options{Store: store}), loaders.Config{Wait: time.Millisecond})
+	l := loaders.New(service.New(store), loaders.Config{Wait: time.Millisecond})
 	_, err := l.Titles.LoadAll(context.Background(), []string{"t1", "t2"})
 	if !errors.Is(err, store.fail) {
 		t.Errorf("err = %v", err)
@@ -111,7 +111,7 @@ func TestStoreFailureFailsEveryKey(t *testing.T) {
 func TestGenrePagesBatch(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
-	l := loaders.New(service.New(service.Options{Store: store}), loaders.Config{Wait: 20 * time.Millisecond})
+	l := loaders.New(service.New(store), loaders.Config{Wait: 20 * time.Millisecond})
 	pages, err := l.GenreTitles.LoadAll(context.Background(), []loaders.GenrePage{
 		{Slug: "comedy", Limit: 1},
 		{Slug: "comedy", Limit: 5, After: service.TitleCursor{Name: "Beta", ID: "t1"}},
@@ -135,7 +135,7 @@ func TestMiddlewareGivesEachRequestItsOwnLoaders(t *testing.T) {
 	t.Parallel()
 	store := newStore(t)
 	var seen []*loaders.Loaders
-	h := loaders.Middleware(service.New(service.Options{Store: store}), loaders.Config{})(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	h := loaders.Middleware(service.New(store), loaders.Config{})(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		seen = append(seen, loaders.For(r.Context()))
 	}))
 	for range 2 {

@@ -109,10 +109,3 @@ func (s *Service) event(typ, profileID, titleID string, at time.Time) (events.Ev
 	}
 	return ev, nil
 }
-
-// notify tells the relay an event is waiting.
-func (s *Service) notify() {
-	if s.onEvent != nil {
-		s.onEvent()
-	}
-}

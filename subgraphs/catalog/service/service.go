@@ -13,32 +13,52 @@ import (
 type Service struct {
 	store    Store
 	searcher search.Searcher
-	onEvent  func()
+	notify   func()
 	logger   *slog.Logger
 	now      func() time.Time
 }
 
-// Options configure a Service. Searcher may be nil: search then answers
+// Option adjusts a Service.
+type Option func(*Service)
+
+// WithSearcher sets the search index; without one, search answers
 // UNAVAILABLE.
-type Options struct {
-	Store    Store
-	Searcher search.Searcher
-	// OnEvent, when set, is called after a change stored an event in the
-	// outbox (to wake the relay); it must not block.
-	OnEvent func()
-	Logger  *slog.Logger
-	// Now stamps My List entries; time.Now when nil.
-	Now func() time.Time
+func WithSearcher(searcher search.Searcher) Option {
+	return func(s *Service) { s.searcher = searcher }
 }
 
-// New returns a Service.
-func New(opts Options) *Service {
-	s := &Service{store: opts.Store, searcher: opts.Searcher, onEvent: opts.OnEvent, logger: opts.Logger, now: opts.Now}
-	if s.logger == nil {
-		s.logger = slog.Default()
+// WithNotify sets a function called after a change stored an event in the
+// outbox, so the relay publishes it without waiting for its next poll; it
+// must not block.
+func WithNotify(notify func()) Option {
+	return func(s *Service) {
+		if notify != nil {
+			s.notify = notify
+		}
 	}
-	if s.now == nil {
-		s.now = time.Now
+}
+
+// WithLogger sets the logger; slog.Default() otherwise.
+func WithLogger(logger *slog.Logger) Option {
+	return func(s *Service) {
+		if logger != nil {
+			s.logger = logger
+		}
+	}
+}
+
+// WithClock sets the clock stamping My List entries (tests).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// New returns a Service over store; a nil store is a wiring mistake and
+// panics.
+func New(store Store, opts ...Option) *Service {
+	if store == nil {
+		panic("catalog service: nil store")
+	}
+	s := &Service{store: store, notify: func() {}, logger: slog.Default(), now: time.Now}
+	for _, opt := range opts {
+		opt(s)
 	}
 	return s
 }

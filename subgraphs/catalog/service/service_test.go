@@ -107,7 +107,7 @@ func newService(t *testing.T) (*service.Service, *watchedStore, *fakeSearcher) {
 	}
 	store := &watchedStore{Store: inner}
 	searcher := &fakeSearcher{}
-	svc := service.New(service.Options{Store: store, Searcher: searcher, Logger: nil, Now: func() time.Time { return storetest.Epoch }})
+	svc := service.New(store, service.WithSearcher(searcher), service.WithClock(func() time.Time { return storetest.Epoch }))
 	return svc, store, searcher
 }
 
@@ -282,7 +282,7 @@ func TestSearchValidatesAndPages(t *testing.T) {
 			t.Errorf("query %q: err = %v", q, err)
 		}
 	}
-	bare := service.New(service.Options{Store: &watchedStore{}})
+	bare := service.New(&watchedStore{})
 	if _, err := bare.Search(ctx, "x", nil, nil, service.TitleFilter{}); errs.CodeOf(err) != errs.Unavailable {
 		t.Errorf("search without a searcher: %v", err)
 	}

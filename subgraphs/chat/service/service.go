@@ -17,7 +17,7 @@ type Service struct {
 	store  Store
 	now    func() time.Time
 	newID  func() (string, error)
-	posted func()
+	notify func()
 }
 
 // Option configures a Service.
@@ -29,13 +29,23 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // WithIDs sets how message ids are made; they must sort by time.
 func WithIDs(newID func() (string, error)) Option { return func(s *Service) { s.newID = newID } }
 
-// OnPosted sets a function called after each stored message, e.g. to wake
-// the outbox relay without waiting for its next poll.
-func OnPosted(f func()) Option { return func(s *Service) { s.posted = f } }
+// WithNotify sets a function called after each stored message, so the
+// outbox relay publishes its event without waiting for its next poll.
+func WithNotify(notify func()) Option {
+	return func(s *Service) {
+		if notify != nil {
+			s.notify = notify
+		}
+	}
+}
 
-// New returns a Service over store.
+// New returns a Service over store; a nil store is a wiring mistake and
+// panics.
 func New(store Store, opts ...Option) *Service {
-	s := &Service{store: store, now: time.Now, newID: newMessageID, posted: func() {}}
+	if store == nil {
+		panic("chat service: nil store")
+	}
+	s := &Service{store: store, now: time.Now, newID: newMessageID, notify: func() {}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -202,7 +212,7 @@ func (s *Service) PostMessage(ctx context.Context, roomID, authorID, body string
 		}
 		return nil, fmt.Errorf("post message to %s: %w", roomID, err)
 	}
-	s.posted()
+	s.notify()
 	return &m, nil
 }
 

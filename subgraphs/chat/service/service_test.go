@@ -180,7 +180,7 @@ func TestPostMessage(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 10, 0, 0, 987654321, time.UTC)
 	posted := 0
-	svc, store := newService(t, service.WithClock(func() time.Time { return now }), service.OnPosted(func() { posted++ }))
+	svc, store := newService(t, service.WithClock(func() time.Time { return now }), service.WithNotify(func() { posted++ }))
 
 	m, err := svc.PostMessage(ctx, "room-t2", "profile-3", "  great film!  ")
 	if err != nil {

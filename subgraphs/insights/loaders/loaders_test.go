@@ -23,11 +23,7 @@ func newService(t *testing.T) (*service.Service, service.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
-	svc, err := service.New(service.Config{Store: store, Model: sentiment.NewVader()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc, store
+	return service.New(store, service.WithModel(sentiment.NewVader())), store
 }
 
 func TestAudienceLoaderAnswersEachKey(t *testing.T) {

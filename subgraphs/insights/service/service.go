@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,17 +9,6 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 )
-
-// Config holds the Service's dependencies.
-type Config struct {
-	Store Store
-	// Model scores message sentiment.
-	Model sentiment.Model
-	// Publisher receives insight results; nil publishes nothing.
-	Publisher events.Publisher
-	// Now is the clock, time.Now when nil.
-	Now func() time.Time
-}
 
 // Service applies the insights rules over a Store.
 type Service struct {
@@ -30,19 +18,34 @@ type Service struct {
 	now   func() time.Time
 }
 
-// New returns a Service; Store and Model are required.
-func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("insights service: store is required")
+// Option adjusts a Service.
+type Option func(*Service)
+
+// WithModel sets the model that scores message sentiment; the lexicon
+// model (sentiment.NewVader) otherwise.
+func WithModel(model sentiment.Model) Option { return func(s *Service) { s.model = model } }
+
+// WithPublisher sets where insight results are published; without one,
+// nothing is.
+func WithPublisher(pub events.Publisher) Option { return func(s *Service) { s.pub = pub } }
+
+// WithClock sets the clock stamping scores and events (tests).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// New returns a Service over store; a nil store is a wiring mistake and
+// panics.
+func New(store Store, opts ...Option) *Service {
+	if store == nil {
+		panic("insights service: nil store")
 	}
-	if cfg.Model == nil {
-		return nil, errors.New("insights service: sentiment model is required")
+	s := &Service{store: store, now: time.Now}
+	for _, opt := range opts {
+		opt(s)
 	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
+	if s.model == nil {
+		s.model = sentiment.NewVader()
 	}
-	return &Service{store: cfg.Store, model: cfg.Model, pub: cfg.Publisher, now: now}, nil
+	return s
 }
 
 // Sentiment scores a message body.

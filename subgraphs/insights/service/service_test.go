@@ -37,10 +37,7 @@ func newService(t *testing.T) (*service.Service, service.Store, *recorder) {
 	}
 	t.Cleanup(func() { _ = store.Close() })
 	pub := &recorder{}
-	svc, err := service.New(service.Config{Store: store, Model: sentiment.NewVader(), Publisher: pub})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	svc := service.New(store, service.WithModel(sentiment.NewVader()), service.WithPublisher(pub))
 	return svc, store, pub
 }
 
@@ -302,9 +299,25 @@ func TestBuildSeed(t *testing.T) {
 	}
 }
 
-func TestNewRequiresDependencies(t *testing.T) {
+func TestNewRequiresAStore(t *testing.T) {
 	t.Parallel()
-	if _, err := service.New(service.Config{Model: sentiment.NewVader()}); err == nil {
-		t.Fatal("New without a store succeeded")
+	defer func() {
+		if recover() == nil {
+			t.Fatal("New without a store succeeded")
+		}
+	}()
+	service.New(nil)
+}
+
+func TestNewDefaultsToTheLexiconModel(t *testing.T) {
+	t.Parallel()
+	store, err := sqlitestore.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	got, err := service.New(store).Sentiment("I love this, it is wonderful")
+	if err != nil || got.Model != sentiment.VaderName || got.Label != sentiment.Positive {
+		t.Fatalf("Sentiment = %+v, %v; want a positive %s score", got, err, sentiment.VaderName)
 	}
 }

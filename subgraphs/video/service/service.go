@@ -32,10 +32,20 @@ func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = n
 
 // WithNotify sets a function called after an event reaches the outbox, so
 // the relay publishes it without waiting for its next poll.
-func WithNotify(notify func()) Option { return func(s *Service) { s.notify = notify } }
+func WithNotify(notify func()) Option {
+	return func(s *Service) {
+		if notify != nil {
+			s.notify = notify
+		}
+	}
+}
 
-// New returns a Service over store.
+// New returns a Service over store; a nil store is a wiring mistake and
+// panics.
 func New(store Store, opts ...Option) *Service {
+	if store == nil {
+		panic("video service: nil store")
+	}
 	s := &Service{
 		store:  store,
 		now:    time.Now,
