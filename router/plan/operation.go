@@ -4,6 +4,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -208,7 +209,7 @@ func Normalize(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefi
 	if root == nil {
 		return nil, fmt.Errorf("schema has no %s root type", op.Operation)
 	}
-	n := normalizer{schema: schema, doc: doc, vars: vars}
+	n := normalizer{schema: schema, doc: doc, vars: vars, sizes: map[string]int{}}
 	sels, err := n.selections(op.SelectionSet, root.Name, 0)
 	if err != nil {
 		return nil, err
@@ -226,9 +227,28 @@ type normalizer struct {
 	schema *ast.Schema
 	doc    *ast.QueryDocument
 	vars   map[string]any
+	// made counts the selections built so far; sizes holds how many each
+	// fragment built when first expanded (it builds as many every time),
+	// so that a spread which would go over MaxSelections is refused
+	// before it is expanded again.
+	made  int
+	sizes map[string]int
 }
 
-const maxDepth = 256
+// MaxNesting is the deepest an operation's selection sets may nest, inline
+// fragments and fragment spreads counted as levels; the normalizer recurses
+// once per level.
+const MaxNesting = 256
+
+// MaxSelections bounds the fields and inline fragments of a normalized
+// operation, fragments expanded: a few fragments spreading each other twice
+// expand to billions of selections, so Normalize stops at this many rather
+// than spend the memory. router/limits refuses such operations earlier, with
+// a lower, configurable bound.
+const MaxSelections = 100_000
+
+// ErrTooLarge reports an operation over MaxNesting or MaxSelections.
+var ErrTooLarge = errors.New("operation too large")
 
 func (n *normalizer) included(dirs ast.DirectiveList) (bool, error) {
 	for _, d := range dirs {
@@ -254,9 +274,23 @@ func (n *normalizer) included(dirs ast.DirectiveList) (bool, error) {
 	return true, nil
 }
 
+// count counts one more selection, or refuses the operation when that goes
+// over MaxSelections.
+func (n *normalizer) count() error {
+	if n.made >= MaxSelections {
+		return n.tooMany()
+	}
+	n.made++
+	return nil
+}
+
+func (n *normalizer) tooMany() error {
+	return fmt.Errorf("%w: it expands to more than %d selections", ErrTooLarge, MaxSelections)
+}
+
 func (n *normalizer) selections(ss ast.SelectionSet, parent string, depth int) ([]Selection, error) {
-	if depth > maxDepth {
-		return nil, fmt.Errorf("operation nests deeper than %d", maxDepth)
+	if depth > MaxNesting {
+		return nil, fmt.Errorf("%w: it nests deeper than %d", ErrTooLarge, MaxNesting)
 	}
 	var out []Selection
 	for _, s := range ss {
@@ -268,6 +302,9 @@ func (n *normalizer) selections(ss ast.SelectionSet, parent string, depth int) (
 					return nil, err
 				}
 				continue
+			}
+			if err := n.count(); err != nil {
+				return nil, err
 			}
 			f := &Field{Alias: s.Alias, Name: s.Name, Arguments: s.Arguments}
 			if f.Alias == f.Name {
@@ -303,6 +340,9 @@ func (n *normalizer) selections(ss ast.SelectionSet, parent string, depth int) (
 			if !ok {
 				continue
 			}
+			if err := n.count(); err != nil {
+				return nil, err
+			}
 			tc := s.TypeCondition
 			if tc == "" {
 				tc = parent
@@ -324,9 +364,20 @@ func (n *normalizer) selections(ss ast.SelectionSet, parent string, depth int) (
 			if fd == nil {
 				return nil, fmt.Errorf("unknown fragment %s", s.Name)
 			}
+			size, known := n.sizes[s.Name]
+			if known && n.made+size > MaxSelections {
+				return nil, n.tooMany()
+			}
+			before := n.made
+			if err := n.count(); err != nil {
+				return nil, err
+			}
 			sub, err := n.selections(fd.SelectionSet, fd.TypeCondition, depth+1)
 			if err != nil {
 				return nil, err
+			}
+			if !known {
+				n.sizes[s.Name] = n.made - before
 			}
 			out = append(out, Selection{Fragment: &Fragment{TypeCondition: fd.TypeCondition, Selections: sub}})
 		}
