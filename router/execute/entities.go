@@ -114,6 +114,10 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	// Each entity is written once per object it completes.
+	if !r.charge(resp, len(targets)/len(reps)) {
+		return
+	}
 	var ents []any
 	if resp.Data != nil {
 		ents, _ = resp.Data["_entities"].([]any)

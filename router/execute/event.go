@@ -11,9 +11,17 @@ import (
 // ExecuteEvent completes one subscription event: event is what the owning
 // subgraph sent for root (the subscription fetch), and rest, the remainder
 // of the plan (plan.SplitSubscription), runs on it to resolve the fields
-// other subgraphs own. The result is shaped like Execute's.
+// other subgraphs own. The result is shaped, and bounded, like Execute's.
 func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *plan.Fetch, rest plan.Node, event *wire.SubgraphResponse, vars map[string]any, header http.Header) *wire.Response {
-	r := &run{e: e, ctx: ctx, vars: vars, header: header, data: map[string]any{}}
+	ctx, cancel, stop := e.bound(ctx)
+	defer stop()
+	r := &run{e: e, ctx: ctx, cancel: cancel, vars: vars, header: header, data: map[string]any{}}
+	r.mu.Lock()
+	ok := r.charge(event, 1)
+	r.mu.Unlock()
+	if !ok {
+		return r.stopped()
+	}
 	if event.Data != nil {
 		applyRenames(event.Data, root.Renames)
 		mergeObject(r.data, event.Data)
@@ -23,6 +31,9 @@ func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *p
 	}
 	if rest != nil && len(event.Data) > 0 {
 		r.node(rest)
+	}
+	if resp := r.stopped(); resp != nil {
+		return resp
 	}
 	return r.respond(qp)
 }

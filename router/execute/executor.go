@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/fetch"
@@ -26,26 +27,40 @@ type Executor struct {
 	Introspect func(f *plan.CollectedField, vars map[string]any) ([]byte, error)
 	// Logger, when set, records failed subgraph fetches.
 	Logger *slog.Logger
+	// Timeout bounds one execution, every fetch of the plan included;
+	// 0 means none.
+	Timeout time.Duration
+	// MaxResponseBytes bounds the data one execution gathers from subgraphs
+	// and writes to the client: past it the execution stops and answers a
+	// BAD_USER_INPUT error. 0 means none.
+	MaxResponseBytes int64
 }
 
 // run is the state of one execution.
 type run struct {
 	e      *Executor
 	ctx    context.Context
+	cancel context.CancelCauseFunc // stops the execution (bounds.go)
 	vars   map[string]any
 	header http.Header
 
 	mu     sync.Mutex
 	data   map[string]any
 	errors []*wire.Error
+	size   int64 // bytes of subgraph data gathered, for MaxResponseBytes
 }
 
 // Execute runs qp with the coerced request variables; header holds the
 // request headers to forward to subgraphs.
 func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[string]any, header http.Header) *wire.Response {
-	r := &run{e: e, ctx: ctx, vars: vars, header: header, data: map[string]any{}}
+	ctx, cancel, stop := e.bound(ctx)
+	defer stop()
+	r := &run{e: e, ctx: ctx, cancel: cancel, vars: vars, header: header, data: map[string]any{}}
 	if qp.Node != nil {
 		r.node(qp.Node)
+	}
+	if resp := r.stopped(); resp != nil {
+		return resp
 	}
 	return r.respond(qp)
 }
@@ -54,8 +69,11 @@ func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[str
 // violation is reported only when no fetch error explains it.
 func (r *run) respond(qp *plan.QueryPlan) *wire.Response {
 	e := r.e
-	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, logger: e.Logger, rootType: qp.Operation.RootType}
+	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, logger: e.Logger, rootType: qp.Operation.RootType, max: int(e.MaxResponseBytes)}
 	data := s.shape(r.data, qp.Operation)
+	if s.over > 0 || (e.MaxResponseBytes > 0 && int64(len(data)) > e.MaxResponseBytes) {
+		return refused(&tooLarge{size: int64(max(len(data), s.over)), max: e.MaxResponseBytes}, "BAD_USER_INPUT", "response size")
+	}
 	errs := r.errors
 	if len(errs) == 0 && s.violation != nil {
 		errs = append(errs, s.violation)
@@ -134,6 +152,9 @@ func (r *run) rootFetch(f *plan.Fetch) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if !r.charge(resp, 1) {
+		return
+	}
 	if resp.Data != nil {
 		applyRenames(resp.Data, f.Renames)
 		mergeObject(r.data, resp.Data)

@@ -29,6 +29,10 @@ type shaper struct {
 	collected map[collectKey][]*plan.CollectedField
 	violation *wire.Error // first non-null violation, reported when nothing else explains it
 	errors    []*wire.Error
+	// max bounds the response bytes (0: none); over is how many had been
+	// written when the shaper stopped there.
+	max  int
+	over int
 }
 
 func (s *shaper) shape(data map[string]any, op *plan.Operation) []byte {
@@ -41,6 +45,10 @@ func (s *shaper) shape(data map[string]any, op *plan.Operation) []byte {
 }
 
 func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) bool {
+	if s.over > 0 || (s.max > 0 && len(s.buf) > s.max) {
+		s.over = max(s.over, len(s.buf))
+		return false
+	}
 	start := len(s.buf)
 	s.buf = append(s.buf, '{')
 	for i, cf := range s.collect(sels, typ) {

@@ -25,6 +25,9 @@ type SubgraphRequest struct {
 type SubgraphResponse struct {
 	Data   map[string]any  `json:"data"`
 	Errors []SubgraphError `json:"errors"`
+	// Bytes is the length of the body it was decoded from, which bounds
+	// what it adds to a response; 0 when it was built in memory.
+	Bytes int `json:"-"`
 }
 
 // SubgraphError is an error as a subgraph reports it.
@@ -71,7 +74,7 @@ func DecodeResponse(raw []byte) (*SubgraphResponse, error) {
 	if !ok {
 		return nil, errors.New("a GraphQL response must be a JSON object")
 	}
-	out := &SubgraphResponse{}
+	out := &SubgraphResponse{Bytes: len(raw)}
 	switch d := top["data"].(type) {
 	case map[string]any:
 		out.Data = d

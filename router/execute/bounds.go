@@ -1,0 +1,109 @@
+package execute
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cinegraph/cinegraph/router/wire"
+)
+
+// tooLarge stops an execution whose data went over MaxResponseBytes.
+type tooLarge struct{ size, max int64 }
+
+func (e *tooLarge) Error() string {
+	return fmt.Sprintf("response exceeds the size limit (%d > %d bytes)", e.size, e.max)
+}
+
+// timedOut stops an execution that ran past Timeout.
+type timedOut struct{ after time.Duration }
+
+func (e *timedOut) Error() string {
+	return fmt.Sprintf("request exceeds the time limit (%s)", e.after)
+}
+
+// bound derives the context of one execution: cancelled with a cause when
+// the data grows too large (cancel), when Timeout passes, and when the
+// client goes away (ctx). stop releases it.
+func (e *Executor) bound(ctx context.Context) (_ context.Context, cancel context.CancelCauseFunc, stop func()) {
+	ctx, cancel = context.WithCancelCause(ctx)
+	if e.Timeout <= 0 {
+		return ctx, cancel, func() { cancel(nil) }
+	}
+	ctx, stopTimer := context.WithTimeoutCause(ctx, e.Timeout, &timedOut{e.Timeout})
+	return ctx, cancel, func() { stopTimer(); cancel(nil) }
+}
+
+// stopped is the response of an execution its context stopped, or nil when
+// it ran to the end.
+func (r *run) stopped() *wire.Response {
+	if r.ctx.Err() == nil {
+		return nil
+	}
+	cause := context.Cause(r.ctx)
+	var big *tooLarge
+	var late *timedOut
+	switch {
+	case errors.As(cause, &big):
+		return refused(big, "BAD_USER_INPUT", "response size")
+	case errors.As(cause, &late):
+		return refused(late, "UNAVAILABLE", "time")
+	}
+	// The client went away: nobody reads this.
+	return refused(errors.New("the request was cancelled"), "UNAVAILABLE", "")
+}
+
+func refused(err error, code, limit string) *wire.Response {
+	ext := map[string]any{"code": code}
+	if limit != "" {
+		ext["limit"] = limit
+	}
+	return &wire.Response{Data: json.RawMessage("null"), Errors: []*wire.Error{{Message: err.Error(), Extensions: ext}}}
+}
+
+// charge counts the bytes of a subgraph response that copies times into
+// the response tree, and stops the execution once the total goes over
+// MaxResponseBytes. It reports whether the execution may go on. r.mu must
+// be held.
+func (r *run) charge(resp *wire.SubgraphResponse, copies int) bool {
+	limit := r.e.MaxResponseBytes
+	if limit <= 0 {
+		return true
+	}
+	n := int64(resp.Bytes)
+	if n == 0 {
+		n = jsonSize(resp.Data)
+	}
+	r.size += n * int64(max(copies, 1))
+	if r.size > limit {
+		r.cancel(&tooLarge{size: r.size, max: limit})
+		return false
+	}
+	return true
+}
+
+// jsonSize is about the length of v written as JSON, for responses that
+// were not decoded from bytes (in-process fetchers).
+func jsonSize(v any) int64 {
+	switch v := v.(type) {
+	case map[string]any:
+		n := int64(2)
+		for k, x := range v {
+			n += int64(len(k)) + 4 + jsonSize(x)
+		}
+		return n
+	case []any:
+		n := int64(2)
+		for _, x := range v {
+			n += 1 + jsonSize(x)
+		}
+		return n
+	case string:
+		return int64(len(v)) + 2
+	case json.Number:
+		return int64(len(v))
+	}
+	return 4 // true, null, a small number
+}
