@@ -12,7 +12,6 @@ import (
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
@@ -154,7 +153,7 @@ func (r *Router) prepare(query, opName string) *prepared {
 // parse parses and validates one operation.
 func (r *Router) parse(query, opName string) *prepared {
 	p := &prepared{plans: map[string]*plan.QueryPlan{}}
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	doc, err := r.limits.Parse(query)
 	if err != nil {
 		var ge *gqlerror.Error
 		if !errors.As(err, &ge) {

@@ -14,6 +14,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/introspect"
+	"github.com/cinegraph/cinegraph/router/limits"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/supergraph"
@@ -51,6 +52,9 @@ type Config struct {
 	Logger        *slog.Logger
 	// Subscriptions configures websocket, SSE and multipart subscriptions.
 	Subscriptions SubscriptionConfig
+	// Limits bound the work of one request; zero fields take their
+	// defaults.
+	Limits limits.Config
 }
 
 // DefaultForwardHeaders are forwarded when Config names none: credentials
@@ -65,6 +69,7 @@ type Router struct {
 	exec    *execute.Executor
 	handler *transport.Handler
 	cache   *plan.Cache[*prepared]
+	limits  *limits.Checker
 	forward []string
 	// planHeader is Config.PlanHeader, canonical; empty exposes no plans.
 	planHeader string
@@ -87,6 +92,11 @@ func New(cfg Config) (*Router, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	checker, err := limits.New(cfg.Limits, logger)
+	if err != nil {
+		return nil, fmt.Errorf("router: %w", err)
+	}
+	bounds := checker.Config()
 	size := cfg.PlanCacheSize
 	if size <= 0 {
 		size = 1024
@@ -101,8 +111,11 @@ func New(cfg Config) (*Router, error) {
 			ExposeSubgraphErrors: cfg.ExposeSubgraphErrors,
 			Introspect:           in.Resolve,
 			Logger:               logger,
+			Timeout:              bounds.Timeout,
+			MaxResponseBytes:     bounds.MaxResponseBytes,
 		},
 		cache:  plan.NewCache[*prepared](size),
+		limits: checker,
 		logger: logger,
 	}
 	if cfg.PlanHeader != "" {
