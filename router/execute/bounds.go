@@ -14,7 +14,7 @@ import (
 type tooLarge struct{ size, max int64 }
 
 func (e *tooLarge) Error() string {
-	return fmt.Sprintf("response exceeds the size limit (%d > %d bytes)", e.size, e.max)
+	return fmt.Sprintf("operation exceeds the response size limit (%d > %d bytes)", e.size, e.max)
 }
 
 // timedOut stops an execution that ran past Timeout.

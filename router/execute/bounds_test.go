@@ -100,7 +100,7 @@ func TestMaxResponseBytes(t *testing.T) {
 				t.Fatalf("response: %s %+v", resp.Data, resp.Errors)
 			}
 			e0 := resp.Errors[0]
-			if !strings.HasPrefix(e0.Message, "response exceeds the size limit (") || !strings.HasSuffix(e0.Message, " > 10000 bytes)") ||
+			if !strings.HasPrefix(e0.Message, "operation exceeds the response size limit (") || !strings.HasSuffix(e0.Message, " > 10000 bytes)") ||
 				e0.Extensions["code"] != "BAD_USER_INPUT" || e0.Extensions["limit"] != "response size" {
 				t.Fatalf("error: %+v", e0)
 			}
