@@ -17,7 +17,7 @@ import (
 // a bounded amount of work. The seeds under testdata/fuzz/FuzzPlan are the
 // attacks at the scale of the limits below; `go test` runs only those.
 func FuzzPlan(f *testing.F) {
-	lim := limits.Config{MaxTokens: 2_000, MaxDepth: 16, MaxAliases: 50, MaxRootFields: 20, MaxFields: 300}
+	lim := limits.Config{MaxTokens: 2_000, MaxDepth: 16, MaxAliases: 50, MaxRootFields: 20, MaxFields: 300, MaxRepeats: 40}
 	r := attackRouter(f, &limitstest.Subgraphs{}, lim, nil)
 	const allocBudget = 32 << 20
 	f.Fuzz(func(t *testing.T, query string) {
@@ -37,8 +37,8 @@ func FuzzPlan(f *testing.F) {
 			t.Fatalf("planned a document that does not parse: %v", perr)
 		}
 		m := limits.Measure(doc)
-		if n := limits.CountTokens(query); n > lim.MaxTokens || m.Depth > lim.MaxDepth || m.Aliases > lim.MaxAliases || m.RootFields > lim.MaxRootFields || m.Fields > lim.MaxFields {
-			t.Fatalf("planned a document over the limits: %d tokens, %+v", n, m)
+		if n := limits.CountTokens(query); n > lim.MaxTokens || m.Depth > lim.MaxDepth || m.Aliases > lim.MaxAliases || m.RootFields > lim.MaxRootFields || m.Fields > lim.MaxFields || limits.CountRepeats(doc) > lim.MaxRepeats {
+			t.Fatalf("planned a document over the limits: %d tokens, %+v, %d repeats", n, m, limits.CountRepeats(doc))
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -115,10 +116,44 @@ func TestRefusedBeforeValidation(t *testing.T) {
 	}
 }
 
+// TestValidationWorkIsBounded validates the costliest documents the default
+// limits accept and holds validation to a budget of allocations, which
+// grows with the comparisons of OverlappingFieldsCanBeMerged: the limits
+// keep validation linear in the document. Not parallel: AllocsPerRun.
+func TestValidationWorkIsBounded(t *testing.T) {
+	r := attackRouter(t, &limitstest.Subgraphs{}, limits.Config{}, nil)
+	shapes := map[string]string{
+		"200 repeats on one path":     `{ title(id: "t") {` + strings.Repeat(" __typename", 201) + " } }",
+		"67 root fields, 198 repeats": "{" + strings.Repeat(` title(id: "t") { id name }`, 67) + " }",
+		"971 fields, 80 aliases": `{ title(id: "t") {` + strings.Repeat(" videos { id name title { id name videos { id name title { id } } } }", 1) +
+			aliasedChains(80) + " } }",
+	}
+	for name, q := range shapes {
+		allocs := testing.AllocsPerRun(1, func() {
+			if p := r.parse(q, ""); p.errs != nil {
+				t.Fatalf("%s: %v", name, p.errs)
+			}
+		})
+		t.Logf("%s: %.0f allocations", name, allocs)
+		if allocs > 60_000 {
+			t.Errorf("%s: %.0f allocations to validate", name, allocs)
+		}
+	}
+}
+
+// aliasedChains is n aliased videos chains of twelve fields.
+func aliasedChains(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, " v%d: videos { id name title { id name videos { id name title { id name } } } }", i)
+	}
+	return b.String()
+}
+
 func TestDefaultsAnswerLegalOperations(t *testing.T) {
 	t.Parallel()
 	r := attackRouter(t, &limitstest.Subgraphs{Fanout: 2}, limits.Config{}, nil)
-	for _, q := range []string{limitstest.Chain(12), limitstest.Aliases(100), limitstest.FragmentBomb(8), `{ titles(first: 500) { id name } }`} {
+	for _, q := range []string{limitstest.Chain(12), limitstest.Aliases(100), limitstest.FragmentBomb(4), `{ titles(first: 500) { id name } }`} {
 		if resp := post(t, r, q); len(resp.Errors) > 0 || len(resp.Data) < 10 {
 			t.Errorf("%.60q: %.200s %+v", q, resp.Data, resp.Errors)
 		}

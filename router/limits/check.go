@@ -67,6 +67,13 @@ func (c *Checker) Parse(query string) (*ast.QueryDocument, error) {
 	if m.Selections > plan.MaxSelections {
 		return nil, refusal(&Exceeded{Limit: Selections, Value: m.Selections, Max: plan.MaxSelections})
 	}
+	// Counting repeats expands the document, which is now known to be small
+	// enough (plan.MaxSelections, or MaxFields once enforced).
+	if n := CountRepeats(doc); n > c.cfg.MaxRepeats {
+		if err := c.exceeded(&Exceeded{Limit: Repeats, Value: n, Max: c.cfg.MaxRepeats}); err != nil {
+			return nil, err
+		}
+	}
 	return doc, nil
 }
 

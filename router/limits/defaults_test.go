@@ -56,7 +56,7 @@ func TestDefaultsLetRealOperationsThrough(t *testing.T) {
 			if err != nil {
 				t.Fatalf("refused: %v", err)
 			}
-			t.Logf("%+v, %d tokens", Measure(d), CountTokens(doc))
+			t.Logf("%+v, %d tokens, %d repeats", Measure(d), CountTokens(doc), CountRepeats(d))
 		})
 	}
 }

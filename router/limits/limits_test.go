@@ -47,6 +47,33 @@ func TestMeasure(t *testing.T) {
 	}
 }
 
+func TestCountRepeats(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		query string
+		want  int
+	}{
+		{`{ a b c }`, 0},
+		{`{ a a a }`, 2},
+		{`{ x: a a x: b }`, 1},
+		{`{ a { x } a { x y } }`, 2},
+		{`{ a { x } b { x } }`, 0},
+		{`{ ... on T { a } ... on U { a } }`, 1},
+		{`{ ...F ...F } fragment F on Q { a b }`, 2 + 0},
+		{`{ a { ...F } a { ...F } } fragment F on T { x y }`, 3 + 0},
+		{`{ ...F } fragment F on Q { a ...F }`, 0},
+		{`query A { a a } query B { b b }`, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			t.Parallel()
+			if got := CountRepeats(mustParse(t, tc.query)); got != tc.want {
+				t.Fatalf("CountRepeats = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestMeasureSaturates(t *testing.T) {
 	t.Parallel()
 	m := Measure(mustParse(t, fragmentBomb(100)))
@@ -115,6 +142,7 @@ func TestParseRefuses(t *testing.T) {
 		{"aliases", small, `{ x: a y: a z: a }`, Aliases, "operation exceeds the alias limit (3 > 2)"},
 		{"root fields", small, `{ a b c d }`, RootFields, "operation exceeds the root field limit (4 > 3)"},
 		{"fields", small, `{ a { b c d e f g h i } }`, Fields, "operation exceeds the field limit (9 > 8)"},
+		{"repeats", Config{MaxRepeats: 2}, `{ a { b b } a { b } }`, Repeats, "operation exceeds the repeated field limit (3 > 2)"},
 		{"fragment bomb", Config{}, fragmentBomb(30), Fields, "operation exceeds the field limit (1073741824 > 1000)"},
 		{"nesting, even in warn-only mode", Config{WarnOnly: true},
 			"{" + strings.Repeat(" a {", 300) + " b" + strings.Repeat(" }", 300) + " }", Nesting, "operation exceeds the nesting limit (300 > 256)"},
@@ -187,8 +215,8 @@ func TestConfig(t *testing.T) {
 	if got := (Config{MaxDepth: 7}).WithDefaults().MaxDepth; got != 7 {
 		t.Fatalf("WithDefaults replaced a set value: %d", got)
 	}
-	err := Config{MaxTokens: -1, MaxDepth: plan.MaxNesting + 1, MaxFields: plan.MaxSelections + 1, Timeout: -1}.Validate()
-	for _, want := range []string{"max tokens must not be negative", "max depth must be at most 256", "max fields must be at most 100000", "timeout must not be negative"} {
+	err := Config{MaxTokens: -1, MaxDepth: plan.MaxNesting + 1, MaxFields: plan.MaxSelections + 1, MaxRepeats: -1, Timeout: -1}.Validate()
+	for _, want := range []string{"max tokens must not be negative", "max repeats must not be negative", "max depth must be at most 256", "max fields must be at most 100000", "timeout must not be negative"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want %q", err, want)
 		}

@@ -121,6 +121,66 @@ func (s *setMeasures) merge(f setMeasures) {
 	s.top = add(s.top, f.top)
 }
 
+// CountRepeats counts the fields of doc that repeat a response path already
+// selected, over every operation and fragment definition, fragments
+// expanded: `{ a { x } a { x y } }` repeats a and a.x. Validation compares
+// every two fields on one path, so this bounds its quadratic part. It
+// expands fragments: callers first bound Measures.Selections.
+func CountRepeats(doc *ast.QueryDocument) int {
+	r := repeater{doc: doc, open: map[string]bool{}}
+	for _, op := range doc.Operations {
+		r.set(op.SelectionSet, &pathNode{})
+	}
+	for _, fd := range doc.Fragments {
+		r.open[fd.Name] = true
+		r.set(fd.SelectionSet, &pathNode{})
+		r.open[fd.Name] = false
+	}
+	return r.n
+}
+
+// pathNode is one response path of an expanded document.
+type pathNode struct{ next map[string]*pathNode }
+
+type repeater struct {
+	doc  *ast.QueryDocument
+	n    int
+	open map[string]bool // fragments being expanded, against cycles
+}
+
+func (r *repeater) set(ss ast.SelectionSet, at *pathNode) {
+	for _, sel := range ss {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			key := sel.Alias
+			if key == "" {
+				key = sel.Name
+			}
+			child, seen := at.next[key]
+			if seen {
+				r.n++
+			} else {
+				child = &pathNode{}
+				if at.next == nil {
+					at.next = map[string]*pathNode{}
+				}
+				at.next[key] = child
+			}
+			r.set(sel.SelectionSet, child)
+		case *ast.InlineFragment:
+			r.set(sel.SelectionSet, at)
+		case *ast.FragmentSpread:
+			fd := r.doc.Fragments.ForName(sel.Name)
+			if fd == nil || r.open[sel.Name] {
+				continue
+			}
+			r.open[sel.Name] = true
+			r.set(fd.SelectionSet, at)
+			r.open[sel.Name] = false
+		}
+	}
+}
+
 // add adds two counts, saturating instead of overflowing.
 func add(a, b int) int {
 	if a > math.MaxInt-b {

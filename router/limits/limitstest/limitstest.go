@@ -185,6 +185,7 @@ func Attacks() []Attack {
 		{Name: "10,000 aliases", Query: Aliases(10_000), Limit: "token"},
 		{Name: "150 aliases", Query: Aliases(150), Limit: "alias"},
 		{Name: "15,000 __typename", Query: "{" + strings.Repeat(" __typename", 15_000) + " }", Limit: "token"},
+		{Name: "999 __typename", Query: `{ title(id: "t") {` + strings.Repeat(" __typename", 999) + " } }", Limit: "repeated field"},
 		{Name: "depth 300", Query: Chain(300), Limit: "depth"},
 		{Name: "huge response", Query: `{ titles(first: 1000000) { id name description } }`, Limit: "response size"},
 	}
