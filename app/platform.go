@@ -103,6 +103,7 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
 		Logger:               logger.With("component", "router"),
 		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders},
+		Limits:               limitsConfig(cfg.Router.Limits),
 		// The guard times each attempt out (router.fetch_timeout or the
 		// subgraph's own), so no client timeout is set besides.
 		FetchMiddleware: []fetch.Middleware{guard.Middleware},

@@ -132,6 +132,8 @@ type Router struct {
 	AuthToken string `koanf:"auth_token" yaml:"auth_token"`
 	// Resilience guards every subgraph fetch (resilience.go).
 	Resilience Resilience `koanf:"resilience" yaml:"resilience"`
+	// Limits bound the work of one request (limits.go).
+	Limits Limits `koanf:"limits" yaml:"limits"`
 }
 
 // Subgraph configures `cinegraph subgraph <name>`.
@@ -174,6 +176,7 @@ func Default() Config {
 			MaxRequestBytes:    1 << 20,
 			FetchTimeout:       10 * time.Second,
 			Resilience:         defaultResilience(),
+			Limits:             defaultLimits(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -387,6 +390,7 @@ func (c Config) problems() []error {
 	check(c.Router.FetchTimeout > 0, "router.fetch_timeout: must be positive, got %s", c.Router.FetchTimeout)
 	check(c.ShutdownTimeout > 0, "shutdown_timeout: must be positive, got %s", c.ShutdownTimeout)
 	c.Router.Resilience.problems(check)
+	c.Router.Limits.problems(check)
 	for _, name := range sortedKeys(c.Router.SubgraphURLs) {
 		u := c.Router.SubgraphURLs[name]
 		check(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://"), "router.subgraph_urls.%s: %q is not an http(s) URL", name, u)

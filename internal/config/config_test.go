@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +52,9 @@ func TestLoadLayers(t *testing.T) {
 		"CINEGRAPH_ROUTER_PLAN_HEADER=",
 		"CINEGRAPH_ROUTER_INIT_PAYLOAD_HEADERS_TOKEN=Authorization",
 		"CINEGRAPH_SUBGRAPH_LISTEN_CATALOG=127.0.0.1:5001",
+		"CINEGRAPH_ROUTER_LIMITS_MAX_DEPTH=12",
+		"CINEGRAPH_ROUTER_LIMITS_WARN_ONLY=true",
+		"CINEGRAPH_ROUTER_LIMITS_REQUEST_TIMEOUT=5s",
 		"HOME=/root",
 	})
 	if err != nil {
@@ -64,6 +68,8 @@ func TestLoadLayers(t *testing.T) {
 		{"file map", cfg.Router.SubgraphURLs["catalog"], "http://catalog:8080/graphql"},
 		{"env map entry", cfg.Router.SubgraphURLs["video"], "http://video:8080/graphql"},
 		{"default kept", cfg.Storage.Mode, "embedded"},
+		{"env nested scalar", fmt.Sprint(cfg.Router.Limits.MaxDepth, cfg.Router.Limits.WarnOnly, cfg.Router.Limits.RequestTimeout), "12 true 5s"},
+		{"nested default kept", fmt.Sprint(cfg.Router.Limits.MaxFields), "1000"},
 		{"env empties a default", cfg.Router.PlanHeader, ""},
 		{"env map entry changes one default", cfg.Subgraph.Listen["catalog"] + "|" + cfg.Subgraph.Listen["chat"], "127.0.0.1:5001|127.0.0.1:4003"},
 		{"env map entry beside a default", cfg.Router.InitPayloadHeaders["token"] + "|" + cfg.Router.InitPayloadHeaders["profile"], "Authorization|X-Cinegraph-Profile"},
@@ -91,6 +97,8 @@ func TestEveryProblemReported(t *testing.T) {
 		"CINEGRAPH_LOG_LEVEL=loud",
 		"CINEGRAPH_STORAGE_MODE=mainframe",
 		"CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG=ftp://x",
+		"CINEGRAPH_ROUTER_LIMITS_MAX_FIELDS=0",
+		"CINEGRAPH_ROUTER_LIMITS_REQUEST_TIMEOUT=-1s",
 		"CINEGRAPH_ROUTER_PLAN_HEADER=X Plan",
 		"CINEGRAPH_ROUTER_INIT_PAYLOAD_HEADERS_PROFILE=X-Profile:",
 		"CINEGRAPH_NO_SUCH_THING=1",
@@ -99,7 +107,7 @@ func TestEveryProblemReported(t *testing.T) {
 	if !errors.As(err, &invalid) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"listen:", "log.level:", "storage.mode:", "router.subgraph_urls.catalog:", "router.plan_header:", "router.init_payload_headers.profile:", "CINEGRAPH_NO_SUCH_THING"} {
+	for _, want := range []string{"listen:", "log.level:", "storage.mode:", "router.subgraph_urls.catalog:", "router.limits.max_fields:", "router.limits.request_timeout:", "router.plan_header:", "router.init_payload_headers.profile:", "CINEGRAPH_NO_SUCH_THING"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing problem %q in:\n%v", want, err)
 		}
