@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
+	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
@@ -24,16 +26,24 @@ func (e *timedOut) Error() string {
 	return fmt.Sprintf("request exceeds the time limit (%s)", e.after)
 }
 
-// bound derives the context of one execution: cancelled with a cause when
-// the data grows too large (cancel), when Timeout passes, and when the
-// client goes away (ctx). stop releases it.
-func (e *Executor) bound(ctx context.Context) (_ context.Context, cancel context.CancelCauseFunc, stop func()) {
-	ctx, cancel = context.WithCancelCause(ctx)
-	if e.Timeout <= 0 {
-		return ctx, cancel, func() { cancel(nil) }
+// start begins one execution under its bounds: its context ends when the
+// data grows too large (r.cancel), when Timeout passes, and when the client
+// goes away (ctx); fetchers read no more of a response than the size left
+// (fetch.WithAllowance). stop releases the context.
+func (e *Executor) start(ctx context.Context, vars map[string]any, header http.Header) (r *run, stop func()) {
+	r = &run{e: e, vars: vars, header: header, data: map[string]any{}}
+	ctx, r.cancel = context.WithCancelCause(ctx)
+	stop = func() { r.cancel(nil) }
+	if e.Timeout > 0 {
+		var stopTimer context.CancelFunc
+		ctx, stopTimer = context.WithTimeoutCause(ctx, e.Timeout, &timedOut{e.Timeout})
+		stop = func() { stopTimer(); r.cancel(nil) }
 	}
-	ctx, stopTimer := context.WithTimeoutCause(ctx, e.Timeout, &timedOut{e.Timeout})
-	return ctx, cancel, func() { stopTimer(); cancel(nil) }
+	if e.MaxResponseBytes > 0 {
+		ctx = fetch.WithAllowance(ctx, func() int64 { return e.MaxResponseBytes - r.size.Load() })
+	}
+	r.ctx = ctx
+	return r, stop
 }
 
 // stopped is the response of an execution its context stopped, or nil when
@@ -76,11 +86,22 @@ func (r *run) charge(resp *wire.SubgraphResponse, copies int) bool {
 	if n == 0 {
 		n = jsonSize(resp.Data)
 	}
-	r.size += n * int64(max(copies, 1))
-	if r.size > limit {
-		r.cancel(&tooLarge{size: r.size, max: limit})
+	size := r.size.Add(n * int64(max(copies, 1)))
+	if size > limit {
+		r.cancel(&tooLarge{size: size, max: limit})
 		return false
 	}
+	return true
+}
+
+// overAllowance stops the execution when a fetcher stopped reading a
+// response at the allowance, which takes the data over MaxResponseBytes.
+func (r *run) overAllowance(err error) bool {
+	if !errors.Is(err, fetch.ErrOverAllowance) {
+		return false
+	}
+	// What was read and the response cut short are more than the limit.
+	r.cancel(&tooLarge{size: r.e.MaxResponseBytes + 1, max: r.e.MaxResponseBytes})
 	return true
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -210,5 +211,32 @@ func TestJSONSize(t *testing.T) {
 		if got := jsonSize(resp.Data); got < int64(len(exact)) || got > 2*int64(len(exact))+8 {
 			t.Errorf("jsonSize(%s) = %d, written %d", doc, got, len(exact))
 		}
+	}
+}
+
+// TestAllowanceReachesFetchers: fetchers see what is left of the response
+// size, and one that stops reading there stops the execution.
+func TestAllowanceReachesFetchers(t *testing.T) {
+	t.Parallel()
+	schema, qp := listPlan(t)
+	var seen []int64
+	f := fetch.Func(func(ctx context.Context, req *wire.SubgraphRequest, _ http.Header) (*wire.SubgraphResponse, error) {
+		left, ok := fetch.Allowance(ctx)
+		if !ok {
+			t.Error("no allowance")
+		}
+		seen = append(seen, left)
+		if _, ok := req.Variables["representations"]; ok {
+			return nil, fmt.Errorf("response from t: %w", fetch.ErrOverAllowance)
+		}
+		return &wire.SubgraphResponse{Data: map[string]any{"items": []any{map[string]any{"__typename": "Item", "id": "1"}}}, Bytes: 4000}, nil
+	})
+	e := &Executor{Fetchers: fetch.Set{"s": f, "t": f}, Schema: schema, MaxResponseBytes: 10_000}
+	resp := e.Execute(context.Background(), qp, nil, nil)
+	if len(seen) != 2 || seen[0] != 10_000 || seen[1] != 6_000 {
+		t.Errorf("allowances seen: %v, want [10000 6000]", seen)
+	}
+	if string(resp.Data) != "null" || len(resp.Errors) != 1 || resp.Errors[0].Message != "operation exceeds the response size limit (10001 > 10000 bytes)" {
+		t.Fatalf("response: %s %+v", resp.Data, resp.Errors)
 	}
 }

@@ -109,7 +109,9 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars, OperationKind: f.OperationKind}
 	resp, err := r.e.Fetchers.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
-		r.addErrors(r.e.fetchFailed(f.ServiceName, err, c.path(owners[0][0])))
+		if !r.overAllowance(err) {
+			r.addErrors(r.e.fetchFailed(f.ServiceName, err, c.path(owners[0][0])))
+		}
 		return
 	}
 	r.mu.Lock()

@@ -13,9 +13,8 @@ import (
 // of the plan (plan.SplitSubscription), runs on it to resolve the fields
 // other subgraphs own. The result is shaped, and bounded, like Execute's.
 func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *plan.Fetch, rest plan.Node, event *wire.SubgraphResponse, vars map[string]any, header http.Header) *wire.Response {
-	ctx, cancel, stop := e.bound(ctx)
+	r, stop := e.start(ctx, vars, header)
 	defer stop()
-	r := &run{e: e, ctx: ctx, cancel: cancel, vars: vars, header: header, data: map[string]any{}}
 	r.mu.Lock()
 	ok := r.charge(event, 1)
 	r.mu.Unlock()

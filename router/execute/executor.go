@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
@@ -47,15 +48,14 @@ type run struct {
 	mu     sync.Mutex
 	data   map[string]any
 	errors []*wire.Error
-	size   int64 // bytes of subgraph data gathered, for MaxResponseBytes
+	size   atomic.Int64 // bytes of subgraph data gathered, for MaxResponseBytes
 }
 
 // Execute runs qp with the coerced request variables; header holds the
 // request headers to forward to subgraphs.
 func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[string]any, header http.Header) *wire.Response {
-	ctx, cancel, stop := e.bound(ctx)
+	r, stop := e.start(ctx, vars, header)
 	defer stop()
-	r := &run{e: e, ctx: ctx, cancel: cancel, vars: vars, header: header, data: map[string]any{}}
 	if qp.Node != nil {
 		r.node(qp.Node)
 	}
@@ -147,7 +147,9 @@ func (r *run) rootFetch(f *plan.Fetch) {
 	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: r.variables(f, 0), OperationKind: f.OperationKind}
 	resp, err := r.e.Fetchers.Fetch(r.ctx, f.ServiceName, req, r.header)
 	if err != nil {
-		r.addErrors(r.e.fetchFailed(f.ServiceName, err, nil))
+		if !r.overAllowance(err) {
+			r.addErrors(r.e.fetchFailed(f.ServiceName, err, nil))
+		}
 		return
 	}
 	r.mu.Lock()

@@ -112,10 +112,7 @@ func (f *HTTP) Fetch(ctx context.Context, sreq *wire.SubgraphRequest, header htt
 		return nil, fmt.Errorf("post to %s: %w", subgraph, err)
 	}
 	defer resp.Body.Close()
-	limit := f.MaxResponseBytes
-	if limit <= 0 {
-		limit = 64 << 20
-	}
+	limit, allowed := readLimit(ctx, f.MaxResponseBytes)
 	// The decoded tree copies every string, so the read buffer is pooled too.
 	rbuf := wire.GetBuffer()
 	defer wire.PutBuffer(rbuf)
@@ -125,7 +122,7 @@ func (f *HTTP) Fetch(ctx context.Context, sreq *wire.SubgraphRequest, header htt
 		return nil, fmt.Errorf("read response from %s: %w", subgraph, err)
 	}
 	if int64(len(raw)) > limit {
-		return nil, fmt.Errorf("response from %s is larger than %d bytes", subgraph, limit)
+		return nil, tooLong(subgraph, limit, allowed)
 	}
 	return decodeSubgraphResponse(subgraph, resp.StatusCode, raw)
 }
@@ -156,10 +153,7 @@ func (f *HTTP) fetchPooled(ctx context.Context, body []byte, header http.Header)
 		ctx, cancel = context.WithTimeout(ctx, f.Timeout)
 		defer cancel()
 	}
-	limit := f.MaxResponseBytes
-	if limit <= 0 {
-		limit = 64 << 20
-	}
+	limit, allowed := readLimit(ctx, f.MaxResponseBytes)
 	rbuf := wire.GetBuffer()
 	defer wire.PutBuffer(rbuf)
 	ex, err := f.Conns.post(ctx, f.pooled, body, header, *rbuf, limit)
@@ -170,7 +164,7 @@ func (f *HTTP) fetchPooled(ctx context.Context, body []byte, header http.Header)
 		return nil, fmt.Errorf("post to %s: %w", subgraph, err)
 	}
 	if int64(len(ex.body)) > limit {
-		return nil, fmt.Errorf("response from %s is larger than %d bytes", subgraph, limit)
+		return nil, tooLong(subgraph, limit, allowed)
 	}
 	return decodeSubgraphResponse(subgraph, ex.status, ex.body)
 }
