@@ -33,7 +33,7 @@ type Limits struct {
 func defaultLimits() Limits {
 	return Limits{
 		MaxTokens: 10_000, MaxDepth: 32, MaxAliases: 100, MaxRootFields: 100, MaxFields: 1_000, MaxRepeats: 200,
-		MaxResponseBytes: 16 << 20, RequestTimeout: 30 * time.Second,
+		MaxResponseBytes: 8 << 20, RequestTimeout: 30 * time.Second,
 	}
 }
 

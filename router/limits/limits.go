@@ -39,8 +39,9 @@ const (
 	// id and __typename beside each other repeat a few dozen at most.
 	DefaultMaxRepeats = 200
 	// DefaultMaxResponseBytes bounds the data one request gathers from
-	// subgraphs and writes to the client.
-	DefaultMaxResponseBytes = 16 << 20
+	// subgraphs and writes to the client, counted as JSON: decoded, that
+	// much data holds about ten times as much heap.
+	DefaultMaxResponseBytes = 8 << 20
 	// DefaultTimeout bounds the execution of one request, every fetch of
 	// its plan included.
 	DefaultTimeout = 30 * time.Second

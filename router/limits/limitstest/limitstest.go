@@ -14,6 +14,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,8 +62,11 @@ var _ fetch.Subgraphs = (*Subgraphs)(nil)
 // Fetches is the number of fetches answered so far.
 func (s *Subgraphs) Fetches() int64 { return s.fetches.Load() }
 
-// Fetch implements fetch.Subgraphs.
-func (s *Subgraphs) Fetch(ctx context.Context, _ string, req *wire.SubgraphRequest, _ http.Header) (*wire.SubgraphResponse, error) {
+// Fetch implements fetch.Subgraphs. Like the router's HTTP fetchers, it
+// stops at the request's allowance (fetch.WithAllowance) instead of
+// building the rest of a response the router would not read, and it
+// reports how long the response would have been as JSON.
+func (s *Subgraphs) Fetch(ctx context.Context, subgraph string, req *wire.SubgraphRequest, _ http.Header) (*wire.SubgraphResponse, error) {
 	s.fetches.Add(1)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -70,6 +74,10 @@ func (s *Subgraphs) Fetch(ctx context.Context, _ string, req *wire.SubgraphReque
 	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
 	if err != nil || len(doc.Operations) != 1 {
 		return nil, fmt.Errorf("fake subgraph: bad query %q: %v", req.Query, err)
+	}
+	b := &builder{s: s, left: math.MaxInt64}
+	if left, ok := fetch.Allowance(ctx); ok {
+		b.left = left
 	}
 	data := map[string]any{}
 	for _, f := range fields(doc.Operations[0].SelectionSet, "Query") {
@@ -85,11 +93,11 @@ func (s *Subgraphs) Fetch(ctx context.Context, _ string, req *wire.SubgraphReque
 				if err := json.Unmarshal(raw, &rep); err != nil {
 					return nil, fmt.Errorf("fake subgraph: representation %s: %w", raw, err)
 				}
-				ents[i] = s.object(rep.Typename, rep.ID, f.SelectionSet)
+				ents[i] = b.object(rep.Typename, rep.ID, f.SelectionSet)
 			}
 			data[f.Alias] = ents
 		case "title":
-			data[f.Alias] = s.object("Title", s.id(), f.SelectionSet)
+			data[f.Alias] = b.object("Title", s.id(), f.SelectionSet)
 		case "titles":
 			n, _ := strconv.Atoi(argument(f, "first", req.Variables))
 			limit := s.MaxList
@@ -98,37 +106,57 @@ func (s *Subgraphs) Fetch(ctx context.Context, _ string, req *wire.SubgraphReque
 			}
 			l := make([]any, min(max(n, 0), limit))
 			for i := range l {
-				l[i] = s.object("Title", s.id(), f.SelectionSet)
+				l[i] = b.object("Title", s.id(), f.SelectionSet)
 			}
 			data[f.Alias] = l
 		}
+		if b.used > b.left {
+			return nil, fmt.Errorf("response from %s: %w (%d bytes)", subgraph, fetch.ErrOverAllowance, b.left)
+		}
 	}
-	return &wire.SubgraphResponse{Data: data}, nil
+	return &wire.SubgraphResponse{Data: data, Bytes: int(b.used) + len(`{"data":}`)}, nil
+}
+
+// builder builds one response, counting its length as JSON, and stops
+// building once that goes over left.
+type builder struct {
+	s          *Subgraphs
+	used, left int64
 }
 
 // object resolves the selection on the object typ id.
-func (s *Subgraphs) object(typ, id string, ss ast.SelectionSet) map[string]any {
+func (b *builder) object(typ, id string, ss ast.SelectionSet) map[string]any {
+	b.used += 2
+	if b.used > b.left {
+		return nil
+	}
 	out := map[string]any{}
 	for _, f := range fields(ss, typ) {
+		b.used += int64(len(f.Alias)) + 4
 		switch f.Name {
 		case "__typename":
 			out[f.Alias] = typ
+			b.used += int64(len(typ))
 		case "id":
 			out[f.Alias] = id
+			b.used += int64(len(id))
 		case "name", "description":
-			out[f.Alias] = f.Name + " of " + id
+			v := f.Name + " of " + id
+			out[f.Alias] = v
+			b.used += int64(len(v))
 		case "videos":
-			fanout := s.Fanout
+			fanout := b.s.Fanout
 			if fanout <= 0 {
 				fanout = 8
 			}
 			l := make([]any, fanout)
 			for i := range l {
-				l[i] = s.object("Video", s.id(), f.SelectionSet)
+				l[i] = b.object("Video", b.s.id(), f.SelectionSet)
 			}
 			out[f.Alias] = l
+			b.used += int64(fanout) + 1
 		case "title":
-			out[f.Alias] = s.object("Title", s.id(), f.SelectionSet)
+			out[f.Alias] = b.object("Title", b.s.id(), f.SelectionSet)
 		}
 	}
 	return out
