@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: services-up services-down bench bench-subscriptions run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go test-e2e clean help
+.PHONY: services-up services-down bench bench-subscriptions bench-attacks run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go test-e2e clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
@@ -95,6 +95,14 @@ bench-subscriptions: build
 bench: build
 	$(GO) build -o bin/benchsubgraphs ./bench/cmd/benchsubgraphs
 	$(GO) run ./bench/cmd/bench $(BENCH_FLAGS)
+
+# Attack benchmark: each hostile request of router/limits/limitstest against an
+# in-process router over loopback, with time and memory per attack
+# (ATTACKS_BENCH_FLAGS: -fanout -max-list -warn-only). Prints figures; never
+# fails on them.
+ATTACKS_BENCH_FLAGS ?=
+bench-attacks:
+	$(GO) run ./bench/attacks $(ATTACKS_BENCH_FLAGS)
 
 # Storage benchmark: the catalog page query through router and subgraphs in
 # embedded and cluster mode (the cluster half needs `make services-up`; it is
