@@ -1,6 +1,7 @@
 package limits
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -33,8 +34,9 @@ fragment InputValue on __InputValue { name description type { ...TypeRef } defau
 fragment TypeRef on __Type {` + strings.Repeat(" kind name ofType {", 9) + " kind name" + strings.Repeat(" }", 9) + " }"
 
 // TestDefaultsLetRealOperationsThrough parses, under the default limits,
-// every operation of the web app and its playground, the introspection
-// query and the federation benchmark's operations.
+// every operation the web app sends (its persisted query manifest, with
+// the __typename Apollo adds) and its playground's, the introspection query
+// and the federation benchmark's operations.
 func TestDefaultsLetRealOperationsThrough(t *testing.T) {
 	t.Parallel()
 	docs := map[string]string{"introspection": introspectionQuery}
@@ -61,65 +63,54 @@ func TestDefaultsLetRealOperationsThrough(t *testing.T) {
 	}
 }
 
-var (
-	gqlTemplate   = regexp.MustCompile("gql`([^`]*)`")
-	interpolation = regexp.MustCompile(`\$\{[^}]*\}`)
-)
-
-// webAppDocuments are the gql documents of frontend/src/graphql, each with
-// every shared fragment appended (Apollo interpolates those), and the
-// playground's example query.
+// webAppDocuments are the documents the web app sends, as its persisted
+// query manifest records them, and the playground's example query.
 func webAppDocuments(t *testing.T, root string) map[string]string {
 	t.Helper()
-	read := func(rel string) string {
-		b, err := os.ReadFile(filepath.Join(root, rel))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+	raw, err := os.ReadFile(filepath.Join(root, "frontend", "persisted-query-manifest.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	var fragments []string
-	for _, m := range gqlTemplate.FindAllStringSubmatch(read("frontend/src/graphql/fragments.ts"), -1) {
-		fragments = append(fragments, interpolation.ReplaceAllString(m[1], ""))
+	var manifest struct {
+		Operations []struct{ Name, Body string }
 	}
-	shared := strings.Join(fragments, "\n")
+	if err := json.Unmarshal(raw, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	if len(manifest.Operations) < 13 {
+		t.Fatalf("found %d web app operations, want at least 13", len(manifest.Operations))
+	}
 	out := map[string]string{}
-	ops := gqlTemplate.FindAllStringSubmatch(read("frontend/src/graphql/operations.ts"), -1)
-	if len(ops) < 13 {
-		t.Fatalf("found %d web app operations, want at least 13", len(ops))
+	for _, op := range manifest.Operations {
+		out["web app "+op.Name] = op.Body
 	}
-	for _, m := range ops {
-		doc := interpolation.ReplaceAllString(m[1], "")
-		out["web app "+firstName(doc)] = doc + "\n" + shared
+	config, err := os.ReadFile(filepath.Join(root, "frontend", "playground", "config.ts"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	playground := regexp.MustCompile("return `([^`]*)`").FindStringSubmatch(read("frontend/playground/config.ts"))
+	playground := regexp.MustCompile("return `([^`]*)`").FindSubmatch(config)
 	if playground == nil {
 		t.Fatal("no example query in frontend/playground/config.ts")
 	}
-	out["playground example"] = interpolation.ReplaceAllString(playground[1], "profile")
+	out["playground example"] = regexp.MustCompile(`\$\{[^}]*\}`).ReplaceAllString(string(playground[1]), "profile")
 	return out
 }
 
-// benchDocuments are the operations of the federation benchmark, wherever
-// its program lives.
+// benchDocuments are the operations of the federation benchmark.
 func benchDocuments(t *testing.T, root string) map[string]string {
 	t.Helper()
-	for _, rel := range []string{"bench/cmd/bench/scenarios.go", "router/bench/cmd/bench/scenarios.go"} {
-		b, err := os.ReadFile(filepath.Join(root, rel))
-		if err != nil {
-			continue
-		}
-		out := map[string]string{}
-		for _, m := range regexp.MustCompile("query: +`([^`]*)`").FindAllStringSubmatch(string(b), -1) {
-			out["bench "+firstName(m[1])] = m[1]
-		}
-		if len(out) == 0 {
-			t.Fatalf("no operations in %s", rel)
-		}
-		return out
+	b, err := os.ReadFile(filepath.Join(root, "bench", "cmd", "bench", "scenarios.go"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("the federation benchmark's scenarios.go is not where it was")
-	return nil
+	out := map[string]string{}
+	for _, m := range regexp.MustCompile("query: +`([^`]*)`").FindAllStringSubmatch(string(b), -1) {
+		out["bench "+firstName(m[1])] = m[1]
+	}
+	if len(out) == 0 {
+		t.Fatal("no operations in the benchmark's scenarios.go")
+	}
+	return out
 }
 
 // firstName is the name of a document's first definition.
