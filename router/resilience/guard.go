@@ -73,14 +73,14 @@ func (g *Guard) Middleware(subgraph, url string, next fetch.Fetcher) fetch.Fetch
 
 // instance is the guarded fetcher of one subgraph instance.
 //
-// Every error counts against its breakers except a cancellation: a fetch
-// cancelled because its client went away (or its plan no longer needs it)
-// says nothing about the subgraph, and counting those as failures would
-// let a burst of disconnecting clients open the breaker of a healthy
-// subgraph. failsafe-go records each outcome as a success or a failure,
-// so a cancellation counts as a success; a hung subgraph still opens the
-// breaker through the router's own timeout, which fires before any
-// client-side deadline with the defaults.
+// Every error counts against its breakers but two (see subgraphFailed).
+// A fetch cancelled because its client went away, or its plan no longer
+// needs it, says nothing about the subgraph: counting those would let a
+// burst of disconnecting clients open a healthy subgraph's breaker.
+// failsafe-go records each outcome as a success or a failure, so such a
+// cancellation counts as a success; a hung subgraph still opens the
+// breaker through the router's own fetch timeout, which fires before the
+// request deadline with the defaults.
 type instance struct {
 	subgraph, url string
 	policy        Policy
@@ -101,14 +101,14 @@ func newInstance(subgraph, url string, p Policy, next fetch.Fetcher, logger *slo
 	in := &instance{subgraph: subgraph, url: url, policy: p, next: next, logger: logger}
 	b := p.Breaker
 	consecutive := circuitbreaker.NewBuilder[response]().
-		HandleIf(breakerFailure).
+		HandleIf(subgraphFailed).
 		WithFailureThreshold(uint(b.ConsecutiveFailures)).
 		WithSuccessThreshold(uint(b.HalfOpenProbes)).
 		WithDelay(b.OpenFor).
 		OnStateChanged(in.breakerChanged("consecutive failures")).
 		Build()
 	rate := circuitbreaker.NewBuilder[response]().
-		HandleIf(breakerFailure).
+		HandleIf(subgraphFailed).
 		WithFailureRateThreshold(float64(b.FailureRate)/100, uint(b.MinRequests), b.Window).
 		WithSuccessThreshold(uint(b.HalfOpenProbes)).
 		WithDelay(b.OpenFor).
@@ -129,20 +129,17 @@ func newInstance(subgraph, url string, p Policy, next fetch.Fetcher, logger *slo
 			WithJitterFactor(r.Jitter).
 			WithBudget(rb).
 			// A refusal or a timeout would only be repeated: the subgraph
-			// is cut off, busy or slow, not briefly unreachable.
-			AbortIf(func(_ response, err error) bool { return refusal(err) != "" }).
+			// is cut off, busy or slow, not briefly unreachable. A response
+			// over the request's allowance would be as long again.
+			AbortIf(func(_ response, err error) bool {
+				return refusal(err) != "" || errors.Is(err, fetch.ErrOverAllowance)
+			}).
 			ReturnLastFailure().
 			Build()
 		// Each attempt takes its own bulkhead slot and passes the breakers.
 		in.queries = failsafe.With[response](retry, bh, rate, consecutive, to)
 	}
 	return in
-}
-
-// breakerFailure says whether an outcome counts against the breakers:
-// every error but a cancellation (see instance).
-func breakerFailure(_ response, err error) bool {
-	return err != nil && !errors.Is(err, context.Canceled)
 }
 
 // Fetch implements fetch.Fetcher.
@@ -174,6 +171,15 @@ func (in *instance) explain(ctx context.Context, err error) error {
 		return err
 	}
 	return &fetch.Error{Subgraph: in.subgraph, Reason: reason, Err: err}
+}
+
+// subgraphFailed is the breakers' failure condition: every error but a
+// cancellation (see instance) and a response the fetcher stopped reading
+// at the request's allowance (fetch.ErrOverAllowance), which the subgraph
+// answered and the client's operation made too long; counting those would
+// let one client's large queries cut a healthy subgraph off for everyone.
+func subgraphFailed(_ response, err error) bool {
+	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, fetch.ErrOverAllowance)
 }
 
 // refusal is the reason for an error a policy made, or "".

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +21,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/internal/testsubgraph"
 	"github.com/cinegraph/cinegraph/router/resilience"
+	"github.com/cinegraph/cinegraph/router/wire"
 )
 
 // gate stands in front of a test subgraph: it passes requests through,
@@ -478,3 +481,29 @@ func (b *syncBuffer) String() string {
 }
 
 var _ io.Writer = (*syncBuffer)(nil)
+
+// A response over the request's allowance is the client's doing: it is
+// neither retried nor counted against the subgraph's breakers.
+func TestOverAllowanceIsNotTheSubgraphs(t *testing.T) {
+	t.Parallel()
+	g, err := resilience.New(resilience.Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	next := fetch.Func(func(context.Context, *wire.SubgraphRequest, http.Header) (*wire.SubgraphResponse, error) {
+		calls++
+		return nil, fmt.Errorf("response from catalog: %w", fetch.ErrOverAllowance)
+	})
+	f := g.Middleware("catalog", "http://catalog.invalid", next)
+	n := 3 * resilience.DefaultConsecutiveFailures
+	for range n {
+		_, err := f.Fetch(context.Background(), &wire.SubgraphRequest{Query: "{a}", OperationKind: "query"}, nil)
+		if !errors.Is(err, fetch.ErrOverAllowance) {
+			t.Fatalf("err = %v, want ErrOverAllowance (the breaker stays closed)", err)
+		}
+	}
+	if calls != n {
+		t.Fatalf("%d fetches reached the subgraph for %d requests, want one each", calls, n)
+	}
+}
