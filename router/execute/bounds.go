@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
@@ -57,16 +58,16 @@ func (r *run) stopped() *wire.Response {
 	var late *timedOut
 	switch {
 	case errors.As(cause, &big):
-		return refused(big, "BAD_USER_INPUT", "response size")
+		return refused(big, cgerrs.BadUserInput, "response size")
 	case errors.As(cause, &late):
-		return refused(late, "UNAVAILABLE", "time")
+		return refused(late, cgerrs.Unavailable, "time")
 	}
 	// The client went away: nobody reads this.
-	return refused(errors.New("the request was cancelled"), "UNAVAILABLE", "")
+	return refused(errors.New("the request was cancelled"), cgerrs.Unavailable, "")
 }
 
-func refused(err error, code, limit string) *wire.Response {
-	ext := map[string]any{"code": code}
+func refused(err error, code cgerrs.Code, limit string) *wire.Response {
+	ext := map[string]any{"code": string(code)}
 	if limit != "" {
 		ext["limit"] = limit
 	}

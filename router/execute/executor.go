@@ -72,7 +72,7 @@ func (r *run) respond(qp *plan.QueryPlan) *wire.Response {
 	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, logger: e.Logger, rootType: qp.Operation.RootType, max: int(e.MaxResponseBytes)}
 	data := s.shape(r.data, qp.Operation)
 	if s.over > 0 || (e.MaxResponseBytes > 0 && int64(len(data)) > e.MaxResponseBytes) {
-		return refused(&tooLarge{size: int64(max(len(data), s.over)), max: e.MaxResponseBytes}, "BAD_USER_INPUT", "response size")
+		return refused(&tooLarge{size: int64(max(len(data), s.over)), max: e.MaxResponseBytes}, cgerrs.BadUserInput, "response size")
 	}
 	errs := r.errors
 	if len(errs) == 0 && s.violation != nil {
