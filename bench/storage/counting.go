@@ -7,14 +7,14 @@ import (
 	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
-	catalogservice "github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 	"github.com/cinegraph/cinegraph/subgraphs/chat"
-	chatservice "github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
-	insightsservice "github.com/cinegraph/cinegraph/subgraphs/insights/service"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	"github.com/cinegraph/cinegraph/subgraphs/video"
-	videoservice "github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // Counted stores, by the names the table's columns use.

@@ -16,7 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
 	"github.com/cinegraph/cinegraph/graph/chat/model"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -118,32 +118,32 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type ChatRoomResolver interface {
-	Title(ctx context.Context, obj *service.Room) (*model.Title, error)
-	MessageCount(ctx context.Context, obj *service.Room) (int, error)
-	LastMessageAt(ctx context.Context, obj *service.Room) (*time.Time, error)
-	Messages(ctx context.Context, obj *service.Room, first *int, before *string) (*model.MessageConnection, error)
+	Title(ctx context.Context, obj *chatservice.Room) (*model.Title, error)
+	MessageCount(ctx context.Context, obj *chatservice.Room) (int, error)
+	LastMessageAt(ctx context.Context, obj *chatservice.Room) (*time.Time, error)
+	Messages(ctx context.Context, obj *chatservice.Room, first *int, before *string) (*model.MessageConnection, error)
 }
 type EntityResolver interface {
-	FindManyChatRoomByIDs(ctx context.Context, reps []*model.ChatRoomByIDsInput) ([]*service.Room, error)
-	FindManyMessageByIDs(ctx context.Context, reps []*model.MessageByIDsInput) ([]*service.Message, error)
+	FindManyChatRoomByIDs(ctx context.Context, reps []*model.ChatRoomByIDsInput) ([]*chatservice.Room, error)
+	FindManyMessageByIDs(ctx context.Context, reps []*model.MessageByIDsInput) ([]*chatservice.Message, error)
 	FindManyTitleByIDs(ctx context.Context, reps []*model.TitleByIDsInput) ([]*model.Title, error)
 }
 type MessageResolver interface {
-	Room(ctx context.Context, obj *service.Message) (*service.Room, error)
-	Author(ctx context.Context, obj *service.Message) (*model.Profile, error)
+	Room(ctx context.Context, obj *chatservice.Message) (*chatservice.Room, error)
+	Author(ctx context.Context, obj *chatservice.Message) (*model.Profile, error)
 }
 type MutationResolver interface {
-	PostMessage(ctx context.Context, roomID string, body string) (*service.Message, error)
+	PostMessage(ctx context.Context, roomID string, body string) (*chatservice.Message, error)
 }
 type QueryResolver interface {
-	ChatRoom(ctx context.Context, id string) (*service.Room, error)
-	ActiveRooms(ctx context.Context, first *int) ([]*service.Room, error)
+	ChatRoom(ctx context.Context, id string) (*chatservice.Room, error)
+	ActiveRooms(ctx context.Context, first *int) ([]*chatservice.Room, error)
 }
 type SubscriptionResolver interface {
-	MessageAdded(ctx context.Context, roomID string, since *string) (<-chan *service.Message, error)
+	MessageAdded(ctx context.Context, roomID string, since *string) (<-chan *chatservice.Message, error)
 }
 type TitleResolver interface {
-	ChatRoom(ctx context.Context, obj *model.Title) (*service.Room, error)
+	ChatRoom(ctx context.Context, obj *model.Title) (*chatservice.Room, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1135,7 +1135,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _ChatRoom_id(ctx context.Context, field graphql.CollectedField, obj *service.Room) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChatRoom_id(ctx context.Context, field graphql.CollectedField, obj *chatservice.Room) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1158,7 +1158,7 @@ func (ec *executionContext) fieldContext_ChatRoom_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("ChatRoom", field, false, false, "ID")
 }
 
-func (ec *executionContext) _ChatRoom_title(ctx context.Context, field graphql.CollectedField, obj *service.Room) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChatRoom_title(ctx context.Context, field graphql.CollectedField, obj *chatservice.Room) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1190,7 +1190,7 @@ func (ec *executionContext) fieldContext_ChatRoom_title(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _ChatRoom_messageCount(ctx context.Context, field graphql.CollectedField, obj *service.Room) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChatRoom_messageCount(ctx context.Context, field graphql.CollectedField, obj *chatservice.Room) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1213,7 +1213,7 @@ func (ec *executionContext) fieldContext_ChatRoom_messageCount(_ context.Context
 	return graphql.NewScalarFieldContext("ChatRoom", field, true, true, "Int")
 }
 
-func (ec *executionContext) _ChatRoom_lastMessageAt(ctx context.Context, field graphql.CollectedField, obj *service.Room) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChatRoom_lastMessageAt(ctx context.Context, field graphql.CollectedField, obj *chatservice.Room) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1236,7 +1236,7 @@ func (ec *executionContext) fieldContext_ChatRoom_lastMessageAt(_ context.Contex
 	return graphql.NewScalarFieldContext("ChatRoom", field, true, true, "DateTime")
 }
 
-func (ec *executionContext) _ChatRoom_messages(ctx context.Context, field graphql.CollectedField, obj *service.Room) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChatRoom_messages(ctx context.Context, field graphql.CollectedField, obj *chatservice.Room) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1293,8 +1293,8 @@ func (ec *executionContext) _Entity_findManyChatRoomByIDs(ctx context.Context, f
 			return ec.Resolvers.Entity().FindManyChatRoomByIDs(ctx, fc.Args["reps"].([]*model.ChatRoomByIDsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*service.Room) graphql.Marshaler {
-			return ec.marshalOChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatservice.Room) graphql.Marshaler {
+			return ec.marshalOChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1337,8 +1337,8 @@ func (ec *executionContext) _Entity_findManyMessageByIDs(ctx context.Context, fi
 			return ec.Resolvers.Entity().FindManyMessageByIDs(ctx, fc.Args["reps"].([]*model.MessageByIDsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*service.Message) graphql.Marshaler {
-			return ec.marshalOMessage2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐMessage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatservice.Message) graphql.Marshaler {
+			return ec.marshalOMessage2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐMessage(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1412,7 +1412,7 @@ func (ec *executionContext) fieldContext_Entity_findManyTitleByIDs(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Message_id(ctx context.Context, field graphql.CollectedField, obj *service.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_id(ctx context.Context, field graphql.CollectedField, obj *chatservice.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1435,7 +1435,7 @@ func (ec *executionContext) fieldContext_Message_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Message", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Message_room(ctx context.Context, field graphql.CollectedField, obj *service.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_room(ctx context.Context, field graphql.CollectedField, obj *chatservice.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1447,8 +1447,8 @@ func (ec *executionContext) _Message_room(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Message().Room(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Room) graphql.Marshaler {
-			return ec.marshalNChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *chatservice.Room) graphql.Marshaler {
+			return ec.marshalNChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1467,7 +1467,7 @@ func (ec *executionContext) fieldContext_Message_room(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Message_author(ctx context.Context, field graphql.CollectedField, obj *service.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_author(ctx context.Context, field graphql.CollectedField, obj *chatservice.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1499,7 +1499,7 @@ func (ec *executionContext) fieldContext_Message_author(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Message_body(ctx context.Context, field graphql.CollectedField, obj *service.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_body(ctx context.Context, field graphql.CollectedField, obj *chatservice.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1522,7 +1522,7 @@ func (ec *executionContext) fieldContext_Message_body(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Message", field, false, false, "String")
 }
 
-func (ec *executionContext) _Message_sentAt(ctx context.Context, field graphql.CollectedField, obj *service.Message) (ret graphql.Marshaler) {
+func (ec *executionContext) _Message_sentAt(ctx context.Context, field graphql.CollectedField, obj *chatservice.Message) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1644,8 +1644,8 @@ func (ec *executionContext) _MessageEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Message) graphql.Marshaler {
-			return ec.marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐMessage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *chatservice.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐMessage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1677,8 +1677,8 @@ func (ec *executionContext) _Mutation_postMessage(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().PostMessage(ctx, fc.Args["roomId"].(string), fc.Args["body"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Message) graphql.Marshaler {
-			return ec.marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐMessage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *chatservice.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐMessage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1836,8 +1836,8 @@ func (ec *executionContext) _Query_chatRoom(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().ChatRoom(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Room) graphql.Marshaler {
-			return ec.marshalOChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *chatservice.Room) graphql.Marshaler {
+			return ec.marshalOChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1880,8 +1880,8 @@ func (ec *executionContext) _Query_activeRooms(ctx context.Context, field graphq
 			return ec.Resolvers.Query().ActiveRooms(ctx, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*service.Room) graphql.Marshaler {
-			return ec.marshalNChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoomᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*chatservice.Room) graphql.Marshaler {
+			return ec.marshalNChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoomᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2076,8 +2076,8 @@ func (ec *executionContext) _Subscription_messageAdded(ctx context.Context, fiel
 			return ec.Resolvers.Subscription().MessageAdded(ctx, fc.Args["roomId"].(string), fc.Args["since"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Message) graphql.Marshaler {
-			return ec.marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐMessage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *chatservice.Message) graphql.Marshaler {
+			return ec.marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐMessage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2165,8 +2165,8 @@ func (ec *executionContext) _Title_chatRoom(ctx context.Context, field graphql.C
 			return ec.Resolvers.Title().ChatRoom(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Room) graphql.Marshaler {
-			return ec.marshalOChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *chatservice.Room) graphql.Marshaler {
+			return ec.marshalOChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3429,16 +3429,16 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Profile(ctx, sel, obj)
-	case service.Message:
+	case chatservice.Message:
 		return ec._Message(ctx, sel, &obj)
-	case *service.Message:
+	case *chatservice.Message:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Message(ctx, sel, obj)
-	case service.Room:
+	case chatservice.Room:
 		return ec._ChatRoom(ctx, sel, &obj)
-	case *service.Room:
+	case *chatservice.Room:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -3458,7 +3458,7 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 
 var chatRoomImplementors = []string{"ChatRoom", "_Entity"}
 
-func (ec *executionContext) _ChatRoom(ctx context.Context, sel ast.SelectionSet, obj *service.Room) graphql.Marshaler {
+func (ec *executionContext) _ChatRoom(ctx context.Context, sel ast.SelectionSet, obj *chatservice.Room) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, chatRoomImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -3569,7 +3569,7 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 
 var messageImplementors = []string{"Message", "_Entity"}
 
-func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *service.Message) graphql.Marshaler {
+func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *chatservice.Message) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4369,11 +4369,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoomᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.Room) graphql.Marshaler {
+func (ec *executionContext) marshalNChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoomᚄ(ctx context.Context, sel ast.SelectionSet, v []*chatservice.Room) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx, sel, v[i])
+		return ec.marshalNChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -4385,7 +4385,7 @@ func (ec *executionContext) marshalNChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋci
 	return ret
 }
 
-func (ec *executionContext) marshalNChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx context.Context, sel ast.SelectionSet, v *service.Room) graphql.Marshaler {
+func (ec *executionContext) marshalNChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx context.Context, sel ast.SelectionSet, v *chatservice.Room) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChatRoom!")
 		return graphql.Null
@@ -4463,7 +4463,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐMessage(ctx context.Context, sel ast.SelectionSet, v *service.Message) graphql.Marshaler {
+func (ec *executionContext) marshalNMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐMessage(ctx context.Context, sel ast.SelectionSet, v *chatservice.Message) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Message!")
 		return graphql.Null
@@ -4946,20 +4946,20 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx context.Context, sel ast.SelectionSet, v []*service.Room) graphql.Marshaler {
+func (ec *executionContext) marshalOChatRoom2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx context.Context, sel ast.SelectionSet, v []*chatservice.Room) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx, sel, v[i])
+		return ec.marshalOChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐRoom(ctx context.Context, sel ast.SelectionSet, v *service.Room) graphql.Marshaler {
+func (ec *executionContext) marshalOChatRoom2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐRoom(ctx context.Context, sel ast.SelectionSet, v *chatservice.Room) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -5010,20 +5010,20 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalOMessage2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐMessage(ctx context.Context, sel ast.SelectionSet, v []*service.Message) graphql.Marshaler {
+func (ec *executionContext) marshalOMessage2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐMessage(ctx context.Context, sel ast.SelectionSet, v []*chatservice.Message) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐMessage(ctx, sel, v[i])
+		return ec.marshalOMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐMessage(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋserviceᚐMessage(ctx context.Context, sel ast.SelectionSet, v *service.Message) graphql.Marshaler {
+func (ec *executionContext) marshalOMessage2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋchatᚋchatserviceᚐMessage(ctx context.Context, sel ast.SelectionSet, v *chatservice.Message) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

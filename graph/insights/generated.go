@@ -15,7 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
 	"github.com/cinegraph/cinegraph/graph/insights/model"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -138,8 +138,8 @@ type EntityResolver interface {
 	FindManyVideoByIDs(ctx context.Context, reps []*model.VideoByIDsInput) ([]*model.Video, error)
 }
 type InsightResolver interface {
-	Message(ctx context.Context, obj *service.SentimentScored) (*model.Message, error)
-	Sentiment(ctx context.Context, obj *service.SentimentScored) (*model.Sentiment, error)
+	Message(ctx context.Context, obj *insightsservice.SentimentScored) (*model.Message, error)
+	Sentiment(ctx context.Context, obj *insightsservice.SentimentScored) (*model.Sentiment, error)
 }
 type MessageResolver interface {
 	Sentiment(ctx context.Context, obj *model.Message) (*model.Sentiment, error)
@@ -148,7 +148,7 @@ type ProfileResolver interface {
 	Recommendations(ctx context.Context, obj *model.Profile, first *int) ([]*model.Recommendation, error)
 }
 type SubscriptionResolver interface {
-	InsightAdded(ctx context.Context, roomID string) (<-chan *service.SentimentScored, error)
+	InsightAdded(ctx context.Context, roomID string) (<-chan *insightsservice.SentimentScored, error)
 }
 type TitleResolver interface {
 	AudienceSentiment(ctx context.Context, obj *model.Title) (*model.AudienceSentiment, error)
@@ -1726,7 +1726,7 @@ func (ec *executionContext) fieldContext_Entity_findManyVideoByIDs(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Insight_message(ctx context.Context, field graphql.CollectedField, obj *service.SentimentScored) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insight_message(ctx context.Context, field graphql.CollectedField, obj *insightsservice.SentimentScored) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1758,7 +1758,7 @@ func (ec *executionContext) fieldContext_Insight_message(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Insight_sentiment(ctx context.Context, field graphql.CollectedField, obj *service.SentimentScored) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insight_sentiment(ctx context.Context, field graphql.CollectedField, obj *insightsservice.SentimentScored) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2247,8 +2247,8 @@ func (ec *executionContext) _Subscription_insightAdded(ctx context.Context, fiel
 			return ec.Resolvers.Subscription().InsightAdded(ctx, fc.Args["roomId"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.SentimentScored) graphql.Marshaler {
-			return ec.marshalNInsight2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋinsightsᚋserviceᚐSentimentScored(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *insightsservice.SentimentScored) graphql.Marshaler {
+			return ec.marshalNInsight2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋinsightsᚋinsightsserviceᚐSentimentScored(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3957,7 +3957,7 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 
 var insightImplementors = []string{"Insight"}
 
-func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, obj *service.SentimentScored) graphql.Marshaler {
+func (ec *executionContext) _Insight(ctx context.Context, sel ast.SelectionSet, obj *insightsservice.SentimentScored) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, insightImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4820,7 +4820,7 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) marshalNInsight2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋinsightsᚋserviceᚐSentimentScored(ctx context.Context, sel ast.SelectionSet, v *service.SentimentScored) graphql.Marshaler {
+func (ec *executionContext) marshalNInsight2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋinsightsᚋinsightsserviceᚐSentimentScored(ctx context.Context, sel ast.SelectionSet, v *insightsservice.SentimentScored) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Insight!")
 		return graphql.Null

@@ -16,8 +16,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
 	"github.com/cinegraph/cinegraph/graph/video/model"
-	"github.com/cinegraph/cinegraph/subgraphs/video/live"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videolive"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -147,47 +147,47 @@ type EntityResolver interface {
 	FindManyEpisodeByIDs(ctx context.Context, reps []*model.EpisodeByIDsInput) ([]*model.Episode, error)
 	FindManyProfileByIDs(ctx context.Context, reps []*model.ProfileByIDsInput) ([]*model.Profile, error)
 	FindManyTitleByIDs(ctx context.Context, reps []*model.TitleByIDsInput) ([]*model.Title, error)
-	FindManyVideoByIDs(ctx context.Context, reps []*model.VideoByIDsInput) ([]*service.Video, error)
+	FindManyVideoByIDs(ctx context.Context, reps []*model.VideoByIDsInput) ([]*videoservice.Video, error)
 }
 type EpisodeResolver interface {
-	Video(ctx context.Context, obj *model.Episode) (*service.Video, error)
+	Video(ctx context.Context, obj *model.Episode) (*videoservice.Video, error)
 }
 type MutationResolver interface {
-	StartPlayback(ctx context.Context, videoID string) (*service.Session, error)
-	ReportProgress(ctx context.Context, sessionID string, positionSeconds int) (*service.Session, error)
+	StartPlayback(ctx context.Context, videoID string) (*videoservice.Session, error)
+	ReportProgress(ctx context.Context, sessionID string, positionSeconds int) (*videoservice.Session, error)
 }
 type PlaybackEventResolver interface {
-	Video(ctx context.Context, obj *live.Playback) (*service.Video, error)
-	Profile(ctx context.Context, obj *live.Playback) (*model.Profile, error)
+	Video(ctx context.Context, obj *videolive.Playback) (*videoservice.Video, error)
+	Profile(ctx context.Context, obj *videolive.Playback) (*model.Profile, error)
 }
 type PlaybackSessionResolver interface {
-	Video(ctx context.Context, obj *service.Session) (*service.Video, error)
+	Video(ctx context.Context, obj *videoservice.Session) (*videoservice.Video, error)
 }
 type ProfileResolver interface {
-	ViewingHistory(ctx context.Context, obj *model.Profile, first *int) ([]*service.Viewing, error)
-	ContinueWatching(ctx context.Context, obj *model.Profile, first *int) ([]*service.Viewing, error)
+	ViewingHistory(ctx context.Context, obj *model.Profile, first *int) ([]*videoservice.Viewing, error)
+	ContinueWatching(ctx context.Context, obj *model.Profile, first *int) ([]*videoservice.Viewing, error)
 }
 type QueryResolver interface {
-	Video(ctx context.Context, id string) (*service.Video, error)
+	Video(ctx context.Context, id string) (*videoservice.Video, error)
 }
 type RenditionResolver interface {
-	Codec(ctx context.Context, obj *service.Rendition) (model.VideoCodec, error)
+	Codec(ctx context.Context, obj *videoservice.Rendition) (model.VideoCodec, error)
 }
 type SubscriptionResolver interface {
-	PlaybackEvents(ctx context.Context, videoID *string) (<-chan *live.Playback, error)
+	PlaybackEvents(ctx context.Context, videoID *string) (<-chan *videolive.Playback, error)
 }
 type TitleResolver interface {
-	Videos(ctx context.Context, obj *model.Title, kind *model.VideoKind) ([]*service.Video, error)
+	Videos(ctx context.Context, obj *model.Title, kind *model.VideoKind) ([]*videoservice.Video, error)
 }
 type VideoResolver interface {
-	Kind(ctx context.Context, obj *service.Video) (model.VideoKind, error)
-	Title(ctx context.Context, obj *service.Video) (*model.Title, error)
-	Episode(ctx context.Context, obj *service.Video) (*model.Episode, error)
+	Kind(ctx context.Context, obj *videoservice.Video) (model.VideoKind, error)
+	Title(ctx context.Context, obj *videoservice.Video) (*model.Title, error)
+	Episode(ctx context.Context, obj *videoservice.Video) (*model.Episode, error)
 
-	Renditions(ctx context.Context, obj *service.Video) ([]*service.Rendition, error)
+	Renditions(ctx context.Context, obj *videoservice.Video) ([]*videoservice.Rendition, error)
 }
 type ViewingActivityResolver interface {
-	Video(ctx context.Context, obj *service.Viewing) (*service.Video, error)
+	Video(ctx context.Context, obj *videoservice.Viewing) (*videoservice.Video, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1540,8 +1540,8 @@ func (ec *executionContext) _Entity_findManyVideoByIDs(ctx context.Context, fiel
 			return ec.Resolvers.Entity().FindManyVideoByIDs(ctx, fc.Args["reps"].([]*model.VideoByIDsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*service.Video) graphql.Marshaler {
-			return ec.marshalOVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*videoservice.Video) graphql.Marshaler {
+			return ec.marshalOVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1606,8 +1606,8 @@ func (ec *executionContext) _Episode_video(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Episode().Video(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Video) graphql.Marshaler {
-			return ec.marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
+			return ec.marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1639,8 +1639,8 @@ func (ec *executionContext) _Mutation_startPlayback(ctx context.Context, field g
 			return ec.Resolvers.Mutation().StartPlayback(ctx, fc.Args["videoId"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Session) graphql.Marshaler {
-			return ec.marshalNPlaybackSession2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐSession(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *videoservice.Session) graphql.Marshaler {
+			return ec.marshalNPlaybackSession2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐSession(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1683,8 +1683,8 @@ func (ec *executionContext) _Mutation_reportProgress(ctx context.Context, field 
 			return ec.Resolvers.Mutation().ReportProgress(ctx, fc.Args["sessionId"].(string), fc.Args["positionSeconds"].(int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Session) graphql.Marshaler {
-			return ec.marshalNPlaybackSession2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐSession(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *videoservice.Session) graphql.Marshaler {
+			return ec.marshalNPlaybackSession2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐSession(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1714,7 +1714,7 @@ func (ec *executionContext) fieldContext_Mutation_reportProgress(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _PlaybackEvent_video(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackEvent_video(ctx context.Context, field graphql.CollectedField, obj *videolive.Playback) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1726,8 +1726,8 @@ func (ec *executionContext) _PlaybackEvent_video(ctx context.Context, field grap
 			return ec.Resolvers.PlaybackEvent().Video(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Video) graphql.Marshaler {
-			return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
+			return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1746,7 +1746,7 @@ func (ec *executionContext) fieldContext_PlaybackEvent_video(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _PlaybackEvent_profile(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackEvent_profile(ctx context.Context, field graphql.CollectedField, obj *videolive.Playback) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1778,7 +1778,7 @@ func (ec *executionContext) fieldContext_PlaybackEvent_profile(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _PlaybackEvent_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackEvent_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *videolive.Playback) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1801,7 +1801,7 @@ func (ec *executionContext) fieldContext_PlaybackEvent_positionSeconds(_ context
 	return graphql.NewScalarFieldContext("PlaybackEvent", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PlaybackEvent_progress(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackEvent_progress(ctx context.Context, field graphql.CollectedField, obj *videolive.Playback) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1824,7 +1824,7 @@ func (ec *executionContext) fieldContext_PlaybackEvent_progress(_ context.Contex
 	return graphql.NewScalarFieldContext("PlaybackEvent", field, true, false, "Float")
 }
 
-func (ec *executionContext) _PlaybackEvent_completed(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackEvent_completed(ctx context.Context, field graphql.CollectedField, obj *videolive.Playback) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1847,7 +1847,7 @@ func (ec *executionContext) fieldContext_PlaybackEvent_completed(_ context.Conte
 	return graphql.NewScalarFieldContext("PlaybackEvent", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PlaybackEvent_at(ctx context.Context, field graphql.CollectedField, obj *live.Playback) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackEvent_at(ctx context.Context, field graphql.CollectedField, obj *videolive.Playback) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1870,7 +1870,7 @@ func (ec *executionContext) fieldContext_PlaybackEvent_at(_ context.Context, fie
 	return graphql.NewScalarFieldContext("PlaybackEvent", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _PlaybackSession_id(ctx context.Context, field graphql.CollectedField, obj *service.Session) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackSession_id(ctx context.Context, field graphql.CollectedField, obj *videoservice.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1893,7 +1893,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_id(_ context.Context, f
 	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "ID")
 }
 
-func (ec *executionContext) _PlaybackSession_video(ctx context.Context, field graphql.CollectedField, obj *service.Session) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackSession_video(ctx context.Context, field graphql.CollectedField, obj *videoservice.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1905,8 +1905,8 @@ func (ec *executionContext) _PlaybackSession_video(ctx context.Context, field gr
 			return ec.Resolvers.PlaybackSession().Video(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Video) graphql.Marshaler {
-			return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
+			return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1925,7 +1925,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_video(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _PlaybackSession_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *service.Session) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackSession_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *videoservice.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1948,7 +1948,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_positionSeconds(_ conte
 	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PlaybackSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *service.Session) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackSession_startedAt(ctx context.Context, field graphql.CollectedField, obj *videoservice.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1971,7 +1971,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_startedAt(_ context.Con
 	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _PlaybackSession_updatedAt(ctx context.Context, field graphql.CollectedField, obj *service.Session) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackSession_updatedAt(ctx context.Context, field graphql.CollectedField, obj *videoservice.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1994,7 +1994,7 @@ func (ec *executionContext) fieldContext_PlaybackSession_updatedAt(_ context.Con
 	return graphql.NewScalarFieldContext("PlaybackSession", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _PlaybackSession_manifestUrl(ctx context.Context, field graphql.CollectedField, obj *service.Session) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlaybackSession_manifestUrl(ctx context.Context, field graphql.CollectedField, obj *videoservice.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2053,8 +2053,8 @@ func (ec *executionContext) _Profile_viewingHistory(ctx context.Context, field g
 			return ec.Resolvers.Profile().ViewingHistory(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*service.Viewing) graphql.Marshaler {
-			return ec.marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐViewingᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*videoservice.Viewing) graphql.Marshaler {
+			return ec.marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2097,8 +2097,8 @@ func (ec *executionContext) _Profile_continueWatching(ctx context.Context, field
 			return ec.Resolvers.Profile().ContinueWatching(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*service.Viewing) graphql.Marshaler {
-			return ec.marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐViewingᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*videoservice.Viewing) graphql.Marshaler {
+			return ec.marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2141,8 +2141,8 @@ func (ec *executionContext) _Query_video(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Query().Video(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Video) graphql.Marshaler {
-			return ec.marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
+			return ec.marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, selections, v)
 		},
 		true,
 		false,
@@ -2324,7 +2324,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Rendition_id(ctx context.Context, field graphql.CollectedField, obj *service.Rendition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rendition_id(ctx context.Context, field graphql.CollectedField, obj *videoservice.Rendition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2347,7 +2347,7 @@ func (ec *executionContext) fieldContext_Rendition_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Rendition", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Rendition_resolution(ctx context.Context, field graphql.CollectedField, obj *service.Rendition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rendition_resolution(ctx context.Context, field graphql.CollectedField, obj *videoservice.Rendition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2370,7 +2370,7 @@ func (ec *executionContext) fieldContext_Rendition_resolution(_ context.Context,
 	return graphql.NewScalarFieldContext("Rendition", field, true, false, "String")
 }
 
-func (ec *executionContext) _Rendition_width(ctx context.Context, field graphql.CollectedField, obj *service.Rendition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rendition_width(ctx context.Context, field graphql.CollectedField, obj *videoservice.Rendition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2393,7 +2393,7 @@ func (ec *executionContext) fieldContext_Rendition_width(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Rendition", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Rendition_height(ctx context.Context, field graphql.CollectedField, obj *service.Rendition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rendition_height(ctx context.Context, field graphql.CollectedField, obj *videoservice.Rendition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2416,7 +2416,7 @@ func (ec *executionContext) fieldContext_Rendition_height(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Rendition", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Rendition_bitrateKbps(ctx context.Context, field graphql.CollectedField, obj *service.Rendition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rendition_bitrateKbps(ctx context.Context, field graphql.CollectedField, obj *videoservice.Rendition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2439,7 +2439,7 @@ func (ec *executionContext) fieldContext_Rendition_bitrateKbps(_ context.Context
 	return graphql.NewScalarFieldContext("Rendition", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Rendition_codec(ctx context.Context, field graphql.CollectedField, obj *service.Rendition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rendition_codec(ctx context.Context, field graphql.CollectedField, obj *videoservice.Rendition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2462,7 +2462,7 @@ func (ec *executionContext) fieldContext_Rendition_codec(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Rendition", field, true, true, "VideoCodec")
 }
 
-func (ec *executionContext) _Rendition_url(ctx context.Context, field graphql.CollectedField, obj *service.Rendition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Rendition_url(ctx context.Context, field graphql.CollectedField, obj *videoservice.Rendition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2498,8 +2498,8 @@ func (ec *executionContext) _Subscription_playbackEvents(ctx context.Context, fi
 			return ec.Resolvers.Subscription().PlaybackEvents(ctx, fc.Args["videoId"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *live.Playback) graphql.Marshaler {
-			return ec.marshalNPlaybackEvent2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋliveᚐPlayback(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *videolive.Playback) graphql.Marshaler {
+			return ec.marshalNPlaybackEvent2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoliveᚐPlayback(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2565,8 +2565,8 @@ func (ec *executionContext) _Title_videos(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Title().Videos(ctx, obj, fc.Args["kind"].(*model.VideoKind))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*service.Video) graphql.Marshaler {
-			return ec.marshalNVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideoᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*videoservice.Video) graphql.Marshaler {
+			return ec.marshalNVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideoᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2596,7 +2596,7 @@ func (ec *executionContext) fieldContext_Title_videos(ctx context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Video_id(ctx context.Context, field graphql.CollectedField, obj *service.Video) (ret graphql.Marshaler) {
+func (ec *executionContext) _Video_id(ctx context.Context, field graphql.CollectedField, obj *videoservice.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2619,7 +2619,7 @@ func (ec *executionContext) fieldContext_Video_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Video", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Video_name(ctx context.Context, field graphql.CollectedField, obj *service.Video) (ret graphql.Marshaler) {
+func (ec *executionContext) _Video_name(ctx context.Context, field graphql.CollectedField, obj *videoservice.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2642,7 +2642,7 @@ func (ec *executionContext) fieldContext_Video_name(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Video", field, false, false, "String")
 }
 
-func (ec *executionContext) _Video_kind(ctx context.Context, field graphql.CollectedField, obj *service.Video) (ret graphql.Marshaler) {
+func (ec *executionContext) _Video_kind(ctx context.Context, field graphql.CollectedField, obj *videoservice.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2665,7 +2665,7 @@ func (ec *executionContext) fieldContext_Video_kind(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Video", field, true, true, "VideoKind")
 }
 
-func (ec *executionContext) _Video_title(ctx context.Context, field graphql.CollectedField, obj *service.Video) (ret graphql.Marshaler) {
+func (ec *executionContext) _Video_title(ctx context.Context, field graphql.CollectedField, obj *videoservice.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2697,7 +2697,7 @@ func (ec *executionContext) fieldContext_Video_title(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _Video_episode(ctx context.Context, field graphql.CollectedField, obj *service.Video) (ret graphql.Marshaler) {
+func (ec *executionContext) _Video_episode(ctx context.Context, field graphql.CollectedField, obj *videoservice.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2729,7 +2729,7 @@ func (ec *executionContext) fieldContext_Video_episode(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Video_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *service.Video) (ret graphql.Marshaler) {
+func (ec *executionContext) _Video_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *videoservice.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2752,7 +2752,7 @@ func (ec *executionContext) fieldContext_Video_durationSeconds(_ context.Context
 	return graphql.NewScalarFieldContext("Video", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Video_renditions(ctx context.Context, field graphql.CollectedField, obj *service.Video) (ret graphql.Marshaler) {
+func (ec *executionContext) _Video_renditions(ctx context.Context, field graphql.CollectedField, obj *videoservice.Video) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2764,8 +2764,8 @@ func (ec *executionContext) _Video_renditions(ctx context.Context, field graphql
 			return ec.Resolvers.Video().Renditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*service.Rendition) graphql.Marshaler {
-			return ec.marshalNRendition2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐRenditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*videoservice.Rendition) graphql.Marshaler {
+			return ec.marshalNRendition2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐRenditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2784,7 +2784,7 @@ func (ec *executionContext) fieldContext_Video_renditions(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _ViewingActivity_video(ctx context.Context, field graphql.CollectedField, obj *service.Viewing) (ret graphql.Marshaler) {
+func (ec *executionContext) _ViewingActivity_video(ctx context.Context, field graphql.CollectedField, obj *videoservice.Viewing) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2796,8 +2796,8 @@ func (ec *executionContext) _ViewingActivity_video(ctx context.Context, field gr
 			return ec.Resolvers.ViewingActivity().Video(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *service.Video) graphql.Marshaler {
-			return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
+			return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2816,7 +2816,7 @@ func (ec *executionContext) fieldContext_ViewingActivity_video(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ViewingActivity_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *service.Viewing) (ret graphql.Marshaler) {
+func (ec *executionContext) _ViewingActivity_positionSeconds(ctx context.Context, field graphql.CollectedField, obj *videoservice.Viewing) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2839,7 +2839,7 @@ func (ec *executionContext) fieldContext_ViewingActivity_positionSeconds(_ conte
 	return graphql.NewScalarFieldContext("ViewingActivity", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ViewingActivity_progress(ctx context.Context, field graphql.CollectedField, obj *service.Viewing) (ret graphql.Marshaler) {
+func (ec *executionContext) _ViewingActivity_progress(ctx context.Context, field graphql.CollectedField, obj *videoservice.Viewing) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2862,7 +2862,7 @@ func (ec *executionContext) fieldContext_ViewingActivity_progress(_ context.Cont
 	return graphql.NewScalarFieldContext("ViewingActivity", field, true, false, "Float")
 }
 
-func (ec *executionContext) _ViewingActivity_completed(ctx context.Context, field graphql.CollectedField, obj *service.Viewing) (ret graphql.Marshaler) {
+func (ec *executionContext) _ViewingActivity_completed(ctx context.Context, field graphql.CollectedField, obj *videoservice.Viewing) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2885,7 +2885,7 @@ func (ec *executionContext) fieldContext_ViewingActivity_completed(_ context.Con
 	return graphql.NewScalarFieldContext("ViewingActivity", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _ViewingActivity_lastWatchedAt(ctx context.Context, field graphql.CollectedField, obj *service.Viewing) (ret graphql.Marshaler) {
+func (ec *executionContext) _ViewingActivity_lastWatchedAt(ctx context.Context, field graphql.CollectedField, obj *videoservice.Viewing) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4180,9 +4180,9 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case service.Video:
+	case videoservice.Video:
 		return ec._Video(ctx, sel, &obj)
-	case *service.Video:
+	case *videoservice.Video:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -4372,7 +4372,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var playbackEventImplementors = []string{"PlaybackEvent"}
 
-func (ec *executionContext) _PlaybackEvent(ctx context.Context, sel ast.SelectionSet, obj *live.Playback) graphql.Marshaler {
+func (ec *executionContext) _PlaybackEvent(ctx context.Context, sel ast.SelectionSet, obj *videolive.Playback) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, playbackEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4432,7 +4432,7 @@ func (ec *executionContext) _PlaybackEvent(ctx context.Context, sel ast.Selectio
 
 var playbackSessionImplementors = []string{"PlaybackSession"}
 
-func (ec *executionContext) _PlaybackSession(ctx context.Context, sel ast.SelectionSet, obj *service.Session) graphql.Marshaler {
+func (ec *executionContext) _PlaybackSession(ctx context.Context, sel ast.SelectionSet, obj *videoservice.Session) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, playbackSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4604,7 +4604,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var renditionImplementors = []string{"Rendition"}
 
-func (ec *executionContext) _Rendition(ctx context.Context, sel ast.SelectionSet, obj *service.Rendition) graphql.Marshaler {
+func (ec *executionContext) _Rendition(ctx context.Context, sel ast.SelectionSet, obj *videoservice.Rendition) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, renditionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4727,7 +4727,7 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 
 var videoImplementors = []string{"Video", "_Entity"}
 
-func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, obj *service.Video) graphql.Marshaler {
+func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, obj *videoservice.Video) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, videoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -4794,7 +4794,7 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 
 var viewingActivityImplementors = []string{"ViewingActivity"}
 
-func (ec *executionContext) _ViewingActivity(ctx context.Context, sel ast.SelectionSet, obj *service.Viewing) graphql.Marshaler {
+func (ec *executionContext) _ViewingActivity(ctx context.Context, sel ast.SelectionSet, obj *videoservice.Viewing) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewingActivityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -5339,7 +5339,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalNPlaybackEvent2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋliveᚐPlayback(ctx context.Context, sel ast.SelectionSet, v *live.Playback) graphql.Marshaler {
+func (ec *executionContext) marshalNPlaybackEvent2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoliveᚐPlayback(ctx context.Context, sel ast.SelectionSet, v *videolive.Playback) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlaybackEvent!")
 		return graphql.Null
@@ -5347,7 +5347,7 @@ func (ec *executionContext) marshalNPlaybackEvent2ᚖgithubᚗcomᚋcinegraphᚋ
 	return ec._PlaybackEvent(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPlaybackSession2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐSession(ctx context.Context, sel ast.SelectionSet, v *service.Session) graphql.Marshaler {
+func (ec *executionContext) marshalNPlaybackSession2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐSession(ctx context.Context, sel ast.SelectionSet, v *videoservice.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlaybackSession!")
 		return graphql.Null
@@ -5377,11 +5377,11 @@ func (ec *executionContext) unmarshalNProfileByIDsInput2ᚕᚖgithubᚗcomᚋcin
 	return res, nil
 }
 
-func (ec *executionContext) marshalNRendition2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐRenditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.Rendition) graphql.Marshaler {
+func (ec *executionContext) marshalNRendition2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐRenditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*videoservice.Rendition) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRendition2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐRendition(ctx, sel, v[i])
+		return ec.marshalNRendition2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐRendition(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -5393,7 +5393,7 @@ func (ec *executionContext) marshalNRendition2ᚕᚖgithubᚗcomᚋcinegraphᚋc
 	return ret
 }
 
-func (ec *executionContext) marshalNRendition2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐRendition(ctx context.Context, sel ast.SelectionSet, v *service.Rendition) graphql.Marshaler {
+func (ec *executionContext) marshalNRendition2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐRendition(ctx context.Context, sel ast.SelectionSet, v *videoservice.Rendition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Rendition!")
 		return graphql.Null
@@ -5437,11 +5437,11 @@ func (ec *executionContext) unmarshalNTitleByIDsInput2ᚕᚖgithubᚗcomᚋcineg
 	return res, nil
 }
 
-func (ec *executionContext) marshalNVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideoᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.Video) graphql.Marshaler {
+func (ec *executionContext) marshalNVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideoᚄ(ctx context.Context, sel ast.SelectionSet, v []*videoservice.Video) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, sel, v[i])
+		return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -5453,7 +5453,7 @@ func (ec *executionContext) marshalNVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcineg
 	return ret
 }
 
-func (ec *executionContext) marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx context.Context, sel ast.SelectionSet, v *service.Video) graphql.Marshaler {
+func (ec *executionContext) marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx context.Context, sel ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Video!")
 		return graphql.Null
@@ -5495,11 +5495,11 @@ func (ec *executionContext) marshalNVideoKind2githubᚗcomᚋcinegraphᚋcinegra
 	return v
 }
 
-func (ec *executionContext) marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐViewingᚄ(ctx context.Context, sel ast.SelectionSet, v []*service.Viewing) graphql.Marshaler {
+func (ec *executionContext) marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx context.Context, sel ast.SelectionSet, v []*videoservice.Viewing) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNViewingActivity2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐViewing(ctx, sel, v[i])
+		return ec.marshalNViewingActivity2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewing(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -5511,7 +5511,7 @@ func (ec *executionContext) marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegra
 	return ret
 }
 
-func (ec *executionContext) marshalNViewingActivity2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐViewing(ctx context.Context, sel ast.SelectionSet, v *service.Viewing) graphql.Marshaler {
+func (ec *executionContext) marshalNViewingActivity2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewing(ctx context.Context, sel ast.SelectionSet, v *videoservice.Viewing) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ViewingActivity!")
 		return graphql.Null
@@ -6081,20 +6081,20 @@ func (ec *executionContext) unmarshalOTitleByIDsInput2ᚖgithubᚗcomᚋcinegrap
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx context.Context, sel ast.SelectionSet, v []*service.Video) graphql.Marshaler {
+func (ec *executionContext) marshalOVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx context.Context, sel ast.SelectionSet, v []*videoservice.Video) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx, sel, v[i])
+		return ec.marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, sel, v[i])
 	})
 
 	return ret
 }
 
-func (ec *executionContext) marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋserviceᚐVideo(ctx context.Context, sel ast.SelectionSet, v *service.Video) graphql.Marshaler {
+func (ec *executionContext) marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx context.Context, sel ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

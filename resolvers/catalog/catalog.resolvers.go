@@ -12,13 +12,13 @@ import (
 	"github.com/cinegraph/cinegraph/graph/catalog"
 	"github.com/cinegraph/cinegraph/graph/catalog/model"
 	"github.com/cinegraph/cinegraph/internal/viewer"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 )
 
 // Person is the resolver for the person field.
 func (r *creditResolver) Person(ctx context.Context, obj *model.Credit) (*model.Person, error) {
-	p, err := loaders.For(ctx).People.Load(ctx, obj.PersonID)
+	p, err := catalogloaders.For(ctx).People.Load(ctx, obj.PersonID)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (r *creditResolver) Person(ctx context.Context, obj *model.Credit) (*model.
 
 // Series is the resolver for the series field.
 func (r *episodeResolver) Series(ctx context.Context, obj *model.Episode) (*model.Title, error) {
-	t, err := loaders.For(ctx).Titles.Load(ctx, obj.SeriesID)
+	t, err := catalogloaders.For(ctx).Titles.Load(ctx, obj.SeriesID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,15 +42,15 @@ func (r *episodeResolver) Series(ctx context.Context, obj *model.Episode) (*mode
 
 // Titles is the resolver for the titles field.
 func (r *genreResolver) Titles(ctx context.Context, obj *model.Genre, first *int, after *string) (*model.TitleConnection, error) {
-	q, err := r.Service.TitleQuery(ctx, first, after, service.TitleFilter{})
+	q, err := r.Service.TitleQuery(ctx, first, after, catalogservice.TitleFilter{})
 	if err != nil {
 		return nil, err
 	}
-	key := loaders.GenrePage{Slug: obj.Slug, Limit: q.Limit}
+	key := catalogloaders.GenrePage{Slug: obj.Slug, Limit: q.Limit}
 	if q.After != nil {
 		key.After = *q.After
 	}
-	page, err := loaders.For(ctx).GenreTitles.Load(ctx, key)
+	page, err := catalogloaders.For(ctx).GenreTitles.Load(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (r *mutationResolver) AddToMyList(ctx context.Context, titleID string) (*mo
 	if err != nil {
 		return nil, err
 	}
-	loaders.For(ctx).MyList.Clear(profile)
+	catalogloaders.For(ctx).MyList.Clear(profile)
 	return profileModel(&p), nil
 }
 
@@ -75,13 +75,13 @@ func (r *mutationResolver) RemoveFromMyList(ctx context.Context, titleID string)
 	if err != nil {
 		return nil, err
 	}
-	loaders.For(ctx).MyList.Clear(profile)
+	catalogloaders.For(ctx).MyList.Clear(profile)
 	return profileModel(&p), nil
 }
 
 // Credits is the resolver for the credits field.
 func (r *personResolver) Credits(ctx context.Context, obj *model.Person) ([]*model.PersonCredit, error) {
-	credits, err := loaders.For(ctx).CreditsByPerson.Load(ctx, obj.ID)
+	credits, err := catalogloaders.For(ctx).CreditsByPerson.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (r *personResolver) Credits(ctx context.Context, obj *model.Person) ([]*mod
 
 // Title is the resolver for the title field.
 func (r *personCreditResolver) Title(ctx context.Context, obj *model.PersonCredit) (*model.Title, error) {
-	t, err := loaders.For(ctx).Titles.Load(ctx, obj.TitleID)
+	t, err := catalogloaders.For(ctx).Titles.Load(ctx, obj.TitleID)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (r *personCreditResolver) Title(ctx context.Context, obj *model.PersonCredi
 
 // MyList is the resolver for the myList field.
 func (r *profileResolver) MyList(ctx context.Context, obj *model.Profile) ([]*model.Title, error) {
-	l := loaders.For(ctx)
+	l := catalogloaders.For(ctx)
 	entries, err := l.MyList.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
@@ -137,7 +137,7 @@ func (r *queryResolver) Titles(ctx context.Context, first *int, after *string, f
 	if err != nil {
 		return nil, err
 	}
-	loaders.For(ctx).PrimeTitles(page.Titles)
+	catalogloaders.For(ctx).PrimeTitles(page.Titles)
 	return titleConnection(page, after != nil && *after != ""), nil
 }
 
@@ -192,7 +192,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Profile, error) {
 
 // Node is the resolver for the node field.
 func (r *searchEdgeResolver) Node(ctx context.Context, obj *model.SearchEdge) (*model.Title, error) {
-	t, err := loaders.For(ctx).Titles.Load(ctx, obj.TitleID)
+	t, err := catalogloaders.For(ctx).Titles.Load(ctx, obj.TitleID)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (r *searchEdgeResolver) Node(ctx context.Context, obj *model.SearchEdge) (*
 
 // Genres is the resolver for the genres field.
 func (r *titleResolver) Genres(ctx context.Context, obj *model.Title) ([]*model.Genre, error) {
-	genres, err := loaders.For(ctx).Genres.LoadAll(ctx, obj.GenreSlugs)
+	genres, err := catalogloaders.For(ctx).Genres.LoadAll(ctx, obj.GenreSlugs)
 	if err != nil {
 		return nil, err
 	}
@@ -219,11 +219,11 @@ func (r *titleResolver) Genres(ctx context.Context, obj *model.Title) ([]*model.
 
 // Cast is the resolver for the cast field.
 func (r *titleResolver) Cast(ctx context.Context, obj *model.Title, first *int) ([]*model.Credit, error) {
-	limit, err := service.PageSize("first", first)
+	limit, err := catalogservice.PageSize("first", first)
 	if err != nil {
 		return nil, err
 	}
-	credits, err := loaders.For(ctx).CreditsByTitle.Load(ctx, obj.ID)
+	credits, err := catalogloaders.For(ctx).CreditsByTitle.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ func (r *titleResolver) Cast(ctx context.Context, obj *model.Title, first *int) 
 
 // Seasons is the resolver for the seasons field.
 func (r *titleResolver) Seasons(ctx context.Context, obj *model.Title) ([]*model.Season, error) {
-	seasons, err := loaders.For(ctx).SeasonsByTitle.Load(ctx, obj.ID)
+	seasons, err := catalogloaders.For(ctx).SeasonsByTitle.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -2,15 +2,15 @@ package catalog
 
 import (
 	"github.com/cinegraph/cinegraph/graph/catalog/model"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
-func titleModel(t *service.Title) *model.Title {
+func titleModel(t *catalogservice.Title) *model.Title {
 	if t == nil {
 		return nil
 	}
-	art := service.ArtworkFor(t.ID)
+	art := catalogservice.ArtworkFor(t.ID)
 	m := &model.Title{
 		ID: t.ID, Name: t.Name, Synopsis: t.Synopsis, Kind: model.TitleKind(t.Kind),
 		ReleaseYear: t.ReleaseYear, MaturityRating: model.MaturityRating(t.MaturityRating),
@@ -24,7 +24,7 @@ func titleModel(t *service.Title) *model.Title {
 	return m
 }
 
-func titleModels(ts []*service.Title) []*model.Title {
+func titleModels(ts []*catalogservice.Title) []*model.Title {
 	out := make([]*model.Title, 0, len(ts))
 	for _, t := range ts {
 		if t != nil {
@@ -34,14 +34,14 @@ func titleModels(ts []*service.Title) []*model.Title {
 	return out
 }
 
-func genreModel(g *service.Genre) *model.Genre {
+func genreModel(g *catalogservice.Genre) *model.Genre {
 	if g == nil {
 		return nil
 	}
 	return &model.Genre{Slug: g.Slug, Name: g.Name}
 }
 
-func personModel(p *service.Person) *model.Person {
+func personModel(p *catalogservice.Person) *model.Person {
 	if p == nil {
 		return nil
 	}
@@ -53,7 +53,7 @@ func personModel(p *service.Person) *model.Person {
 	return m
 }
 
-func episodeModel(e *service.Episode) *model.Episode {
+func episodeModel(e *catalogservice.Episode) *model.Episode {
 	if e == nil {
 		return nil
 	}
@@ -63,14 +63,14 @@ func episodeModel(e *service.Episode) *model.Episode {
 	}
 }
 
-func profileModel(p *service.Profile) *model.Profile {
+func profileModel(p *catalogservice.Profile) *model.Profile {
 	if p == nil {
 		return nil
 	}
-	return &model.Profile{ID: p.ID, Name: p.Name, AvatarURL: service.AvatarURL(p.ID)}
+	return &model.Profile{ID: p.ID, Name: p.Name, AvatarURL: catalogservice.AvatarURL(p.ID)}
 }
 
-func character(c service.Credit) *string {
+func character(c catalogservice.Credit) *string {
 	if c.Character == "" {
 		return nil
 	}
@@ -78,7 +78,7 @@ func character(c service.Credit) *string {
 	return &s
 }
 
-func seasonModels(seasons []service.Season) []*model.Season {
+func seasonModels(seasons []catalogservice.Season) []*model.Season {
 	out := make([]*model.Season, len(seasons))
 	for i, s := range seasons {
 		eps := make([]*model.Episode, len(s.Episodes))
@@ -90,11 +90,11 @@ func seasonModels(seasons []service.Season) []*model.Season {
 	return out
 }
 
-func filterFromModel(f *model.TitleFilter) service.TitleFilter {
+func filterFromModel(f *model.TitleFilter) catalogservice.TitleFilter {
 	if f == nil {
-		return service.TitleFilter{}
+		return catalogservice.TitleFilter{}
 	}
-	out := service.TitleFilter{Genres: f.Genres}
+	out := catalogservice.TitleFilter{Genres: f.Genres}
 	if f.Kind != nil {
 		out.Kind = string(*f.Kind)
 	}
@@ -110,14 +110,14 @@ func filterFromModel(f *model.TitleFilter) service.TitleFilter {
 	return out
 }
 
-func titleConnection(page service.TitlePage, hasPrevious bool) *model.TitleConnection {
+func titleConnection(page catalogservice.TitlePage, hasPrevious bool) *model.TitleConnection {
 	conn := &model.TitleConnection{
 		Edges:      make([]*model.TitleEdge, len(page.Titles)),
 		PageInfo:   &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: hasPrevious},
 		TotalCount: page.Total,
 	}
 	for i := range page.Titles {
-		conn.Edges[i] = &model.TitleEdge{Cursor: service.EncodeTitleCursor(page.Titles[i]), Node: titleModel(&page.Titles[i])}
+		conn.Edges[i] = &model.TitleEdge{Cursor: catalogservice.EncodeTitleCursor(page.Titles[i]), Node: titleModel(&page.Titles[i])}
 	}
 	if n := len(conn.Edges); n > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
@@ -126,7 +126,7 @@ func titleConnection(page service.TitlePage, hasPrevious bool) *model.TitleConne
 	return conn
 }
 
-func searchConnection(page service.SearchPage) *model.SearchConnection {
+func searchConnection(page catalogservice.SearchPage) *model.SearchConnection {
 	conn := &model.SearchConnection{
 		Edges:      make([]*model.SearchEdge, len(page.Hits)),
 		PageInfo:   &model.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: page.Offset > 0},
@@ -138,7 +138,7 @@ func searchConnection(page service.SearchPage) *model.SearchConnection {
 		},
 	}
 	for i, h := range page.Hits {
-		edge := &model.SearchEdge{Cursor: service.EncodeSearchCursor(page.Offset + i), TitleID: h.ID, Score: h.Score, Highlights: make([]*model.Highlight, len(h.Highlights))}
+		edge := &model.SearchEdge{Cursor: catalogservice.EncodeSearchCursor(page.Offset + i), TitleID: h.ID, Score: h.Score, Highlights: make([]*model.Highlight, len(h.Highlights))}
 		for j, hl := range h.Highlights {
 			edge.Highlights[j] = &model.Highlight{Field: hl.Field, Fragments: hl.Fragments}
 		}

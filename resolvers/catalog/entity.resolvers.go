@@ -10,7 +10,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/catalog"
 	"github.com/cinegraph/cinegraph/graph/catalog/model"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogloaders"
 )
 
 // FindManyEpisodeByIDs is the resolver for the findManyEpisodeByIDs field.
@@ -87,7 +87,7 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	found, err := loaders.For(ctx).PrefetchTitles(ctx, ids)
+	found, err := catalogloaders.For(ctx).PrefetchTitles(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -4,12 +4,12 @@
 package catalog
 
 import (
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 )
 
 //go:generate go run ../../internal/codegen -subgraph catalog
 
 // Resolver is the root resolver; its fields are the catalog's dependencies.
 type Resolver struct {
-	Service *service.Service
+	Service *catalogservice.Service
 }

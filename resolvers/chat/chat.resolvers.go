@@ -13,19 +13,19 @@ import (
 	"github.com/cinegraph/cinegraph/graph/chat/model"
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/internal/viewer"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatlive"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 // Title is the resolver for the title field.
-func (r *chatRoomResolver) Title(ctx context.Context, obj *service.Room) (*model.Title, error) {
+func (r *chatRoomResolver) Title(ctx context.Context, obj *chatservice.Room) (*model.Title, error) {
 	return &model.Title{ID: obj.TitleID, Name: obj.TitleName}, nil
 }
 
 // MessageCount is the resolver for the messageCount field.
-func (r *chatRoomResolver) MessageCount(ctx context.Context, obj *service.Room) (int, error) {
-	st, err := loaders.For(ctx).RoomStats.Load(ctx, obj.ID)
+func (r *chatRoomResolver) MessageCount(ctx context.Context, obj *chatservice.Room) (int, error) {
+	st, err := chatloaders.For(ctx).RoomStats.Load(ctx, obj.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -33,8 +33,8 @@ func (r *chatRoomResolver) MessageCount(ctx context.Context, obj *service.Room) 
 }
 
 // LastMessageAt is the resolver for the lastMessageAt field.
-func (r *chatRoomResolver) LastMessageAt(ctx context.Context, obj *service.Room) (*time.Time, error) {
-	st, err := loaders.For(ctx).RoomStats.Load(ctx, obj.ID)
+func (r *chatRoomResolver) LastMessageAt(ctx context.Context, obj *chatservice.Room) (*time.Time, error) {
+	st, err := chatloaders.For(ctx).RoomStats.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,12 +42,12 @@ func (r *chatRoomResolver) LastMessageAt(ctx context.Context, obj *service.Room)
 }
 
 // Messages is the resolver for the messages field.
-func (r *chatRoomResolver) Messages(ctx context.Context, obj *service.Room, first *int, before *string) (*model.MessageConnection, error) {
+func (r *chatRoomResolver) Messages(ctx context.Context, obj *chatservice.Room, first *int, before *string) (*model.MessageConnection, error) {
 	q, err := r.Service.PageQuery(obj.ID, intOr(first, defaultMessagesFirst), before)
 	if err != nil {
 		return nil, err
 	}
-	page, err := loaders.For(ctx).MessagePage.Load(ctx, q)
+	page, err := chatloaders.For(ctx).MessagePage.Load(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +55,8 @@ func (r *chatRoomResolver) Messages(ctx context.Context, obj *service.Room, firs
 }
 
 // Room is the resolver for the room field.
-func (r *messageResolver) Room(ctx context.Context, obj *service.Message) (*service.Room, error) {
-	room, err := loaders.For(ctx).RoomByID.Load(ctx, obj.RoomID)
+func (r *messageResolver) Room(ctx context.Context, obj *chatservice.Message) (*chatservice.Room, error) {
+	room, err := chatloaders.For(ctx).RoomByID.Load(ctx, obj.RoomID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,22 +67,22 @@ func (r *messageResolver) Room(ctx context.Context, obj *service.Message) (*serv
 }
 
 // Author is the resolver for the author field.
-func (r *messageResolver) Author(ctx context.Context, obj *service.Message) (*model.Profile, error) {
+func (r *messageResolver) Author(ctx context.Context, obj *chatservice.Message) (*model.Profile, error) {
 	return &model.Profile{ID: obj.AuthorID}, nil
 }
 
 // PostMessage is the resolver for the postMessage field.
-func (r *mutationResolver) PostMessage(ctx context.Context, roomID string, body string) (*service.Message, error) {
+func (r *mutationResolver) PostMessage(ctx context.Context, roomID string, body string) (*chatservice.Message, error) {
 	return r.Service.PostMessage(ctx, roomID, viewer.Profile(ctx), body)
 }
 
 // ChatRoom is the resolver for the chatRoom field.
-func (r *queryResolver) ChatRoom(ctx context.Context, id string) (*service.Room, error) {
+func (r *queryResolver) ChatRoom(ctx context.Context, id string) (*chatservice.Room, error) {
 	return r.Service.Room(ctx, id)
 }
 
 // ActiveRooms is the resolver for the activeRooms field.
-func (r *queryResolver) ActiveRooms(ctx context.Context, first *int) ([]*service.Room, error) {
+func (r *queryResolver) ActiveRooms(ctx context.Context, first *int) ([]*chatservice.Room, error) {
 	rooms, err := r.Service.ActiveRooms(ctx, intOr(first, defaultActiveRoomsFirst))
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (r *queryResolver) ActiveRooms(ctx context.Context, first *int) ([]*service
 }
 
 // MessageAdded is the resolver for the messageAdded field.
-func (r *subscriptionResolver) MessageAdded(ctx context.Context, roomID string, since *string) (<-chan *service.Message, error) {
+func (r *subscriptionResolver) MessageAdded(ctx context.Context, roomID string, since *string) (<-chan *chatservice.Message, error) {
 	if _, err := r.Service.RequireRoom(ctx, "roomId", roomID); err != nil {
 		return nil, err
 	}
@@ -114,12 +114,12 @@ func (r *subscriptionResolver) MessageAdded(ctx context.Context, roomID string, 
 		sub.Close()
 		return nil, err
 	}
-	return hub.StreamAfter(ctx, sub, after, backlog, onEnd), nil
+	return chatlive.StreamAfter(ctx, sub, after, backlog, onEnd), nil
 }
 
 // ChatRoom is the resolver for the chatRoom field.
-func (r *titleResolver) ChatRoom(ctx context.Context, obj *model.Title) (*service.Room, error) {
-	return loaders.For(ctx).RoomByTitle.Load(ctx, obj.ID)
+func (r *titleResolver) ChatRoom(ctx context.Context, obj *model.Title) (*chatservice.Room, error) {
+	return chatloaders.For(ctx).RoomByTitle.Load(ctx, obj.ID)
 }
 
 // ChatRoom returns chat.ChatRoomResolver implementation.

@@ -2,7 +2,7 @@ package chat
 
 import (
 	"github.com/cinegraph/cinegraph/graph/chat/model"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 // Schema defaults, used when a client passes an explicit null.
@@ -29,14 +29,14 @@ func pointers[T any](items []T) []*T {
 // messageConnection turns a newest-first page into a connection: paging
 // "next" goes further into the past; "previous" exists when the page was
 // asked for before a cursor.
-func messageConnection(page service.Page, afterCursor bool) *model.MessageConnection {
+func messageConnection(page chatservice.Page, afterCursor bool) *model.MessageConnection {
 	conn := &model.MessageConnection{
 		Edges:    make([]*model.MessageEdge, len(page.Messages)),
 		PageInfo: &model.PageInfo{HasNextPage: page.HasMore, HasPreviousPage: afterCursor},
 	}
 	for i := range page.Messages {
 		m := &page.Messages[i]
-		conn.Edges[i] = &model.MessageEdge{Cursor: service.EncodeCursor(service.CursorOf(*m)), Node: m}
+		conn.Edges[i] = &model.MessageEdge{Cursor: chatservice.EncodeCursor(chatservice.CursorOf(*m)), Node: m}
 	}
 	if n := len(conn.Edges); n > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor

@@ -10,11 +10,11 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/chat"
 	"github.com/cinegraph/cinegraph/graph/chat/model"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 // FindManyChatRoomByIDs is the resolver for the findManyChatRoomByIDs field.
-func (r *entityResolver) FindManyChatRoomByIDs(ctx context.Context, reps []*model.ChatRoomByIDsInput) ([]*service.Room, error) {
+func (r *entityResolver) FindManyChatRoomByIDs(ctx context.Context, reps []*model.ChatRoomByIDsInput) ([]*chatservice.Room, error) {
 	ids := make([]string, len(reps))
 	for i, rep := range reps {
 		ids[i] = rep.ID
@@ -28,7 +28,7 @@ func (r *entityResolver) FindManyChatRoomByIDs(ctx context.Context, reps []*mode
 }
 
 // FindManyMessageByIDs is the resolver for the findManyMessageByIDs field.
-func (r *entityResolver) FindManyMessageByIDs(ctx context.Context, reps []*model.MessageByIDsInput) ([]*service.Message, error) {
+func (r *entityResolver) FindManyMessageByIDs(ctx context.Context, reps []*model.MessageByIDsInput) ([]*chatservice.Message, error) {
 	ids := make([]string, len(reps))
 	for i, rep := range reps {
 		ids[i] = rep.ID

@@ -5,8 +5,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 // The loaders prefetch what an operation selects below a list of parents;
@@ -14,23 +14,23 @@ import (
 // loaders' plans.
 
 // prefetchRooms has the loaders prefetch what is selected below rooms.
-func prefetchRooms(ctx context.Context, rooms []*service.Room) {
+func prefetchRooms(ctx context.Context, rooms []*chatservice.Room) {
 	if p, ok := plannerFor(ctx); ok {
-		loaders.For(ctx).PrefetchRooms(ctx, rooms, p.room(here(ctx, "ChatRoom")))
+		chatloaders.For(ctx).PrefetchRooms(ctx, rooms, p.room(here(ctx, "ChatRoom")))
 	}
 }
 
 // prefetchMessages has the loaders prefetch what is selected below msgs.
-func prefetchMessages(ctx context.Context, msgs []*service.Message) {
+func prefetchMessages(ctx context.Context, msgs []*chatservice.Message) {
 	if p, ok := plannerFor(ctx); ok {
-		loaders.For(ctx).PrefetchMessages(ctx, msgs, p.message(here(ctx, "Message")))
+		chatloaders.For(ctx).PrefetchMessages(ctx, msgs, p.message(here(ctx, "Message")))
 	}
 }
 
 // prefetchTitles has the loaders prefetch what is selected below titles.
 func prefetchTitles(ctx context.Context, titleIDs []string) {
 	if p, ok := plannerFor(ctx); ok {
-		loaders.For(ctx).PrefetchTitles(ctx, titleIDs, p.title(here(ctx, "Title")))
+		chatloaders.For(ctx).PrefetchTitles(ctx, titleIDs, p.title(here(ctx, "Title")))
 	}
 }
 
@@ -77,17 +77,17 @@ func selects(fields []graphql.CollectedField, names ...string) bool {
 }
 
 // title reads what fields (on Title) select.
-func (p planner) title(fields []graphql.CollectedField) loaders.TitlePlan {
+func (p planner) title(fields []graphql.CollectedField) chatloaders.TitlePlan {
 	if !selects(fields, "chatRoom") {
-		return loaders.TitlePlan{}
+		return chatloaders.TitlePlan{}
 	}
 	room := p.room(p.below(fields, "chatRoom", "ChatRoom"))
-	return loaders.TitlePlan{Room: &room}
+	return chatloaders.TitlePlan{Room: &room}
 }
 
 // room reads what fields (on ChatRoom) select.
-func (p planner) room(fields []graphql.CollectedField) loaders.RoomPlan {
-	plan := loaders.RoomPlan{Stats: selects(fields, "messageCount", "lastMessageAt")}
+func (p planner) room(fields []graphql.CollectedField) chatloaders.RoomPlan {
+	plan := chatloaders.RoomPlan{Stats: selects(fields, "messageCount", "lastMessageAt")}
 	for _, f := range fields {
 		if f.Name != "messages" {
 			continue
@@ -101,13 +101,13 @@ func (p planner) room(fields []graphql.CollectedField) loaders.RoomPlan {
 
 // page reads one ChatRoom.messages selection; ok is false when its first
 // argument is not an int, which its resolver reports.
-func (p planner) page(f graphql.CollectedField) (loaders.PagePlan, bool) {
+func (p planner) page(f graphql.CollectedField) (chatloaders.PagePlan, bool) {
 	args := f.ArgumentMap(p.op.Variables)
 	first := defaultMessagesFirst
 	if raw, ok := args["first"]; ok && raw != nil {
 		n, err := graphql.UnmarshalInt(raw)
 		if err != nil {
-			return loaders.PagePlan{}, false
+			return chatloaders.PagePlan{}, false
 		}
 		first = n
 	}
@@ -116,14 +116,14 @@ func (p planner) page(f graphql.CollectedField) (loaders.PagePlan, bool) {
 		before = &raw
 	}
 	edges := p.below([]graphql.CollectedField{f}, "edges", "MessageEdge")
-	return loaders.PagePlan{First: first, Before: before, Nodes: p.message(p.below(edges, "node", "Message"))}, true
+	return chatloaders.PagePlan{First: first, Before: before, Nodes: p.message(p.below(edges, "node", "Message"))}, true
 }
 
 // message reads what fields (on Message) select.
-func (p planner) message(fields []graphql.CollectedField) loaders.MessagePlan {
+func (p planner) message(fields []graphql.CollectedField) chatloaders.MessagePlan {
 	if !selects(fields, "room") {
-		return loaders.MessagePlan{}
+		return chatloaders.MessagePlan{}
 	}
 	room := p.room(p.below(fields, "room", "ChatRoom"))
-	return loaders.MessagePlan{Room: &room}
+	return chatloaders.MessagePlan{Room: &room}
 }

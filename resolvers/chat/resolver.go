@@ -6,15 +6,15 @@ package chat
 import (
 	"log/slog"
 
-	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatlive"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 //go:generate go run ../../internal/codegen -subgraph chat
 
 // Resolver is the root resolver; its fields are the chat's dependencies.
 type Resolver struct {
-	Service *service.Service
-	Hub     *hub.Hub
+	Service *chatservice.Service
+	Hub     *chatlive.Hub
 	Logger  *slog.Logger
 }

@@ -6,9 +6,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/cinegraph/cinegraph/graph/insights/model"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
 
 // entities builds one entity per representation from its id and returns
@@ -20,7 +20,7 @@ func entities[R, E any](reps []R, idOf func(R) string, build func(id string) E) 
 	var failed graphql.BatchErrorList
 	for i, rep := range reps {
 		id := idOf(rep)
-		if err := service.CheckID("id", id); err != nil {
+		if err := insightsservice.CheckID("id", id); err != nil {
 			if failed == nil {
 				failed = make(graphql.BatchErrorList, len(reps))
 			}
@@ -39,11 +39,11 @@ func entities[R, E any](reps []R, idOf func(R) string, build func(id string) E) 
 // prefetchSelected loads a relation for a whole page of entities in one
 // call when the operation selects it (field on typeName), so the page costs
 // one store call however the field resolvers are scheduled.
-func prefetchSelected(ctx context.Context, typeName, field string, ids []string, load func(*loaders.Loaders, context.Context, []string) error) error {
+func prefetchSelected(ctx context.Context, typeName, field string, ids []string, load func(*insightsloaders.Loaders, context.Context, []string) error) error {
 	if len(ids) == 0 || !selected(ctx, typeName, field) {
 		return nil
 	}
-	return load(loaders.For(ctx), ctx, ids)
+	return load(insightsloaders.For(ctx), ctx, ids)
 }
 
 // selected reports whether the current field's selection asks typeName for
@@ -64,7 +64,7 @@ func toSentiment(r sentiment.Result) *model.Sentiment {
 	return &model.Sentiment{Label: model.SentimentLabel(r.Label), Score: r.Score, Model: r.Model}
 }
 
-func toAudience(a service.Audience) *model.AudienceSentiment {
+func toAudience(a insightsservice.Audience) *model.AudienceSentiment {
 	return &model.AudienceSentiment{
 		MessageCount: a.MessageCount,
 		Positive:     a.Positive,
@@ -75,7 +75,7 @@ func toAudience(a service.Audience) *model.AudienceSentiment {
 	}
 }
 
-func toDetections(ds []service.Detection) []*model.Detection {
+func toDetections(ds []insightsservice.Detection) []*model.Detection {
 	out := make([]*model.Detection, len(ds))
 	for i, d := range ds {
 		out[i] = &model.Detection{
@@ -89,7 +89,7 @@ func toDetections(ds []service.Detection) []*model.Detection {
 	return out
 }
 
-func toRecommendations(recs []service.Recommendation) []*model.Recommendation {
+func toRecommendations(recs []insightsservice.Recommendation) []*model.Recommendation {
 	out := make([]*model.Recommendation, len(recs))
 	for i, r := range recs {
 		out[i] = &model.Recommendation{Title: &model.Title{ID: r.TitleID}, Score: r.Score, Reason: r.Reason}

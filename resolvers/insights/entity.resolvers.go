@@ -10,7 +10,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/insights"
 	"github.com/cinegraph/cinegraph/graph/insights/model"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsloaders"
 )
 
 // FindManyMessageByIDs is the resolver for the findManyMessageByIDs field.
@@ -26,7 +26,7 @@ func (r *entityResolver) FindManyProfileByIDs(ctx context.Context, reps []*model
 	out, ids, err := entities(reps, func(rep *model.ProfileByIDsInput) string { return rep.ID }, func(id string) *model.Profile {
 		return &model.Profile{ID: id}
 	})
-	if perr := prefetchSelected(ctx, "Profile", "recommendations", ids, (*loaders.Loaders).PrefetchRecommendations); perr != nil {
+	if perr := prefetchSelected(ctx, "Profile", "recommendations", ids, (*insightsloaders.Loaders).PrefetchRecommendations); perr != nil {
 		return nil, perr
 	}
 	return out, err
@@ -37,7 +37,7 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 	out, ids, err := entities(reps, func(rep *model.TitleByIDsInput) string { return rep.ID }, func(id string) *model.Title {
 		return &model.Title{ID: id}
 	})
-	if perr := prefetchSelected(ctx, "Title", "audienceSentiment", ids, (*loaders.Loaders).PrefetchAudiences); perr != nil {
+	if perr := prefetchSelected(ctx, "Title", "audienceSentiment", ids, (*insightsloaders.Loaders).PrefetchAudiences); perr != nil {
 		return nil, perr
 	}
 	return out, err
@@ -48,7 +48,7 @@ func (r *entityResolver) FindManyVideoByIDs(ctx context.Context, reps []*model.V
 	out, ids, err := entities(reps, func(rep *model.VideoByIDsInput) string { return rep.ID }, func(id string) *model.Video {
 		return &model.Video{ID: id}
 	})
-	if perr := prefetchSelected(ctx, "Video", "detections", ids, (*loaders.Loaders).PrefetchDetections); perr != nil {
+	if perr := prefetchSelected(ctx, "Video", "detections", ids, (*insightsloaders.Loaders).PrefetchDetections); perr != nil {
 		return nil, perr
 	}
 	return out, err

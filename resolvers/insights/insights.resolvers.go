@@ -11,19 +11,19 @@ import (
 	"github.com/cinegraph/cinegraph/graph/insights"
 	"github.com/cinegraph/cinegraph/graph/insights/model"
 	"github.com/cinegraph/cinegraph/internal/errs"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
 
 // Message is the resolver for the message field.
-func (r *insightResolver) Message(ctx context.Context, obj *service.SentimentScored) (*model.Message, error) {
+func (r *insightResolver) Message(ctx context.Context, obj *insightsservice.SentimentScored) (*model.Message, error) {
 	// A reference: the chat subgraph resolves the message's fields.
 	return &model.Message{ID: obj.MessageID}, nil
 }
 
 // Sentiment is the resolver for the sentiment field.
-func (r *insightResolver) Sentiment(ctx context.Context, obj *service.SentimentScored) (*model.Sentiment, error) {
+func (r *insightResolver) Sentiment(ctx context.Context, obj *insightsservice.SentimentScored) (*model.Sentiment, error) {
 	return toSentiment(sentiment.Result{Label: sentiment.Label(obj.Label), Score: obj.Score, Model: obj.Model}), nil
 }
 
@@ -42,12 +42,12 @@ func (r *profileResolver) Recommendations(ctx context.Context, obj *model.Profil
 	if first != nil {
 		n = *first
 	}
-	l := loaders.For(ctx)
+	l := insightsloaders.For(ctx)
 	all, err := l.Recommendations.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := service.TopRecommendations(all, n)
+	recs, err := insightsservice.TopRecommendations(all, n)
 	if err != nil {
 		return nil, err
 	}
@@ -56,8 +56,8 @@ func (r *profileResolver) Recommendations(ctx context.Context, obj *model.Profil
 }
 
 // InsightAdded is the resolver for the insightAdded field.
-func (r *subscriptionResolver) InsightAdded(ctx context.Context, roomID string) (<-chan *service.SentimentScored, error) {
-	if err := service.CheckID("roomId", roomID); err != nil {
+func (r *subscriptionResolver) InsightAdded(ctx context.Context, roomID string) (<-chan *insightsservice.SentimentScored, error) {
+	if err := insightsservice.CheckID("roomId", roomID); err != nil {
 		return nil, err
 	}
 	if r.Hub == nil {
@@ -71,7 +71,7 @@ func (r *subscriptionResolver) InsightAdded(ctx context.Context, roomID string) 
 
 // AudienceSentiment is the resolver for the audienceSentiment field.
 func (r *titleResolver) AudienceSentiment(ctx context.Context, obj *model.Title) (*model.AudienceSentiment, error) {
-	l := loaders.For(ctx)
+	l := insightsloaders.For(ctx)
 	audience, err := l.Audience.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
@@ -85,12 +85,12 @@ func (r *videoResolver) Detections(ctx context.Context, obj *model.Video, minCon
 	if minConfidence != nil {
 		floor = *minConfidence
 	}
-	l := loaders.For(ctx)
+	l := insightsloaders.For(ctx)
 	all, err := l.Detections.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
-	kept, err := service.FilterDetections(all, floor, obj.DurationSeconds)
+	kept, err := insightsservice.FilterDetections(all, floor, obj.DurationSeconds)
 	if err != nil {
 		return nil, err
 	}

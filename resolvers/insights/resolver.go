@@ -6,17 +6,17 @@ package insights
 import (
 	"log/slog"
 
-	"github.com/cinegraph/cinegraph/subgraphs/insights/live"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightslive"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 )
 
 //go:generate go run ../../internal/codegen -subgraph insights
 
 // Resolver is the root resolver; its fields are the insights dependencies.
 type Resolver struct {
-	Service *service.Service
+	Service *insightsservice.Service
 	// Hub feeds insightAdded; nil when the subgraph runs without a bus.
-	Hub    *live.Hub
+	Hub    *insightslive.Hub
 	Logger *slog.Logger
 }
 

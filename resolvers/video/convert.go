@@ -4,10 +4,10 @@ import (
 	"fmt"
 
 	"github.com/cinegraph/cinegraph/graph/video/model"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
-func kindToModel(k service.VideoKind) (model.VideoKind, error) {
+func kindToModel(k videoservice.VideoKind) (model.VideoKind, error) {
 	m := model.VideoKind(k)
 	if !m.IsValid() {
 		return "", fmt.Errorf("video kind %q has no GraphQL value", k)
@@ -15,7 +15,7 @@ func kindToModel(k service.VideoKind) (model.VideoKind, error) {
 	return m, nil
 }
 
-func codecToModel(c service.Codec) (model.VideoCodec, error) {
+func codecToModel(c videoservice.Codec) (model.VideoCodec, error) {
 	m := model.VideoCodec(c)
 	if !m.IsValid() {
 		return "", fmt.Errorf("codec %q has no GraphQL value", c)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/cinegraph/cinegraph/graph/video"
 	"github.com/cinegraph/cinegraph/graph/video/model"
-	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // FindManyEpisodeByIDs is the resolver for the findManyEpisodeByIDs field.
@@ -24,7 +24,7 @@ func (r *entityResolver) FindManyEpisodeByIDs(ctx context.Context, reps []*model
 	}
 	sel := selectionOn(ctx, "Episode")
 	if sel.has("video") {
-		if err := loaders.For(ctx).PrefetchEpisodes(ctx, ids, sel.below("video", "Video").has("renditions")); err != nil {
+		if err := videoloaders.For(ctx).PrefetchEpisodes(ctx, ids, sel.below("video", "Video").has("renditions")); err != nil {
 			return nil, err
 		}
 	}
@@ -53,7 +53,7 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 	}
 	sel := selectionOn(ctx, "Title")
 	if sel.has("videos") {
-		if err := loaders.For(ctx).PrefetchTitles(ctx, ids, sel.below("videos", "Video").has("renditions")); err != nil {
+		if err := videoloaders.For(ctx).PrefetchTitles(ctx, ids, sel.below("videos", "Video").has("renditions")); err != nil {
 			return nil, err
 		}
 	}
@@ -61,12 +61,12 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 }
 
 // FindManyVideoByIDs is the resolver for the findManyVideoByIDs field.
-func (r *entityResolver) FindManyVideoByIDs(ctx context.Context, reps []*model.VideoByIDsInput) ([]*service.Video, error) {
+func (r *entityResolver) FindManyVideoByIDs(ctx context.Context, reps []*model.VideoByIDsInput) ([]*videoservice.Video, error) {
 	ids := make([]string, len(reps))
 	for i, rep := range reps {
 		ids[i] = rep.ID
 	}
-	videos, err := loaders.For(ctx).PrefetchVideos(ctx, ids, selectionOn(ctx, "Video").has("renditions"))
+	videos, err := videoloaders.For(ctx).PrefetchVideos(ctx, ids, selectionOn(ctx, "Video").has("renditions"))
 	if err != nil {
 		return nil, err
 	}

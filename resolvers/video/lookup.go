@@ -6,13 +6,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/cinegraph/cinegraph/internal/errs"
-	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // requireVideo loads a video a non-null field points at.
-func (r *Resolver) requireVideo(ctx context.Context, id string) (*service.Video, error) {
-	v, err := loaders.For(ctx).VideoByID.Load(ctx, id)
+func (r *Resolver) requireVideo(ctx context.Context, id string) (*videoservice.Video, error) {
+	v, err := videoloaders.For(ctx).VideoByID.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (r *Resolver) requireVideo(ctx context.Context, id string) (*service.Video,
 
 // missingVideos reports each unknown representation against its own index
 // of _entities, leaving the others resolved; nil when all were found.
-func missingVideos(ids []string, videos []*service.Video) error {
+func missingVideos(ids []string, videos []*videoservice.Video) error {
 	var list graphql.BatchErrorList
 	missing := false
 	for i, v := range videos {

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/cinegraph/cinegraph/graph/video/model"
-	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoloaders"
 )
 
 // Defaults of the Profile list arguments, as in the schema.
@@ -19,7 +19,7 @@ const (
 // field resolvers, which report them.
 func prefetchViewing(ctx context.Context, profiles []*model.Profile) error {
 	sel := selectionOn(ctx, "Profile")
-	var plan loaders.ProfilePlan
+	var plan videoloaders.ProfilePlan
 	lists := []struct {
 		field    string
 		fallback int
@@ -44,5 +44,5 @@ func prefetchViewing(ctx context.Context, profiles []*model.Profile) error {
 	for i, p := range profiles {
 		ids[i] = p.ID
 	}
-	return loaders.For(ctx).PrefetchProfiles(ctx, ids, plan)
+	return videoloaders.For(ctx).PrefetchProfiles(ctx, ids, plan)
 }

@@ -8,15 +8,15 @@ package video
 import (
 	"log/slog"
 
-	"github.com/cinegraph/cinegraph/subgraphs/video/live"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videolive"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // Resolver holds the dependencies every resolver shares.
 type Resolver struct {
-	Service *service.Service
+	Service *videoservice.Service
 	// Hub feeds playbackEvents; nil when the subgraph runs without a bus.
-	Hub    *live.Hub
+	Hub    *videolive.Hub
 	Logger *slog.Logger
 }
 

@@ -12,18 +12,18 @@ import (
 	"github.com/cinegraph/cinegraph/graph/video/model"
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/internal/viewer"
-	"github.com/cinegraph/cinegraph/subgraphs/video/live"
-	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videolive"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // Video is the resolver for the video field.
-func (r *episodeResolver) Video(ctx context.Context, obj *model.Episode) (*service.Video, error) {
-	return loaders.For(ctx).VideoByEpisode.Load(ctx, obj.ID)
+func (r *episodeResolver) Video(ctx context.Context, obj *model.Episode) (*videoservice.Video, error) {
+	return videoloaders.For(ctx).VideoByEpisode.Load(ctx, obj.ID)
 }
 
 // StartPlayback is the resolver for the startPlayback field.
-func (r *mutationResolver) StartPlayback(ctx context.Context, videoID string) (*service.Session, error) {
+func (r *mutationResolver) StartPlayback(ctx context.Context, videoID string) (*videoservice.Session, error) {
 	session, err := r.Service.StartPlayback(ctx, viewer.Profile(ctx), videoID)
 	if err != nil {
 		return nil, err
@@ -32,7 +32,7 @@ func (r *mutationResolver) StartPlayback(ctx context.Context, videoID string) (*
 }
 
 // ReportProgress is the resolver for the reportProgress field.
-func (r *mutationResolver) ReportProgress(ctx context.Context, sessionID string, positionSeconds int) (*service.Session, error) {
+func (r *mutationResolver) ReportProgress(ctx context.Context, sessionID string, positionSeconds int) (*videoservice.Session, error) {
 	session, err := r.Service.ReportProgress(ctx, viewer.Profile(ctx), sessionID, positionSeconds)
 	if err != nil {
 		return nil, err
@@ -41,27 +41,27 @@ func (r *mutationResolver) ReportProgress(ctx context.Context, sessionID string,
 }
 
 // Video is the resolver for the video field.
-func (r *playbackEventResolver) Video(ctx context.Context, obj *live.Playback) (*service.Video, error) {
+func (r *playbackEventResolver) Video(ctx context.Context, obj *videolive.Playback) (*videoservice.Video, error) {
 	return r.requireVideo(ctx, obj.VideoID)
 }
 
 // Profile is the resolver for the profile field.
-func (r *playbackEventResolver) Profile(ctx context.Context, obj *live.Playback) (*model.Profile, error) {
+func (r *playbackEventResolver) Profile(ctx context.Context, obj *videolive.Playback) (*model.Profile, error) {
 	return &model.Profile{ID: obj.ProfileID}, nil
 }
 
 // Video is the resolver for the video field.
-func (r *playbackSessionResolver) Video(ctx context.Context, obj *service.Session) (*service.Video, error) {
+func (r *playbackSessionResolver) Video(ctx context.Context, obj *videoservice.Session) (*videoservice.Video, error) {
 	return r.requireVideo(ctx, obj.VideoID)
 }
 
 // ViewingHistory is the resolver for the viewingHistory field.
-func (r *profileResolver) ViewingHistory(ctx context.Context, obj *model.Profile, first *int) ([]*service.Viewing, error) {
+func (r *profileResolver) ViewingHistory(ctx context.Context, obj *model.Profile, first *int) ([]*videoservice.Viewing, error) {
 	filter, err := r.Service.HistoryFilter(intOr(first, 20))
 	if err != nil {
 		return nil, err
 	}
-	viewing, err := loaders.For(ctx).ViewingByProfile.Load(ctx, loaders.ViewingKey{ProfileID: obj.ID, Filter: filter})
+	viewing, err := videoloaders.For(ctx).ViewingByProfile.Load(ctx, videoloaders.ViewingKey{ProfileID: obj.ID, Filter: filter})
 	if err != nil {
 		return nil, err
 	}
@@ -69,12 +69,12 @@ func (r *profileResolver) ViewingHistory(ctx context.Context, obj *model.Profile
 }
 
 // ContinueWatching is the resolver for the continueWatching field.
-func (r *profileResolver) ContinueWatching(ctx context.Context, obj *model.Profile, first *int) ([]*service.Viewing, error) {
+func (r *profileResolver) ContinueWatching(ctx context.Context, obj *model.Profile, first *int) ([]*videoservice.Viewing, error) {
 	filter, err := r.Service.ContinueWatchingFilter(intOr(first, 10))
 	if err != nil {
 		return nil, err
 	}
-	viewing, err := loaders.For(ctx).ViewingByProfile.Load(ctx, loaders.ViewingKey{ProfileID: obj.ID, Filter: filter})
+	viewing, err := videoloaders.For(ctx).ViewingByProfile.Load(ctx, videoloaders.ViewingKey{ProfileID: obj.ID, Filter: filter})
 	if err != nil {
 		return nil, err
 	}
@@ -82,26 +82,26 @@ func (r *profileResolver) ContinueWatching(ctx context.Context, obj *model.Profi
 }
 
 // Video is the resolver for the video field.
-func (r *queryResolver) Video(ctx context.Context, id string) (*service.Video, error) {
-	if err := service.CheckVideoID("id", id); err != nil {
+func (r *queryResolver) Video(ctx context.Context, id string) (*videoservice.Video, error) {
+	if err := videoservice.CheckVideoID("id", id); err != nil {
 		return nil, err
 	}
-	return loaders.For(ctx).VideoByID.Load(ctx, id)
+	return videoloaders.For(ctx).VideoByID.Load(ctx, id)
 }
 
 // Codec is the resolver for the codec field.
-func (r *renditionResolver) Codec(ctx context.Context, obj *service.Rendition) (model.VideoCodec, error) {
+func (r *renditionResolver) Codec(ctx context.Context, obj *videoservice.Rendition) (model.VideoCodec, error) {
 	return codecToModel(obj.Codec)
 }
 
 // PlaybackEvents is the resolver for the playbackEvents field.
-func (r *subscriptionResolver) PlaybackEvents(ctx context.Context, videoID *string) (<-chan *live.Playback, error) {
+func (r *subscriptionResolver) PlaybackEvents(ctx context.Context, videoID *string) (<-chan *videolive.Playback, error) {
 	if r.Hub == nil {
 		return nil, errs.New(errs.Unavailable, "playback events are not available: the video subgraph runs without an event bus")
 	}
 	id := ""
 	if videoID != nil {
-		if err := service.CheckVideoID("videoId", *videoID); err != nil {
+		if err := videoservice.CheckVideoID("videoId", *videoID); err != nil {
 			return nil, err
 		}
 		if _, err := r.requireVideo(ctx, *videoID); err != nil {
@@ -119,12 +119,12 @@ func (r *subscriptionResolver) PlaybackEvents(ctx context.Context, videoID *stri
 }
 
 // Videos is the resolver for the videos field.
-func (r *titleResolver) Videos(ctx context.Context, obj *model.Title, kind *model.VideoKind) ([]*service.Video, error) {
-	videos, err := loaders.For(ctx).VideosByTitle.Load(ctx, obj.ID)
+func (r *titleResolver) Videos(ctx context.Context, obj *model.Title, kind *model.VideoKind) ([]*videoservice.Video, error) {
+	videos, err := videoloaders.For(ctx).VideosByTitle.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*service.Video, 0, len(videos))
+	out := make([]*videoservice.Video, 0, len(videos))
 	for i := range videos {
 		if kind == nil || string(*kind) == string(videos[i].Kind) {
 			out = append(out, &videos[i])
@@ -134,17 +134,17 @@ func (r *titleResolver) Videos(ctx context.Context, obj *model.Title, kind *mode
 }
 
 // Kind is the resolver for the kind field.
-func (r *videoResolver) Kind(ctx context.Context, obj *service.Video) (model.VideoKind, error) {
+func (r *videoResolver) Kind(ctx context.Context, obj *videoservice.Video) (model.VideoKind, error) {
 	return kindToModel(obj.Kind)
 }
 
 // Title is the resolver for the title field.
-func (r *videoResolver) Title(ctx context.Context, obj *service.Video) (*model.Title, error) {
+func (r *videoResolver) Title(ctx context.Context, obj *videoservice.Video) (*model.Title, error) {
 	return &model.Title{ID: obj.TitleID}, nil
 }
 
 // Episode is the resolver for the episode field.
-func (r *videoResolver) Episode(ctx context.Context, obj *service.Video) (*model.Episode, error) {
+func (r *videoResolver) Episode(ctx context.Context, obj *videoservice.Video) (*model.Episode, error) {
 	if obj.EpisodeID == "" {
 		return nil, nil
 	}
@@ -152,8 +152,8 @@ func (r *videoResolver) Episode(ctx context.Context, obj *service.Video) (*model
 }
 
 // Renditions is the resolver for the renditions field.
-func (r *videoResolver) Renditions(ctx context.Context, obj *service.Video) ([]*service.Rendition, error) {
-	renditions, err := loaders.For(ctx).RenditionsByVideo.Load(ctx, obj.ID)
+func (r *videoResolver) Renditions(ctx context.Context, obj *videoservice.Video) ([]*videoservice.Rendition, error) {
+	renditions, err := videoloaders.For(ctx).RenditionsByVideo.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (r *videoResolver) Renditions(ctx context.Context, obj *service.Video) ([]*
 }
 
 // Video is the resolver for the video field.
-func (r *viewingActivityResolver) Video(ctx context.Context, obj *service.Viewing) (*service.Video, error) {
+func (r *viewingActivityResolver) Video(ctx context.Context, obj *videoservice.Viewing) (*videoservice.Video, error) {
 	return r.requireVideo(ctx, obj.VideoID)
 }
 

@@ -19,9 +19,9 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/catalog"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
 )
 
 // Name is the subgraph's name in the supergraph.
@@ -33,15 +33,15 @@ type Options struct {
 	Bus     events.Bus // event bus (embedded or Kafka), may be shared by subgraphs in one process
 	Logger  *slog.Logger
 	// LoaderWait is how long dataloaders gather keys before one store call;
-	// loaders.DefaultWait when zero.
+	// catalogloaders.DefaultWait when zero.
 	LoaderWait time.Duration
 }
 
 // Subgraph is a running catalog subgraph.
 type Subgraph struct {
-	store    service.Store
+	store    catalogservice.Store
 	searcher search.Searcher
-	service  *service.Service
+	service  *catalogservice.Service
 	handler  http.Handler
 	work     *workers.Group
 }
@@ -63,7 +63,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 // New assembles the subgraph around already opened engines (the cluster
 // deployment passes its own Store and Searcher), seeding an empty store.
 // The subgraph owns the engines from then on: Close closes them.
-func New(ctx context.Context, store service.Store, searcher search.Searcher, opts Options) (*Subgraph, error) {
+func New(ctx context.Context, store catalogservice.Store, searcher search.Searcher, opts Options) (*Subgraph, error) {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -77,12 +77,12 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	}
 	s := &Subgraph{store: store, searcher: searcher, work: work}
 	var rel *outbox.Relay
-	svcOpts := []service.Option{service.WithSearcher(searcher), service.WithLogger(logger)}
+	svcOpts := []catalogservice.Option{catalogservice.WithSearcher(searcher), catalogservice.WithLogger(logger)}
 	if opts.Bus != nil {
 		rel = outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
-		svcOpts = append(svcOpts, service.WithNotify(rel.Wake))
+		svcOpts = append(svcOpts, catalogservice.WithNotify(rel.Wake))
 	}
-	svc := service.New(store, svcOpts...)
+	svc := catalogservice.New(store, svcOpts...)
 	s.service = svc
 	fail := func(err error) (*Subgraph, error) {
 		_ = s.Close()
@@ -104,14 +104,14 @@ func New(ctx context.Context, store service.Store, searcher search.Searcher, opt
 	return s, nil
 }
 
-func newHandler(svc *service.Service, logger *slog.Logger, wait time.Duration) http.Handler {
-	cfg := loaders.Config{Wait: wait}
+func newHandler(svc *catalogservice.Service, logger *slog.Logger, wait time.Duration) http.Handler {
+	cfg := catalogloaders.Config{Wait: wait}
 	es := catalog.NewExecutableSchema(catalog.Config{Resolvers: &resolvers.Resolver{Service: svc}})
 	return gqlserver.New(es, gqlserver.Options{
 		Name:       Name,
 		Logger:     logger,
-		Middleware: loaders.Middleware(svc, cfg),
-		ContextFor: loaders.ForConnection(svc, cfg),
+		Middleware: catalogloaders.Middleware(svc, cfg),
+		ContextFor: catalogloaders.ForConnection(svc, cfg),
 	})
 }
 
@@ -119,7 +119,7 @@ func newHandler(svc *service.Service, logger *slog.Logger, wait time.Duration) h
 func (s *Subgraph) Handler() http.Handler { return s.handler }
 
 // Service exposes the domain service, for the CLI and tests.
-func (s *Subgraph) Service() *service.Service { return s.service }
+func (s *Subgraph) Service() *catalogservice.Service { return s.service }
 
 // Seed replaces the catalog with the deterministic fixture and reindexes it.
 func (s *Subgraph) Seed(ctx context.Context) error {

@@ -5,17 +5,17 @@ import (
 	"errors"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search/elastic"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
-	catalogpg "github.com/cinegraph/cinegraph/subgraphs/catalog/store/postgres"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogpostgres"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/rediscache"
 )
 
 // openCluster opens the catalog's cluster engines: the PostgreSQL store
 // behind a Redis read cache, and Elasticsearch search.
-func openCluster(ctx context.Context, st config.Storage) (service.Store, search.Searcher, error) {
-	pg, err := catalogpg.Open(ctx, st.Postgres)
+func openCluster(ctx context.Context, st config.Storage) (catalogservice.Store, search.Searcher, error) {
+	pg, err := catalogpostgres.Open(ctx, st.Postgres)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 )
 
 // TestMyListChangesReachTheEmbeddedBus follows a change from the mutation
@@ -46,13 +46,13 @@ func TestMyListChangesReachTheEmbeddedBus(t *testing.T) {
 	defer sg.Close()
 	ok(t, client.New(sg.Handler()), `mutation { removeFromMyList(titleId: "t0300") { id } }`, &resp)
 
-	got := make(chan service.MyListChange, 4)
+	got := make(chan catalogservice.MyListChange, 4)
 	types := make(chan string, 4)
 	consumeCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() {
 		_ = bus.Consume(consumeCtx, events.TopicCatalogChanges, "catalog-test", func(_ context.Context, ev events.Event) error {
-			var c service.MyListChange
+			var c catalogservice.MyListChange
 			if err := json.Unmarshal(ev.Payload, &c); err != nil {
 				return err
 			}
@@ -62,7 +62,7 @@ func TestMyListChangesReachTheEmbeddedBus(t *testing.T) {
 		})
 	}()
 	timeout := time.After(time.Minute)
-	for _, want := range []string{service.EventMyListAdded, service.EventMyListRemoved} {
+	for _, want := range []string{catalogservice.EventMyListAdded, catalogservice.EventMyListRemoved} {
 		select {
 		case typ := <-types:
 			c := <-got

@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 
 	"github.com/cinegraph/cinegraph/internal/subgraph"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogsqlite"
 )
 
 var _ subgraph.Subgraph = (*Subgraph)(nil)
@@ -18,7 +18,7 @@ var _ subgraph.Subgraph = (*Subgraph)(nil)
 // storage mode, e.g. to count or time calls (the storage benchmark does).
 // A nil hook leaves its engine as it is.
 type Hooks struct {
-	WrapStore    func(service.Store) service.Store
+	WrapStore    func(catalogservice.Store) catalogservice.Store
 	WrapSearcher func(search.Searcher) search.Searcher
 }
 
@@ -50,7 +50,7 @@ func Module(h Hooks) subgraph.Module {
 
 // open decorates the engines and assembles the subgraph, which owns them
 // from then on; on failure they are closed.
-func (h Hooks) open(ctx context.Context, store service.Store, searcher search.Searcher, opts Options) (subgraph.Subgraph, error) {
+func (h Hooks) open(ctx context.Context, store catalogservice.Store, searcher search.Searcher, opts Options) (subgraph.Subgraph, error) {
 	ws, err := subgraph.Decorate("catalog store", store, h.WrapStore)
 	if err != nil {
 		return nil, errors.Join(err, store.Close(), searcher.Close())
@@ -67,8 +67,8 @@ func (h Hooks) open(ctx context.Context, store service.Store, searcher search.Se
 }
 
 // openEmbedded opens the pure-Go store and search index under dataDir.
-func openEmbedded(ctx context.Context, dataDir string) (service.Store, search.Searcher, error) {
-	store, err := sqlitestore.Open(ctx, dataDir)
+func openEmbedded(ctx context.Context, dataDir string) (catalogservice.Store, search.Searcher, error) {
+	store, err := catalogsqlite.Open(ctx, dataDir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("catalog: %w", err)
 	}

@@ -12,14 +12,14 @@ import (
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogsqlite"
 )
 
 // countingStore counts the reads that reach the store.
 type countingStore struct {
-	service.Store
+	catalogservice.Store
 	mu    sync.Mutex
 	calls map[string]int
 }
@@ -38,57 +38,57 @@ func (s *countingStore) reset() map[string]int {
 	return out
 }
 
-func (s *countingStore) TitlesByIDs(ctx context.Context, ids []string) (map[string]service.Title, error) {
+func (s *countingStore) TitlesByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Title, error) {
 	s.count("TitlesByIDs")
 	return s.Store.TitlesByIDs(ctx, ids)
 }
 
-func (s *countingStore) TitlePages(ctx context.Context, qs []service.TitleQuery) ([]service.TitlePage, error) {
+func (s *countingStore) TitlePages(ctx context.Context, qs []catalogservice.TitleQuery) ([]catalogservice.TitlePage, error) {
 	s.count("TitlePages")
 	return s.Store.TitlePages(ctx, qs)
 }
 
-func (s *countingStore) Genres(ctx context.Context) ([]service.Genre, error) {
+func (s *countingStore) Genres(ctx context.Context) ([]catalogservice.Genre, error) {
 	s.count("Genres")
 	return s.Store.Genres(ctx)
 }
 
-func (s *countingStore) GenresBySlugs(ctx context.Context, slugs []string) (map[string]service.Genre, error) {
+func (s *countingStore) GenresBySlugs(ctx context.Context, slugs []string) (map[string]catalogservice.Genre, error) {
 	s.count("GenresBySlugs")
 	return s.Store.GenresBySlugs(ctx, slugs)
 }
 
-func (s *countingStore) PeopleByIDs(ctx context.Context, ids []string) (map[string]service.Person, error) {
+func (s *countingStore) PeopleByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Person, error) {
 	s.count("PeopleByIDs")
 	return s.Store.PeopleByIDs(ctx, ids)
 }
 
-func (s *countingStore) CreditsByTitles(ctx context.Context, ids []string) (map[string][]service.Credit, error) {
+func (s *countingStore) CreditsByTitles(ctx context.Context, ids []string) (map[string][]catalogservice.Credit, error) {
 	s.count("CreditsByTitles")
 	return s.Store.CreditsByTitles(ctx, ids)
 }
 
-func (s *countingStore) CreditsByPeople(ctx context.Context, ids []string) (map[string][]service.Credit, error) {
+func (s *countingStore) CreditsByPeople(ctx context.Context, ids []string) (map[string][]catalogservice.Credit, error) {
 	s.count("CreditsByPeople")
 	return s.Store.CreditsByPeople(ctx, ids)
 }
 
-func (s *countingStore) SeasonsByTitles(ctx context.Context, ids []string) (map[string][]service.Season, error) {
+func (s *countingStore) SeasonsByTitles(ctx context.Context, ids []string) (map[string][]catalogservice.Season, error) {
 	s.count("SeasonsByTitles")
 	return s.Store.SeasonsByTitles(ctx, ids)
 }
 
-func (s *countingStore) EpisodesByIDs(ctx context.Context, ids []string) (map[string]service.Episode, error) {
+func (s *countingStore) EpisodesByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Episode, error) {
 	s.count("EpisodesByIDs")
 	return s.Store.EpisodesByIDs(ctx, ids)
 }
 
-func (s *countingStore) ProfilesByIDs(ctx context.Context, ids []string) (map[string]service.Profile, error) {
+func (s *countingStore) ProfilesByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Profile, error) {
 	s.count("ProfilesByIDs")
 	return s.Store.ProfilesByIDs(ctx, ids)
 }
 
-func (s *countingStore) MyLists(ctx context.Context, ids []string) (map[string][]service.ListEntry, error) {
+func (s *countingStore) MyLists(ctx context.Context, ids []string) (map[string][]catalogservice.ListEntry, error) {
 	s.count("MyLists")
 	return s.Store.MyLists(ctx, ids)
 }
@@ -97,7 +97,7 @@ func openCounting(t *testing.T) (*catalog.Subgraph, *countingStore) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	inner, err := sqlitestore.Open(ctx, dir)
+	inner, err := catalogsqlite.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

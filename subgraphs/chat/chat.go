@@ -17,9 +17,9 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	chatresolvers "github.com/cinegraph/cinegraph/resolvers/chat"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/hub"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatlive"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 // Options configure the chat subgraph.
@@ -32,14 +32,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Store, when set, is used instead of the embedded database (cluster
 	// mode passes the Cassandra store); the subgraph closes it on Close.
-	Store service.Store
+	Store chatservice.Store
 }
 
 // Subgraph is a running chat subgraph.
 type Subgraph struct {
-	store   service.Store
-	service *service.Service
-	hub     *hub.Hub
+	store   chatservice.Store
+	service *chatservice.Service
+	hub     *chatlive.Hub
 	handler http.Handler
 	work    *workers.Group
 }
@@ -70,13 +70,13 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 
 // tuning holds knobs tests turn; zero values mean the defaults.
 type tuning struct {
-	loaders   loaders.Config
+	loaders   chatloaders.Config
 	hubBuffer int
 }
 
 // open wires a subgraph around an opened store; it owns the store once it
 // succeeds.
-func open(ctx context.Context, store service.Store, opts Options, tune tuning) (*Subgraph, error) {
+func open(ctx context.Context, store chatservice.Store, opts Options, tune tuning) (*Subgraph, error) {
 	base := opts.Logger
 	if base == nil {
 		base = slog.Default()
@@ -85,7 +85,7 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	// here.
 	logger := base.With("subgraph", "chat")
 	rel := outbox.New(store, opts.Bus, outbox.Options{Name: "chat", Logger: logger})
-	svc := service.New(store, service.WithNotify(rel.Wake))
+	svc := chatservice.New(store, chatservice.WithNotify(rel.Wake))
 	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return nil, fmt.Errorf("chat: %w", err)
@@ -93,7 +93,7 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	if seeded {
 		logger.Info("seeded chat store")
 	}
-	h := hub.New(tune.hubBuffer, logger)
+	h := chatlive.New(tune.hubBuffer, logger)
 
 	work := workers.New(ctx, logger)
 	if err := work.Start("chat hub", func(ctx context.Context) (func() error, error) { return h.Listen(ctx, opts.Bus) }); err != nil {
@@ -114,8 +114,8 @@ func open(ctx context.Context, store service.Store, opts Options, tune tuning) (
 	handler := gqlserver.New(es, gqlserver.Options{
 		Name:       "chat",
 		Logger:     logger,
-		Middleware: loaders.Middleware(svc, tune.loaders),
-		ContextFor: loaders.ForConnection(svc, tune.loaders),
+		Middleware: chatloaders.Middleware(svc, tune.loaders),
+		ContextFor: chatloaders.ForConnection(svc, tune.loaders),
 	})
 	return &Subgraph{
 		store:   store,

@@ -4,12 +4,12 @@ import (
 	"context"
 
 	"github.com/cinegraph/cinegraph/internal/config"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
-	chatcassandra "github.com/cinegraph/cinegraph/subgraphs/chat/store/cassandra"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatcassandra"
 )
 
 // openClusterStore opens the chat store on Cassandra.
-func openClusterStore(ctx context.Context, st config.Storage) (service.Store, error) {
+func openClusterStore(ctx context.Context, st config.Storage) (chatservice.Store, error) {
 	store, err := chatcassandra.Open(ctx, st.Cassandra)
 	if err != nil {
 		return nil, err

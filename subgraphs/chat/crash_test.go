@@ -21,9 +21,9 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/events/kafka"
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
-	chatcassandra "github.com/cinegraph/cinegraph/subgraphs/chat/store/cassandra"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatcassandra"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatsqlite"
 )
 
 // Environment the crash child reads; the parent sets it.
@@ -44,7 +44,7 @@ type crashEngines struct {
 	// env is the child's environment naming its store.
 	env func(t *testing.T) []string
 	// open opens the store the child wrote to.
-	open func(t *testing.T) service.Store
+	open func(t *testing.T) chatservice.Store
 	// bus opens the bus the relay publishes to after the crash.
 	bus func(t *testing.T) events.Bus
 }
@@ -55,8 +55,8 @@ func embeddedEngines(t *testing.T) crashEngines {
 	return crashEngines{
 		name: "embedded",
 		env:  func(*testing.T) []string { return []string{crashRoleEnv + "=embedded", crashPathEnv + "=" + path} },
-		open: func(t *testing.T) service.Store {
-			s, err := sqlitestore.Open(context.Background(), path)
+		open: func(t *testing.T) chatservice.Store {
+			s, err := chatsqlite.Open(context.Background(), path)
 			if err != nil {
 				t.Fatalf("open sqlite store: %v", err)
 			}
@@ -87,7 +87,7 @@ func clusterEngines(t *testing.T) crashEngines {
 			}
 			return []string{crashRoleEnv + "=cluster", crashCassEnv + "=" + string(raw)}
 		},
-		open: func(t *testing.T) service.Store {
+		open: func(t *testing.T) chatservice.Store {
 			s, err := chatcassandra.Open(context.Background(), cfg)
 			if err != nil {
 				t.Fatalf("open cassandra store: %v", err)
@@ -162,8 +162,8 @@ func TestCrashBetweenStoreAndBus(t *testing.T) {
 			if len(got) != 1 || got[0].ID != eventID {
 				t.Fatalf("bus holds %d events %v, want exactly event %s", len(got), eventIDs(got), eventID)
 			}
-			if got[0].Type != service.EventMessagePosted || got[0].Key != crashRoom {
-				t.Errorf("event = type %q key %q, want %q keyed by %s", got[0].Type, got[0].Key, service.EventMessagePosted, crashRoom)
+			if got[0].Type != chatservice.EventMessagePosted || got[0].Key != crashRoom {
+				t.Errorf("event = type %q key %q, want %q keyed by %s", got[0].Type, got[0].Key, chatservice.EventMessagePosted, crashRoom)
 			}
 			if !strings.Contains(string(got[0].Payload), msgID) {
 				t.Errorf("event payload %s does not name message %s", got[0].Payload, msgID)
@@ -176,8 +176,8 @@ func seedCrashRoom(t *testing.T, eng crashEngines) {
 	t.Helper()
 	store := eng.open(t)
 	defer func() { _ = store.Close() }()
-	room := service.Room{ID: crashRoom, TitleID: crashTitle, TitleName: "Crash"}
-	if err := store.ReplaceAll(context.Background(), []service.Room{room}, nil); err != nil {
+	room := chatservice.Room{ID: crashRoom, TitleID: crashTitle, TitleName: "Crash"}
+	if err := store.ReplaceAll(context.Background(), []chatservice.Room{room}, nil); err != nil {
 		t.Fatalf("seed room: %v", err)
 	}
 }
@@ -226,7 +226,7 @@ func runUntilCommitted(t *testing.T, env []string) (msgID, eventID string) {
 }
 
 // runRelayUntilEmpty runs the real relay until the outbox is empty.
-func runRelayUntilEmpty(t *testing.T, store service.Store, bus events.Publisher) {
+func runRelayUntilEmpty(t *testing.T, store chatservice.Store, bus events.Publisher) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -322,12 +322,12 @@ func TestHelperProcess(t *testing.T) {
 	}
 	ctx := context.Background()
 	var (
-		store service.Store
+		store chatservice.Store
 		err   error
 	)
 	switch role {
 	case "embedded":
-		store, err = sqlitestore.Open(ctx, os.Getenv(crashPathEnv))
+		store, err = chatsqlite.Open(ctx, os.Getenv(crashPathEnv))
 	case "cluster":
 		var cfg config.Cassandra
 		if err = json.Unmarshal([]byte(os.Getenv(crashCassEnv)), &cfg); err == nil {
@@ -343,7 +343,7 @@ func TestHelperProcess(t *testing.T) {
 	pub := blockingPublisher{entered: make(chan events.Event, 1)}
 	rel := outbox.New(store, pub, outbox.Options{})
 	go rel.Run(ctx)
-	svc := service.New(store, service.WithNotify(rel.Wake))
+	svc := chatservice.New(store, chatservice.WithNotify(rel.Wake))
 	m, err := svc.PostMessage(ctx, crashRoom, crashAuthor, crashBody)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crash child: post:", err)

@@ -17,8 +17,8 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/seed"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatsqlite"
 )
 
 // harness is a running chat subgraph over a fresh data directory.
@@ -41,7 +41,7 @@ func newTunedHarness(t *testing.T, tune tuning) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := sqlitestore.Open(ctx, filepath.Join(dir, sqlitestore.FileName))
+	store, err := chatsqlite.Open(ctx, filepath.Join(dir, chatsqlite.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func (h *harness) busEvents(t *testing.T, group string, wait time.Duration) []ev
 
 // countingStore counts calls per Store method, to prove batching.
 type countingStore struct {
-	service.Store
+	chatservice.Store
 	mu    sync.Mutex
 	calls map[string]int
 }
@@ -161,37 +161,37 @@ func (s *countingStore) take() map[string]int {
 	return out
 }
 
-func (s *countingStore) RoomsByIDs(ctx context.Context, ids []string) ([]service.Room, error) {
+func (s *countingStore) RoomsByIDs(ctx context.Context, ids []string) ([]chatservice.Room, error) {
 	s.count("RoomsByIDs")
 	return s.Store.RoomsByIDs(ctx, ids)
 }
 
-func (s *countingStore) RoomsByTitleIDs(ctx context.Context, ids []string) ([]service.Room, error) {
+func (s *countingStore) RoomsByTitleIDs(ctx context.Context, ids []string) ([]chatservice.Room, error) {
 	s.count("RoomsByTitleIDs")
 	return s.Store.RoomsByTitleIDs(ctx, ids)
 }
 
-func (s *countingStore) MessagesByIDs(ctx context.Context, ids []string) ([]service.Message, error) {
+func (s *countingStore) MessagesByIDs(ctx context.Context, ids []string) ([]chatservice.Message, error) {
 	s.count("MessagesByIDs")
 	return s.Store.MessagesByIDs(ctx, ids)
 }
 
-func (s *countingStore) RoomStats(ctx context.Context, ids []string) ([]service.RoomStats, error) {
+func (s *countingStore) RoomStats(ctx context.Context, ids []string) ([]chatservice.RoomStats, error) {
 	s.count("RoomStats")
 	return s.Store.RoomStats(ctx, ids)
 }
 
-func (s *countingStore) MessagePages(ctx context.Context, qs []service.PageQuery) ([]service.Page, error) {
+func (s *countingStore) MessagePages(ctx context.Context, qs []chatservice.PageQuery) ([]chatservice.Page, error) {
 	s.count("MessagePages")
 	return s.Store.MessagePages(ctx, qs)
 }
 
-func (s *countingStore) ActiveRooms(ctx context.Context, limit int) ([]service.Room, error) {
+func (s *countingStore) ActiveRooms(ctx context.Context, limit int) ([]chatservice.Room, error) {
 	s.count("ActiveRooms")
 	return s.Store.ActiveRooms(ctx, limit)
 }
 
-func (s *countingStore) AddMessage(ctx context.Context, m service.Message, ev events.Event) error {
+func (s *countingStore) AddMessage(ctx context.Context, m chatservice.Message, ev events.Event) error {
 	s.count("AddMessage")
 	return s.Store.AddMessage(ctx, m, ev)
 }

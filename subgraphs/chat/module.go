@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/cinegraph/cinegraph/internal/subgraph"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatsqlite"
 )
 
 // Name is the subgraph's name in the supergraph.
@@ -20,7 +20,7 @@ var _ subgraph.Subgraph = (*Subgraph)(nil)
 // mode, e.g. to count or time calls (the storage benchmark does). A nil
 // hook leaves the store as it is.
 type Hooks struct {
-	WrapStore func(service.Store) service.Store
+	WrapStore func(chatservice.Store) chatservice.Store
 }
 
 // Module is the chat subgraph's constructor set for the composition root:
@@ -51,7 +51,7 @@ func Module(h Hooks) subgraph.Module {
 
 // open decorates store and assembles the subgraph, which owns it from then
 // on; on failure it is closed.
-func (h Hooks) open(ctx context.Context, store service.Store, opts Options) (subgraph.Subgraph, error) {
+func (h Hooks) open(ctx context.Context, store chatservice.Store, opts Options) (subgraph.Subgraph, error) {
 	w, err := subgraph.Decorate("chat store", store, h.WrapStore)
 	if err != nil {
 		return nil, errors.Join(err, store.Close())
@@ -65,8 +65,8 @@ func (h Hooks) open(ctx context.Context, store service.Store, opts Options) (sub
 }
 
 // openEmbeddedStore opens the pure-Go store under dataDir.
-func openEmbeddedStore(ctx context.Context, dataDir string) (service.Store, error) {
-	store, err := sqlitestore.Open(ctx, filepath.Join(dataDir, sqlitestore.FileName))
+func openEmbeddedStore(ctx context.Context, dataDir string) (chatservice.Store, error) {
+	store, err := chatsqlite.Open(ctx, filepath.Join(dataDir, chatsqlite.FileName))
 	if err != nil {
 		return nil, fmt.Errorf("chat: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/viewer"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 const postMutation = `mutation($room: ID!, $body: String!) {
@@ -61,7 +61,7 @@ func TestPostMessage(t *testing.T) {
 	}{
 		{"empty body", room.ID, "", "BAD_USER_INPUT", "body"},
 		{"blank body", room.ID, " \n\t ", "BAD_USER_INPUT", "body"},
-		{"oversized body", room.ID, strings.Repeat("ü", service.MaxBodyRunes+1), "BAD_USER_INPUT", "body"},
+		{"oversized body", room.ID, strings.Repeat("ü", chatservice.MaxBodyRunes+1), "BAD_USER_INPUT", "body"},
 		{"control character", room.ID, "hi\x1b[2J", "BAD_USER_INPUT", "body"},
 		{"unknown room", "room-t9999", "hello", "NOT_FOUND", ""},
 		{"malformed room", "room/../t1", "hello", "BAD_USER_INPUT", "roomId"},

@@ -15,13 +15,13 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/store/sqlitestore"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatsqlite"
 )
 
-func openOutboxStore(t *testing.T, path string) *sqlitestore.Store {
+func openOutboxStore(t *testing.T, path string) *chatsqlite.Store {
 	t.Helper()
-	s, err := sqlitestore.Open(context.Background(), path)
+	s, err := chatsqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,9 +38,9 @@ func openOutboxBus(t *testing.T, dir string) *embedded.Bus {
 	return b
 }
 
-func seedRooms(t *testing.T, s service.Store) {
+func seedRooms(t *testing.T, s chatservice.Store) {
 	t.Helper()
-	rooms := []service.Room{{ID: "room-t1", TitleID: "t1", TitleName: "One"}}
+	rooms := []chatservice.Room{{ID: "room-t1", TitleID: "t1", TitleName: "One"}}
 	if err := s.ReplaceAll(context.Background(), rooms, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -75,13 +75,13 @@ func TestUnrelayedMessagePublishedAfterRestartExactlyOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	path := filepath.Join(dir, sqlitestore.FileName)
+	path := filepath.Join(dir, chatsqlite.FileName)
 
 	// First run: the message and its event are committed, then the process
 	// "crashes" before any relay ran.
 	store := openOutboxStore(t, path)
 	seedRooms(t, store)
-	msg, err := service.New(store).PostMessage(ctx, "room-t1", "profile-2", "before the crash")
+	msg, err := chatservice.New(store).PostMessage(ctx, "room-t1", "profile-2", "before the crash")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,14 +100,14 @@ func TestUnrelayedMessagePublishedAfterRestartExactlyOnce(t *testing.T) {
 	got := publishedChat(t, bus, "check-1", 1)
 	stop()
 	<-done
-	if len(got) != 1 || got[0].ID != msg.ID || got[0].Key != "room-t1" || got[0].Type != service.EventMessagePosted {
+	if len(got) != 1 || got[0].ID != msg.ID || got[0].Key != "room-t1" || got[0].Type != chatservice.EventMessagePosted {
 		t.Fatalf("published %+v, want exactly the message's event", got)
 	}
-	var p service.MessagePosted
+	var p chatservice.MessagePosted
 	if err := json.Unmarshal(got[0].Payload, &p); err != nil {
 		t.Fatal(err)
 	}
-	want := service.MessagePosted{ID: msg.ID, RoomID: "room-t1", TitleID: "t1", AuthorID: "profile-2", Body: "before the crash", SentAt: msg.SentAt}
+	want := chatservice.MessagePosted{ID: msg.ID, RoomID: "room-t1", TitleID: "t1", AuthorID: "profile-2", Body: "before the crash", SentAt: msg.SentAt}
 	if p.ID != want.ID || p.RoomID != want.RoomID || p.TitleID != want.TitleID || p.AuthorID != want.AuthorID || p.Body != want.Body || !p.SentAt.Equal(want.SentAt) {
 		t.Fatalf("payload %+v, want %+v", p, want)
 	}
@@ -128,11 +128,11 @@ func TestRepublishedEventStoredOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store := openOutboxStore(t, filepath.Join(dir, sqlitestore.FileName))
+	store := openOutboxStore(t, filepath.Join(dir, chatsqlite.FileName))
 	defer store.Close()
 	seedRooms(t, store)
 	bus := openOutboxBus(t, dir)
-	svc := service.New(store)
+	svc := chatservice.New(store)
 	var ids []string
 	for _, body := range []string{"one", "two", "three"} {
 		m, err := svc.PostMessage(ctx, "room-t1", "profile-1", body)
@@ -187,13 +187,13 @@ func TestFailedPublishKeepsEvent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store := openOutboxStore(t, filepath.Join(dir, sqlitestore.FileName))
+	store := openOutboxStore(t, filepath.Join(dir, chatsqlite.FileName))
 	defer store.Close()
 	seedRooms(t, store)
 	bus := openOutboxBus(t, dir)
 	flaky := &failingBus{Publisher: bus, failures: 1}
 	r := outbox.New(store, flaky, outbox.Options{})
-	if _, err := service.New(store, service.WithNotify(r.Wake)).PostMessage(ctx, "room-t1", "profile-1", "retry me"); err != nil {
+	if _, err := chatservice.New(store, chatservice.WithNotify(r.Wake)).PostMessage(ctx, "room-t1", "profile-1", "retry me"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Flush(ctx); err == nil {
@@ -214,11 +214,11 @@ func TestDrainManyBatches(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store := openOutboxStore(t, filepath.Join(dir, sqlitestore.FileName))
+	store := openOutboxStore(t, filepath.Join(dir, chatsqlite.FileName))
 	defer store.Close()
 	seedRooms(t, store)
 	bus := openOutboxBus(t, dir)
-	svc := service.New(store)
+	svc := chatservice.New(store)
 	total := outbox.DefaultBatchSize*2 + 7
 	for range total {
 		if _, err := svc.PostMessage(ctx, "room-t1", "profile-1", "x"); err != nil {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 type addedJSON struct {
@@ -142,7 +142,7 @@ func TestLaggingSubscriberGetsError(t *testing.T) {
 	// faster than the websocket can write them.
 	var evs []events.Event
 	for i := range 2000 {
-		ev, err := service.PostedEvent(service.Message{
+		ev, err := chatservice.PostedEvent(chatservice.Message{
 			ID: fmt.Sprintf("flood-%04d", i), RoomID: room.ID, AuthorID: "profile-1",
 			Body: strings.Repeat("x", 200), SentAt: time.Now().UTC(),
 		}, room.TitleID)

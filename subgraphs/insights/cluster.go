@@ -4,13 +4,13 @@ import (
 	"context"
 
 	"github.com/cinegraph/cinegraph/internal/config"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
-	insightspg "github.com/cinegraph/cinegraph/subgraphs/insights/store/postgres"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/store/insightspostgres"
 )
 
 // openClusterStore opens the insights store on PostgreSQL.
-func openClusterStore(ctx context.Context, st config.Storage) (service.Store, error) {
-	store, err := insightspg.Open(ctx, st.Postgres)
+func openClusterStore(ctx context.Context, st config.Storage) (insightsservice.Store, error) {
+	store, err := insightspostgres.Open(ctx, st.Postgres)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/internal/events"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 )
 
 // Retry delays after a consumer fails, doubling up to the maximum.
@@ -20,7 +20,7 @@ const (
 // consumer feeds bus events to the service.
 type consumer struct {
 	bus    events.Bus
-	svc    *service.Service
+	svc    *insightsservice.Service
 	logger *slog.Logger
 }
 
@@ -51,7 +51,7 @@ func (c consumer) run(ctx context.Context, topic string, h events.Handler) error
 
 // chatMessage scores a posted chat message.
 func (c consumer) chatMessage(ctx context.Context, ev events.Event) error {
-	var m service.ChatMessagePosted
+	var m insightsservice.ChatMessagePosted
 	if err := json.Unmarshal(ev.Payload, &m); err != nil {
 		return c.skip(ctx, ev, err)
 	}
@@ -63,7 +63,7 @@ func (c consumer) chatMessage(ctx context.Context, ev events.Event) error {
 
 // videoProgress counts a profile as a viewer of the video's title.
 func (c consumer) videoProgress(ctx context.Context, ev events.Event) error {
-	var p service.VideoProgress
+	var p insightsservice.VideoProgress
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		return c.skip(ctx, ev, err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 )
 
 type audience struct {
@@ -100,8 +100,8 @@ func TestConsumesChatMessages(t *testing.T) {
 	if got := titleAudience(t, c, titleID); got.MessageCount != 0 {
 		t.Fatalf("%s starts with %d messages, want none", titleID, got.MessageCount)
 	}
-	msg := func(id, body string) service.ChatMessagePosted {
-		return service.ChatMessagePosted{ID: id, RoomID: room, TitleID: titleID, AuthorID: "profile-2", Body: body, SentAt: seed.Epoch()}
+	msg := func(id, body string) insightsservice.ChatMessagePosted {
+		return insightsservice.ChatMessagePosted{ID: id, RoomID: room, TitleID: titleID, AuthorID: "profile-2", Body: body, SentAt: seed.Epoch()}
 	}
 
 	publish(t, bus, chatEvent(t, "live-1", msg("live-1", "What a brilliant, wonderful ending!")))
@@ -112,12 +112,12 @@ func TestConsumesChatMessages(t *testing.T) {
 
 	select {
 	case ev := <-results:
-		var payload service.SentimentScored
+		var payload insightsservice.SentimentScored
 		if err := json.Unmarshal(ev.Payload, &payload); err != nil {
 			t.Fatalf("decode insight: %v", err)
 		}
-		want := service.SentimentScored{MessageID: "live-1", RoomID: room, TitleID: titleID, Label: "POSITIVE", Score: payload.Score, Model: "vader-lexicon"}
-		if ev.Key != room || ev.Type != service.EventTypeSentimentScored || payload != want || payload.Score <= 0 {
+		want := insightsservice.SentimentScored{MessageID: "live-1", RoomID: room, TitleID: titleID, Label: "POSITIVE", Score: payload.Score, Model: "vader-lexicon"}
+		if ev.Key != room || ev.Type != insightsservice.EventTypeSentimentScored || payload != want || payload.Score <= 0 {
 			t.Fatalf("insight event %+v with %+v, want key %s and %+v", ev, payload, room, want)
 		}
 	case <-time.After(10 * time.Second):
@@ -169,7 +169,7 @@ func TestConsumesVideoProgress(t *testing.T) {
 		}
 		return ""
 	}
-	publish(t, bus, progressEvent(t, "progress-1", service.VideoProgress{
+	publish(t, bus, progressEvent(t, "progress-1", insightsservice.VideoProgress{
 		ProfileID: newcomer, VideoID: "v-" + pick.Title.ID + "-feature", TitleID: pick.Title.ID, PositionSeconds: 60, DurationSeconds: 3600,
 	}))
 	eventually(t, "the watched title leaves the newcomer's recommendations", func() bool {
@@ -194,7 +194,7 @@ func TestReopenKeepsLiveDataAndReseedKeepsIt(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	c := client.New(first.Handler())
-	publish(t, bus, chatEvent(t, "live-x", service.ChatMessagePosted{
+	publish(t, bus, chatEvent(t, "live-x", insightsservice.ChatMessagePosted{
 		ID: "live-x", RoomID: seed.RoomID(talked), TitleID: talked, AuthorID: "profile-1", Body: "Starting episode two now", SentAt: seed.Epoch(),
 	}))
 	eventually(t, "the live message is counted", func() bool {
@@ -225,13 +225,13 @@ func TestReopenKeepsLiveDataAndReseedKeepsIt(t *testing.T) {
 // flakyStore fails its first saves of scores, as a store that is briefly
 // unreachable would.
 type flakyStore struct {
-	service.Store
+	insightsservice.Store
 	mu       sync.Mutex
 	failures int
 	attempts int
 }
 
-func (f *flakyStore) SaveScores(ctx context.Context, scores []service.MessageScore) (int, error) {
+func (f *flakyStore) SaveScores(ctx context.Context, scores []insightsservice.MessageScore) (int, error) {
 	f.mu.Lock()
 	f.attempts++
 	fail := f.attempts <= f.failures
@@ -251,7 +251,7 @@ func TestConsumerRetriesAfterStoreFailure(t *testing.T) {
 	c := client.New(sg.Handler())
 	f := fixture()
 	titleID := f.Titles[len(f.Titles)-2].ID
-	publish(t, bus, chatEvent(t, "retry-1", service.ChatMessagePosted{
+	publish(t, bus, chatEvent(t, "retry-1", insightsservice.ChatMessagePosted{
 		ID: "retry-1", RoomID: seed.RoomID(titleID), TitleID: titleID, AuthorID: "profile-3", Body: "Great acting from the whole cast", SentAt: seed.Epoch(),
 	}))
 	eventually(t, "the message is stored after the store recovers", func() bool { return titleAudience(t, c, titleID).MessageCount == 1 })

@@ -13,7 +13,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 )
 
 func TestServiceSDL(t *testing.T) {
@@ -214,7 +214,7 @@ func TestEntities(t *testing.T) {
 				var got []float64
 				for _, d := range resp.Entities[0].Detections {
 					got = append(got, d.AtSeconds)
-					if d.Confidence < floor || d.Source != service.SourceSeedAnnotations || d.Box.Width <= 0 || d.Label == "" {
+					if d.Confidence < floor || d.Source != insightsservice.SourceSeedAnnotations || d.Box.Width <= 0 || d.Label == "" {
 						t.Errorf("detection %+v breaks the filter or lacks data", d)
 					}
 				}
@@ -274,7 +274,7 @@ func TestEntities(t *testing.T) {
 			vars []client.Option
 		}{
 			{"message without body", []map[string]any{{"__typename": "Message", "id": "m-1"}}, nil},
-			{"oversized body", []map[string]any{{"__typename": "Message", "id": "m-1", "body": strings.Repeat("a", service.MaxBodyRunes+1)}}, nil},
+			{"oversized body", []map[string]any{{"__typename": "Message", "id": "m-1", "body": strings.Repeat("a", insightsservice.MaxBodyRunes+1)}}, nil},
 			{"malformed id", []map[string]any{{"__typename": "Title", "id": "not an id!"}}, nil},
 			{"minConfidence above 1", []map[string]any{{"__typename": "Video", "id": video.ID, "durationSeconds": 60}}, []client.Option{client.Var("minConfidence", 1.5)}},
 			{"minConfidence below 0", []map[string]any{{"__typename": "Video", "id": video.ID, "durationSeconds": 60}}, []client.Option{client.Var("minConfidence", -0.1)}},

@@ -16,9 +16,9 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/store/sqlitestore"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/store/insightssqlite"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -93,9 +93,9 @@ func codes(errs []gqlError) []string {
 }
 
 // seededAudience is what the seed says a title's audience is.
-func seededAudience(titleID string) service.Audience {
-	a := service.Audience{TitleID: titleID}
-	for _, sc := range service.BuildSeed(fixture(), sentiment.NewVader()).Scores {
+func seededAudience(titleID string) insightsservice.Audience {
+	a := insightsservice.Audience{TitleID: titleID}
+	for _, sc := range insightsservice.BuildSeed(fixture(), sentiment.NewVader()).Scores {
 		if sc.TitleID != titleID {
 			continue
 		}
@@ -114,7 +114,7 @@ func seededAudience(titleID string) service.Audience {
 }
 
 // chatEvent is a chat.messages event as the chat subgraph publishes it.
-func chatEvent(t *testing.T, eventID string, m service.ChatMessagePosted) events.Event {
+func chatEvent(t *testing.T, eventID string, m insightsservice.ChatMessagePosted) events.Event {
 	t.Helper()
 	ev, err := events.New(events.TopicChatMessages, m.RoomID, "chat.message.posted", eventID, seed.Epoch(), m)
 	if err != nil {
@@ -124,7 +124,7 @@ func chatEvent(t *testing.T, eventID string, m service.ChatMessagePosted) events
 }
 
 // progressEvent is a video.events event as the video subgraph publishes it.
-func progressEvent(t *testing.T, eventID string, p service.VideoProgress) events.Event {
+func progressEvent(t *testing.T, eventID string, p insightsservice.VideoProgress) events.Event {
 	t.Helper()
 	ev, err := events.New(events.TopicVideoEvents, p.VideoID, "video.progress.reported", eventID, seed.Epoch(), p)
 	if err != nil {
@@ -135,14 +135,14 @@ func progressEvent(t *testing.T, eventID string, p service.VideoProgress) events
 
 // countingStore counts the calls of each Store method, to prove batching.
 type countingStore struct {
-	service.Store
+	insightsservice.Store
 	mu    sync.Mutex
 	calls map[string]int
 }
 
 func newCountingStore(t *testing.T) *countingStore {
 	t.Helper()
-	s, err := sqlitestore.Open(context.Background(), t.TempDir())
+	s, err := insightssqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -163,12 +163,12 @@ func (c *countingStore) reset() map[string]int {
 	return out
 }
 
-func (c *countingStore) AudiencesByTitleIDs(ctx context.Context, ids []string) ([]service.Audience, error) {
+func (c *countingStore) AudiencesByTitleIDs(ctx context.Context, ids []string) ([]insightsservice.Audience, error) {
 	c.count("AudiencesByTitleIDs")
 	return c.Store.AudiencesByTitleIDs(ctx, ids)
 }
 
-func (c *countingStore) DetectionsByVideoIDs(ctx context.Context, ids []string) ([][]service.Detection, error) {
+func (c *countingStore) DetectionsByVideoIDs(ctx context.Context, ids []string) ([][]insightsservice.Detection, error) {
 	c.count("DetectionsByVideoIDs")
 	return c.Store.DetectionsByVideoIDs(ctx, ids)
 }
@@ -178,17 +178,17 @@ func (c *countingStore) WatchedTitlesByProfileIDs(ctx context.Context, ids []str
 	return c.Store.WatchedTitlesByProfileIDs(ctx, ids)
 }
 
-func (c *countingStore) PopularTitles(ctx context.Context, limit int) ([]service.TitleStat, error) {
+func (c *countingStore) PopularTitles(ctx context.Context, limit int) ([]insightsservice.TitleStat, error) {
 	c.count("PopularTitles")
 	return c.Store.PopularTitles(ctx, limit)
 }
 
-func (c *countingStore) SaveScores(ctx context.Context, scores []service.MessageScore) (int, error) {
+func (c *countingStore) SaveScores(ctx context.Context, scores []insightsservice.MessageScore) (int, error) {
 	c.count("SaveScores")
 	return c.Store.SaveScores(ctx, scores)
 }
 
-func (c *countingStore) SaveViews(ctx context.Context, views []service.View) error {
+func (c *countingStore) SaveViews(ctx context.Context, views []insightsservice.View) error {
 	c.count("SaveViews")
 	return c.Store.SaveViews(ctx, views)
 }

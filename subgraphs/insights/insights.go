@@ -18,10 +18,10 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/insights"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/live"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/loaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightslive"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
 )
 
 // Name is the subgraph's name in the supergraph.
@@ -41,16 +41,16 @@ type Options struct {
 	// Store replaces the embedded store when set (another engine, or a
 	// test's decorator); the subgraph then ignores DataDir and closes it on
 	// Close.
-	Store service.Store
+	Store insightsservice.Store
 }
 
 // Subgraph is a running insights subgraph.
 type Subgraph struct {
-	store   service.Store
-	service *service.Service
+	store   insightsservice.Store
+	service *insightsservice.Service
 	handler http.Handler
 	logger  *slog.Logger
-	hub     *live.Hub // nil without a bus
+	hub     *insightslive.Hub // nil without a bus
 	work    *workers.Group
 }
 
@@ -75,17 +75,17 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 	return s, nil
 }
 
-func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, error) {
+func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subgraph, error) {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
 	logger = logger.With("subgraph", Name)
-	svcOpts := []service.Option{service.WithModel(sentiment.NewVader())}
+	svcOpts := []insightsservice.Option{insightsservice.WithModel(sentiment.NewVader())}
 	if opts.Bus != nil {
-		svcOpts = append(svcOpts, service.WithPublisher(opts.Bus))
+		svcOpts = append(svcOpts, insightsservice.WithPublisher(opts.Bus))
 	}
-	svc := service.New(store, svcOpts...)
+	svc := insightsservice.New(store, svcOpts...)
 	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
@@ -97,7 +97,7 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 	work := workers.New(ctx, logger)
 	s := &Subgraph{store: store, service: svc, logger: logger, work: work}
 	if opts.Bus != nil {
-		h := live.New(0, logger)
+		h := insightslive.New(0, logger)
 		if err := work.Start("insights hub", func(ctx context.Context) (func() error, error) { return h.Listen(ctx, opts.Bus) }); err != nil {
 			_ = work.Stop()
 			return nil, fmt.Errorf("insights: %w", err)
@@ -120,8 +120,8 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 		gqlserver.Options{
 			Name:       Name,
 			Logger:     logger,
-			Middleware: loaders.Middleware(svc, loaders.Config{}),
-			ContextFor: loaders.ForConnection(svc, loaders.Config{}),
+			Middleware: insightsloaders.Middleware(svc, insightsloaders.Config{}),
+			ContextFor: insightsloaders.ForConnection(svc, insightsloaders.Config{}),
 		},
 	)
 	return s, nil
@@ -131,7 +131,7 @@ func open(ctx context.Context, store service.Store, opts Options) (*Subgraph, er
 func (s *Subgraph) Handler() http.Handler { return s.handler }
 
 // Service is the subgraph's domain service.
-func (s *Subgraph) Service() *service.Service { return s.service }
+func (s *Subgraph) Service() *insightsservice.Service { return s.service }
 
 // Seed replaces the seeded scores, detections and views with the
 // deterministic seed; data from live events stays.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
-	"github.com/cinegraph/cinegraph/subgraphs/insights/service"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 )
 
 type insightJSON struct {
@@ -53,8 +53,8 @@ func TestInsightAddedOverWebsocket(t *testing.T) {
 	defer sub.Close()
 	eventually(t, "the subscription to reach the hub", func() bool { return sg.LiveSubscribers(room) == 1 })
 
-	msg := func(id, room, titleID, body string) service.ChatMessagePosted {
-		return service.ChatMessagePosted{ID: id, RoomID: room, TitleID: titleID, AuthorID: "profile-2", Body: body, SentAt: seed.Epoch()}
+	msg := func(id, room, titleID, body string) insightsservice.ChatMessagePosted {
+		return insightsservice.ChatMessagePosted{ID: id, RoomID: room, TitleID: titleID, AuthorID: "profile-2", Body: body, SentAt: seed.Epoch()}
 	}
 	publish(t, bus, chatEvent(t, "live-elsewhere", msg("live-elsewhere", other, otherID, "Elsewhere, fine.")))
 	tests := []struct{ id, body, label string }{

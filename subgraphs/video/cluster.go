@@ -4,12 +4,12 @@ import (
 	"context"
 
 	"github.com/cinegraph/cinegraph/internal/config"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
-	videocassandra "github.com/cinegraph/cinegraph/subgraphs/video/store/cassandra"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videocassandra"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // openClusterStore opens the video store on Cassandra (tables prefixed video_).
-func openClusterStore(ctx context.Context, st config.Storage) (service.Store, error) {
+func openClusterStore(ctx context.Context, st config.Storage) (videoservice.Store, error) {
 	store, err := videocassandra.Open(ctx, st.Cassandra)
 	if err != nil {
 		return nil, err

@@ -21,10 +21,10 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/events/kafka"
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
-	videocassandra "github.com/cinegraph/cinegraph/subgraphs/video/store/cassandra"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videocassandra"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // Environment the crash child reads; the parent sets it.
@@ -33,8 +33,8 @@ const (
 	crashPathEnv  = "CINEGRAPH_VIDEO_CRASH_PATH"      // SQLite file (embedded)
 	crashCassEnv  = "CINEGRAPH_VIDEO_CRASH_CASSANDRA" // config.Cassandra as JSON (cluster)
 	committedLine = "committed "
-	crashProfile  = storetest.Watcher
-	crashVideo    = storetest.MovieFeature
+	crashProfile  = videostoretest.Watcher
+	crashVideo    = videostoretest.MovieFeature
 	crashPosition = 4321
 )
 
@@ -44,7 +44,7 @@ type crashEngines struct {
 	// env is the child's environment naming its store.
 	env func(t *testing.T) []string
 	// open opens the store the child wrote to.
-	open func(t *testing.T) service.Store
+	open func(t *testing.T) videoservice.Store
 	// bus opens the bus the relay publishes to after the crash.
 	bus func(t *testing.T) events.Bus
 }
@@ -55,8 +55,8 @@ func embeddedEngines(t *testing.T) crashEngines {
 	return crashEngines{
 		name: "embedded",
 		env:  func(*testing.T) []string { return []string{crashRoleEnv + "=embedded", crashPathEnv + "=" + path} },
-		open: func(t *testing.T) service.Store {
-			s, err := sqlitestore.Open(context.Background(), path)
+		open: func(t *testing.T) videoservice.Store {
+			s, err := videosqlite.Open(context.Background(), path)
 			if err != nil {
 				t.Fatalf("open sqlite store: %v", err)
 			}
@@ -87,7 +87,7 @@ func clusterEngines(t *testing.T) crashEngines {
 			}
 			return []string{crashRoleEnv + "=cluster", crashCassEnv + "=" + string(raw)}
 		},
-		open: func(t *testing.T) service.Store {
+		open: func(t *testing.T) videoservice.Store {
 			s, err := videocassandra.Open(context.Background(), cfg)
 			if err != nil {
 				t.Fatalf("open cassandra store: %v", err)
@@ -170,10 +170,10 @@ func TestCrashBetweenStoreAndBus(t *testing.T) {
 			if len(got) != 1 || got[0].ID != eventID {
 				t.Fatalf("bus holds %d events %v, want exactly event %s", len(got), eventIDs(got), eventID)
 			}
-			if got[0].Type != service.EventProgressReported || got[0].Key != crashVideo {
-				t.Errorf("event = type %q key %q, want %q keyed by %s", got[0].Type, got[0].Key, service.EventProgressReported, crashVideo)
+			if got[0].Type != videoservice.EventProgressReported || got[0].Key != crashVideo {
+				t.Errorf("event = type %q key %q, want %q keyed by %s", got[0].Type, got[0].Key, videoservice.EventProgressReported, crashVideo)
 			}
-			var p service.ProgressPayload
+			var p videoservice.ProgressPayload
 			if err := json.Unmarshal(got[0].Payload, &p); err != nil {
 				t.Fatalf("decode payload: %v", err)
 			}
@@ -188,7 +188,7 @@ func seedCrashStore(t *testing.T, eng crashEngines) {
 	t.Helper()
 	store := eng.open(t)
 	defer func() { _ = store.Close() }()
-	if err := store.Replace(context.Background(), storetest.Fixture()); err != nil {
+	if err := store.Replace(context.Background(), videostoretest.Fixture()); err != nil {
 		t.Fatalf("seed store: %v", err)
 	}
 }
@@ -237,7 +237,7 @@ func runUntilCommitted(t *testing.T, env []string) (sessionID, eventID string) {
 }
 
 // runRelayUntilEmpty runs the real relay until the outbox is empty.
-func runRelayUntilEmpty(t *testing.T, store service.Store, bus events.Publisher) {
+func runRelayUntilEmpty(t *testing.T, store videoservice.Store, bus events.Publisher) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -333,12 +333,12 @@ func TestHelperProcess(t *testing.T) {
 	}
 	ctx := context.Background()
 	var (
-		store service.Store
+		store videoservice.Store
 		err   error
 	)
 	switch role {
 	case "embedded":
-		store, err = sqlitestore.Open(ctx, os.Getenv(crashPathEnv))
+		store, err = videosqlite.Open(ctx, os.Getenv(crashPathEnv))
 	case "cluster":
 		var cfg config.Cassandra
 		if err = json.Unmarshal([]byte(os.Getenv(crashCassEnv)), &cfg); err == nil {
@@ -354,7 +354,7 @@ func TestHelperProcess(t *testing.T) {
 	pub := blockingPublisher{entered: make(chan events.Event, 1)}
 	rel := outbox.New(store, pub, outbox.Options{})
 	go func() { _ = rel.Run(ctx) }()
-	svc := service.New(store, service.WithNotify(rel.Wake))
+	svc := videoservice.New(store, videoservice.WithNotify(rel.Wake))
 	session, err := svc.StartPlayback(ctx, crashProfile, crashVideo)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crash child: start playback:", err)

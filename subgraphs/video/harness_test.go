@@ -13,17 +13,17 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/viewer"
-	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // countingStore counts calls per Store method, to prove batching.
 type countingStore struct {
-	service.Store
+	videoservice.Store
 	mu    sync.Mutex
 	calls map[string]int
 }
@@ -50,37 +50,37 @@ func (c *countingStore) snapshot() map[string]int {
 	return out
 }
 
-func (c *countingStore) VideosByIDs(ctx context.Context, ids []string) ([]service.Video, error) {
+func (c *countingStore) VideosByIDs(ctx context.Context, ids []string) ([]videoservice.Video, error) {
 	c.count("VideosByIDs")
 	return c.Store.VideosByIDs(ctx, ids)
 }
 
-func (c *countingStore) VideosByTitles(ctx context.Context, ids []string) ([]service.Video, error) {
+func (c *countingStore) VideosByTitles(ctx context.Context, ids []string) ([]videoservice.Video, error) {
 	c.count("VideosByTitles")
 	return c.Store.VideosByTitles(ctx, ids)
 }
 
-func (c *countingStore) VideosByEpisodes(ctx context.Context, ids []string) ([]service.Video, error) {
+func (c *countingStore) VideosByEpisodes(ctx context.Context, ids []string) ([]videoservice.Video, error) {
 	c.count("VideosByEpisodes")
 	return c.Store.VideosByEpisodes(ctx, ids)
 }
 
-func (c *countingStore) RenditionsByVideos(ctx context.Context, ids []string) ([]service.Rendition, error) {
+func (c *countingStore) RenditionsByVideos(ctx context.Context, ids []string) ([]videoservice.Rendition, error) {
 	c.count("RenditionsByVideos")
 	return c.Store.RenditionsByVideos(ctx, ids)
 }
 
-func (c *countingStore) ViewingByProfiles(ctx context.Context, ids []string, f service.ViewingFilter) ([]service.Viewing, error) {
+func (c *countingStore) ViewingByProfiles(ctx context.Context, ids []string, f videoservice.ViewingFilter) ([]videoservice.Viewing, error) {
 	c.count("ViewingByProfiles")
 	return c.Store.ViewingByProfiles(ctx, ids, f)
 }
 
-func (c *countingStore) ViewingOf(ctx context.Context, profileID, videoID string) (service.Viewing, bool, error) {
+func (c *countingStore) ViewingOf(ctx context.Context, profileID, videoID string) (videoservice.Viewing, bool, error) {
 	c.count("ViewingOf")
 	return c.Store.ViewingOf(ctx, profileID, videoID)
 }
 
-func (c *countingStore) SessionsByIDs(ctx context.Context, ids []string) ([]service.Session, error) {
+func (c *countingStore) SessionsByIDs(ctx context.Context, ids []string) ([]videoservice.Session, error) {
 	c.count("SessionsByIDs")
 	return c.Store.SessionsByIDs(ctx, ids)
 }
@@ -89,20 +89,20 @@ func (c *countingStore) SessionsByIDs(ctx context.Context, ids []string) ([]serv
 // fixture when nil means the full seed), wrapped in a call counter.
 func testSubgraph(t *testing.T, f *seed.Fixture) (*Subgraph, *countingStore) {
 	t.Helper()
-	return testSubgraphWait(t, f, loaders.DefaultWait)
+	return testSubgraphWait(t, f, videoloaders.DefaultWait)
 }
 
 // testSubgraphWait is testSubgraph with the loaders' batch window set.
 func testSubgraphWait(t *testing.T, f *seed.Fixture, wait time.Duration) (*Subgraph, *countingStore) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlitestore.OpenDir(ctx, t.TempDir())
+	store, err := videosqlite.OpenDir(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := storetest.Fixture()
+	d := videostoretest.Fixture()
 	if f != nil {
-		d = service.DatasetFromSeed(f)
+		d = videoservice.DatasetFromSeed(f)
 	}
 	if err := store.Replace(ctx, d); err != nil {
 		t.Fatal(err)

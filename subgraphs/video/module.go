@@ -6,8 +6,8 @@ import (
 	"fmt"
 
 	"github.com/cinegraph/cinegraph/internal/subgraph"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 var _ subgraph.Subgraph = (*Subgraph)(nil)
@@ -16,7 +16,7 @@ var _ subgraph.Subgraph = (*Subgraph)(nil)
 // mode, e.g. to count or time calls (the storage benchmark does). A nil
 // hook leaves the store as it is.
 type Hooks struct {
-	WrapStore func(service.Store) service.Store
+	WrapStore func(videoservice.Store) videoservice.Store
 }
 
 // Module is the video subgraph's constructor set for the composition root:
@@ -47,7 +47,7 @@ func Module(h Hooks) subgraph.Module {
 
 // open decorates store and assembles the subgraph, which owns it from then
 // on; on failure it is closed.
-func (h Hooks) open(ctx context.Context, store service.Store, opts Options) (subgraph.Subgraph, error) {
+func (h Hooks) open(ctx context.Context, store videoservice.Store, opts Options) (subgraph.Subgraph, error) {
 	w, err := subgraph.Decorate("video store", store, h.WrapStore)
 	if err != nil {
 		return nil, errors.Join(err, store.Close())
@@ -61,8 +61,8 @@ func (h Hooks) open(ctx context.Context, store service.Store, opts Options) (sub
 }
 
 // openEmbeddedStore opens the pure-Go store under dataDir.
-func openEmbeddedStore(ctx context.Context, dataDir string) (service.Store, error) {
-	store, err := sqlitestore.OpenDir(ctx, dataDir)
+func openEmbeddedStore(ctx context.Context, dataDir string) (videoservice.Store, error) {
+	store, err := videosqlite.OpenDir(ctx, dataDir)
 	if err != nil {
 		return nil, fmt.Errorf("video: %w", err)
 	}

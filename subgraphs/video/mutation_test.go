@@ -7,7 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
 )
 
 const startQ = `mutation($v: ID!) { startPlayback(videoId: $v) { id positionSeconds manifestUrl startedAt updatedAt video { id durationSeconds } } }`
@@ -37,10 +37,10 @@ func TestStartPlayback(t *testing.T) {
 		resume  int
 		code    string
 	}{
-		{"resumes default viewer", "", storetest.MovieFeature, 1000, ""},
-		{"resumes named viewer", storetest.OtherWatcher, storetest.MovieFeature, 3000, ""},
-		{"completed starts over", storetest.Watcher, storetest.Episode1Video, 0, ""},
-		{"never watched", "profile-3", storetest.Episode1Video, 0, ""},
+		{"resumes default viewer", "", videostoretest.MovieFeature, 1000, ""},
+		{"resumes named viewer", videostoretest.OtherWatcher, videostoretest.MovieFeature, 3000, ""},
+		{"completed starts over", videostoretest.Watcher, videostoretest.Episode1Video, 0, ""},
+		{"never watched", "profile-3", videostoretest.Episode1Video, 0, ""},
 		{"unknown video", "", "v-t0404-feature", 0, "NOT_FOUND"},
 		{"malformed video id", "", "feature", 0, "BAD_USER_INPUT"},
 	}
@@ -75,12 +75,12 @@ func TestReportProgress(t *testing.T) {
 		position int
 		code     string
 	}{
-		{"updates", storetest.OtherWatcher, "", 1200, ""},
-		{"another viewer", storetest.Watcher, "", 1200, "FORBIDDEN"},
-		{"unknown session", storetest.OtherWatcher, "ps-00000000-0000-4000-8000-000000000000", 10, "NOT_FOUND"},
-		{"malformed session", storetest.OtherWatcher, "nope", 10, "BAD_USER_INPUT"},
-		{"negative position", storetest.OtherWatcher, "", -1, "BAD_USER_INPUT"},
-		{"past the end", storetest.OtherWatcher, "", storetest.EpisodeSeconds + 1, "BAD_USER_INPUT"},
+		{"updates", videostoretest.OtherWatcher, "", 1200, ""},
+		{"another viewer", videostoretest.Watcher, "", 1200, "FORBIDDEN"},
+		{"unknown session", videostoretest.OtherWatcher, "ps-00000000-0000-4000-8000-000000000000", 10, "NOT_FOUND"},
+		{"malformed session", videostoretest.OtherWatcher, "nope", 10, "BAD_USER_INPUT"},
+		{"negative position", videostoretest.OtherWatcher, "", -1, "BAD_USER_INPUT"},
+		{"past the end", videostoretest.OtherWatcher, "", videostoretest.EpisodeSeconds + 1, "BAD_USER_INPUT"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,7 +88,7 @@ func TestReportProgress(t *testing.T) {
 			sg, _ := testSubgraph(t, nil)
 			c := client.New(sg.Handler())
 			var started struct{ StartPlayback sessionOut }
-			mustPost(t, c, storetest.OtherWatcher, startQ, &started, client.Var("v", storetest.Episode1Video))
+			mustPost(t, c, videostoretest.OtherWatcher, startQ, &started, client.Var("v", videostoretest.Episode1Video))
 			session := tc.session
 			if session == "" {
 				session = started.StartPlayback.ID
@@ -101,7 +101,7 @@ func TestReportProgress(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, watched, err := sg.store.ViewingOf(ctx, storetest.OtherWatcher, storetest.Episode1Video)
+			_, watched, err := sg.store.ViewingOf(ctx, videostoretest.OtherWatcher, videostoretest.Episode1Video)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +136,7 @@ func TestReportProgress(t *testing.T) {
 			}
 			mustPost(t, c, "", `{ _entities(representations: [{__typename: "Profile", id: "profile-2"}]) { ... on Profile { continueWatching { video { id } positionSeconds } } } }`, &prof)
 			cw := prof.Entities[0].ContinueWatching
-			if len(cw) != 2 || cw[0].Video.ID != storetest.Episode1Video || cw[0].PositionSeconds != tc.position {
+			if len(cw) != 2 || cw[0].Video.ID != videostoretest.Episode1Video || cw[0].PositionSeconds != tc.position {
 				t.Fatalf("continue watching %+v", cw)
 			}
 		})
@@ -151,11 +151,11 @@ func TestWatchToTheEnd(t *testing.T) {
 	sg, _ := testSubgraph(t, nil)
 	c := client.New(sg.Handler())
 	var started struct{ StartPlayback sessionOut }
-	mustPost(t, c, "", startQ, &started, client.Var("v", storetest.MovieFeature))
+	mustPost(t, c, "", startQ, &started, client.Var("v", videostoretest.MovieFeature))
 	if started.StartPlayback.PositionSeconds != 1000 {
 		t.Fatalf("resume at %d", started.StartPlayback.PositionSeconds)
 	}
-	mustPost(t, c, "", reportQ, nil, client.Var("s", started.StartPlayback.ID), client.Var("p", storetest.FeatureSeconds*95/100))
+	mustPost(t, c, "", reportQ, nil, client.Var("s", started.StartPlayback.ID), client.Var("p", videostoretest.FeatureSeconds*95/100))
 
 	var prof struct {
 		Entities []struct {
@@ -170,14 +170,14 @@ func TestWatchToTheEnd(t *testing.T) {
 	mustPost(t, c, "", `{ _entities(representations: [{__typename: "Profile", id: "profile-1"}]) { ... on Profile {
 		viewingHistory { video { id } completed progress } continueWatching { video { id } } } } }`, &prof)
 	p := prof.Entities[0]
-	if len(p.ViewingHistory) != 3 || p.ViewingHistory[0].Video.ID != storetest.MovieFeature || !p.ViewingHistory[0].Completed || p.ViewingHistory[0].Progress != 0.95 {
+	if len(p.ViewingHistory) != 3 || p.ViewingHistory[0].Video.ID != videostoretest.MovieFeature || !p.ViewingHistory[0].Completed || p.ViewingHistory[0].Progress != 0.95 {
 		t.Fatalf("history %+v", p.ViewingHistory)
 	}
 	if len(p.ContinueWatching) != 0 {
 		t.Fatalf("continue watching %+v, want empty", p.ContinueWatching)
 	}
 	var again struct{ StartPlayback sessionOut }
-	mustPost(t, c, "", startQ, &again, client.Var("v", storetest.MovieFeature))
+	mustPost(t, c, "", startQ, &again, client.Var("v", videostoretest.MovieFeature))
 	if again.StartPlayback.PositionSeconds != 0 || again.StartPlayback.ID == started.StartPlayback.ID {
 		t.Fatalf("second session %+v", again.StartPlayback)
 	}

@@ -14,9 +14,9 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // TestRestartDeliversPendingOutbox writes progress while no relay runs (the
@@ -26,20 +26,20 @@ func TestRestartDeliversPendingOutbox(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := sqlitestore.OpenDir(ctx, dir)
+	store, err := videosqlite.OpenDir(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Replace(ctx, storetest.Fixture()); err != nil {
+	if err := store.Replace(ctx, videostoretest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(store)
-	sess, err := svc.StartPlayback(ctx, storetest.Watcher, storetest.MovieFeature)
+	svc := videoservice.New(store)
+	sess, err := svc.StartPlayback(ctx, videostoretest.Watcher, videostoretest.MovieFeature)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, pos := range []int{1100, 1200, 1300} {
-		if _, err := svc.ReportProgress(ctx, storetest.Watcher, sess.ID, pos); err != nil {
+		if _, err := svc.ReportProgress(ctx, videostoretest.Watcher, sess.ID, pos); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -47,7 +47,7 @@ func TestRestartDeliversPendingOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	store, err = sqlitestore.OpenDir(ctx, dir)
+	store, err = videosqlite.OpenDir(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestRestartDeliversPendingOutbox(t *testing.T) {
 
 	got := consumeN(t, bus, 3)
 	for i, want := range []int{1100, 1200, 1300} {
-		if got[i].Key != storetest.MovieFeature || payloadPosition(got[i].Payload) != want {
+		if got[i].Key != videostoretest.MovieFeature || payloadPosition(got[i].Payload) != want {
 			t.Fatalf("event %d: key %s payload %s", i, got[i].Key, got[i].Payload)
 		}
 	}
@@ -75,7 +75,7 @@ func TestRestartDeliversPendingOutbox(t *testing.T) {
 }
 
 func payloadPosition(payload []byte) int {
-	var p service.ProgressPayload
+	var p videoservice.ProgressPayload
 	if err := json.Unmarshal(payload, &p); err != nil {
 		return -1
 	}

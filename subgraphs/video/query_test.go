@@ -8,7 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
 )
 
 func TestVideoQuery(t *testing.T) {
@@ -36,17 +36,17 @@ func TestVideoQuery(t *testing.T) {
 		check func(t *testing.T, v *video)
 		code  string
 	}{
-		{"feature", storetest.MovieFeature, func(t *testing.T, v *video) {
-			if v.Kind != "FEATURE" || v.Title.ID != storetest.Movie || v.Episode != nil || v.DurationSeconds != storetest.FeatureSeconds || v.Name != "Film" {
+		{"feature", videostoretest.MovieFeature, func(t *testing.T, v *video) {
+			if v.Kind != "FEATURE" || v.Title.ID != videostoretest.Movie || v.Episode != nil || v.DurationSeconds != videostoretest.FeatureSeconds || v.Name != "Film" {
 				t.Fatalf("video %+v", v)
 			}
-			want := rendition{ID: storetest.MovieFeature + "-2160p", Resolution: "3840x2160", Codec: "AV1", URL: "/media/v-t0001-feature/2160p.mp4", Width: 3840, Height: 2160, BitrateKbps: 12000}
+			want := rendition{ID: videostoretest.MovieFeature + "-2160p", Resolution: "3840x2160", Codec: "AV1", URL: "/media/v-t0001-feature/2160p.mp4", Width: 3840, Height: 2160, BitrateKbps: 12000}
 			if len(v.Renditions) != 4 || v.Renditions[0] != want || v.Renditions[3].Resolution != "854x480" {
 				t.Fatalf("renditions %+v", v.Renditions)
 			}
 		}, ""},
-		{"episode", storetest.Episode1Video, func(t *testing.T, v *video) {
-			if v.Kind != "EPISODE" || v.Episode == nil || v.Episode.ID != storetest.Episode1 || v.Title.ID != storetest.Series {
+		{"episode", videostoretest.Episode1Video, func(t *testing.T, v *video) {
+			if v.Kind != "EPISODE" || v.Episode == nil || v.Episode.ID != videostoretest.Episode1 || v.Title.ID != videostoretest.Series {
 				t.Fatalf("video %+v", v)
 			}
 		}, ""},
@@ -116,16 +116,16 @@ func TestEntities(t *testing.T) {
 		want  string // JSON of _entities
 		codes []string
 	}{
-		{"video", []map[string]any{{"__typename": "Video", "id": storetest.MovieTrailer}},
+		{"video", []map[string]any{{"__typename": "Video", "id": videostoretest.MovieTrailer}},
 			`[{"__typename":"Video","id":"v-t0001-trailer","kind":"TRAILER","title":{"id":"t0001"}}]`, nil},
-		{"unknown video is null with NOT_FOUND", []map[string]any{{"__typename": "Video", "id": "v-nope"}, {"__typename": "Video", "id": storetest.MovieFeature}},
+		{"unknown video is null with NOT_FOUND", []map[string]any{{"__typename": "Video", "id": "v-nope"}, {"__typename": "Video", "id": videostoretest.MovieFeature}},
 			`[null,{"__typename":"Video","id":"v-t0001-feature","kind":"FEATURE","title":{"id":"t0001"}}]`, []string{"NOT_FOUND"}},
-		{"title", []map[string]any{{"__typename": "Title", "id": storetest.Series}, {"__typename": "Title", "id": "t0404"}},
+		{"title", []map[string]any{{"__typename": "Title", "id": videostoretest.Series}, {"__typename": "Title", "id": "t0404"}},
 			`[{"__typename":"Title","id":"t0002","videos":[{"id":"v-t0002-trailer"},{"id":"v-t0002-s01e01"},{"id":"v-t0002-s01e02"}],"trailers":[{"id":"v-t0002-trailer"}]},` +
 				`{"__typename":"Title","id":"t0404","videos":[],"trailers":[]}]`, nil},
-		{"episode", []map[string]any{{"__typename": "Episode", "id": storetest.Episode2}, {"__typename": "Episode", "id": "t0002-s05e01"}},
+		{"episode", []map[string]any{{"__typename": "Episode", "id": videostoretest.Episode2}, {"__typename": "Episode", "id": "t0002-s05e01"}},
 			`[{"__typename":"Episode","id":"t0002-s01e02","video":{"id":"v-t0002-s01e02"}},{"__typename":"Episode","id":"t0002-s05e01","video":null}]`, nil},
-		{"profile", []map[string]any{{"__typename": "Profile", "id": storetest.Watcher}},
+		{"profile", []map[string]any{{"__typename": "Profile", "id": videostoretest.Watcher}},
 			`[{"__typename":"Profile","id":"profile-1","viewingHistory":[` +
 				`{"video":{"id":"v-t0001-feature"},"positionSeconds":1000,"completed":false},` +
 				`{"video":{"id":"v-t0002-s01e01"},"positionSeconds":1790,"completed":true},` +
@@ -206,7 +206,7 @@ func TestViewingFields(t *testing.T) {
 			if len(hist) != tc.want {
 				t.Fatalf("%d entries, want %d", len(hist), tc.want)
 			}
-			if hist[0].Video.ID != storetest.MovieFeature || hist[0].Progress != 1000.0/storetest.FeatureSeconds || hist[0].LastWatchedAt != "2026-10-01T19:00:00Z" {
+			if hist[0].Video.ID != videostoretest.MovieFeature || hist[0].Progress != 1000.0/videostoretest.FeatureSeconds || hist[0].LastWatchedAt != "2026-10-01T19:00:00Z" {
 				t.Fatalf("first entry %+v", hist[0])
 			}
 		})

@@ -10,9 +10,9 @@ import (
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
-	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/sqlitestore"
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoloaders"
 )
 
 const playbackQ = `subscription($v: ID) { playbackEvents(videoId: $v) {
@@ -43,14 +43,14 @@ func busSubgraph(t *testing.T) *Subgraph {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = bus.Close() })
-	store, err := sqlitestore.OpenDir(ctx, dir)
+	store, err := videosqlite.OpenDir(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Replace(ctx, storetest.Fixture()); err != nil {
+	if err := store.Replace(ctx, videostoretest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
-	sg, err := openWith(ctx, store, Options{Bus: bus, Logger: quiet}, loaders.DefaultWait)
+	sg, err := openWith(ctx, store, Options{Bus: bus, Logger: quiet}, videoloaders.DefaultWait)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,18 +89,18 @@ func TestPlaybackEventsOverWebsocket(t *testing.T) {
 	c := client.New(sg.Handler())
 
 	// One subscription follows the feature only, the other every video.
-	feature := c.Websocket(playbackQ, client.Var("v", storetest.MovieFeature))
+	feature := c.Websocket(playbackQ, client.Var("v", videostoretest.MovieFeature))
 	defer feature.Close()
 	all := c.Websocket(playbackQ)
 	defer all.Close()
 	waitFor(t, "both subscriptions to reach the hub", func() bool { return sg.hub.Len() == 2 })
 
 	var episode struct{ StartPlayback sessionOut }
-	mustPost(t, c, storetest.OtherWatcher, startQ, &episode, client.Var("v", storetest.Episode1Video))
-	mustPost(t, c, storetest.OtherWatcher, reportQ, nil, client.Var("s", episode.StartPlayback.ID), client.Var("p", 10))
+	mustPost(t, c, videostoretest.OtherWatcher, startQ, &episode, client.Var("v", videostoretest.Episode1Video))
+	mustPost(t, c, videostoretest.OtherWatcher, reportQ, nil, client.Var("s", episode.StartPlayback.ID), client.Var("p", 10))
 	var movie struct{ StartPlayback sessionOut }
-	mustPost(t, c, storetest.Watcher, startQ, &movie, client.Var("v", storetest.MovieFeature))
-	mustPost(t, c, storetest.Watcher, reportQ, nil, client.Var("s", movie.StartPlayback.ID), client.Var("p", storetest.FeatureSeconds/2))
+	mustPost(t, c, videostoretest.Watcher, startQ, &movie, client.Var("v", videostoretest.MovieFeature))
+	mustPost(t, c, videostoretest.Watcher, reportQ, nil, client.Var("s", movie.StartPlayback.ID), client.Var("p", videostoretest.FeatureSeconds/2))
 
 	check := func(name string, got playbackJSON, video, profile string, position int) {
 		t.Helper()
@@ -120,16 +120,16 @@ func TestPlaybackEventsOverWebsocket(t *testing.T) {
 	if err := next(t, all, &got); err != nil {
 		t.Fatalf("all, first: %v", err)
 	}
-	check("all, first", got, storetest.Episode1Video, storetest.OtherWatcher, 10)
+	check("all, first", got, videostoretest.Episode1Video, videostoretest.OtherWatcher, 10)
 	if err := next(t, all, &got); err != nil {
 		t.Fatalf("all, second: %v", err)
 	}
-	check("all, second", got, storetest.MovieFeature, storetest.Watcher, storetest.FeatureSeconds/2)
+	check("all, second", got, videostoretest.MovieFeature, videostoretest.Watcher, videostoretest.FeatureSeconds/2)
 	// The filtered subscription skipped the episode: its first event is the feature's.
 	if err := next(t, feature, &got); err != nil {
 		t.Fatalf("feature: %v", err)
 	}
-	check("feature", got, storetest.MovieFeature, storetest.Watcher, storetest.FeatureSeconds/2)
+	check("feature", got, videostoretest.MovieFeature, videostoretest.Watcher, videostoretest.FeatureSeconds/2)
 
 	_ = feature.Close()
 	waitFor(t, "the hub to drop the closed subscription", func() bool { return sg.hub.Len() == 1 })

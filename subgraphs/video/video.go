@@ -19,9 +19,9 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/video"
-	"github.com/cinegraph/cinegraph/subgraphs/video/live"
-	"github.com/cinegraph/cinegraph/subgraphs/video/loaders"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videolive"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoloaders"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // Name is the subgraph's name in the supergraph.
@@ -37,15 +37,15 @@ type Options struct {
 	Logger *slog.Logger
 	// Store, when set, is used instead of the embedded database (cluster
 	// mode passes the Cassandra store); the subgraph closes it on Close.
-	Store service.Store
+	Store videoservice.Store
 }
 
 // Subgraph is a running video subgraph.
 type Subgraph struct {
-	store   service.Store
-	service *service.Service
+	store   videoservice.Store
+	service *videoservice.Service
 	handler http.Handler
-	hub     *live.Hub // nil without a bus
+	hub     *videolive.Hub // nil without a bus
 	work    *workers.Group
 }
 
@@ -62,7 +62,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 			return nil, err
 		}
 	}
-	s, err := openWith(ctx, store, opts, loaders.DefaultWait)
+	s, err := openWith(ctx, store, opts, videoloaders.DefaultWait)
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -72,20 +72,20 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 
 // openWith builds the subgraph over any Store (tests wrap the store).
 // loaderWait is the dataloaders' batch window.
-func openWith(ctx context.Context, store service.Store, opts Options, loaderWait time.Duration) (*Subgraph, error) {
+func openWith(ctx context.Context, store videoservice.Store, opts Options, loaderWait time.Duration) (*Subgraph, error) {
 	base := opts.Logger
 	if base == nil {
 		base = slog.Default()
 	}
 	logger := base.With("subgraph", Name)
 
-	var svcOpts []service.Option
+	var svcOpts []videoservice.Option
 	var rel *outbox.Relay
 	if opts.Bus != nil {
 		rel = outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
-		svcOpts = append(svcOpts, service.WithNotify(rel.Wake))
+		svcOpts = append(svcOpts, videoservice.WithNotify(rel.Wake))
 	}
-	svc := service.New(store, svcOpts...)
+	svc := videoservice.New(store, svcOpts...)
 	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
 		return nil, fmt.Errorf("video: %w", err)
@@ -99,7 +99,7 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 	work := workers.New(ctx, logger)
 	s := &Subgraph{store: store, service: svc, work: work}
 	if opts.Bus != nil {
-		h := live.New(0, logger)
+		h := videolive.New(0, logger)
 		if err := work.Start("video hub", func(ctx context.Context) (func() error, error) { return h.Listen(ctx, opts.Bus) }); err != nil {
 			_ = work.Stop()
 			return nil, fmt.Errorf("video: %w", err)
@@ -120,8 +120,8 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 		gqlserver.Options{
 			Name:       Name,
 			Logger:     logger,
-			Middleware: loaders.Middleware(svc, loaders.Config{Wait: loaderWait}),
-			ContextFor: loaders.ForConnection(svc, loaders.Config{Wait: loaderWait}),
+			Middleware: videoloaders.Middleware(svc, videoloaders.Config{Wait: loaderWait}),
+			ContextFor: videoloaders.ForConnection(svc, videoloaders.Config{Wait: loaderWait}),
 		},
 	)
 	return s, nil
@@ -131,7 +131,7 @@ func openWith(ctx context.Context, store service.Store, opts Options, loaderWait
 func (s *Subgraph) Handler() http.Handler { return s.handler }
 
 // Service is the subgraph's domain service.
-func (s *Subgraph) Service() *service.Service { return s.service }
+func (s *Subgraph) Service() *videoservice.Service { return s.service }
 
 // Seed replaces videos, renditions, viewing history and sessions with the
 // deterministic seed.

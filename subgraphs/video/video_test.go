@@ -13,7 +13,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/seed"
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 // seededViewing is the first seeded viewing of profile-1 that is in
@@ -66,11 +66,11 @@ func TestOpenEndToEnd(t *testing.T) {
 	mustPost(t, c, "", reportQ, nil, client.Var("s", started.StartPlayback.ID), client.Var("p", pos))
 
 	ev := consumeOne(t, bus)
-	var payload service.ProgressPayload
+	var payload videoservice.ProgressPayload
 	if err := json.Unmarshal(ev.Payload, &payload); err != nil {
 		t.Fatal(err)
 	}
-	if ev.Key != watched.VideoID || ev.Type != service.EventProgressReported || payload.ProfileID != "profile-1" ||
+	if ev.Key != watched.VideoID || ev.Type != videoservice.EventProgressReported || payload.ProfileID != "profile-1" ||
 		payload.VideoID != watched.VideoID || payload.PositionSeconds != pos || payload.TitleID == "" || payload.DurationSeconds == 0 {
 		t.Fatalf("event %+v payload %+v", ev, payload)
 	}

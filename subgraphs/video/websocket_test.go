@@ -5,7 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/cinegraph/cinegraph/subgraphs/video/store/storetest"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
 )
 
 // TestWebsocketOperations runs operations over the websocket transport: the
@@ -15,10 +15,10 @@ func TestWebsocketOperations(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
 	c := client.New(sg.Handler())
-	payload := map[string]any{"profile": storetest.OtherWatcher}
+	payload := map[string]any{"profile": videostoretest.OtherWatcher}
 
 	var started struct{ StartPlayback sessionOut }
-	ws := c.WebsocketWithPayload(startQ, payload, client.Var("v", storetest.MovieFeature))
+	ws := c.WebsocketWithPayload(startQ, payload, client.Var("v", videostoretest.MovieFeature))
 	if err := ws.Next(&started); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestWebsocketOperations(t *testing.T) {
 	if err := c.WebsocketOnce(historyQ, &before); err != nil {
 		t.Fatal(err)
 	}
-	mustPost(t, c, storetest.OtherWatcher, reportQ, nil, client.Var("s", started.StartPlayback.ID), client.Var("p", 3100))
+	mustPost(t, c, videostoretest.OtherWatcher, reportQ, nil, client.Var("s", started.StartPlayback.ID), client.Var("p", 3100))
 	var after history
 	if err := c.WebsocketOnce(historyQ, &after); err != nil {
 		t.Fatal(err)

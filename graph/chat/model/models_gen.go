@@ -3,7 +3,7 @@
 package model
 
 import (
-	"github.com/cinegraph/cinegraph/subgraphs/chat/service"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
 type ChatRoomByIDsInput struct {
@@ -20,8 +20,8 @@ type MessageConnection struct {
 }
 
 type MessageEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *service.Message `json:"node"`
+	Cursor string               `json:"cursor"`
+	Node   *chatservice.Message `json:"node"`
 }
 
 type Mutation struct {
@@ -47,9 +47,9 @@ type Subscription struct {
 }
 
 type Title struct {
-	ID       string        `json:"id"`
-	Name     string        `json:"name"`
-	ChatRoom *service.Room `json:"chatRoom,omitempty"`
+	ID       string            `json:"id"`
+	Name     string            `json:"name"`
+	ChatRoom *chatservice.Room `json:"chatRoom,omitempty"`
 }
 
 func (Title) IsEntity() {}

@@ -8,12 +8,12 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/cinegraph/cinegraph/subgraphs/video/service"
+	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
 type Episode struct {
-	ID    string         `json:"id"`
-	Video *service.Video `json:"video,omitempty"`
+	ID    string              `json:"id"`
+	Video *videoservice.Video `json:"video,omitempty"`
 }
 
 func (Episode) IsEntity() {}
@@ -28,9 +28,9 @@ type Mutation struct {
 type Profile struct {
 	ID string `json:"id"`
 	// What the viewer watched, most recent first.
-	ViewingHistory []*service.Viewing `json:"viewingHistory"`
+	ViewingHistory []*videoservice.Viewing `json:"viewingHistory"`
 	// Videos started but not finished, most recent first.
-	ContinueWatching []*service.Viewing `json:"continueWatching"`
+	ContinueWatching []*videoservice.Viewing `json:"continueWatching"`
 }
 
 func (Profile) IsEntity() {}
@@ -46,8 +46,8 @@ type Subscription struct {
 }
 
 type Title struct {
-	ID     string           `json:"id"`
-	Videos []*service.Video `json:"videos"`
+	ID     string                `json:"id"`
+	Videos []*videoservice.Video `json:"videos"`
 }
 
 func (Title) IsEntity() {}

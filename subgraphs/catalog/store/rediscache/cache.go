@@ -21,7 +21,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/events"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 )
 
 // DefaultPrefix namespaces the cache's keys in Redis.
@@ -30,9 +30,9 @@ const DefaultPrefix = "cinegraph:catalog:cache:"
 // DefaultTTL bounds how long an entry lives when no TTL is configured.
 const DefaultTTL = 5 * time.Minute
 
-// Store implements service.Store by caching reads of an inner Store.
+// Store implements catalogservice.Store by caching reads of an inner Store.
 type Store struct {
-	inner  service.Store
+	inner  catalogservice.Store
 	client redis.UniversalClient
 	prefix string
 	ttl    time.Duration
@@ -40,7 +40,7 @@ type Store struct {
 	owned  bool // Close closes client
 }
 
-var _ service.Store = (*Store)(nil)
+var _ catalogservice.Store = (*Store)(nil)
 
 // Option adjusts New and Open.
 type Option func(*Store)
@@ -62,7 +62,7 @@ func WithLogger(log *slog.Logger) Option { return func(s *Store) { s.log = log }
 
 // New caches inner's reads in the Redis behind client; the caller keeps
 // ownership of client, Close closes inner.
-func New(inner service.Store, client redis.UniversalClient, opts ...Option) *Store {
+func New(inner catalogservice.Store, client redis.UniversalClient, opts ...Option) *Store {
 	s := &Store{inner: inner, client: client, prefix: DefaultPrefix, ttl: DefaultTTL, log: slog.Default()}
 	for _, opt := range opts {
 		opt(s)
@@ -73,7 +73,7 @@ func New(inner service.Store, client redis.UniversalClient, opts ...Option) *Sto
 // Open connects to the Redis of cfg, checks it answers, and caches inner's
 // reads there for cfg.CacheTTL. Close closes the connection and inner; when
 // Open fails, inner stays open and the caller's to close.
-func Open(ctx context.Context, cfg config.Redis, inner service.Store, opts ...Option) (*Store, error) {
+func Open(ctx context.Context, cfg config.Redis, inner catalogservice.Store, opts ...Option) (*Store, error) {
 	client := redis.NewClient(&redis.Options{Addr: cfg.Addr, Password: cfg.Password, DB: cfg.DB})
 	if err := client.Ping(ctx).Err(); err != nil {
 		_ = client.Close()
@@ -100,23 +100,23 @@ func (s *Store) versionKey(kind, id string) string {
 }
 
 // TitlesByIDs serves cached titles and loads the rest from the inner store.
-func (s *Store) TitlesByIDs(ctx context.Context, ids []string) (map[string]service.Title, error) {
+func (s *Store) TitlesByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Title, error) {
 	return cached(ctx, s, kindTitle, ids, false, s.inner.TitlesByIDs)
 }
 
 // PeopleByIDs serves cached people and loads the rest from the inner store.
-func (s *Store) PeopleByIDs(ctx context.Context, ids []string) (map[string]service.Person, error) {
+func (s *Store) PeopleByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Person, error) {
 	return cached(ctx, s, kindPerson, ids, false, s.inner.PeopleByIDs)
 }
 
 // GenresBySlugs serves cached genres and loads the rest from the inner store.
-func (s *Store) GenresBySlugs(ctx context.Context, slugs []string) (map[string]service.Genre, error) {
+func (s *Store) GenresBySlugs(ctx context.Context, slugs []string) (map[string]catalogservice.Genre, error) {
 	return cached(ctx, s, kindGenre, slugs, false, s.inner.GenresBySlugs)
 }
 
 // MyLists serves cached lists, empty ones included, and loads the rest from
 // the inner store.
-func (s *Store) MyLists(ctx context.Context, profileIDs []string) (map[string][]service.ListEntry, error) {
+func (s *Store) MyLists(ctx context.Context, profileIDs []string) (map[string][]catalogservice.ListEntry, error) {
 	lists, err := cached(ctx, s, kindMyList, profileIDs, true, s.inner.MyLists)
 	if err != nil {
 		return nil, err
@@ -131,7 +131,7 @@ func (s *Store) MyLists(ctx context.Context, profileIDs []string) (map[string][]
 }
 
 // AddToMyList writes through and invalidates the profile's cached list.
-func (s *Store) AddToMyList(ctx context.Context, entry service.ListEntry, ev events.Event) (bool, error) {
+func (s *Store) AddToMyList(ctx context.Context, entry catalogservice.ListEntry, ev events.Event) (bool, error) {
 	added, err := s.inner.AddToMyList(ctx, entry, ev)
 	if err == nil && added {
 		s.invalidate(ctx, kindMyList, entry.ProfileID)
@@ -152,7 +152,7 @@ func (s *Store) RemoveFromMyList(ctx context.Context, profileID, titleID string,
 // namespace. A failed flush is reported: the new catalog is committed, but
 // old entries could be served until their TTL, so the caller should retry
 // (Replace is repeatable).
-func (s *Store) Replace(ctx context.Context, d service.Dataset) error {
+func (s *Store) Replace(ctx context.Context, d catalogservice.Dataset) error {
 	if err := s.inner.Replace(ctx, d); err != nil {
 		return err
 	}
@@ -207,53 +207,55 @@ func (s *Store) invalidate(ctx context.Context, kind, id string) {
 
 // The rest passes straight through.
 
-// TitlePages implements service.Store.
-func (s *Store) TitlePages(ctx context.Context, queries []service.TitleQuery) ([]service.TitlePage, error) {
+// TitlePages implements catalogservice.Store.
+func (s *Store) TitlePages(ctx context.Context, queries []catalogservice.TitleQuery) ([]catalogservice.TitlePage, error) {
 	return s.inner.TitlePages(ctx, queries)
 }
 
-// TitleIDs implements service.Store.
+// TitleIDs implements catalogservice.Store.
 func (s *Store) TitleIDs(ctx context.Context) ([]string, error) { return s.inner.TitleIDs(ctx) }
 
-// Genres implements service.Store.
-func (s *Store) Genres(ctx context.Context) ([]service.Genre, error) { return s.inner.Genres(ctx) }
+// Genres implements catalogservice.Store.
+func (s *Store) Genres(ctx context.Context) ([]catalogservice.Genre, error) {
+	return s.inner.Genres(ctx)
+}
 
-// CreditsByTitles implements service.Store.
-func (s *Store) CreditsByTitles(ctx context.Context, titleIDs []string) (map[string][]service.Credit, error) {
+// CreditsByTitles implements catalogservice.Store.
+func (s *Store) CreditsByTitles(ctx context.Context, titleIDs []string) (map[string][]catalogservice.Credit, error) {
 	return s.inner.CreditsByTitles(ctx, titleIDs)
 }
 
-// CreditsByPeople implements service.Store.
-func (s *Store) CreditsByPeople(ctx context.Context, personIDs []string) (map[string][]service.Credit, error) {
+// CreditsByPeople implements catalogservice.Store.
+func (s *Store) CreditsByPeople(ctx context.Context, personIDs []string) (map[string][]catalogservice.Credit, error) {
 	return s.inner.CreditsByPeople(ctx, personIDs)
 }
 
-// SeasonsByTitles implements service.Store.
-func (s *Store) SeasonsByTitles(ctx context.Context, titleIDs []string) (map[string][]service.Season, error) {
+// SeasonsByTitles implements catalogservice.Store.
+func (s *Store) SeasonsByTitles(ctx context.Context, titleIDs []string) (map[string][]catalogservice.Season, error) {
 	return s.inner.SeasonsByTitles(ctx, titleIDs)
 }
 
-// EpisodesByIDs implements service.Store.
-func (s *Store) EpisodesByIDs(ctx context.Context, ids []string) (map[string]service.Episode, error) {
+// EpisodesByIDs implements catalogservice.Store.
+func (s *Store) EpisodesByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Episode, error) {
 	return s.inner.EpisodesByIDs(ctx, ids)
 }
 
-// ProfilesByIDs implements service.Store.
-func (s *Store) ProfilesByIDs(ctx context.Context, ids []string) (map[string]service.Profile, error) {
+// ProfilesByIDs implements catalogservice.Store.
+func (s *Store) ProfilesByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Profile, error) {
 	return s.inner.ProfilesByIDs(ctx, ids)
 }
 
-// PendingEvents implements service.Store.
+// PendingEvents implements catalogservice.Store.
 func (s *Store) PendingEvents(ctx context.Context, limit int) ([]events.Event, error) {
 	return s.inner.PendingEvents(ctx, limit)
 }
 
-// DeleteEvents implements service.Store.
+// DeleteEvents implements catalogservice.Store.
 func (s *Store) DeleteEvents(ctx context.Context, ids []string) error {
 	return s.inner.DeleteEvents(ctx, ids)
 }
 
-// Version implements service.Store.
+// Version implements catalogservice.Store.
 func (s *Store) Version(ctx context.Context) (int64, error) { return s.inner.Version(ctx) }
 
 // Ping checks the inner store. Redis is left out on purpose: without it

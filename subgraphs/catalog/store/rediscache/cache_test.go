@@ -16,11 +16,11 @@ import (
 	"github.com/cinegraph/cinegraph/internal/enginetest"
 	"github.com/cinegraph/cinegraph/internal/events"
 	pg "github.com/cinegraph/cinegraph/internal/postgres"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/service"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/postgres"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogpostgres"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogsqlite"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogstoretest"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/rediscache"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/sqlitestore"
-	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/storetest"
 )
 
 var seq atomic.Int64
@@ -55,9 +55,9 @@ func namespace(t *testing.T, c *redis.Client) string {
 	return prefix
 }
 
-func sqliteInner(t *testing.T) service.Store {
+func sqliteInner(t *testing.T) catalogservice.Store {
 	t.Helper()
-	s, err := sqlitestore.Open(context.Background(), t.TempDir())
+	s, err := catalogsqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,14 +66,14 @@ func sqliteInner(t *testing.T) service.Store {
 
 // counting records the keys each cached read asked the inner store for.
 type counting struct {
-	service.Store
+	catalogservice.Store
 	mu    sync.Mutex
 	calls map[string][][]string
 	// beforeReturn, when set, runs inside MyLists after the inner load.
 	beforeReturn func()
 }
 
-func newCounting(inner service.Store) *counting {
+func newCounting(inner catalogservice.Store) *counting {
 	return &counting{Store: inner, calls: map[string][][]string{}}
 }
 
@@ -89,22 +89,22 @@ func (c *counting) requested(method string) [][]string {
 	return append([][]string(nil), c.calls[method]...)
 }
 
-func (c *counting) TitlesByIDs(ctx context.Context, ids []string) (map[string]service.Title, error) {
+func (c *counting) TitlesByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Title, error) {
 	c.record("TitlesByIDs", ids)
 	return c.Store.TitlesByIDs(ctx, ids)
 }
 
-func (c *counting) PeopleByIDs(ctx context.Context, ids []string) (map[string]service.Person, error) {
+func (c *counting) PeopleByIDs(ctx context.Context, ids []string) (map[string]catalogservice.Person, error) {
 	c.record("PeopleByIDs", ids)
 	return c.Store.PeopleByIDs(ctx, ids)
 }
 
-func (c *counting) GenresBySlugs(ctx context.Context, slugs []string) (map[string]service.Genre, error) {
+func (c *counting) GenresBySlugs(ctx context.Context, slugs []string) (map[string]catalogservice.Genre, error) {
 	c.record("GenresBySlugs", slugs)
 	return c.Store.GenresBySlugs(ctx, slugs)
 }
 
-func (c *counting) MyLists(ctx context.Context, ids []string) (map[string][]service.ListEntry, error) {
+func (c *counting) MyLists(ctx context.Context, ids []string) (map[string][]catalogservice.ListEntry, error) {
 	c.record("MyLists", ids)
 	lists, err := c.Store.MyLists(ctx, ids)
 	c.mu.Lock()
@@ -119,7 +119,7 @@ func (c *counting) MyLists(ctx context.Context, ids []string) (map[string][]serv
 func TestContractOverSQLite(t *testing.T) {
 	t.Parallel()
 	c := redisClient(t)
-	storetest.Run(t, func(t *testing.T) service.Store {
+	catalogstoretest.Run(t, func(t *testing.T) catalogservice.Store {
 		s := rediscache.New(sqliteInner(t), c, rediscache.WithPrefix(namespace(t, c)), rediscache.WithLogger(quiet()))
 		t.Cleanup(func() { _ = s.Close() })
 		return s
@@ -132,10 +132,10 @@ func TestContractOverPostgres(t *testing.T) {
 	enginetest.Postgres(t)
 	cfg := enginetest.Storage(t).Postgres
 	cfg.MaxConns = 4
-	storetest.Run(t, func(t *testing.T) service.Store {
+	catalogstoretest.Run(t, func(t *testing.T) catalogservice.Store {
 		schema := unique("cache")
 		t.Cleanup(func() { _ = pg.DropSchema(context.Background(), cfg, schema) })
-		inner, err := postgres.Open(context.Background(), cfg, postgres.WithSchema(schema))
+		inner, err := catalogpostgres.Open(context.Background(), cfg, catalogpostgres.WithSchema(schema))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +151,7 @@ func seededCache(t *testing.T, opts ...rediscache.Option) (*rediscache.Store, *c
 	c := redisClient(t)
 	prefix := namespace(t, c)
 	inner := newCounting(sqliteInner(t))
-	if err := inner.Replace(context.Background(), storetest.Fixture()); err != nil {
+	if err := inner.Replace(context.Background(), catalogstoretest.Fixture()); err != nil {
 		t.Fatal(err)
 	}
 	s := rediscache.New(inner, c, append([]rediscache.Option{rediscache.WithPrefix(prefix), rediscache.WithLogger(quiet())}, opts...)...)
@@ -177,12 +177,12 @@ func TestReadsServedFromRedis(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, inner, c, prefix := seededCache(t)
-	f := storetest.Fixture()
+	f := catalogstoretest.Fixture()
 
 	for range 2 {
 		titles, err := s.TitlesByIDs(ctx, []string{"t1", "t2", "t1"})
 		must(t, err)
-		equal(t, "titles", titles, map[string]service.Title{"t1": f.Titles[0], "t2": f.Titles[1]})
+		equal(t, "titles", titles, map[string]catalogservice.Title{"t1": f.Titles[0], "t2": f.Titles[1]})
 	}
 	equal(t, "inner title loads", inner.requested("TitlesByIDs"), [][]string{{"t1", "t2"}})
 
@@ -197,10 +197,10 @@ func TestReadsServedFromRedis(t *testing.T) {
 	for range 2 {
 		people, err := s.PeopleByIDs(ctx, []string{"p1", "p3"})
 		must(t, err)
-		equal(t, "people", people, map[string]service.Person{"p1": f.People[0], "p3": f.People[2]})
+		equal(t, "people", people, map[string]catalogservice.Person{"p1": f.People[0], "p3": f.People[2]})
 		genres, err := s.GenresBySlugs(ctx, []string{"sci-fi"})
 		must(t, err)
-		equal(t, "genres", genres, map[string]service.Genre{"sci-fi": f.Genres[2]})
+		equal(t, "genres", genres, map[string]catalogservice.Genre{"sci-fi": f.Genres[2]})
 	}
 	equal(t, "inner people loads", len(inner.requested("PeopleByIDs")), 1)
 	equal(t, "inner genre loads", len(inner.requested("GenresBySlugs")), 1)
@@ -214,14 +214,14 @@ func TestReadsServedFromRedis(t *testing.T) {
 }
 
 func event(id string) events.Event {
-	ev, err := events.New(events.TopicCatalogChanges, "profile-1", "test.change", id, storetest.Epoch, map[string]string{"n": id})
+	ev, err := events.New(events.TopicCatalogChanges, "profile-1", "test.change", id, catalogstoretest.Epoch, map[string]string{"n": id})
 	if err != nil {
 		panic(err)
 	}
 	return ev
 }
 
-func listIDs(t *testing.T, s service.Store, profile string) []string {
+func listIDs(t *testing.T, s catalogservice.Store, profile string) []string {
 	t.Helper()
 	lists, err := s.MyLists(context.Background(), []string{profile})
 	must(t, err)
@@ -243,14 +243,14 @@ func TestMyListWritesInvalidate(t *testing.T) {
 	equal(t, "empty list cached", listIDs(t, s, "profile-2"), []string(nil))
 	equal(t, "inner loads", len(inner.requested("MyLists")), 2)
 
-	added, err := s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: storetest.Epoch}, event("e1"))
+	added, err := s.AddToMyList(ctx, catalogservice.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: catalogstoretest.Epoch}, event("e1"))
 	must(t, err)
 	equal(t, "added", added, true)
 	equal(t, "after add", listIDs(t, s, "profile-1"), []string{"t4", "t2", "t1"})
 	equal(t, "inner loads after add", len(inner.requested("MyLists")), 3)
 
 	// A write that changed nothing leaves the entry alone.
-	added, err = s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: storetest.Epoch}, event("e2"))
+	added, err = s.AddToMyList(ctx, catalogservice.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: catalogstoretest.Epoch}, event("e2"))
 	must(t, err)
 	equal(t, "re-added", added, false)
 	equal(t, "after no-op", listIDs(t, s, "profile-1"), []string{"t4", "t2", "t1"})
@@ -285,7 +285,7 @@ func TestStaleLoadIsNotServedAfterWrite(t *testing.T) {
 	stale := make(chan []string)
 	go func() { stale <- listIDs(t, s, "profile-1") }()
 	<-loaded
-	_, err := s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: storetest.Epoch}, event("e1"))
+	_, err := s.AddToMyList(ctx, catalogservice.ListEntry{ProfileID: "profile-1", TitleID: "t4", AddedAt: catalogstoretest.Epoch}, event("e1"))
 	must(t, err)
 	close(release)
 	equal(t, "the stalled reader saw the old list", <-stale, []string{"t2", "t1"})
@@ -304,7 +304,7 @@ func TestReplaceFlushesNamespace(t *testing.T) {
 	must(t, err)
 	equal(t, "my list", listIDs(t, s, "profile-1"), []string{"t2", "t1"})
 
-	next := storetest.Fixture()
+	next := catalogstoretest.Fixture()
 	next.Titles[0].Name = "Beta Renamed"
 	next.People[0].Name = "Ava Chen-Li"
 	next.MyList = next.MyList[:1]
@@ -344,7 +344,7 @@ func TestRedisDownFallsThrough(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	inner := newCounting(sqliteInner(t))
-	must(t, inner.Replace(ctx, storetest.Fixture()))
+	must(t, inner.Replace(ctx, catalogstoretest.Fixture()))
 	dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { _ = dead.Close() })
 	s := rediscache.New(inner, dead, rediscache.WithLogger(quiet()))
@@ -353,14 +353,14 @@ func TestRedisDownFallsThrough(t *testing.T) {
 	titles, err := s.TitlesByIDs(ctx, []string{"t1"})
 	must(t, err)
 	equal(t, "title without redis", titles["t1"].Name, "Beta")
-	_, err = s.AddToMyList(ctx, service.ListEntry{ProfileID: "profile-2", TitleID: "t1", AddedAt: storetest.Epoch}, event("e1"))
+	_, err = s.AddToMyList(ctx, catalogservice.ListEntry{ProfileID: "profile-2", TitleID: "t1", AddedAt: catalogstoretest.Epoch}, event("e1"))
 	must(t, err)
 	equal(t, "list without redis", listIDs(t, s, "profile-2"), []string{"t1"})
 	must(t, s.Ping(ctx))
 	if err := s.PingCache(ctx); err == nil {
 		t.Error("PingCache succeeded without Redis")
 	}
-	if err := s.Replace(ctx, storetest.Fixture()); err == nil {
+	if err := s.Replace(ctx, catalogstoretest.Fixture()); err == nil {
 		t.Error("Replace reported success though the cache could not be flushed")
 	}
 }

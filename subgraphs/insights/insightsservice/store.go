@@ -1,0 +1,38 @@
+package insightsservice
+
+import "context"
+
+// Store is the insights persistence contract. It is engine-neutral and
+// batch-oriented: every read takes many keys and answers in key order, so a
+// page of entities costs one call per relation. The embedded SQLite store
+// implements it today; the cluster engines implement the same contract.
+type Store interface {
+	// SaveScores stores each score whose message id is not stored yet, all
+	// or none, and reports how many were new. A redelivered message is
+	// therefore counted once.
+	SaveScores(ctx context.Context, scores []MessageScore) (int, error)
+	// AudiencesByTitleIDs returns one Audience per id, in order; a title
+	// without messages gets zero counts.
+	AudiencesByTitleIDs(ctx context.Context, titleIDs []string) ([]Audience, error)
+	// DetectionsByVideoIDs returns each video's detections in time order,
+	// one slice per id, in order.
+	DetectionsByVideoIDs(ctx context.Context, videoIDs []string) ([][]Detection, error)
+	// SaveViews records that profiles watched titles; a pair already
+	// recorded is kept as is.
+	SaveViews(ctx context.Context, views []View) error
+	// WatchedTitlesByProfileIDs returns the titles each profile watched,
+	// sorted by id, one slice per id, in order.
+	WatchedTitlesByProfileIDs(ctx context.Context, profileIDs []string) ([][]string, error)
+	// PopularTitles returns at most limit titles that anyone watched or
+	// talked about, most viewers first, then most messages, then by id.
+	PopularTitles(ctx context.Context, limit int) ([]TitleStat, error)
+	// ReplaceSeed swaps the seeded rows for data in one transaction,
+	// keeping rows that came from live events.
+	ReplaceSeed(ctx context.Context, data SeedData) error
+	// Empty reports whether the store holds no data at all.
+	Empty(ctx context.Context) (bool, error)
+	// Ping checks that the store can serve.
+	Ping(ctx context.Context) error
+	// Close releases the store.
+	Close() error
+}

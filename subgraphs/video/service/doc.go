@@ -1,5 +1,0 @@
-// Package service holds the video subgraph's domain: videos, renditions,
-// playback sessions and viewing history, the engine-neutral Store contract
-// the storage engines implement, and the Service that validates input and
-// applies the playback rules before anything is written.
-package service
