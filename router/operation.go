@@ -79,8 +79,13 @@ func (r *Router) internalError(what string, cause error, req *request.Request) *
 	return &refusal{outcome: request.Failed, code: cgerrs.Internal, errs: gqlerror.List{gqlerror.Errorf("internal error")}, cause: cause}
 }
 
-// operation prepares req to run, or says why it will not.
+// operation prepares req to run, or says why it will not. Before anything
+// else, a request a page on another origin could have forged is refused
+// (request.Preflighted), on every transport and whatever the operation.
 func (r *Router) operation(req *request.Request) (*operation, *refusal) {
+	if refused := r.crossOrigin.refuse(req); refused != nil {
+		return nil, refused
+	}
 	p := r.prepare(req.Query, req.OperationName)
 	if p.errs != nil {
 		return nil, badRequest(request.Rejected, p.errs...)

@@ -55,6 +55,11 @@ type Config struct {
 	// Limits bound the work of one request; zero fields take their
 	// defaults.
 	Limits limits.Config
+	// CORS lets pages on other origins use the router; none by default.
+	CORS CORSConfig
+	// CSRF refuses requests pages on other origins could have forged; on by
+	// default.
+	CSRF CSRFConfig
 }
 
 // DefaultForwardHeaders are forwarded when Config names none: credentials
@@ -76,6 +81,10 @@ type Router struct {
 	logger     *slog.Logger
 	// streaming serves subscriptions (subscribe.go).
 	streaming *streaming
+	// crossOrigin is the policy for browsers on other origins
+	// (crossorigin.go); front is the endpoint behind its CORS handler.
+	crossOrigin *crossOrigin
+	front       http.Handler
 }
 
 // New builds a Router from cfg.
@@ -129,12 +138,19 @@ func New(cfg Config) (*Router, error) {
 		r.forward = append(r.forward, http.CanonicalHeaderKey(h))
 	}
 	r.handler = &transport.Handler{Exec: r, MaxRequestBytes: cfg.MaxRequestBytes, Logger: logger}
+	r.crossOrigin = newCrossOrigin(cfg, logger)
 	r.streaming = newStreaming(r, cfg)
+	r.front = r.crossOrigin.handler(http.HandlerFunc(r.serve))
 	return r, nil
 }
 
 // ServeHTTP serves the /graphql endpoint.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.front.ServeHTTP(w, req)
+}
+
+// serve picks the transport.
+func (r *Router) serve(w http.ResponseWriter, req *http.Request) {
 	if r.streaming.serve(w, req) {
 		return
 	}

@@ -79,6 +79,7 @@ func newStreaming(r *Router, cfg Config) *streaming {
 		KeepAlive:        cfg.Subscriptions.KeepAlive,
 		MaxSubscriptions: cfg.Subscriptions.MaxSubscriptions,
 		MaxMessageBytes:  cfg.Subscriptions.MaxMessageBytes,
+		CheckOrigin:      r.crossOrigin.socketAllowed,
 	}
 	s.sse = &sse.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
 	s.multipart = &multipart.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}

@@ -23,8 +23,11 @@ func TestTransport(t *testing.T) {
 		wantCType  string
 		wantInBody string
 	}{
-		{"get query", http.MethodGet, `{ me { name } }`, nil, 200, "application/json", `"name":"Ada Lovelace"`},
-		{"get mutation refused", http.MethodGet, `mutation { addReview(upc: "1", body: "x") { id } }`, nil, 405, "application/json", `use POST`},
+		{"get query", http.MethodGet, `{ me { name } }`, preflighted, 200, "application/json", `"name":"Ada Lovelace"`},
+		{"get query, Apollo Client style", http.MethodGet, `{ me { name } }`, map[string]string{"Content-Type": "application/json"}, 200, "application/json", `"name":"Ada Lovelace"`},
+		{"get mutation refused", http.MethodGet, `mutation { addReview(upc: "1", body: "x") { id } }`, preflighted, 405, "application/json", `use POST`},
+		{"simple get query refused", http.MethodGet, `{ me { name } }`, nil, 400, "application/json", `cross-site request forgery`},
+		{"simple get mutation refused", http.MethodGet, `mutation { addReview(upc: "1", body: "x") { id } }`, nil, 400, "application/json", `"BAD_USER_INPUT"`},
 		{"parse error with graphql-response+json", http.MethodPost, `{ me { `, gqlResp, 400, "application/graphql-response+json", `"BAD_USER_INPUT"`},
 		{"validation error with graphql-response+json", http.MethodPost, `{ me { nope } }`, gqlResp, 400, "application/graphql-response+json", `"BAD_USER_INPUT"`},
 		{"validation error with application/json", http.MethodPost, `{ me { nope } }`, nil, 200, "application/json", `"BAD_USER_INPUT"`},

@@ -109,8 +109,23 @@ type answer struct {
 	body      string
 }
 
-// httpClient asks over HTTP with the given Accept header and method.
-func httpClient(method, accept string) func(t *testing.T, endpoint, query string) answer {
+// preflighted is a header that only script sets, so that browsers ask
+// before sending it: a request carrying it passes the CSRF rule.
+var preflighted = map[string]string{"Apollo-Require-Preflight": "true"}
+
+// httpClient asks over HTTP with the given method, Accept header and extra
+// headers; a POST body is JSON sent as application/json, a GET has no
+// Content-Type.
+func httpClient(method, accept string, header map[string]string) func(t *testing.T, endpoint, query string) answer {
+	if method == http.MethodGet {
+		return httpClientTyped(method, "", accept, header)
+	}
+	return httpClientTyped(method, "application/json", accept, header)
+}
+
+// httpClientTyped is httpClient with the Content-Type of its choice, empty
+// for none; on a GET too, as Apollo Client sends one.
+func httpClientTyped(method, contentType, accept string, header map[string]string) func(t *testing.T, endpoint, query string) answer {
 	return func(t *testing.T, endpoint, query string) answer {
 		t.Helper()
 		var req *http.Request
@@ -119,10 +134,15 @@ func httpClient(method, accept string) func(t *testing.T, endpoint, query string
 		} else {
 			body, _ := json.Marshal(map[string]string{"query": query})
 			req, _ = http.NewRequestWithContext(t.Context(), http.MethodPost, endpoint, strings.NewReader(string(body)))
-			req.Header.Set("Content-Type", "application/json")
+		}
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
 		}
 		if accept != "" {
 			req.Header.Set("Accept", accept)
+		}
+		for k, v := range header {
+			req.Header.Set(k, v)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -140,12 +160,32 @@ func httpClient(method, accept string) func(t *testing.T, endpoint, query string
 // wsOperation runs one operation over a websocket with the given subprotocol
 // and reads until the operation or the socket ends.
 func wsOperation(subprotocol, start string, initPayload map[string]any) func(t *testing.T, endpoint, query string) answer {
+	return wsOperationFrom("", subprotocol, start, initPayload)
+}
+
+// wsOperationFrom is wsOperation from a page of the given origin, as a
+// browser sends it: "" sends no Origin (not a browser), "self" the
+// endpoint's own. A refused handshake is an answer with its HTTP status.
+func wsOperationFrom(origin, subprotocol, start string, initPayload map[string]any) func(t *testing.T, endpoint, query string) answer {
 	return func(t *testing.T, endpoint, query string) answer {
 		t.Helper()
+		h := http.Header{}
+		switch origin {
+		case "":
+		case "self":
+			h.Set("Origin", endpoint[:strings.Index(endpoint, "/graphql")])
+		default:
+			h.Set("Origin", origin)
+		}
 		d := websocket.Dialer{Subprotocols: []string{subprotocol}}
-		c, _, err := d.DialContext(t.Context(), "ws"+strings.TrimPrefix(endpoint, "http"), nil)
+		c, resp, err := d.DialContext(t.Context(), "ws"+strings.TrimPrefix(endpoint, "http"), h)
 		if err != nil {
-			t.Fatal(err)
+			if resp == nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return answer{status: resp.StatusCode, body: string(body)}
 		}
 		defer c.Close()
 		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -190,23 +230,54 @@ func wsOperation(subprotocol, start string, initPayload map[string]any) func(t *
 }
 
 // TestEveryTransport runs each kind of operation over every transport the
-// router serves and checks what the client sees and what reached the
-// subgraph: a refused operation must not have fetched or subscribed.
+// router serves, as every kind of client may send it, and checks what the
+// client sees and what reached the subgraph: a refused operation must not
+// have fetched or subscribed. Requests a page on another origin can send
+// without a preflight (a "simple" GET or POST, a websocket from another
+// origin) are refused whatever they carry.
 func TestEveryTransport(t *testing.T) {
 	t.Parallel()
 	const (
 		sseAccept       = "text/event-stream"
 		multipartAccept = `multipart/mixed;subscriptionSpec="1.0", application/json`
+		// What a page may send without a preflight: no quotes.
+		simpleMultipartAccept = "multipart/mixed;subscriptionSpec=1.0"
 	)
 	transports := map[string]func(t *testing.T, endpoint, query string) answer{
-		"plain POST":           httpClient(http.MethodPost, ""),
-		"plain GET":            httpClient(http.MethodGet, ""),
-		"SSE POST":             httpClient(http.MethodPost, sseAccept),
-		"SSE GET":              httpClient(http.MethodGet, sseAccept),
-		"multipart POST":       httpClient(http.MethodPost, multipartAccept),
-		"multipart GET":        httpClient(http.MethodGet, multipartAccept),
+		"plain POST":           httpClient(http.MethodPost, "", nil),
+		"plain GET":            httpClient(http.MethodGet, "", preflighted),
+		"SSE POST":             httpClient(http.MethodPost, sseAccept, nil),
+		"SSE GET":              httpClient(http.MethodGet, sseAccept, preflighted),
+		"multipart POST":       httpClient(http.MethodPost, multipartAccept, nil),
+		"multipart GET":        httpClient(http.MethodGet, multipartAccept, preflighted),
 		"graphql-transport-ws": wsOperation("graphql-transport-ws", "subscribe", nil),
 		"legacy graphql-ws":    wsOperation("graphql-ws", "start", nil),
+
+		// Preflighted another way: as Apollo Client sends a GET, with
+		// Content-Type: application/json.
+		"plain GET as JSON":     httpClientTyped(http.MethodGet, "application/json", "", nil),
+		"SSE GET as JSON":       httpClientTyped(http.MethodGet, "application/json", sseAccept, nil),
+		"multipart GET as JSON": httpClientTyped(http.MethodGet, "application/json", multipartAccept, nil),
+		// A browser page on the router's own origin.
+		"graphql-transport-ws, same origin": wsOperationFrom("self", "graphql-transport-ws", "subscribe", nil),
+		"legacy graphql-ws, same origin":    wsOperationFrom("self", "graphql-ws", "start", nil),
+
+		// What a page on another origin can send without a preflight: a GET
+		// with no header of its own (a link, an image, EventSource, a
+		// no-cors fetch), or with a form's Content-Type.
+		"simple GET":                  httpClient(http.MethodGet, "", nil),
+		"simple SSE GET":              httpClient(http.MethodGet, sseAccept, nil),
+		"simple multipart GET":        httpClient(http.MethodGet, simpleMultipartAccept, nil),
+		"simple GET as text/plain":    httpClientTyped(http.MethodGet, "text/plain", "", nil),
+		"simple GET as a form":        httpClientTyped(http.MethodGet, "application/x-www-form-urlencoded", sseAccept, nil),
+		"simple GET, other header":    httpClient(http.MethodGet, "", map[string]string{"X-Foo": "1"}),
+		"simple POST as text/plain":   httpClientTyped(http.MethodPost, "text/plain", "", nil),
+		"simple SSE POST":             httpClientTyped(http.MethodPost, "text/plain", sseAccept, nil),
+		"simple multipart POST":       httpClientTyped(http.MethodPost, "multipart/form-data", simpleMultipartAccept, nil),
+		"POST as text/plain, flagged": httpClientTyped(http.MethodPost, "text/plain", "", preflighted),
+		// Websockets from another origin, which browsers open without asking.
+		"graphql-transport-ws, other origin": wsOperationFrom("http://evil.example", "graphql-transport-ws", "subscribe", map[string]any{"profile": "p1"}),
+		"legacy graphql-ws, other origin":    wsOperationFrom("http://evil.example", "graphql-ws", "start", map[string]any{"profile": "p1"}),
 	}
 	ops := map[string]string{
 		"query":        `{ count }`,
@@ -221,13 +292,14 @@ func TestEveryTransport(t *testing.T) {
 		invalid    = `Cannot query field \"nope\" on type \"Query\".`
 		noQuery    = "the request has no query"
 	)
-	tests := []struct {
+	type transportCase struct {
 		transport, op string
 		want          answer
 		// fetches and opened count subgraph requests and upstream
 		// subscriptions.
 		fetches, opened int
-	}{
+	}
+	tests := []transportCase{
 		{"plain POST", "query", answer{status: 200, body: `{"data":{"count":0}}`}, 1, 0},
 		{"plain POST", "mutation", answer{status: 200, body: `{"data":{"bump":1}}`}, 1, 0},
 		{"plain POST", "subscription", answer{status: 200, body: noStream}, 0, 0},
@@ -276,6 +348,43 @@ func TestEveryTransport(t *testing.T) {
 		{"legacy graphql-ws", "subscription", answer{types: "data,complete", body: `{"data":{"bumped":1}}`}, 0, 1},
 		{"legacy graphql-ws", "invalid", answer{types: "error", body: invalid}, 0, 0},
 		{"legacy graphql-ws", "no query", answer{types: "error", body: "subscribe payload must hold a query"}, 0, 0},
+	}
+	// Preflighted clients see what the plain ones do.
+	for alias, base := range map[string]string{
+		"plain GET as JSON":                 "plain GET",
+		"SSE GET as JSON":                   "SSE GET",
+		"multipart GET as JSON":             "multipart GET",
+		"graphql-transport-ws, same origin": "graphql-transport-ws",
+		"legacy graphql-ws, same origin":    "legacy graphql-ws",
+	} {
+		for _, tc := range tests {
+			if tc.transport == base {
+				tc.transport = alias
+				tests = append(tests, tc)
+			}
+		}
+	}
+	// Simple requests never run, whatever the operation; those without a
+	// query, or with a body that is not JSON, fail before the rule.
+	const (
+		csrf      = "refused as a possible cross-site request forgery (CSRF): send it with a Content-Type other than application/x-www-form-urlencoded, multipart/form-data, text/plain (such as application/json) or with one of the headers X-Apollo-Operation-Name, Apollo-Require-Preflight."
+		notJSON   = "POST bodies must be application/json"
+		forbidden = "Forbidden"
+	)
+	for _, op := range []string{"query", "mutation", "subscription", "invalid", "no query"} {
+		for _, transport := range []string{"simple GET", "simple SSE GET", "simple multipart GET", "simple GET as text/plain", "simple GET as a form", "simple GET, other header"} {
+			want := answer{status: 400, body: csrf}
+			if op == "no query" {
+				want.body = noQuery
+			}
+			tests = append(tests, transportCase{transport, op, want, 0, 0})
+		}
+		for _, transport := range []string{"simple POST as text/plain", "simple SSE POST", "simple multipart POST", "POST as text/plain, flagged"} {
+			tests = append(tests, transportCase{transport, op, answer{status: 415, body: notJSON}, 0, 0})
+		}
+		for _, transport := range []string{"graphql-transport-ws, other origin", "legacy graphql-ws, other origin"} {
+			tests = append(tests, transportCase{transport, op, answer{status: 403, body: forbidden}, 0, 0})
+		}
 	}
 	for _, tc := range tests {
 		t.Run(tc.transport+"/"+tc.op, func(t *testing.T) {

@@ -2,8 +2,8 @@
 // request type every transport hands to the router, read from HTTP GET and
 // POST (whether the answer is one JSON response, a server-sent event stream
 // or a multipart stream) or from a websocket subscribe message, under the
-// rules every transport shares: methods, content type, size, and that a GET
-// is read-only.
+// rules every transport shares: methods, content type, size, that a GET is
+// read-only, and which requests a page on another origin could have forged.
 package request
 
 import (
@@ -87,6 +87,10 @@ const (
 	// Failed: the server could not handle a valid request (planning
 	// failed); no data.
 	Failed
+	// Blocked: a page on another origin could have sent the request without
+	// the browser asking first (see Preflighted); the answer is 400 on
+	// every transport and nothing ran.
+	Blocked
 )
 
 // AllowWrites is the Allow header of a NotAllowed answer: the method that

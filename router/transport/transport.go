@@ -72,6 +72,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if media == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
+	case request.Blocked:
+		status = http.StatusBadRequest
 	case request.Failed:
 		status = http.StatusInternalServerError
 	}

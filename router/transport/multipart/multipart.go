@@ -60,11 +60,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, refused := h.Subscriber.Subscribe(r.Context(), req)
-	if refused != nil && refused.Outcome == request.NotAllowed {
-		// Refused by method: answered like a bad request, before any part.
-		w.Header().Set("Allow", request.AllowWrites)
+	if refused != nil && (refused.Outcome == request.NotAllowed || refused.Outcome == request.Blocked) {
+		// Refused by method or as a possible forgery: answered like a bad
+		// request, before any part.
+		status := http.StatusBadRequest
+		if refused.Outcome == request.NotAllowed {
+			w.Header().Set("Allow", request.AllowWrites)
+			status = http.StatusMethodNotAllowed
+		}
 		raw, _ := json.Marshal(refused.Response)
-		writeErrors(w, http.StatusMethodNotAllowed, raw)
+		writeErrors(w, status, raw)
 		return
 	}
 	flusher, _ := w.(http.Flusher)

@@ -36,6 +36,8 @@ func (s subscriber) Subscribe(_ context.Context, req *request.Request) (*subscri
 		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "Syntax Error"}}}, Outcome: request.Rejected}
 	case req.Query == "mutation{a}" && req.ReadOnly():
 		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "use POST"}}}, Outcome: request.NotAllowed}
+	case req.Query == "forged":
+		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "CSRF"}}}, Outcome: request.Blocked}
 	}
 	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
@@ -74,6 +76,10 @@ func TestMultipart(t *testing.T) {
 			name: "refused by method before any part", method: http.MethodGet, query: "mutation{a}",
 			wantStatus: 405, wantBody: `{"errors":[{"message":"use POST"}]}`,
 		},
+		{
+			name: "blocked as a possible forgery before any part", method: http.MethodGet, query: "forged",
+			wantStatus: 400, wantBody: `{"errors":[{"message":"CSRF"}]}`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,7 +106,11 @@ func TestMultipart(t *testing.T) {
 			defer resp.Body.Close()
 			got, _ := io.ReadAll(resp.Body)
 			if tc.wantStatus != 0 {
-				if resp.StatusCode != tc.wantStatus || resp.Header.Get("Allow") != "POST" || string(got) != tc.wantBody {
+				wantAllow := ""
+				if tc.wantStatus == http.StatusMethodNotAllowed {
+					wantAllow = "POST"
+				}
+				if resp.StatusCode != tc.wantStatus || resp.Header.Get("Allow") != wantAllow || string(got) != tc.wantBody {
 					t.Fatalf("got %d (Allow %q) %s, want %d %s", resp.StatusCode, resp.Header.Get("Allow"), got, tc.wantStatus, tc.wantBody)
 				}
 				return

@@ -40,6 +40,8 @@ func (s subscriber) Subscribe(_ context.Context, req *request.Request) (*subscri
 		}
 	case "broken":
 		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "internal error"}}}, Outcome: request.Failed}
+	case "forged":
+		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "CSRF"}}}, Outcome: request.Blocked}
 	}
 	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
@@ -79,6 +81,7 @@ func TestSSE(t *testing.T) {
 		{name: "no query", method: http.MethodPost, query: "", wantStatus: 400},
 		{name: "refused by method", method: http.MethodGet, query: "mutation{a}", wantStatus: 405, wantBody: `{"errors":[{"message":"use POST"}]}`},
 		{name: "failed", method: http.MethodPost, query: "broken", wantStatus: 500, wantBody: `{"errors":[{"message":"internal error"}]}`},
+		{name: "blocked as a possible forgery", method: http.MethodGet, query: "forged", wantStatus: 400, wantBody: `{"errors":[{"message":"CSRF"}]}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
