@@ -107,6 +107,18 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 		// The guard times each attempt out (router.fetch_timeout or the
 		// subgraph's own), so no client timeout is set besides.
 		FetchMiddleware: []fetch.Middleware{guard.Middleware},
+		CORS: router.CORSConfig{
+			AllowedOrigins:   cfg.Router.CORS.AllowedOrigins,
+			AllowCredentials: cfg.Router.CORS.AllowCredentials,
+			AllowedHeaders:   cfg.Router.CORS.AllowedHeaders,
+			MaxAge:           cfg.Router.CORS.MaxAge,
+		},
+		// Never nil: an emptied list means no headers, not the router's
+		// defaults.
+		CSRF: router.CSRFConfig{
+			RequiredHeaders: append([]string{}, cfg.Router.CSRF.RequiredHeaders...),
+			UnsafeDisabled:  cfg.Router.CSRF.UnsafeDisabled,
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)

@@ -50,10 +50,13 @@ export default defineConfig({
   server: {
     host: "127.0.0.1",
     proxy: {
+      // The Host header is kept, so that the router sees the dev server as
+      // the page's own origin: it opens websockets only for pages of its
+      // own origin (or those router.cors.allowed_origins names).
       "/graphql": {
         target: "http://127.0.0.1:4000",
         ws: true,
-        changeOrigin: true,
+        changeOrigin: false,
       },
     },
   },

@@ -134,6 +134,10 @@ type Router struct {
 	Resilience Resilience `koanf:"resilience" yaml:"resilience"`
 	// Limits bound the work of one request (limits.go).
 	Limits Limits `koanf:"limits" yaml:"limits"`
+	// CORS lets web apps served from other origins call the router.
+	CORS CORS `koanf:"cors" yaml:"cors"`
+	// CSRF refuses requests that pages on other origins could have forged.
+	CSRF CSRF `koanf:"csrf" yaml:"csrf"`
 }
 
 // Subgraph configures `cinegraph subgraph <name>`.
@@ -177,6 +181,8 @@ func Default() Config {
 			FetchTimeout:       10 * time.Second,
 			Resilience:         defaultResilience(),
 			Limits:             defaultLimits(),
+			CORS:               defaultCORS(),
+			CSRF:               defaultCSRF(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -280,7 +286,8 @@ func anyMaps(v any) any {
 }
 
 // sliceKeys are the list settings; their environment values are comma lists.
-var sliceKeys = []string{"router.forward_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers"}
+var sliceKeys = []string{"router.forward_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
+	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers"}
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.
@@ -403,6 +410,8 @@ func (c Config) problems() []error {
 		h := c.Router.InitPayloadHeaders[key]
 		check(validHeaderName(h), "router.init_payload_headers.%s: %q is not a header name", key, h)
 	}
+	c.Router.CORS.problems(check)
+	c.Router.CSRF.problems(check)
 	for _, name := range sortedKeys(c.Subgraph.Listen) {
 		check(slices.Contains(Subgraphs, name), "subgraph.listen.%s: no such subgraph (have %s)", name, strings.Join(Subgraphs, ", "))
 		check(validAddr(c.Subgraph.Listen[name]), "subgraph.listen.%s: %q is not a host:port address", name, c.Subgraph.Listen[name])

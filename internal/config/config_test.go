@@ -39,7 +39,7 @@ func TestDefaultsGolden(t *testing.T) {
 func TestLoadLayers(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "cinegraph.yaml")
-	yaml := "listen: 127.0.0.1:5000\ndata_dir: /var/lib/cinegraph\nrouter:\n  subgraph_urls:\n    catalog: http://catalog:8080/graphql\n"
+	yaml := "listen: 127.0.0.1:5000\ndata_dir: /var/lib/cinegraph\nrouter:\n  subgraph_urls:\n    catalog: http://catalog:8080/graphql\n  csrf:\n    required_headers: [X-Custom]\n"
 	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -55,6 +55,8 @@ func TestLoadLayers(t *testing.T) {
 		"CINEGRAPH_ROUTER_LIMITS_MAX_DEPTH=12",
 		"CINEGRAPH_ROUTER_LIMITS_WARN_ONLY=true",
 		"CINEGRAPH_ROUTER_LIMITS_REQUEST_TIMEOUT=5s",
+		"CINEGRAPH_ROUTER_CORS_ALLOWED_ORIGINS=https://app.example, http://127.0.0.1:5173",
+		"CINEGRAPH_ROUTER_CORS_MAX_AGE=1h",
 		"HOME=/root",
 	})
 	if err != nil {
@@ -73,6 +75,9 @@ func TestLoadLayers(t *testing.T) {
 		{"env empties a default", cfg.Router.PlanHeader, ""},
 		{"env map entry changes one default", cfg.Subgraph.Listen["catalog"] + "|" + cfg.Subgraph.Listen["chat"], "127.0.0.1:5001|127.0.0.1:4003"},
 		{"env map entry beside a default", cfg.Router.InitPayloadHeaders["token"] + "|" + cfg.Router.InitPayloadHeaders["profile"], "Authorization|X-Cinegraph-Profile"},
+		{"nested env list", strings.Join(cfg.Router.CORS.AllowedOrigins, "|"), "https://app.example|http://127.0.0.1:5173"},
+		{"nested env duration", cfg.Router.CORS.MaxAge.String(), "1h0m0s"},
+		{"nested file list", strings.Join(cfg.Router.CSRF.RequiredHeaders, "|"), "X-Custom"},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
@@ -101,16 +106,50 @@ func TestEveryProblemReported(t *testing.T) {
 		"CINEGRAPH_ROUTER_LIMITS_REQUEST_TIMEOUT=-1s",
 		"CINEGRAPH_ROUTER_PLAN_HEADER=X Plan",
 		"CINEGRAPH_ROUTER_INIT_PAYLOAD_HEADERS_PROFILE=X-Profile:",
+		"CINEGRAPH_ROUTER_CORS_ALLOWED_ORIGINS=*,https://app.example/path",
+		"CINEGRAPH_ROUTER_CORS_ALLOW_CREDENTIALS=true",
+		"CINEGRAPH_ROUTER_CORS_ALLOWED_HEADERS=X Bad",
+		"CINEGRAPH_ROUTER_CORS_MAX_AGE=-1s",
+		"CINEGRAPH_ROUTER_CSRF_REQUIRED_HEADERS=Bad Header",
 		"CINEGRAPH_NO_SUCH_THING=1",
 	})
 	var invalid *Invalid
 	if !errors.As(err, &invalid) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"listen:", "log.level:", "storage.mode:", "router.subgraph_urls.catalog:", "router.limits.max_fields:", "router.limits.request_timeout:", "router.plan_header:", "router.init_payload_headers.profile:", "CINEGRAPH_NO_SUCH_THING"} {
+	for _, want := range []string{"listen:", "log.level:", "storage.mode:", "router.subgraph_urls.catalog:", "router.limits.max_fields:", "router.limits.request_timeout:", "router.plan_header:", "router.init_payload_headers.profile:", "CINEGRAPH_NO_SUCH_THING",
+		`router.cors.allowed_origins: "https://app.example/path"`, `router.cors.allowed_origins: "*" with allow_credentials`,
+		"router.cors.allowed_headers:", "router.cors.max_age:", "router.csrf.required_headers:"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing problem %q in:\n%v", want, err)
 		}
+	}
+}
+
+func TestValidOrigin(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		origin string
+		want   bool
+	}{
+		{"*", true},
+		{"https://app.example", true},
+		{"http://127.0.0.1:5173", true},
+		{"https://*.example.com", true},
+		{"app.example", false},
+		{"https://app.example/", false},
+		{"https://app.example?x=1", false},
+		{"https://user@app.example", false},
+		{"https://*.*.example", false},
+		{"", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.origin, func(t *testing.T) {
+			t.Parallel()
+			if got := validOrigin(tc.origin); got != tc.want {
+				t.Fatalf("validOrigin(%q) = %v, want %v", tc.origin, got, tc.want)
+			}
+		})
 	}
 }
 
