@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: services-up services-down bench bench-subscriptions bench-attacks run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go test-e2e clean help
+.PHONY: services-up services-down bench bench-subscriptions bench-attacks run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go test-e2e chromium clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
@@ -76,11 +76,16 @@ test: deps services-up check-generate check-compose check-fmt vet test-go fronte
 # Subscriptions end to end: the real graphql-ws / Apollo Client libraries
 # against cinegraph serve and a second router (e2e/, its own npm lock file);
 # with the cluster engines up, also two cluster-mode instances over Kafka.
+# And a hostile page on another origin in headless Chromium (Debian's
+# package, installed when missing) trying to act as the visitor.
 e2e/node_modules/.package-lock.json: e2e/package-lock.json
 	cd e2e && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-test-e2e: e2e/node_modules/.package-lock.json
+chromium:
+	deploy/local/chromium.sh
+
+test-e2e: e2e/node_modules/.package-lock.json chromium
 	CINEGRAPH_E2E=1 $(GO) test -count=1 ./e2e/
 
 # Subscription load: N websocket clients through the router on rooms while

@@ -1,8 +1,9 @@
 // Package e2e runs Cinegraph end to end with the real client libraries: it
 // builds and starts `cinegraph serve` on free loopback ports with fresh data
 // directories and runs the Node checks in this folder (graphql-ws, Apollo
-// Client) against them. Set CINEGRAPH_E2E=1 to run; `make test-e2e` does,
-// after npm ci.
+// Client) against them, and a hostile page from another origin in headless
+// Chromium (puppeteer-core). Set CINEGRAPH_E2E=1 to run; `make test-e2e`
+// does, after npm ci and installing Chromium.
 package e2e
 
 import (
@@ -104,10 +105,10 @@ type process struct {
 func start(ctx context.Context, t *testing.T, bin string, ready *regexp.Regexp, extraEnv []string, args ...string) *process {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	// The config loader refuses unknown CINEGRAPH_ variables, this test's
-	// switch among them.
+	// The config loader refuses unknown CINEGRAPH_ variables, these tests'
+	// switches among them.
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CINEGRAPH_E2E=") {
+		if !strings.HasPrefix(kv, "CINEGRAPH_E2E=") && !strings.HasPrefix(kv, "CINEGRAPH_CHROMIUM=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
