@@ -156,6 +156,9 @@ func operationName(sc scenario) string {
 	}
 }
 
+// errorsKey marks a GraphQL response that carries errors.
+var errorsKey = []byte(`"errors"`)
+
 // load runs concurrency workers posting body for d; it returns the latency of
 // each successful request and the count of failed ones.
 func load(ctx context.Context, c *http.Client, url string, body []byte, concurrency int, d time.Duration) ([]time.Duration, int64, error) {
@@ -174,11 +177,13 @@ func load(ctx context.Context, c *http.Client, url string, body []byte, concurre
 			local := make([]time.Duration, 0, 4096)
 			for ctx.Err() == nil {
 				start := time.Now()
-				_, err := post(ctx, c, url, body)
+				raw, err := post(ctx, c, url, body)
 				if ctx.Err() != nil {
 					break
 				}
-				if err != nil {
+				// A GraphQL error (a breaker refusing, a limit) answers fast
+				// and would flatter the figures: it counts as a failure.
+				if err != nil || bytes.Contains(raw, errorsKey) {
 					failed.Add(1)
 					continue
 				}
