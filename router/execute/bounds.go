@@ -85,7 +85,7 @@ func (r *run) charge(resp *wire.SubgraphResponse, copies int) bool {
 	}
 	n := int64(resp.Bytes)
 	if n == 0 {
-		n = jsonSize(resp.Data)
+		n = wire.JSONSize(resp.Data)
 	}
 	size := r.size.Add(n * int64(max(copies, 1)))
 	if size > limit {
@@ -104,28 +104,4 @@ func (r *run) overAllowance(err error) bool {
 	// What was read and the response cut short are more than the limit.
 	r.cancel(&tooLarge{size: r.e.MaxResponseBytes + 1, max: r.e.MaxResponseBytes})
 	return true
-}
-
-// jsonSize is about the length of v written as JSON, for responses that
-// were not decoded from bytes (in-process fetchers).
-func jsonSize(v any) int64 {
-	switch v := v.(type) {
-	case map[string]any:
-		n := int64(2)
-		for k, x := range v {
-			n += int64(len(k)) + 4 + jsonSize(x)
-		}
-		return n
-	case []any:
-		n := int64(2)
-		for _, x := range v {
-			n += 1 + jsonSize(x)
-		}
-		return n
-	case string:
-		return int64(len(v)) + 2
-	case json.Number:
-		return int64(len(v))
-	}
-	return 4 // true, null, a small number
 }

@@ -200,20 +200,6 @@ func TestClientGoneCancelsFetches(t *testing.T) {
 	}
 }
 
-func TestJSONSize(t *testing.T) {
-	t.Parallel()
-	for _, doc := range []string{`{}`, `{"a":"xyz","b":[1,2,{"c":null}],"d":true,"e":12.5}`, `{"l":["` + strings.Repeat("x", 1000) + `"]}`} {
-		resp, err := wire.DecodeResponse([]byte(`{"data":` + doc + `}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		exact, _ := json.Marshal(resp.Data)
-		if got := jsonSize(resp.Data); got < int64(len(exact)) || got > 2*int64(len(exact))+8 {
-			t.Errorf("jsonSize(%s) = %d, written %d", doc, got, len(exact))
-		}
-	}
-}
-
 // TestAllowanceReachesFetchers: fetchers see what is left of the response
 // size, and one that stops reading there stops the execution.
 func TestAllowanceReachesFetchers(t *testing.T) {
