@@ -2,9 +2,10 @@ package video
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"log/slog"
 
+	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
@@ -23,41 +24,19 @@ type Hooks struct {
 // the embedded store under the data directory, or Cassandra on the
 // cluster engines.
 func Module(h Hooks) subgraph.Module {
-	return subgraph.Module{
-		Name: Name,
-		OpenEmbedded: func(ctx context.Context, d subgraph.EmbeddedDeps) (subgraph.Subgraph, error) {
-			if d.DataDir == "" {
-				return nil, errors.New("video: DataDir is required")
-			}
-			store, err := openEmbeddedStore(ctx, d.DataDir)
+	return subgraph.OneStore[videoservice.Store]{
+		Name:     Name,
+		Embedded: openEmbeddedStore,
+		Cluster:  openClusterStore,
+		Wrap:     h.WrapStore,
+		Assemble: func(ctx context.Context, store videoservice.Store, bus events.Bus, logger *slog.Logger) (subgraph.Subgraph, error) {
+			sg, err := Open(ctx, Options{Store: store, Bus: bus, Logger: logger})
 			if err != nil {
 				return nil, err
 			}
-			return h.open(ctx, store, Options{Bus: d.Bus, Logger: d.Logger})
+			return sg, nil
 		},
-		OpenCluster: func(ctx context.Context, d subgraph.ClusterDeps) (subgraph.Subgraph, error) {
-			store, err := openClusterStore(ctx, d.Storage)
-			if err != nil {
-				return nil, err
-			}
-			return h.open(ctx, store, Options{Bus: d.Bus, Logger: d.Logger})
-		},
-	}
-}
-
-// open decorates store and assembles the subgraph, which owns it from then
-// on; on failure it is closed.
-func (h Hooks) open(ctx context.Context, store videoservice.Store, opts Options) (subgraph.Subgraph, error) {
-	w, err := subgraph.Decorate("video store", store, h.WrapStore)
-	if err != nil {
-		return nil, errors.Join(err, store.Close())
-	}
-	opts.Store = w
-	sg, err := Open(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return sg, nil
+	}.Module()
 }
 
 // openEmbeddedStore opens the pure-Go store under dataDir.

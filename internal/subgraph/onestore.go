@@ -1,0 +1,63 @@
+package subgraph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/events"
+)
+
+// OneStore describes a subgraph whose parts all hang off one store (chat,
+// video and insights): how to open that store in each storage mode, a
+// typed hook that decorates it, and how to assemble the subgraph around
+// it. Its Module opens the store, decorates it and assembles; the
+// assembled subgraph owns the store from then on.
+type OneStore[S interface {
+	comparable
+	io.Closer
+}] struct {
+	Name     string
+	Embedded func(ctx context.Context, dataDir string) (S, error)
+	Cluster  func(ctx context.Context, storage config.Storage) (S, error)
+	// Wrap, when set, decorates the store in both modes (the storage
+	// benchmark counts calls through it); it must not return nil.
+	Wrap func(S) S
+	// Assemble builds the subgraph on store; it closes store when it fails.
+	Assemble func(ctx context.Context, store S, bus events.Bus, logger *slog.Logger) (Subgraph, error)
+}
+
+// Module is the constructor set the composition root loops over.
+func (o OneStore[S]) Module() Module {
+	return Module{
+		Name: o.Name,
+		OpenEmbedded: func(ctx context.Context, d EmbeddedDeps) (Subgraph, error) {
+			if d.DataDir == "" {
+				return nil, fmt.Errorf("%s: DataDir is required", o.Name)
+			}
+			store, err := o.Embedded(ctx, d.DataDir)
+			if err != nil {
+				return nil, err
+			}
+			return o.assemble(ctx, store, d.Bus, d.Logger)
+		},
+		OpenCluster: func(ctx context.Context, d ClusterDeps) (Subgraph, error) {
+			store, err := o.Cluster(ctx, d.Storage)
+			if err != nil {
+				return nil, err
+			}
+			return o.assemble(ctx, store, d.Bus, d.Logger)
+		},
+	}
+}
+
+func (o OneStore[S]) assemble(ctx context.Context, store S, bus events.Bus, logger *slog.Logger) (Subgraph, error) {
+	w, err := Decorate(o.Name+" store", store, o.Wrap)
+	if err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
+	return o.Assemble(ctx, w, bus, logger)
+}
