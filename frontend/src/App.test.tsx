@@ -42,9 +42,10 @@ const home = [
   },
   {
     request: { query: RecommendationsDocument },
-    // The insights subgraph is down: only this row says so.
+    // The insights subgraph is down: recommendations is nullable, so only
+    // this row is null and says so.
     result: {
-      data: null,
+      data: { viewer: { __typename: "Profile", id: "profile-1", recommendations: null } },
       errors: [{ message: "insights unavailable", path: ["viewer", "recommendations"], extensions: { code: "UNAVAILABLE" } }],
     },
   },
@@ -72,6 +73,7 @@ describe("App", () => {
     expect(screen.getByRole("region", { name: "My List" })).toHaveTextContent("Saved Film");
     expect(await screen.findByRole("progressbar", { name: "Episode 2 progress" })).toHaveAttribute("aria-valuenow", "25");
     expect(await screen.findByText(/temporarily unavailable/)).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "Recommended for you" })).toHaveTextContent("Not available right now.");
     expect(screen.getByRole("region", { name: "Continue watching" })).toHaveTextContent("Half Watched");
 
     await userEvent.type(screen.getByRole("textbox", { name: "Search" }), "next{Enter}");

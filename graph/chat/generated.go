@@ -539,8 +539,8 @@ type ChatRoom @key(fields: "id") {
 type Message @key(fields: "id") {
   id: ID!
   room: ChatRoom!
-  "The profile that posted the message."
-  author: Profile!
+  "The profile that posted the message; null when catalog cannot read it, the message stays."
+  author: Profile
   "Trimmed text, 1 to 1000 characters; may contain newlines."
   body: String!
   sentAt: DateTime!
@@ -1480,10 +1480,10 @@ func (ec *executionContext) _Message_author(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Profile) graphql.Marshaler {
-			return ec.marshalNProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋchatᚋmodelᚐProfile(ctx, selections, v)
+			return ec.marshalOProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋchatᚋmodelᚐProfile(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Message_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3591,7 +3591,7 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 				})
 		case "author":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Message_author(ctx, field, obj)
 				})
@@ -4525,14 +4525,6 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcinegraphᚋcineg
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋchatᚋmodelᚐProfile(ctx context.Context, sel ast.SelectionSet, v *model.Profile) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Profile!")
-		return graphql.Null
-	}
-	return ec._Profile(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5036,6 +5028,13 @@ func (ec *executionContext) unmarshalOMessageByIDsInput2ᚖgithubᚗcomᚋcinegr
 	}
 	res, err := ec.unmarshalInputMessageByIDsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋchatᚋmodelᚐProfile(ctx context.Context, sel ast.SelectionSet, v *model.Profile) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Profile(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -572,7 +572,8 @@ var sources = []*ast.Source{
 type Message @key(fields: "id") {
   id: ID!
   body: String! @external
-  sentiment: Sentiment! @requires(fields: "body")
+  "Null when insights cannot score it; the message stays."
+  sentiment: Sentiment @requires(fields: "body")
 }
 
 type Sentiment {
@@ -593,7 +594,7 @@ type Video @key(fields: "id") {
   id: ID!
   durationSeconds: Int! @external
   "Objects seen in the video's frames, in time order."
-  detections(minConfidence: Float = 0.5): [Detection!]! @requires(fields: "durationSeconds")
+  detections(minConfidence: Float = 0.5): [Detection!] @requires(fields: "durationSeconds")
 }
 
 type Detection {
@@ -615,7 +616,8 @@ type BoundingBox {
 
 type Title @key(fields: "id") {
   id: ID!
-  audienceSentiment: AudienceSentiment!
+  "Null when insights cannot answer; the title stays."
+  audienceSentiment: AudienceSentiment
 }
 
 "Sentiment over every message posted in a title's watch party."
@@ -630,7 +632,8 @@ type AudienceSentiment {
 
 type Profile @key(fields: "id") {
   id: ID!
-  recommendations(first: Int = 10): [Recommendation!]!
+  "Null when insights cannot answer; the profile stays."
+  recommendations(first: Int = 10): [Recommendation!]
 }
 
 type Recommendation {
@@ -1849,10 +1852,10 @@ func (ec *executionContext) _Message_sentiment(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Sentiment) graphql.Marshaler {
-			return ec.marshalNSentiment2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐSentiment(ctx, selections, v)
+			return ec.marshalOSentiment2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐSentiment(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Message_sentiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -1905,10 +1908,10 @@ func (ec *executionContext) _Profile_recommendations(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
-			return ec.marshalNRecommendation2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐRecommendationᚄ(ctx, selections, v)
+			return ec.marshalORecommendation2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐRecommendationᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Profile_recommendations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -2314,10 +2317,10 @@ func (ec *executionContext) _Title_audienceSentiment(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AudienceSentiment) graphql.Marshaler {
-			return ec.marshalNAudienceSentiment2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAudienceSentiment(ctx, selections, v)
+			return ec.marshalOAudienceSentiment2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAudienceSentiment(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Title_audienceSentiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -2393,10 +2396,10 @@ func (ec *executionContext) _Video_detections(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Detection) graphql.Marshaler {
-			return ec.marshalNDetection2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetectionᚄ(ctx, selections, v)
+			return ec.marshalODetection2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetectionᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Video_detections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4018,7 +4021,7 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "sentiment":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Message_sentiment(ctx, field, obj)
 				})
@@ -4057,7 +4060,7 @@ func (ec *executionContext) _Profile(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "recommendations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Profile_recommendations(ctx, field, obj)
 				})
@@ -4264,7 +4267,7 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "audienceSentiment":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Title_audienceSentiment(ctx, field, obj)
 				})
@@ -4308,7 +4311,7 @@ func (ec *executionContext) _Video(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "detections":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Video_detections(ctx, field, obj)
 				})
@@ -4724,14 +4727,6 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAudienceSentiment2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAudienceSentiment(ctx context.Context, sel ast.SelectionSet, v *model.AudienceSentiment) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AudienceSentiment!")
-		return graphql.Null
-	}
-	return ec._AudienceSentiment(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4752,22 +4747,6 @@ func (ec *executionContext) marshalNBoundingBox2ᚖgithubᚗcomᚋcinegraphᚋci
 		return graphql.Null
 	}
 	return ec._BoundingBox(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNDetection2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Detection) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNDetection2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetection(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalNDetection2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetection(ctx context.Context, sel ast.SelectionSet, v *model.Detection) graphql.Marshaler {
@@ -4876,22 +4855,6 @@ func (ec *executionContext) unmarshalNProfileByIDsInput2ᚕᚖgithubᚗcomᚋcin
 		}
 	}
 	return res, nil
-}
-
-func (ec *executionContext) marshalNRecommendation2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNRecommendation2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐRecommendation(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalNRecommendation2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐRecommendation(ctx context.Context, sel ast.SelectionSet, v *model.Recommendation) graphql.Marshaler {
@@ -5317,6 +5280,13 @@ func (ec *executionContext) marshalNfederation__Scope2ᚕᚕstringᚄ(ctx contex
 	return ret
 }
 
+func (ec *executionContext) marshalOAudienceSentiment2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAudienceSentiment(ctx context.Context, sel ast.SelectionSet, v *model.AudienceSentiment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AudienceSentiment(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5345,6 +5315,25 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalODetection2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Detection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDetection2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -5436,6 +5425,32 @@ func (ec *executionContext) unmarshalOProfileByIDsInput2ᚖgithubᚗcomᚋcinegr
 	}
 	res, err := ec.unmarshalInputProfileByIDsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecommendation2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecommendation2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐRecommendation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSentiment2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐSentiment(ctx context.Context, sel ast.SelectionSet, v *model.Sentiment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Sentiment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -725,7 +725,8 @@ type Rendition {
 
 type Title @key(fields: "id") {
   id: ID!
-  videos(kind: VideoKind): [Video!]!
+  "Null when the video subgraph cannot answer; the title stays."
+  videos(kind: VideoKind): [Video!]
 }
 
 type Episode @key(fields: "id") {
@@ -736,9 +737,9 @@ type Episode @key(fields: "id") {
 type Profile @key(fields: "id") {
   id: ID!
   "What the viewer watched, most recent first."
-  viewingHistory(first: Int = 20): [ViewingActivity!]!
+  viewingHistory(first: Int = 20): [ViewingActivity!]
   "Videos started but not finished, most recent first."
-  continueWatching(first: Int = 10): [ViewingActivity!]!
+  continueWatching(first: Int = 10): [ViewingActivity!]
 }
 
 type ViewingActivity {
@@ -763,7 +764,8 @@ type PlaybackSession {
 "A position a viewer reported while watching."
 type PlaybackEvent {
   video: Video!
-  profile: Profile!
+  "Null when the profile cannot be read; the event still counts."
+  profile: Profile
   positionSeconds: Int!
   "Share of the video watched, from 0 to 1."
   progress: Float!
@@ -1759,10 +1761,10 @@ func (ec *executionContext) _PlaybackEvent_profile(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Profile) graphql.Marshaler {
-			return ec.marshalNProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋvideoᚋmodelᚐProfile(ctx, selections, v)
+			return ec.marshalOProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋvideoᚋmodelᚐProfile(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_PlaybackEvent_profile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -2054,10 +2056,10 @@ func (ec *executionContext) _Profile_viewingHistory(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*videoservice.Viewing) graphql.Marshaler {
-			return ec.marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx, selections, v)
+			return ec.marshalOViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Profile_viewingHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -2098,10 +2100,10 @@ func (ec *executionContext) _Profile_continueWatching(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*videoservice.Viewing) graphql.Marshaler {
-			return ec.marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx, selections, v)
+			return ec.marshalOViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Profile_continueWatching(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -2566,10 +2568,10 @@ func (ec *executionContext) _Title_videos(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*videoservice.Video) graphql.Marshaler {
-			return ec.marshalNVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideoᚄ(ctx, selections, v)
+			return ec.marshalOVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideoᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Title_videos(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4389,7 +4391,7 @@ func (ec *executionContext) _PlaybackEvent(ctx context.Context, sel ast.Selectio
 				})
 		case "profile":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PlaybackEvent_profile(ctx, field, obj)
 				})
@@ -4507,13 +4509,13 @@ func (ec *executionContext) _Profile(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "viewingHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Profile_viewingHistory(ctx, field, obj)
 				})
 		case "continueWatching":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Profile_continueWatching(ctx, field, obj)
 				})
@@ -4704,7 +4706,7 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "videos":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Title_videos(ctx, field, obj)
 				})
@@ -5355,14 +5357,6 @@ func (ec *executionContext) marshalNPlaybackSession2ᚖgithubᚗcomᚋcinegraph�
 	return ec._PlaybackSession(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋvideoᚋmodelᚐProfile(ctx context.Context, sel ast.SelectionSet, v *model.Profile) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Profile!")
-		return graphql.Null
-	}
-	return ec._Profile(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNProfileByIDsInput2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋvideoᚋmodelᚐProfileByIDsInput(ctx context.Context, v any) ([]*model.ProfileByIDsInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -5437,22 +5431,6 @@ func (ec *executionContext) unmarshalNTitleByIDsInput2ᚕᚖgithubᚗcomᚋcineg
 	return res, nil
 }
 
-func (ec *executionContext) marshalNVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideoᚄ(ctx context.Context, sel ast.SelectionSet, v []*videoservice.Video) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx context.Context, sel ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Video!")
@@ -5493,22 +5471,6 @@ func (ec *executionContext) unmarshalNVideoKind2githubᚗcomᚋcinegraphᚋcineg
 
 func (ec *executionContext) marshalNVideoKind2githubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋvideoᚋmodelᚐVideoKind(ctx context.Context, sel ast.SelectionSet, v model.VideoKind) graphql.Marshaler {
 	return v
-}
-
-func (ec *executionContext) marshalNViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx context.Context, sel ast.SelectionSet, v []*videoservice.Viewing) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNViewingActivity2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewing(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalNViewingActivity2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewing(ctx context.Context, sel ast.SelectionSet, v *videoservice.Viewing) graphql.Marshaler {
@@ -6094,6 +6056,25 @@ func (ec *executionContext) marshalOVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcineg
 	return ret
 }
 
+func (ec *executionContext) marshalOVideo2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideoᚄ(ctx context.Context, sel ast.SelectionSet, v []*videoservice.Video) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐVideo(ctx context.Context, sel ast.SelectionSet, v *videoservice.Video) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -6123,6 +6104,25 @@ func (ec *executionContext) marshalOVideoKind2ᚖgithubᚗcomᚋcinegraphᚋcine
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOViewingActivity2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewingᚄ(ctx context.Context, sel ast.SelectionSet, v []*videoservice.Viewing) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNViewingActivity2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋsubgraphsᚋvideoᚋvideoserviceᚐViewing(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v fedruntime.Entity) graphql.Marshaler {

@@ -23,6 +23,8 @@ func codecToModel(c videoservice.Codec) (model.VideoCodec, error) {
 	return m, nil
 }
 
+// pointers never returns nil: the lists it feeds are nullable, and null
+// there means the video subgraph failed, while no items is [].
 func pointers[T any](items []T) []*T {
 	out := make([]*T, len(items))
 	for i := range items {

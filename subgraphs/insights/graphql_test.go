@@ -27,7 +27,7 @@ func TestServiceSDL(t *testing.T) {
 	}
 	for _, want := range []string{
 		`type Message @key(fields: "id")`,
-		`sentiment: Sentiment! @requires(fields: "body")`,
+		`sentiment: Sentiment @requires(fields: "body")`,
 		`type Video @key(fields: "id")`,
 		`@requires(fields: "durationSeconds")`,
 		`type Title @key(fields: "id")`,

@@ -90,7 +90,8 @@ func TestServiceSDL(t *testing.T) {
 		`type Episode @key(fields: "id")`,
 		`type Profile @key(fields: "id")`,
 		`startPlayback(videoId: ID!): PlaybackSession!`,
-		`viewingHistory(first: Int = 20): [ViewingActivity!]!`,
+		`viewingHistory(first: Int = 20): [ViewingActivity!]`,
+		`videos(kind: VideoKind): [Video!]`,
 		`@link(url: "https://specs.apollo.dev/federation/v2.3"`,
 	} {
 		if !strings.Contains(out.Service.SDL, want) {
@@ -123,6 +124,9 @@ func TestEntities(t *testing.T) {
 		{"title", []map[string]any{{"__typename": "Title", "id": videostoretest.Series}, {"__typename": "Title", "id": "t0404"}},
 			`[{"__typename":"Title","id":"t0002","videos":[{"id":"v-t0002-trailer"},{"id":"v-t0002-s01e01"},{"id":"v-t0002-s01e02"}],"trailers":[{"id":"v-t0002-trailer"}]},` +
 				`{"__typename":"Title","id":"t0404","videos":[],"trailers":[]}]`, nil},
+		// The lists are nullable (null is an outage); no items must stay [].
+		{"profile without viewing", []map[string]any{{"__typename": "Profile", "id": "profile-404"}},
+			`[{"__typename":"Profile","id":"profile-404","viewingHistory":[],"continueWatching":[]}]`, nil},
 		{"episode", []map[string]any{{"__typename": "Episode", "id": videostoretest.Episode2}, {"__typename": "Episode", "id": "t0002-s05e01"}},
 			`[{"__typename":"Episode","id":"t0002-s01e02","video":{"id":"v-t0002-s01e02"}},{"__typename":"Episode","id":"t0002-s05e01","video":null}]`, nil},
 		{"profile", []map[string]any{{"__typename": "Profile", "id": videostoretest.Watcher}},

@@ -1,7 +1,7 @@
 import { Box, Paper, Stack, Typography } from "@mui/material";
 import type { TitleSentimentQuery } from "../gql/graphql";
 
-type AudienceSentiment = NonNullable<TitleSentimentQuery["title"]>["audienceSentiment"];
+type AudienceSentiment = NonNullable<NonNullable<TitleSentimentQuery["title"]>["audienceSentiment"]>;
 import { SentimentChip } from "./SentimentChip";
 
 /** How the watch party feels about the title. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   ChatMessagesDocument,
   MessageAddedDocument,
+  type MessageFieldsFragment,
   PostMessageDocument,
   type SentimentLabel,
 } from "../gql/graphql";
@@ -21,7 +22,7 @@ function msg(n: number, body: string, label: SentimentLabel = "NEUTRAL", score =
   };
 }
 
-function page(messages: ReturnType<typeof msg>[], hasNextPage: boolean) {
+function page(messages: MessageFieldsFragment[], hasNextPage: boolean) {
   return {
     data: {
       chatRoom: {
@@ -68,6 +69,18 @@ describe("ChatPanel", () => {
     expect(await screen.findByText("first!")).toBeInTheDocument();
     expect(messageBodies()).toEqual(["loved it", "meh", "first!"]);
     expect(screen.queryByRole("button", { name: "Older messages" })).not.toBeInTheDocument();
+  });
+
+  it("shows a message whose author and sentiment failed to load", async () => {
+    // Catalog and insights are down: author and sentiment are nullable, so the
+    // message itself still arrives.
+    const orphan = { ...msg(1, "still here"), author: null, sentiment: null };
+    const mocks = [{ request: { query: ChatMessagesDocument, variables: head }, result: page([orphan], false) }];
+    renderWithApollo(<ChatPanel roomId="room-1" />, { mocks });
+
+    expect(await screen.findByText("still here")).toBeInTheDocument();
+    expect(screen.getByText("Unknown viewer")).toBeInTheDocument();
+    expect(screen.queryByText(/Neutral/)).not.toBeInTheDocument();
   });
 
   it("posts a message and shows it at the top", async () => {

@@ -133,18 +133,18 @@ export function ChatPanel({ roomId }: { roomId: string }) {
           {messages.edges.map(({ node }) => (
             <ListItem key={node.id} alignItems="flex-start" disableGutters>
               <ListItemAvatar>
-                <Avatar sx={{ width: 32, height: 32 }}>{node.author.name.charAt(0)}</Avatar>
+                <Avatar sx={{ width: 32, height: 32 }}>{(node.author?.name ?? "?").charAt(0)}</Avatar>
               </ListItemAvatar>
               <ListItemText
                 primary={
                   <Stack direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }}>
                     <Typography variant="subtitle2" component="span">
-                      {node.author.name}
+                      {node.author?.name ?? "Unknown viewer"}
                     </Typography>
                     <Typography variant="caption" color="text.secondary" component="span">
                       {formatSentAt(node.sentAt)}
                     </Typography>
-                    <SentimentChip label={node.sentiment.label} score={node.sentiment.score} />
+                    {node.sentiment && <SentimentChip label={node.sentiment.label} score={node.sentiment.score} />}
                   </Stack>
                 }
                 secondary={node.body}

@@ -78,7 +78,7 @@ describe.skipIf(!base)("live server", () => {
       expect(title.data!.title!.chatRoom?.id).toBeTruthy();
       const sentiment = await c.query({ query: TitleSentimentDocument, variables: { id: ids1[0] } });
       expect(sentiment.error).toBeUndefined();
-      expect(sentiment.data!.title!.audienceSentiment.label).toMatch(/POSITIVE|NEUTRAL|NEGATIVE/);
+      expect(sentiment.data!.title!.audienceSentiment!.label).toMatch(/POSITIVE|NEUTRAL|NEGATIVE/);
     } finally {
       dispose();
     }
@@ -100,7 +100,7 @@ describe.skipIf(!base)("live server", () => {
       const page = await c.query({ query: TitlePageDocument, variables: { id: target.id } });
       const videos = await c.query({ query: TitleVideosDocument, variables: { id: target.id } });
       expect(videos.error).toBeUndefined();
-      const video = videos.data!.title!.videos[0] ?? page.data!.title!.seasons[0]?.episodes[0]?.video;
+      const video = videos.data!.title!.videos![0] ?? page.data!.title!.seasons[0]?.episodes[0]?.video;
       expect(video).toBeTruthy();
       const session = await c.mutate({ mutation: StartPlaybackDocument, variables: { videoId: video!.id } });
       const sessionId = session.data!.startPlayback.id;
@@ -115,7 +115,7 @@ describe.skipIf(!base)("live server", () => {
       const body = `what a great finale ${Date.now()}`;
       const posted = await c.mutate({ mutation: PostMessageDocument, variables: { roomId, body } });
       expect(posted.data!.postMessage.body).toBe(body);
-      expect(["POSITIVE", "NEUTRAL", "NEGATIVE"]).toContain(posted.data!.postMessage.sentiment.label);
+      expect(["POSITIVE", "NEUTRAL", "NEGATIVE"]).toContain(posted.data!.postMessage.sentiment!.label);
 
       const chat = await c.query({ query: ChatMessagesDocument, variables: { roomId, first: 2 }, fetchPolicy: "network-only" });
       expect(chat.data!.chatRoom!.messages.edges[0].node.body).toBe(body);

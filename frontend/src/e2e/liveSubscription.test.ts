@@ -30,7 +30,7 @@ describe.skipIf(!base)("live subscription", () => {
             const m = r.data?.messageAdded;
             if (m?.body === body) {
               sub.unsubscribe();
-              resolve({ body: m.body, label: m.sentiment.label });
+              resolve({ body: m.body, label: m.sentiment!.label });
             }
           },
           error: reject,

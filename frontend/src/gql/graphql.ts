@@ -72,14 +72,14 @@ export type ChatMessagesQueryVariables = Exact<{
 }>;
 
 
-export type ChatMessagesQuery = { chatRoom: { __typename: 'ChatRoom', id: string, messages: { __typename: 'MessageConnection', pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ __typename: 'MessageEdge', cursor: string, node: { __typename: 'Message', id: string, body: string, sentAt: string, author: { __typename: 'Profile', id: string, name: string }, sentiment: { __typename: 'Sentiment', label: SentimentLabel, score: number } } }> } } | null };
+export type ChatMessagesQuery = { chatRoom: { __typename: 'ChatRoom', id: string, messages: { __typename: 'MessageConnection', pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ __typename: 'MessageEdge', cursor: string, node: { __typename: 'Message', id: string, body: string, sentAt: string, author: { __typename: 'Profile', id: string, name: string } | null, sentiment: { __typename: 'Sentiment', label: SentimentLabel, score: number } | null } }> } } | null };
 
 export type MessageAddedSubscriptionVariables = Exact<{
   roomId: string;
 }>;
 
 
-export type MessageAddedSubscription = { messageAdded: { __typename: 'Message', id: string, body: string, sentAt: string, author: { __typename: 'Profile', id: string, name: string }, sentiment: { __typename: 'Sentiment', label: SentimentLabel, score: number } } };
+export type MessageAddedSubscription = { messageAdded: { __typename: 'Message', id: string, body: string, sentAt: string, author: { __typename: 'Profile', id: string, name: string } | null, sentiment: { __typename: 'Sentiment', label: SentimentLabel, score: number } | null } };
 
 export type PostMessageMutationVariables = Exact<{
   roomId: string;
@@ -87,25 +87,25 @@ export type PostMessageMutationVariables = Exact<{
 }>;
 
 
-export type PostMessageMutation = { postMessage: { __typename: 'Message', id: string, body: string, sentAt: string, author: { __typename: 'Profile', id: string, name: string }, sentiment: { __typename: 'Sentiment', label: SentimentLabel, score: number } } };
+export type PostMessageMutation = { postMessage: { __typename: 'Message', id: string, body: string, sentAt: string, author: { __typename: 'Profile', id: string, name: string } | null, sentiment: { __typename: 'Sentiment', label: SentimentLabel, score: number } | null } };
 
 export type PosterFieldsFragment = { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } };
 
 export type MyListFieldsFragment = { __typename: 'Profile', id: string, myList: Array<{ __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } }> };
 
-export type MessageFieldsFragment = { __typename: 'Message', id: string, body: string, sentAt: string, author: { __typename: 'Profile', id: string, name: string }, sentiment: { __typename: 'Sentiment', label: SentimentLabel, score: number } };
+export type MessageFieldsFragment = { __typename: 'Message', id: string, body: string, sentAt: string, author: { __typename: 'Profile', id: string, name: string } | null, sentiment: { __typename: 'Sentiment', label: SentimentLabel, score: number } | null };
 
 export type VideoFieldsFragment = { __typename: 'Video', id: string, name: string, kind: VideoKind, durationSeconds: number, renditions: Array<{ __typename: 'Rendition', id: string, resolution: string, bitrateKbps: number, codec: VideoCodec }> };
 
 export type ContinueWatchingQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ContinueWatchingQuery = { viewer: { __typename: 'Profile', id: string, continueWatching: Array<{ __typename: 'ViewingActivity', positionSeconds: number, progress: number, video: { __typename: 'Video', id: string, name: string, title: { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } } } }> } };
+export type ContinueWatchingQuery = { viewer: { __typename: 'Profile', id: string, continueWatching: Array<{ __typename: 'ViewingActivity', positionSeconds: number, progress: number, video: { __typename: 'Video', id: string, name: string, title: { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } } } }> | null } };
 
 export type RecommendationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RecommendationsQuery = { viewer: { __typename: 'Profile', id: string, recommendations: Array<{ __typename: 'Recommendation', reason: string, score: number, title: { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } } }> } };
+export type RecommendationsQuery = { viewer: { __typename: 'Profile', id: string, recommendations: Array<{ __typename: 'Recommendation', reason: string, score: number, title: { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } } }> | null } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -163,14 +163,14 @@ export type TitleSentimentQueryVariables = Exact<{
 }>;
 
 
-export type TitleSentimentQuery = { title: { __typename: 'Title', id: string, audienceSentiment: { __typename: 'AudienceSentiment', messageCount: number, positive: number, neutral: number, negative: number, averageScore: number, label: SentimentLabel } } | null };
+export type TitleSentimentQuery = { title: { __typename: 'Title', id: string, audienceSentiment: { __typename: 'AudienceSentiment', messageCount: number, positive: number, neutral: number, negative: number, averageScore: number, label: SentimentLabel } | null } | null };
 
 export type TitleVideosQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type TitleVideosQuery = { title: { __typename: 'Title', id: string, videos: Array<{ __typename: 'Video', id: string, name: string, kind: VideoKind, durationSeconds: number, renditions: Array<{ __typename: 'Rendition', id: string, resolution: string, bitrateKbps: number, codec: VideoCodec }> }> } | null };
+export type TitleVideosQuery = { title: { __typename: 'Title', id: string, videos: Array<{ __typename: 'Video', id: string, name: string, kind: VideoKind, durationSeconds: number, renditions: Array<{ __typename: 'Rendition', id: string, resolution: string, bitrateKbps: number, codec: VideoCodec }> }> | null } | null };
 
 export const PosterFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PosterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Title"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"releaseYear"}},{"kind":"Field","name":{"kind":"Name","value":"artwork"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"posterUrl"}}]}}]}}]} as unknown as DocumentNode<PosterFieldsFragment, unknown>;
 export const MyListFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MyListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"myList"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PosterFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PosterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Title"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"releaseYear"}},{"kind":"Field","name":{"kind":"Name","value":"artwork"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"posterUrl"}}]}}]}}]} as unknown as DocumentNode<MyListFieldsFragment, unknown>;

@@ -24,7 +24,7 @@ export function HomeScreen() {
       </Typography>
       <ErrorNotice error={viewer.error} />
 
-      <PosterRow heading="Continue watching" empty="Nothing in progress." loading={watching.loading && !watching.data}>
+      <PosterRow heading="Continue watching" empty={watching.error ? "Not available right now." : "Nothing in progress."} loading={watching.loading && !watching.data}>
         {(watching.data?.viewer.continueWatching ?? []).map((a) => (
           <PosterCard key={a.video.id} title={a.video.title}>
             <Typography variant="caption" noWrap sx={{ display: "block" }}>
@@ -47,7 +47,7 @@ export function HomeScreen() {
         ))}
       </PosterRow>
 
-      <PosterRow heading="Recommended for you" empty="No recommendations yet." loading={recs.loading && !recs.data}>
+      <PosterRow heading="Recommended for you" empty={recs.error ? "Not available right now." : "No recommendations yet."} loading={recs.loading && !recs.data}>
         {(recs.data?.viewer.recommendations ?? []).map((r) => (
           <PosterCard key={r.title.id} title={r.title}>
             <Typography variant="caption" color="text.secondary" noWrap title={r.reason} sx={{ display: "block" }}>

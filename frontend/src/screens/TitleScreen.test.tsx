@@ -67,10 +67,10 @@ describe("TitleScreen", () => {
         result: { data: { title: { __typename: "Title", id: "t1", videos: [video] } } },
       },
       {
-        // audienceSentiment is non-null, so its failure nulls the title of this query only.
+        // audienceSentiment is nullable, so its failure nulls only that field.
         request: { query: TitleSentimentDocument, variables: { id: "t1" } },
         result: {
-          data: { title: null },
+          data: { title: { __typename: "Title", id: "t1", audienceSentiment: null } },
           errors: [
             {
               message: "insights subgraph timed out",

@@ -19,9 +19,10 @@ import {
 /** A title's details, videos, episodes, sentiment, My List and watch party. */
 export function TitleScreen({ id }: { id: string }) {
   const { data, error, loading } = useQuery(TitlePageDocument, { variables: { id }, errorPolicy: "all" });
-  // Other subgraphs' parts load (and fail) on their own. They bypass the
-  // cache: a failure there answers `title: null`, which would otherwise
-  // overwrite the shared title(id) entry the main query reads.
+  // Other subgraphs' parts load (and fail) on their own; their fields are
+  // nullable, so an outage there nulls only that field. They bypass the
+  // cache: should catalog fail they answer `title: null`, which would
+  // otherwise overwrite the shared title(id) entry the main query reads.
   const sideOptions = { variables: { id }, errorPolicy: "all", fetchPolicy: "no-cache" } as const;
   const videosQuery = useQuery(TitleVideosDocument, sideOptions);
   const sentimentQuery = useQuery(TitleSentimentDocument, sideOptions);

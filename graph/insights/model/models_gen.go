@@ -37,9 +37,10 @@ type Detection struct {
 }
 
 type Message struct {
-	ID        string     `json:"id"`
-	Body      string     `json:"body"`
-	Sentiment *Sentiment `json:"sentiment"`
+	ID   string `json:"id"`
+	Body string `json:"body"`
+	// Null when insights cannot score it; the message stays.
+	Sentiment *Sentiment `json:"sentiment,omitempty"`
 }
 
 func (Message) IsEntity() {}
@@ -49,8 +50,9 @@ type MessageByIDsInput struct {
 }
 
 type Profile struct {
-	ID              string            `json:"id"`
-	Recommendations []*Recommendation `json:"recommendations"`
+	ID string `json:"id"`
+	// Null when insights cannot answer; the profile stays.
+	Recommendations []*Recommendation `json:"recommendations,omitempty"`
 }
 
 func (Profile) IsEntity() {}
@@ -80,8 +82,9 @@ type Subscription struct {
 }
 
 type Title struct {
-	ID                string             `json:"id"`
-	AudienceSentiment *AudienceSentiment `json:"audienceSentiment"`
+	ID string `json:"id"`
+	// Null when insights cannot answer; the title stays.
+	AudienceSentiment *AudienceSentiment `json:"audienceSentiment,omitempty"`
 }
 
 func (Title) IsEntity() {}
@@ -94,7 +97,7 @@ type Video struct {
 	ID              string `json:"id"`
 	DurationSeconds int    `json:"durationSeconds"`
 	// Objects seen in the video's frames, in time order.
-	Detections []*Detection `json:"detections"`
+	Detections []*Detection `json:"detections,omitempty"`
 }
 
 func (Video) IsEntity() {}

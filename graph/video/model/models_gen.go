@@ -28,9 +28,9 @@ type Mutation struct {
 type Profile struct {
 	ID string `json:"id"`
 	// What the viewer watched, most recent first.
-	ViewingHistory []*videoservice.Viewing `json:"viewingHistory"`
+	ViewingHistory []*videoservice.Viewing `json:"viewingHistory,omitempty"`
 	// Videos started but not finished, most recent first.
-	ContinueWatching []*videoservice.Viewing `json:"continueWatching"`
+	ContinueWatching []*videoservice.Viewing `json:"continueWatching,omitempty"`
 }
 
 func (Profile) IsEntity() {}
@@ -46,8 +46,9 @@ type Subscription struct {
 }
 
 type Title struct {
-	ID     string                `json:"id"`
-	Videos []*videoservice.Video `json:"videos"`
+	ID string `json:"id"`
+	// Null when the video subgraph cannot answer; the title stays.
+	Videos []*videoservice.Video `json:"videos,omitempty"`
 }
 
 func (Title) IsEntity() {}
