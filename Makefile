@@ -53,11 +53,17 @@ check-generate: generate
 	@changes="$$(git status --porcelain -- graph resolvers bench)"; \
 	if [ -n "$$changes" ]; then echo "generated code drifted from schema/ or bench/schema/ (run make generate and commit):"; echo "$$changes"; git --no-pager diff --stat -- graph resolvers bench; exit 1; fi
 
+# Recompose, refusing changes that break clients against the committed
+# supergraph (docs/schema.md); accept them deliberately with
+# make compose COMPOSE_FLAGS=--allow-breaking.
+COMPOSE_FLAGS ?=
 compose:
-	$(GO) run ./cmd/cinegraph compose
+	$(GO) run ./cmd/cinegraph compose --diff schema/supergraph.graphql $(COMPOSE_FLAGS)
 
+# The committed supergraph must be what the subgraph schemas compose to; the
+# diff names what changed for clients when it is not.
 check-compose:
-	$(GO) run ./cmd/cinegraph compose --check
+	$(GO) run ./cmd/cinegraph compose --check --diff schema/supergraph.graphql
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -12,6 +12,8 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/router/compose"
+	"github.com/cinegraph/cinegraph/router/schemadiff"
+	"github.com/cinegraph/cinegraph/router/supergraph"
 	"github.com/cinegraph/cinegraph/schema"
 )
 
@@ -22,6 +24,8 @@ func runCompose(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "", "file to write (default <schema-dir>/supergraph.graphql; - for stdout)")
 	check := fs.Bool("check", false, "fail if the file differs from a fresh composition instead of writing it")
 	live := fs.Bool("live", false, "read each subgraph's SDL from its running _service endpoint instead of files")
+	diff := fs.String("diff", "", "supergraph file to compare the fresh composition with: report the API schema's changes and fail on breaking ones")
+	allowBreaking := fs.Bool("allow-breaking", false, "with --diff, report breaking changes without failing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +59,11 @@ func runCompose(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if *diff != "" {
+		if err := diffSupergraphs(*diff, supergraph, *allowBreaking, stderr); err != nil {
+			return err
+		}
+	}
 	target := *out
 	if target == "" {
 		target = filepath.Join(*schemaDir, schema.SupergraphFile)
@@ -78,5 +87,36 @@ func runCompose(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("write supergraph: %w", err)
 	}
 	fmt.Fprintf(stderr, "wrote %s\n", target)
+	return nil
+}
+
+// diffSupergraphs compares the API schema of the supergraph in file base with
+// that of fresh and prints every change; breaking changes fail the command
+// unless allowed, so that one reaches clients only as a deliberate choice.
+// It runs before anything is written, so a refused composition leaves the
+// committed supergraph alone.
+func diffSupergraphs(base, fresh string, allowBreaking bool, w io.Writer) error {
+	raw, err := os.ReadFile(base)
+	if err != nil {
+		return fmt.Errorf("compose --diff: %w", err)
+	}
+	before, err := supergraph.Parse(string(raw))
+	if err != nil {
+		return fmt.Errorf("compose --diff: %s: %w", base, err)
+	}
+	after, err := supergraph.Parse(fresh)
+	if err != nil {
+		return fmt.Errorf("compose --diff: fresh composition: %w", err)
+	}
+	changes := schemadiff.Compare(before.APISchema(), after.APISchema())
+	for _, c := range changes {
+		fmt.Fprintln(w, c)
+	}
+	breaking := schemadiff.Count(changes, schemadiff.Breaking)
+	fmt.Fprintf(w, "compose --diff %s: %d breaking, %d dangerous, %d safe changes to the API schema\n",
+		base, breaking, schemadiff.Count(changes, schemadiff.Dangerous), schemadiff.Count(changes, schemadiff.Safe))
+	if breaking > 0 && !allowBreaking {
+		return fmt.Errorf("compose --diff: %d breaking changes for clients against %s; pass --allow-breaking if they are intended", breaking, base)
+	}
 	return nil
 }

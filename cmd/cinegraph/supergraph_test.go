@@ -28,6 +28,63 @@ func TestComposeCheck(t *testing.T) {
 	}
 }
 
+// TestComposeDiff runs `cinegraph compose --diff` against the checked-in
+// supergraph (no change) and against one where Title.videos was still
+// non-null (a breaking change, refused unless allowed).
+func TestComposeDiff(t *testing.T) {
+	schemaDir := filepath.Join("..", "..", "schema")
+	const nullable = "videos(kind: VideoKind): [Video!]"
+	current := schema.Supergraph()
+	if !strings.Contains(current, nullable+" ") {
+		t.Fatalf("supergraph has no %q", nullable)
+	}
+	older := filepath.Join(t.TempDir(), "older.graphql")
+	if err := os.WriteFile(older, []byte(strings.Replace(current, nullable+" ", nullable+"! ", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+		want    []string
+	}{
+		{
+			name: "committed",
+			args: []string{"-diff", filepath.Join(schemaDir, schema.SupergraphFile)},
+			want: []string{": 0 breaking, 0 dangerous, 0 safe changes"},
+		},
+		{
+			name:    "breaking",
+			args:    []string{"-diff", older},
+			wantErr: "1 breaking changes for clients",
+			want:    []string{"BREAKING  Title.videos: type changed from [Video!]! to [Video!]"},
+		},
+		{
+			name: "breaking allowed",
+			args: []string{"-diff", older, "-allow-breaking"},
+			want: []string{"BREAKING  Title.videos: type changed from [Video!]! to [Video!]", ": 1 breaking, 0 dangerous, 0 safe changes"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			args := append([]string{"-schema-dir", schemaDir, "-out", "-"}, tt.args...)
+			err := runCompose(t.Context(), args, io.Discard, &stderr)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("%v\n%s", err, stderr.String())
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("report lacks %q:\n%s", w, stderr.String())
+				}
+			}
+		})
+	}
+}
+
 // TestCinegraphSupergraphRouting checks the routing facts the router reads
 // from Cinegraph's checked-in supergraph: which subgraph resolves what,
 // where @requires and @provides apply, and what the API schema hides.
