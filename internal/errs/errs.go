@@ -20,10 +20,14 @@ const (
 	Forbidden       Code = "FORBIDDEN"
 	Unavailable     Code = "UNAVAILABLE"
 	Internal        Code = "INTERNAL"
+	// RateLimited: the client went over a rate limit (extensions.limit
+	// names it); it may retry after extensions.retryAfter seconds, which
+	// HTTP also sends as Retry-After with status 429.
+	RateLimited Code = "RATE_LIMITED"
 )
 
 // Codes lists the closed set, in a stable order.
-var Codes = []Code{BadUserInput, NotFound, Unauthenticated, Forbidden, Unavailable, Internal}
+var Codes = []Code{BadUserInput, NotFound, Unauthenticated, Forbidden, Unavailable, Internal, RateLimited}
 
 // Valid reports whether c belongs to the closed set.
 func (c Code) Valid() bool {

@@ -9,6 +9,7 @@ describe("describeError", () => {
     ["UNAUTHENTICATED", /Pick another profile/],
     ["FORBIDDEN", /isn't allowed/],
     ["UNAVAILABLE", /temporarily unavailable/],
+    ["RATE_LIMITED", /Too many requests/],
     ["INTERNAL", /on our side/],
     ["SOMETHING_ELSE", /unexpected/],
   ] as const;

@@ -8,6 +8,7 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "UNAVAILABLE"
   | "INTERNAL"
+  | "RATE_LIMITED"
   | "NETWORK"
   | "UNKNOWN";
 
@@ -35,6 +36,7 @@ const KNOWN: Record<Exclude<ErrorCode, "NETWORK" | "UNKNOWN">, Omit<ErrorDescrip
     severity: "warning",
   },
   INTERNAL: { message: "Something went wrong on our side. Please try again.", severity: "error" },
+  RATE_LIMITED: { message: "Too many requests right now. Please wait a moment and try again.", severity: "warning" },
 };
 
 function isKnown(code: unknown): code is keyof typeof KNOWN {
