@@ -1,6 +1,7 @@
 package router
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -37,6 +38,8 @@ type refusal struct {
 	// cause is an internal failure's detail: logged, returned to in-process
 	// callers, never shown to clients.
 	cause error
+	// retryAfter is the seconds a rate-limited client should wait.
+	retryAfter int
 }
 
 func (f *refusal) Error() string {
@@ -82,13 +85,19 @@ func (r *Router) internalError(what string, cause error, req *request.Request) *
 // operation prepares req to run, or says why it will not. Before anything
 // else, a request a page on another origin could have forged is refused
 // (request.Preflighted), on every transport and whatever the operation.
-func (r *Router) operation(req *request.Request) (*operation, *refusal) {
+func (r *Router) operation(ctx context.Context, req *request.Request) (*operation, *refusal) {
 	if refused := r.crossOrigin.refuse(req); refused != nil {
+		return nil, refused
+	}
+	if refused := r.limitClient(ctx); refused != nil {
 		return nil, refused
 	}
 	p := r.prepare(req.Query, req.OperationName)
 	if p.errs != nil {
 		return nil, badRequest(request.Rejected, p.errs...)
+	}
+	if refused := r.limitOperation(ctx, p.op.Name); refused != nil {
+		return nil, refused
 	}
 	kind := p.op.Operation
 	if kind == "" {

@@ -16,6 +16,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/introspect"
 	"github.com/cinegraph/cinegraph/router/limits"
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/ratelimit"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/supergraph"
 	"github.com/cinegraph/cinegraph/router/transport"
@@ -60,6 +61,9 @@ type Config struct {
 	// CSRF refuses requests pages on other origins could have forged; on by
 	// default.
 	CSRF CSRFConfig
+	// RateLimit limits requests per client and operation, and websocket
+	// connections; nil means no limits (ratelimit.go).
+	RateLimit *ratelimit.Policy
 }
 
 // DefaultForwardHeaders are forwarded when Config names none: credentials
@@ -85,6 +89,8 @@ type Router struct {
 	// (crossorigin.go); front is the endpoint behind its CORS handler.
 	crossOrigin *crossOrigin
 	front       http.Handler
+	// rateLimit is Config.RateLimit; nil limits nothing.
+	rateLimit *ratelimit.Policy
 }
 
 // New builds a Router from cfg.
@@ -123,9 +129,10 @@ func New(cfg Config) (*Router, error) {
 			Timeout:              bounds.Timeout,
 			MaxResponseBytes:     bounds.MaxResponseBytes,
 		},
-		cache:  plan.NewCache[*prepared](size),
-		limits: checker,
-		logger: logger,
+		cache:     plan.NewCache[*prepared](size),
+		limits:    checker,
+		logger:    logger,
+		rateLimit: cfg.RateLimit,
 	}
 	if cfg.PlanHeader != "" {
 		r.planHeader = http.CanonicalHeaderKey(cfg.PlanHeader)
@@ -151,6 +158,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // serve picks the transport.
 func (r *Router) serve(w http.ResponseWriter, req *http.Request) {
+	req = r.identify(req)
 	if r.streaming.serve(w, req) {
 		return
 	}
@@ -173,9 +181,9 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 		one.Transport = request.HTTP
 		req = &one
 	}
-	op, refused := r.operation(req)
+	op, refused := r.operation(ctx, req)
 	if refused != nil {
-		return &transport.Result{Response: refused.response(), Outcome: refused.outcome}
+		return &transport.Result{Response: refused.response(), Outcome: refused.outcome, RetryAfter: refused.retryAfter}
 	}
 	return &transport.Result{Response: r.run(ctx, op, req), Outcome: request.Executed}
 }
@@ -218,7 +226,7 @@ func (r *Router) Plan(ctx context.Context, query, operationName string, variable
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	op, refused := r.operation(&request.Request{Query: query, OperationName: operationName, Variables: variables, Transport: request.InProcess})
+	op, refused := r.operation(ctx, &request.Request{Query: query, OperationName: operationName, Variables: variables, Transport: request.InProcess})
 	if refused != nil {
 		return nil, fmt.Errorf("plan operation: %w", refused)
 	}

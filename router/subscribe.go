@@ -80,6 +80,7 @@ func newStreaming(r *Router, cfg Config) *streaming {
 		MaxSubscriptions: cfg.Subscriptions.MaxSubscriptions,
 		MaxMessageBytes:  cfg.Subscriptions.MaxMessageBytes,
 		CheckOrigin:      r.crossOrigin.socketAllowed,
+		Admit:            r.admitSocket(),
 	}
 	s.sse = &sse.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
 	s.multipart = &multipart.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
@@ -160,9 +161,9 @@ func (r *Router) UpstreamSubscriptions() int { return r.streaming.manager.Groups
 // of the plan; queries and mutations run once.
 func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subscription.Stream, *subscription.Refusal) {
 	r := s.r
-	op, refused := r.operation(req)
+	op, refused := r.operation(ctx, req)
 	if refused != nil {
-		return nil, &subscription.Refusal{Response: refused.response(), Outcome: refused.outcome}
+		return nil, &subscription.Refusal{Response: refused.response(), Outcome: refused.outcome, RetryAfter: refused.retryAfter}
 	}
 	if op.kind != ast.Subscription {
 		raw, err := json.Marshal(r.run(ctx, op, req))

@@ -8,6 +8,7 @@ package request
 
 import (
 	"net/http"
+	"strconv"
 )
 
 // Transport is how the answer goes back to the client, which decides what
@@ -91,8 +92,19 @@ const (
 	// the browser asking first (see Preflighted); the answer is 400 on
 	// every transport and nothing ran.
 	Blocked
+	// Limited: the client is over a rate limit; the answer is 429 with
+	// Retry-After where the transport can say so, and nothing ran.
+	Limited
 )
 
 // AllowWrites is the Allow header of a NotAllowed answer: the method that
 // may carry any operation.
 const AllowWrites = http.MethodPost
+
+// SetRetryAfter sets the Retry-After header of a Limited answer, in whole
+// seconds; zero or less sets none.
+func SetRetryAfter(h http.Header, seconds int) {
+	if seconds > 0 {
+		h.Set("Retry-After", strconv.Itoa(seconds))
+	}
+}

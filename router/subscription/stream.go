@@ -24,6 +24,8 @@ type Subscriber interface {
 type Refusal struct {
 	Response *wire.Response
 	Outcome  request.Outcome
+	// RetryAfter is the seconds a Limited client should wait.
+	RetryAfter int
 }
 
 // Stream is one client's view of a running operation.

@@ -23,6 +23,8 @@ import (
 type Result struct {
 	Response *wire.Response
 	Outcome  request.Outcome
+	// RetryAfter is the seconds a Limited client should wait.
+	RetryAfter int
 }
 
 // Executor runs GraphQL requests.
@@ -74,6 +76,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case request.Blocked:
 		status = http.StatusBadRequest
+	case request.Limited:
+		request.SetRetryAfter(w.Header(), res.RetryAfter)
+		status = http.StatusTooManyRequests
 	case request.Failed:
 		status = http.StatusInternalServerError
 	}

@@ -60,13 +60,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, refused := h.Subscriber.Subscribe(r.Context(), req)
-	if refused != nil && (refused.Outcome == request.NotAllowed || refused.Outcome == request.Blocked) {
-		// Refused by method or as a possible forgery: answered like a bad
-		// request, before any part.
+	if refused != nil && (refused.Outcome == request.NotAllowed || refused.Outcome == request.Blocked || refused.Outcome == request.Limited) {
+		// Refused by method, as a possible forgery or over a rate limit:
+		// answered with a status, before any part.
 		status := http.StatusBadRequest
-		if refused.Outcome == request.NotAllowed {
+		switch refused.Outcome {
+		case request.NotAllowed:
 			w.Header().Set("Allow", request.AllowWrites)
 			status = http.StatusMethodNotAllowed
+		case request.Limited:
+			request.SetRetryAfter(w.Header(), refused.RetryAfter)
+			status = http.StatusTooManyRequests
 		}
 		raw, _ := json.Marshal(refused.Response)
 		writeErrors(w, status, raw)

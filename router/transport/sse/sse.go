@@ -57,6 +57,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusMethodNotAllowed
 		case request.Failed:
 			status = http.StatusInternalServerError
+		case request.Limited:
+			request.SetRetryAfter(w.Header(), refused.RetryAfter)
+			status = http.StatusTooManyRequests
 		}
 		raw, _ := json.Marshal(refused.Response)
 		writeErrors(w, status, raw)

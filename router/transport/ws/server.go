@@ -32,6 +32,10 @@ const (
 	CloseInitTimeout         = 4408
 	CloseSubscriberExists    = 4409
 	CloseTooManyInitRequests = 4429
+	// CloseTooManyRequests closes a connection refused by Admit (a rate
+	// limit or a connection cap): graphql-transport-ws's code for a client
+	// that asks too often, which clients already treat as "back off".
+	CloseTooManyRequests = 4429
 )
 
 // Defaults.
@@ -73,6 +77,11 @@ type Server struct {
 	WriteTimeout time.Duration
 	// CheckOrigin nil accepts every origin.
 	CheckOrigin func(r *http.Request) bool
+	// Admit, when set, decides whether an upgraded connection may stay
+	// (rate limits, connection caps): an error closes it with
+	// CloseTooManyRequests and the error as reason; release is called when
+	// an admitted connection ends.
+	Admit func(r *http.Request) (release func(), err error)
 
 	upgraderOnce sync.Once
 	upgrader     websocket.Upgrader
@@ -153,7 +162,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.close(CloseSubprotocol, "Subprotocol not acceptable")
 		return
 	}
+	release := func() {}
+	if s.Admit != nil {
+		// After the upgrade, so the refusal reaches the client as a close
+		// code it understands rather than a failed handshake.
+		var err error
+		if release, err = s.Admit(r); err != nil {
+			cancel()
+			c.close(CloseTooManyRequests, err.Error())
+			return
+		}
+	}
 	if !s.track(c) {
+		release()
 		cancel()
 		c.close(websocket.CloseGoingAway, "the server is shutting down")
 		return
@@ -164,6 +185,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// thousands of idle subscriptions.
 	go func() {
 		defer s.untrack(c)
+		defer release() // first, so a place is free once Connections drops
 		c.serve()
 	}()
 }
