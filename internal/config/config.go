@@ -138,6 +138,8 @@ type Router struct {
 	CORS CORS `koanf:"cors" yaml:"cors"`
 	// CSRF refuses requests that pages on other origins could have forged.
 	CSRF CSRF `koanf:"csrf" yaml:"csrf"`
+	// RateLimit limits requests per client and operation (ratelimit.go).
+	RateLimit RateLimit `koanf:"rate_limit" yaml:"rate_limit"`
 }
 
 // Subgraph configures `cinegraph subgraph <name>`.
@@ -183,6 +185,7 @@ func Default() Config {
 			Limits:             defaultLimits(),
 			CORS:               defaultCORS(),
 			CSRF:               defaultCSRF(),
+			RateLimit:          defaultRateLimit(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -412,6 +415,7 @@ func (c Config) problems() []error {
 	}
 	c.Router.CORS.problems(check)
 	c.Router.CSRF.problems(check)
+	c.Router.RateLimit.problems(check)
 	for _, name := range sortedKeys(c.Subgraph.Listen) {
 		check(slices.Contains(Subgraphs, name), "subgraph.listen.%s: no such subgraph (have %s)", name, strings.Join(Subgraphs, ", "))
 		check(validAddr(c.Subgraph.Listen[name]), "subgraph.listen.%s: %q is not a host:port address", name, c.Subgraph.Listen[name])
