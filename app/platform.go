@@ -32,6 +32,7 @@ type Platform struct {
 	handler   http.Handler
 	// unwatch stops the router's active checks of the subgraphs.
 	unwatch func()
+	router  *Router
 }
 
 // Open starts the bus and the four subgraphs and builds the router in front
@@ -71,6 +72,7 @@ func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *sl
 		mux.Handle(SubgraphPath(name), sg.Handler())
 		p.health.Add("subgraph:"+name, sg.Ready)
 	}
+	p.router = rt
 	p.unwatch = rt.Watch(ctx, p.health)
 	p.health.Register(mux)
 	mux.Handle("/", frontendHandler(cfg.Frontend.Dir))
@@ -94,6 +96,7 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
+	limit, release := rateLimit(cfg, logger.With("component", "router"))
 	rt, err := router.New(router.Config{
 		SupergraphSDL:        sdl,
 		SubgraphURLs:         urls,
@@ -119,14 +122,15 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 			RequiredHeaders: append([]string{}, cfg.Router.CSRF.RequiredHeaders...),
 			UnsafeDisabled:  cfg.Router.CSRF.UnsafeDisabled,
 		},
+		RateLimit: limit,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("router: %w", err)
+		return nil, errors.Join(fmt.Errorf("router: %w", err), release())
 	}
 	if names := guard.Unrouted(); len(names) > 0 {
-		return nil, fmt.Errorf("router.resilience names subgraphs the supergraph does not define: %s", strings.Join(names, ", "))
+		return nil, errors.Join(fmt.Errorf("router.resilience names subgraphs the supergraph does not define: %s", strings.Join(names, ", ")), release())
 	}
-	return &Router{Router: rt, Guard: guard}, nil
+	return &Router{Router: rt, Guard: guard, release: release}, nil
 }
 
 // Handler is the process's whole HTTP surface.
@@ -135,10 +139,15 @@ func (p *Platform) Handler() http.Handler { return p.handler }
 // Health is the readiness checker, drained on shutdown.
 func (p *Platform) Health() *health.Checker { return p.health }
 
-// Close stops the router's checks, the subgraphs, then the bus.
+// Close stops the router's checks and releases its rate limiter, then
+// stops the subgraphs and the bus.
 func (p *Platform) Close() error {
 	if p.unwatch != nil {
 		p.unwatch()
 	}
-	return errors.Join(p.subgraphs.Close(), p.bus.Close())
+	var err error
+	if p.router != nil {
+		err = p.router.Close()
+	}
+	return errors.Join(err, p.subgraphs.Close(), p.bus.Close())
 }

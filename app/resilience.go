@@ -15,6 +15,17 @@ import (
 type Router struct {
 	*router.Router
 	Guard *resilience.Guard
+	// release closes the rate limiter's Redis client, if it has one.
+	release func() error
+}
+
+// Close releases what the router holds beyond its memory: the rate
+// limiter's Redis client in cluster mode.
+func (r *Router) Close() error {
+	if r.release == nil {
+		return nil
+	}
+	return r.release()
 }
 
 // Watch shows the subgraphs' health and breakers on checker's readiness

@@ -37,6 +37,7 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer rt.Close()
 	checker := health.New()
 	stopWatching := rt.Watch(ctx, checker)
 	defer stopWatching()
@@ -92,6 +93,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	defer rt.Close()
 	plan, err := rt.Plan(ctx, doc, *operation, vars)
 	if err != nil {
 		return err

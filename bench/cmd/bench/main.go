@@ -88,8 +88,10 @@ func run(ctx context.Context) error {
 	}
 	defer sg.stop()
 	routerURL := fmt.Sprintf("http://127.0.0.1:%d", o.routerPort)
+	// Rate limits off: the load comes from one address by design, and a
+	// peer router runs none either.
 	ours, err := startProcess(ctx, "cinegraph", []string{o.cinegraph, "router", "--supergraph", supergraphFile, "--listen", fmt.Sprintf("127.0.0.1:%d", o.routerPort)},
-		[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp}, routerURL+"/health/ready")
+		[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false"}, routerURL+"/health/ready")
 	if err != nil {
 		return err
 	}
