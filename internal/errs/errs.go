@@ -24,10 +24,17 @@ const (
 	// names it); it may retry after extensions.retryAfter seconds, which
 	// HTTP also sends as Retry-After with status 429.
 	RateLimited Code = "RATE_LIMITED"
+
+	// PersistedQueryNotFound and PersistedQueryNotSupported belong to the
+	// automatic persisted queries protocol rather than to any domain:
+	// Apollo Client's PersistedQueryLink reads them to resend the full
+	// document (not found) or to stop sending hashes (not supported).
+	PersistedQueryNotFound     Code = "PERSISTED_QUERY_NOT_FOUND"
+	PersistedQueryNotSupported Code = "PERSISTED_QUERY_NOT_SUPPORTED"
 )
 
 // Codes lists the closed set, in a stable order.
-var Codes = []Code{BadUserInput, NotFound, Unauthenticated, Forbidden, Unavailable, Internal, RateLimited}
+var Codes = []Code{BadUserInput, NotFound, Unauthenticated, Forbidden, Unavailable, Internal, RateLimited, PersistedQueryNotFound, PersistedQueryNotSupported}
 
 // Valid reports whether c belongs to the closed set.
 func (c Code) Valid() bool {

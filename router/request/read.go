@@ -95,7 +95,7 @@ func ReadHTTP(w http.ResponseWriter, r *http.Request, t Transport, limit int64) 
 	if err != nil {
 		return nil, bad(http.StatusBadRequest, "%s", err)
 	}
-	if strings.TrimSpace(req.Query) == "" {
+	if req.Persisted == nil && strings.TrimSpace(req.Query) == "" {
 		return nil, bad(http.StatusBadRequest, "the request has no query")
 	}
 	req.Header, req.Method, req.Transport = r.Header, r.Method, t
@@ -118,7 +118,7 @@ func FromPayload(raw json.RawMessage, header http.Header) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(req.Query) == "" {
+	if req.Persisted == nil && strings.TrimSpace(req.Query) == "" {
 		return nil, errors.New("subscribe payload must hold a query")
 	}
 	req.Header, req.Transport = header, WebSocket
@@ -154,7 +154,33 @@ func fromObject(top map[string]any) (*Request, error) {
 			return nil, fmt.Errorf("%s must be a JSON object", f.key)
 		}
 	}
+	p, err := persisted(req.Extensions)
+	if err != nil {
+		return nil, err
+	}
+	req.Persisted = p
 	return req, nil
+}
+
+// persisted reads extensions.persistedQuery; its absence (or null) is no
+// error, a malformed one is.
+func persisted(ext map[string]any) (*Persisted, error) {
+	raw, ok := ext["persistedQuery"]
+	if !ok || raw == nil {
+		return nil, nil
+	}
+	pq, ok := raw.(map[string]any)
+	if !ok {
+		return nil, errors.New("extensions.persistedQuery must be a JSON object")
+	}
+	if v, ok := pq["version"].(json.Number); !ok || v.String() != "1" {
+		return nil, fmt.Errorf("extensions.persistedQuery.version must be %d", PersistedVersion)
+	}
+	hash, ok := pq["sha256Hash"].(string)
+	if !ok || hash == "" {
+		return nil, errors.New("extensions.persistedQuery.sha256Hash must be a non-empty string")
+	}
+	return &Persisted{Hash: hash}, nil
 }
 
 // decode reads one JSON document with the router's single-pass reader,

@@ -26,6 +26,7 @@ func TestReadHTTP(t *testing.T) {
 		query     string
 		vars      int
 		exts      int
+		hash      string
 	}{
 		{name: "post", method: http.MethodPost, ctype: "application/json", body: `{"query":"{ a }","operationName":null,"variables":{"x":1,"y":"z"},"extensions":{}}`, query: "{ a }", vars: 2},
 		{name: "post query only", method: http.MethodPost, ctype: "application/json; charset=utf-8", body: `{"query":"{ b }"}`, query: "{ b }"},
@@ -41,6 +42,14 @@ func TestReadHTTP(t *testing.T) {
 		{name: "trailing data", method: http.MethodPost, ctype: "application/json", body: `{"query":"{ a }"} {}`, wantErr: "request body is not a GraphQL JSON request", status: 400},
 		{name: "no query", method: http.MethodPost, ctype: "application/json", body: `{"variables":{}}`, wantErr: "the request has no query", status: 400},
 		{name: "get no query", method: http.MethodGet, wantErr: "the request has no query", status: 400},
+		// A persisted query may leave the document out: the router finds it
+		// by hash.
+		{name: "get persisted query", method: http.MethodGet, params: url.Values{"extensions": {`{"persistedQuery":{"version":1,"sha256Hash":"abc"}}`}}, exts: 1, hash: "abc"},
+		{name: "post persisted query with document", method: http.MethodPost, ctype: "application/json", body: `{"query":"{ a }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`, query: "{ a }", exts: 1, hash: "abc"},
+		{name: "persisted query null", method: http.MethodPost, ctype: "application/json", body: `{"extensions":{"persistedQuery":null}}`, wantErr: "the request has no query", status: 400},
+		{name: "persisted query a string", method: http.MethodPost, ctype: "application/json", body: `{"extensions":{"persistedQuery":"abc"}}`, wantErr: "extensions.persistedQuery must be a JSON object", status: 400},
+		{name: "persisted query version 2", method: http.MethodPost, ctype: "application/json", body: `{"extensions":{"persistedQuery":{"version":2,"sha256Hash":"abc"}}}`, wantErr: "extensions.persistedQuery.version must be 1", status: 400},
+		{name: "persisted query without hash", method: http.MethodPost, ctype: "application/json", body: `{"extensions":{"persistedQuery":{"version":1}}}`, wantErr: "sha256Hash must be a non-empty string", status: 400},
 		// Every transport reads POST bodies alike: a form or text/plain body
 		// could come from another site without a CORS preflight.
 		{name: "text/plain over plain http", method: http.MethodPost, ctype: "text/plain", body: `{"query":"{ a }"}`, wantErr: "POST bodies must be application/json", status: 415},
@@ -78,6 +87,9 @@ func TestReadHTTP(t *testing.T) {
 			if req.Query != tc.query || len(req.Variables) != tc.vars || len(req.Extensions) != tc.exts {
 				t.Fatalf("got %+v", req)
 			}
+			if got := persistedHash(req); got != tc.hash {
+				t.Fatalf("persisted hash %q, want %q", got, tc.hash)
+			}
 			if req.Method != tc.method || req.Transport != tc.transport || req.ReadOnly() != (tc.method == http.MethodGet) {
 				t.Fatalf("method %s transport %s read-only %v", req.Method, req.Transport, req.ReadOnly())
 			}
@@ -101,6 +113,8 @@ func TestFromPayload(t *testing.T) {
 		{"full", `{"query":"subscription { a }","operationName":"A","variables":{"x":1},"extensions":{"e":1}}`, "", "subscription { a }", 1},
 		{"null variables", `{"query":"{ a }","variables":null}`, "", "{ a }", 0},
 		{"no query", `{}`, "subscribe payload must hold a query", "", 0},
+		{"persisted query", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`, "", "", 0},
+		{"persisted query version 0", `{"extensions":{"persistedQuery":{"version":0,"sha256Hash":"abc"}}}`, "extensions.persistedQuery.version must be 1", "", 0},
 		{"not an object", `"{ a }"`, "subscribe payload must be a JSON object", "", 0},
 		{"variables a string", `{"query":"{ a }","variables":"x"}`, "variables must be a JSON object", "", 0},
 	}
@@ -122,6 +136,13 @@ func TestFromPayload(t *testing.T) {
 			}
 		})
 	}
+}
+
+func persistedHash(req *request.Request) string {
+	if req.Persisted == nil {
+		return ""
+	}
+	return req.Persisted.Hash
 }
 
 func TestCanSubscribe(t *testing.T) {

@@ -65,7 +65,21 @@ type Request struct {
 	// operations.
 	Method    string
 	Transport Transport
+	// Persisted is extensions.persistedQuery when the client sent one: the
+	// document may then be absent, to be found by its hash.
+	Persisted *Persisted
 }
+
+// Persisted names a document by hash, as automatic persisted queries and
+// trusted-document manifests do: extensions.persistedQuery with version 1
+// and sha256Hash, the lower-case hex SHA-256 of the document or the id of
+// a manifest entry.
+type Persisted struct {
+	Hash string
+}
+
+// PersistedVersion is the one version of the persistedQuery extension.
+const PersistedVersion = 1
 
 // ReadOnly reports whether the request may not change state. A GET never
 // may, on any transport: links, prefetchers and cross-site requests send
