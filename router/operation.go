@@ -85,11 +85,16 @@ func (r *Router) internalError(what string, cause error, req *request.Request) *
 // operation prepares req to run, or says why it will not. Before anything
 // else, a request a page on another origin could have forged is refused
 // (request.Preflighted), on every transport and whatever the operation.
+// After the rate limit, a persisted query's hash is resolved to its
+// document (persisted.go), which becomes req.Query for every later step.
 func (r *Router) operation(ctx context.Context, req *request.Request) (*operation, *refusal) {
 	if refused := r.crossOrigin.refuse(req); refused != nil {
 		return nil, refused
 	}
 	if refused := r.limitClient(ctx); refused != nil {
+		return nil, refused
+	}
+	if refused := r.resolveDocument(ctx, req); refused != nil {
 		return nil, refused
 	}
 	p := r.prepare(req.Query, req.OperationName)

@@ -15,6 +15,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/introspect"
 	"github.com/cinegraph/cinegraph/router/limits"
+	"github.com/cinegraph/cinegraph/router/persisted"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/ratelimit"
 	"github.com/cinegraph/cinegraph/router/request"
@@ -64,6 +65,10 @@ type Config struct {
 	// RateLimit limits requests per client and operation, and websocket
 	// connections; nil means no limits (ratelimit.go).
 	RateLimit *ratelimit.Policy
+	// Persisted resolves documents sent by hash: automatic persisted
+	// queries, trusted documents and the safelist. Nil runs only requests
+	// that carry their document.
+	Persisted *persisted.Documents
 }
 
 // DefaultForwardHeaders are forwarded when Config names none: credentials
@@ -91,6 +96,8 @@ type Router struct {
 	front       http.Handler
 	// rateLimit is Config.RateLimit; nil limits nothing.
 	rateLimit *ratelimit.Policy
+	// persisted resolves documents sent by hash; nil when none are.
+	persisted *persisted.Documents
 }
 
 // New builds a Router from cfg.
@@ -133,6 +140,7 @@ func New(cfg Config) (*Router, error) {
 		limits:    checker,
 		logger:    logger,
 		rateLimit: cfg.RateLimit,
+		persisted: cfg.Persisted,
 	}
 	if cfg.PlanHeader != "" {
 		r.planHeader = http.CanonicalHeaderKey(cfg.PlanHeader)
