@@ -140,6 +140,9 @@ type Router struct {
 	CSRF CSRF `koanf:"csrf" yaml:"csrf"`
 	// RateLimit limits requests per client and operation (ratelimit.go).
 	RateLimit RateLimit `koanf:"rate_limit" yaml:"rate_limit"`
+	// PersistedQueries configures APQ, trusted documents and the safelist
+	// (persisted.go).
+	PersistedQueries PersistedQueries `koanf:"persisted_queries" yaml:"persisted_queries"`
 }
 
 // Subgraph configures `cinegraph subgraph <name>`.
@@ -186,6 +189,7 @@ func Default() Config {
 			CORS:               defaultCORS(),
 			CSRF:               defaultCSRF(),
 			RateLimit:          defaultRateLimit(),
+			PersistedQueries:   defaultPersistedQueries(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -416,6 +420,7 @@ func (c Config) problems() []error {
 	c.Router.CORS.problems(check)
 	c.Router.CSRF.problems(check)
 	c.Router.RateLimit.problems(check)
+	c.Router.PersistedQueries.problems(check)
 	for _, name := range sortedKeys(c.Subgraph.Listen) {
 		check(slices.Contains(Subgraphs, name), "subgraph.listen.%s: no such subgraph (have %s)", name, strings.Join(Subgraphs, ", "))
 		check(validAddr(c.Subgraph.Listen[name]), "subgraph.listen.%s: %q is not a host:port address", name, c.Subgraph.Listen[name])

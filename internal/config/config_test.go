@@ -57,6 +57,8 @@ func TestLoadLayers(t *testing.T) {
 		"CINEGRAPH_ROUTER_LIMITS_REQUEST_TIMEOUT=5s",
 		"CINEGRAPH_ROUTER_CORS_ALLOWED_ORIGINS=https://app.example, http://127.0.0.1:5173",
 		"CINEGRAPH_ROUTER_CORS_MAX_AGE=1h",
+		"CINEGRAPH_ROUTER_PERSISTED_QUERIES_APQ=off",
+		"CINEGRAPH_ROUTER_PERSISTED_QUERIES_CACHE_SIZE=50",
 		"HOME=/root",
 	})
 	if err != nil {
@@ -78,6 +80,7 @@ func TestLoadLayers(t *testing.T) {
 		{"nested env list", strings.Join(cfg.Router.CORS.AllowedOrigins, "|"), "https://app.example|http://127.0.0.1:5173"},
 		{"nested env duration", cfg.Router.CORS.MaxAge.String(), "1h0m0s"},
 		{"nested file list", strings.Join(cfg.Router.CSRF.RequiredHeaders, "|"), "X-Custom"},
+		{"env key with underscores", fmt.Sprintf("%s %d", cfg.Router.PersistedQueries.APQ, cfg.Router.PersistedQueries.CacheSize), "off 50"},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
@@ -111,6 +114,9 @@ func TestEveryProblemReported(t *testing.T) {
 		"CINEGRAPH_ROUTER_CORS_ALLOWED_HEADERS=X Bad",
 		"CINEGRAPH_ROUTER_CORS_MAX_AGE=-1s",
 		"CINEGRAPH_ROUTER_CSRF_REQUIRED_HEADERS=Bad Header",
+		"CINEGRAPH_ROUTER_PERSISTED_QUERIES_APQ=maybe",
+		"CINEGRAPH_ROUTER_PERSISTED_QUERIES_TTL=-1s",
+		"CINEGRAPH_ROUTER_PERSISTED_QUERIES_SAFELIST=true",
 		"CINEGRAPH_NO_SUCH_THING=1",
 	})
 	var invalid *Invalid
@@ -119,7 +125,8 @@ func TestEveryProblemReported(t *testing.T) {
 	}
 	for _, want := range []string{"listen:", "log.level:", "storage.mode:", "router.subgraph_urls.catalog:", "router.limits.max_fields:", "router.limits.request_timeout:", "router.plan_header:", "router.init_payload_headers.profile:", "CINEGRAPH_NO_SUCH_THING",
 		`router.cors.allowed_origins: "https://app.example/path"`, `router.cors.allowed_origins: "*" with allow_credentials`,
-		"router.cors.allowed_headers:", "router.cors.max_age:", "router.csrf.required_headers:"} {
+		"router.cors.allowed_headers:", "router.cors.max_age:", "router.csrf.required_headers:",
+		"router.persisted_queries.apq:", "router.persisted_queries.ttl:", "router.persisted_queries.safelist: needs a manifest"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing problem %q in:\n%v", want, err)
 		}
