@@ -96,7 +96,14 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	limit, release := rateLimit(cfg, logger.With("component", "router"))
+	limit, releaseLimit := rateLimit(cfg, logger.With("component", "router"))
+	docs, closeDocs, err := persistedDocuments(cfg, logger.With("component", "router"))
+	if err != nil {
+		return nil, errors.Join(err, releaseLimit())
+	}
+	// release closes what the limiter and the persisted queries hold (their
+	// Redis clients in cluster mode).
+	release := func() error { return errors.Join(releaseLimit(), closeDocs()) }
 	rt, err := router.New(router.Config{
 		SupergraphSDL:        sdl,
 		SubgraphURLs:         urls,
@@ -123,6 +130,7 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 			UnsafeDisabled:  cfg.Router.CSRF.UnsafeDisabled,
 		},
 		RateLimit: limit,
+		Persisted: docs,
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("router: %w", err), release())
@@ -139,8 +147,8 @@ func (p *Platform) Handler() http.Handler { return p.handler }
 // Health is the readiness checker, drained on shutdown.
 func (p *Platform) Health() *health.Checker { return p.health }
 
-// Close stops the router's checks and releases its rate limiter, then
-// stops the subgraphs and the bus.
+// Close stops the router's checks and releases its rate limiter and
+// persisted query store, then stops the subgraphs and the bus.
 func (p *Platform) Close() error {
 	if p.unwatch != nil {
 		p.unwatch()

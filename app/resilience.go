@@ -15,12 +15,14 @@ import (
 type Router struct {
 	*router.Router
 	Guard *resilience.Guard
-	// release closes the rate limiter's Redis client, if it has one.
+	// release closes the Redis clients of the rate limiter and the
+	// persisted query store, if they have them.
 	release func() error
 }
 
-// Close releases what the router holds beyond its memory: the rate
-// limiter's Redis client in cluster mode.
+// Close releases what the router holds beyond its memory: the Redis
+// clients of the rate limiter and the persisted query store in cluster
+// mode.
 func (r *Router) Close() error {
 	if r.release == nil {
 		return nil
