@@ -7,6 +7,7 @@ import { createSocketStatus, type SocketStatusSource } from "../live/LiveContext
 import { PROFILE_HEADER } from "../profile/profileStore";
 import { createCache } from "./cache";
 import { defaultWsUrl, GRAPHQL_PATH } from "./endpoints";
+import { manifestOrder, persistedQueriesLink } from "./persistedQueries";
 
 export interface CinegraphClient {
   client: ApolloClient;
@@ -26,6 +27,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** WebSocket implementation (tests inject one). */
   webSocketImpl?: unknown;
+  /** Automatic persisted queries over HTTP; on unless false. */
+  persistedQueries?: boolean;
 }
 
 /**
@@ -39,9 +42,16 @@ export function createCinegraphClient({
   wsUrl = defaultWsUrl(),
   fetch,
   webSocketImpl,
+  persistedQueries = true,
 }: ClientOptions): CinegraphClient {
   const socket = createSocketStatus();
-  const http = new HttpLink({ uri: httpUrl, headers: { [PROFILE_HEADER]: profile }, fetch });
+  // Only HTTP sends hashes: over the websocket a document goes once per
+  // subscription and no CDN sits in between, so a hash would save little.
+  let http: ApolloLink = new HttpLink({ uri: httpUrl, headers: { [PROFILE_HEADER]: profile }, fetch });
+  const persisted = persistedQueries ? persistedQueriesLink() : null;
+  if (persisted) {
+    http = persisted.concat(http);
+  }
 
   let ws: WsClient | undefined;
   let link: ApolloLink = http;
@@ -70,7 +80,7 @@ export function createCinegraphClient({
     );
   }
 
-  const client = new ApolloClient({ link, cache: createCache() });
+  const client = new ApolloClient({ link, cache: createCache(), documentTransform: manifestOrder });
   return {
     client,
     socket,
