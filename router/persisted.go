@@ -15,7 +15,9 @@ func (r *Router) resolveDocument(ctx context.Context, req *request.Request) *ref
 	if req.Persisted != nil {
 		hash = req.Persisted.Hash
 	}
-	if hash == "" && r.persisted == nil {
+	// The safelist guards what clients send; callers in the process, such
+	// as `cinegraph router plan`, may plan any document.
+	if hash == "" && (r.persisted == nil || req.Transport == request.InProcess) {
 		return nil
 	}
 	query, err := r.persisted.Resolve(ctx, req.Query, hash)

@@ -49,6 +49,14 @@ func viaSSE(t *testing.T, endpoint string, body map[string]any) answer {
 	return doHTTP(t, req)
 }
 
+func viaMultipart(t *testing.T, endpoint string, body map[string]any) answer {
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, endpoint, strings.NewReader(string(raw)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", `multipart/mixed;subscriptionSpec="1.0"`)
+	return doHTTP(t, req)
+}
+
 func doHTTP(t *testing.T, req *http.Request) answer {
 	t.Helper()
 	for k, v := range preflighted {
@@ -134,6 +142,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 		{"post", viaPOST},
 		{"get", viaGET},
 		{"sse", viaSSE},
+		{"multipart", viaMultipart},
 		{"websocket", viaWS},
 	}
 	for _, tr := range transports {
@@ -260,5 +269,26 @@ func TestSafelist(t *testing.T) {
 				t.Fatalf("refusal %q lacks BAD_USER_INPUT", a.body)
 			}
 		})
+	}
+}
+
+// TestSafelistSparesPlanning: `cinegraph router plan` is no client's
+// request, so the safelist does not hold it.
+func TestSafelistSparesPlanning(t *testing.T) {
+	t.Parallel()
+	manifest, err := persisted.NewManifest([]persisted.Operation{{ID: "count", Body: "query Count { count }"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := persisted.New(persisted.Config{Manifest: manifest, Safelist: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(Config{SupergraphSDL: composeTally(t), Persisted: docs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Plan(t.Context(), "{ count }", "", nil); err != nil {
+		t.Fatalf("plan under the safelist: %v", err)
 	}
 }
