@@ -30,6 +30,9 @@ var Subgraphs = []string{"catalog", "video", "chat", "insights"}
 
 // Config is the whole configuration of a Cinegraph process.
 type Config struct {
+	// Profile is demo (the default: introspection, plans and the
+	// playground on) or production, which turns them off unless set.
+	Profile string `koanf:"profile" yaml:"profile"`
 	// Listen is the address `serve` and `router` listen on.
 	Listen string `koanf:"listen" yaml:"listen"`
 	// DataDir holds the embedded stores.
@@ -39,6 +42,8 @@ type Config struct {
 	Router   Router   `koanf:"router" yaml:"router"`
 	Subgraph Subgraph `koanf:"subgraph" yaml:"subgraph"`
 	Frontend Frontend `koanf:"frontend" yaml:"frontend"`
+	// Server configures every HTTP server the process starts (server.go).
+	Server Server `koanf:"server" yaml:"server"`
 	// ShutdownTimeout bounds draining requests on SIGINT/SIGTERM.
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout" yaml:"shutdown_timeout"`
 }
@@ -122,6 +127,9 @@ type Router struct {
 	// request header each stands for, for clients that cannot set headers
 	// on a websocket.
 	InitPayloadHeaders map[string]string `koanf:"init_payload_headers" yaml:"init_payload_headers"`
+	// Introspection answers __schema and __type; off, they are refused
+	// (__typename still works).
+	Introspection bool `koanf:"introspection" yaml:"introspection"`
 	// ExposeSubgraphErrors passes uncoded subgraph error messages to clients.
 	ExposeSubgraphErrors bool `koanf:"expose_subgraph_errors" yaml:"expose_subgraph_errors"`
 	// MaxRequestBytes bounds a client request body.
@@ -155,11 +163,14 @@ type Subgraph struct {
 type Frontend struct {
 	// Dir is the built app (frontend/dist); missing means no app is served.
 	Dir string `koanf:"dir" yaml:"dir"`
+	// Playground serves the GraphQL playground at /playground.
+	Playground bool `koanf:"playground" yaml:"playground"`
 }
 
 // Default returns the configuration used when nothing overrides it.
 func Default() Config {
 	return Config{
+		Profile: ProfileDemo,
 		Listen:  "127.0.0.1:4000",
 		DataDir: ".data",
 		Log:     Log{Level: "info", Format: "text"},
@@ -179,7 +190,8 @@ func Default() Config {
 			SubgraphURLs:   map[string]string{},
 			ForwardHeaders: []string{"Authorization", "X-Cinegraph-Profile", "X-Request-Id"},
 			// Any client may ask for its query plan, for debugging.
-			PlanHeader: "X-Cinegraph-Plan",
+			PlanHeader:    "X-Cinegraph-Plan",
+			Introspection: true,
 			// The web app names its viewer in connection_init as "profile".
 			InitPayloadHeaders: map[string]string{"profile": "X-Cinegraph-Profile"},
 			MaxRequestBytes:    1 << 20,
@@ -197,7 +209,8 @@ func Default() Config {
 			"chat":     "127.0.0.1:4003",
 			"insights": "127.0.0.1:4004",
 		}},
-		Frontend:        Frontend{Dir: "frontend/dist"},
+		Frontend:        Frontend{Dir: "frontend/dist", Playground: true},
+		Server:          defaultServer(),
 		ShutdownTimeout: 15 * time.Second,
 	}
 }
@@ -209,11 +222,24 @@ func Load(path string, environ []string) (Config, error) {
 	if err := k.Load(defaults{}, nil); err != nil {
 		return Config{}, fmt.Errorf("config defaults: %w", err)
 	}
+	var problems []error
+	explicit := map[string]bool{}
 	if path != "" {
 		if _, err := os.Stat(path); err != nil {
 			return Config{}, fmt.Errorf("config file: %w", err)
 		}
-		if err := k.Load(file.Provider(path), yaml.Parser()); err != nil {
+		fk := koanf.New(".")
+		if err := fk.Load(file.Provider(path), yaml.Parser()); err != nil {
+			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+		}
+		for _, key := range fk.Keys() {
+			if !knownKey(key) {
+				problems = append(problems, fmt.Errorf("%s: no such setting (in %s)", key, path))
+				continue
+			}
+			explicit[key] = true
+		}
+		if err := k.Merge(fk); err != nil {
 			return Config{}, fmt.Errorf("config file %s: %w", path, err)
 		}
 	}
@@ -234,6 +260,7 @@ func Load(path string, environ []string) (Config, error) {
 				unknown = append(unknown, name)
 				return "", nil
 			}
+			explicit[key] = true
 			if slices.Contains(sliceKeys, key) {
 				return key, splitList(value)
 			}
@@ -244,10 +271,17 @@ func Load(path string, environ []string) (Config, error) {
 		return Config{}, fmt.Errorf("config environment: %w", err)
 	}
 	var cfg Config
-	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
+	decodeErr := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf"})
+	badTypes := typeProblems(decodeErr, k.Get)
+	applyProfile(&cfg, explicit)
+	for _, p := range cfg.problems() {
+		// A setting that did not decode is left zero; its type error
+		// says more than the zero value's.
+		if !badTypes.covers(p) {
+			problems = append(problems, p)
+		}
 	}
-	problems := cfg.problems()
+	problems = append(problems, badTypes...)
 	for _, name := range unknown {
 		problems = append(problems, fmt.Errorf("environment variable %s names no setting", name))
 	}
@@ -380,6 +414,7 @@ func (c Config) problems() []error {
 			out = append(out, fmt.Errorf(format, args...))
 		}
 	}
+	check(slices.Contains([]string{ProfileDemo, ProfileProduction}, c.Profile), "profile: %q is not one of demo, production", c.Profile)
 	check(validAddr(c.Listen), "listen: %q is not a host:port address", c.Listen)
 	check(c.DataDir != "", "data_dir: must not be empty")
 	check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level: %q is not one of debug, info, warn, error", c.Log.Level)
@@ -417,6 +452,7 @@ func (c Config) problems() []error {
 		h := c.Router.InitPayloadHeaders[key]
 		check(validHeaderName(h), "router.init_payload_headers.%s: %q is not a header name", key, h)
 	}
+	c.Server.problems(check)
 	c.Router.CORS.problems(check)
 	c.Router.CSRF.problems(check)
 	c.Router.RateLimit.problems(check)
