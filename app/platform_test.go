@@ -39,7 +39,7 @@ func start(t *testing.T, dataDir string) *instance {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, p.Handler(), p.Health(), 5*time.Second, logger) }()
+	go func() { done <- Serve(ctx, ln, p.Handler(), p.Health(), cfg.Server, 5*time.Second, logger) }()
 	return &instance{url: base, stop: func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -60,7 +60,7 @@ func measure(ctx context.Context, cfg config.Config, logger *slog.Logger, l load
 		return result{}, fmt.Errorf("open platform: %w", err)
 	}
 	served := make(chan error, 1)
-	go func() { served <- app.Serve(runCtx, ln, p.Handler(), p.Health(), 5*time.Second, logger) }()
+	go func() { served <- app.Serve(runCtx, ln, p.Handler(), p.Health(), cfg.Server, 5*time.Second, logger) }()
 	defer func() {
 		stop()
 		if err := <-served; err != nil {

@@ -49,7 +49,7 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	return app.Serve(ctx, ln, mux, checker, cfg.ShutdownTimeout, logger)
+	return app.Serve(ctx, ln, mux, checker, cfg.Server, cfg.ShutdownTimeout, logger)
 }
 
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {

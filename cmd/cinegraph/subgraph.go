@@ -57,6 +57,6 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 		return errors.Join(fmt.Errorf("listen: %w", err), sg.Close(), bus.Close())
 	}
 	defer ln.Close()
-	serveErr := app.Serve(ctx, ln, mux, checker, cfg.ShutdownTimeout, logger)
+	serveErr := app.Serve(ctx, ln, mux, checker, cfg.Server, cfg.ShutdownTimeout, logger)
 	return errors.Join(serveErr, sg.Close(), bus.Close())
 }
