@@ -110,6 +110,7 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 		ForwardHeaders:       cfg.Router.ForwardHeaders,
 		PlanHeader:           cfg.Router.PlanHeader,
 		ExposeSubgraphErrors: cfg.Router.ExposeSubgraphErrors,
+		DisableIntrospection: !cfg.Router.Introspection,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
 		Logger:               logger.With("component", "router"),
 		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders},

@@ -104,3 +104,31 @@ func TestFullIntrospection(t *testing.T) {
 		t.Fatalf("directives: %v", dirs)
 	}
 }
+
+func TestIntrospectionDisabled(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	r := d.router(t, func(c *Config) { c.DisableIntrospection = true })
+	tests := []struct {
+		name, query, want string
+	}{
+		// __schema is non-null, so its null reaches data.
+		{"__schema refused", `{ __schema { queryType { name } } }`,
+			`{"errors":[{"message":"introspection is disabled","path":["__schema"],"extensions":{"code":"FORBIDDEN"}}],"data":null}`},
+		{"__type refused", `{ __type(name: "User") { name } }`,
+			`{"errors":[{"message":"introspection is disabled","path":["__type"],"extensions":{"code":"FORBIDDEN"}}],"data":{"__type":null}}`},
+		{"full introspection refused", fullIntrospection,
+			`{"errors":[{"message":"introspection is disabled","path":["__schema"],"extensions":{"code":"FORBIDDEN"}}],"data":null}`},
+		{"__typename still answers", `{ __typename me { __typename name } }`,
+			`{"data":{"__typename":"Query","me":{"__typename":"User","name":"Ada Lovelace"}}}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := do(t, r, http.MethodPost, tc.query, nil, nil)
+			if res.body != tc.want {
+				t.Fatalf("got  %s\nwant %s", res.body, tc.want)
+			}
+		})
+	}
+}

@@ -47,6 +47,9 @@ type Config struct {
 	// asks too). Empty means plans are never exposed.
 	PlanHeader           string
 	ExposeSubgraphErrors bool
+	// DisableIntrospection refuses __schema and __type with a FORBIDDEN
+	// error ("introspection is disabled"); __typename still answers.
+	DisableIntrospection bool
 	// MaxRequestBytes bounds request bodies; 0 means 1 MiB.
 	MaxRequestBytes int64
 	// PlanCacheSize bounds the number of cached operations; 0 means 1024.
@@ -123,7 +126,10 @@ func New(cfg Config) (*Router, error) {
 	if size <= 0 {
 		size = 1024
 	}
-	in := introspect.New(sg.APISchema())
+	var answerIntrospection func(*plan.CollectedField, map[string]any) ([]byte, error)
+	if !cfg.DisableIntrospection {
+		answerIntrospection = introspect.New(sg.APISchema()).Resolve
+	}
 	r := &Router{
 		sg:      sg,
 		planner: plan.New(sg),
@@ -131,7 +137,7 @@ func New(cfg Config) (*Router, error) {
 			Fetchers:             fetchers,
 			Schema:               sg.APISchema(),
 			ExposeSubgraphErrors: cfg.ExposeSubgraphErrors,
-			Introspect:           in.Resolve,
+			Introspect:           answerIntrospection,
 			Logger:               logger,
 			Timeout:              bounds.Timeout,
 			MaxResponseBytes:     bounds.MaxResponseBytes,
