@@ -8,12 +8,13 @@ import (
 )
 
 // frontendHandler serves the built web app from dir: files as they are,
-// /playground from playground/index.html, and index.html for every other
-// path so client-side routes load the app. Without a built app it answers
-// with a short page saying how to build it.
-func frontendHandler(dir string) http.Handler {
+// /playground from playground/index.html (unless playground is off), and
+// index.html for every other path so client-side routes load the app.
+// Without a built app it answers with a short page saying how to build it.
+// Every response carries the security headers.
+func frontendHandler(dir string, playground bool) http.Handler {
 	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return securityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusNotFound)
@@ -21,9 +22,15 @@ func frontendHandler(dir string) http.Handler {
 			return
 		}
 		clean := filepath.Clean("/" + r.URL.Path)
-		if clean == "/playground" {
-			http.ServeFile(w, r, filepath.Join(dir, "playground", "index.html"))
-			return
+		if clean == "/playground" || strings.HasPrefix(clean, "/playground/") {
+			if !playground {
+				http.NotFound(w, r)
+				return
+			}
+			if clean == "/playground" {
+				http.ServeFile(w, r, filepath.Join(dir, "playground", "index.html"))
+				return
+			}
 		}
 		if info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(clean))); err == nil && !info.IsDir() {
 			if strings.HasPrefix(clean, "/assets/") {
@@ -34,5 +41,60 @@ func frontendHandler(dir string) http.Handler {
 			return
 		}
 		http.ServeFile(w, r, filepath.Join(dir, "index.html"))
+	}))
+}
+
+// securityHeaders sets what browsers need to keep the app and the
+// playground from being framed, sniffed or made to load foreign code.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hdr := w.Header()
+		hdr.Set("Content-Security-Policy", contentSecurityPolicy(r.Host))
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		hdr.Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
 	})
+}
+
+// contentSecurityPolicy allows what the built app and playground load:
+// scripts, workers and fonts from this origin only (Vite bundles them all,
+// Monaco's workers included); inline styles, which MUI's emotion and
+// Monaco inject at run time; artwork and media from this origin (/media),
+// with data: and blob: URLs the editors and players make; GraphQL over
+// HTTP and websockets to this host alone.
+func contentSecurityPolicy(host string) string {
+	connect := "connect-src 'self'"
+	if plainHost(host) {
+		connect += " ws://" + host + " wss://" + host
+	}
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self' 'unsafe-inline'",
+		"img-src 'self' data: blob:",
+		"font-src 'self' data:",
+		"media-src 'self' blob:",
+		"worker-src 'self' blob:",
+		connect,
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+	}, "; ")
+}
+
+// plainHost reports whether host is a name or address with a port at
+// most, safe to write into a policy (a Host header may hold ';').
+func plainHost(host string) bool {
+	if host == "" {
+		return false
+	}
+	for _, c := range []byte(host) {
+		ok := c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte(".-:[]", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -75,7 +75,7 @@ func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *sl
 	p.router = rt
 	p.unwatch = rt.Watch(ctx, p.health)
 	p.health.Register(mux)
-	mux.Handle("/", frontendHandler(cfg.Frontend.Dir))
+	mux.Handle("/", frontendHandler(cfg.Frontend.Dir, cfg.Frontend.Playground))
 	p.handler = mux
 	return p, nil
 }
