@@ -453,6 +453,8 @@ func (c Config) problems() []error {
 		check(validHeaderName(h), "router.init_payload_headers.%s: %q is not a header name", key, h)
 	}
 	c.Server.problems(check)
+	check(c.Server.WriteTimeout > c.Router.Limits.RequestTimeout,
+		"server.write_timeout: %s must exceed router.limits.request_timeout (%s), or slow requests are cut before their own error", c.Server.WriteTimeout, c.Router.Limits.RequestTimeout)
 	c.Router.CORS.problems(check)
 	c.Router.CSRF.problems(check)
 	c.Router.RateLimit.problems(check)

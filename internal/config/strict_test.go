@@ -25,6 +25,9 @@ func TestFileProblemsReportedAtOnce(t *testing.T) {
 		{"unknown field of a map of structs", "router:\n  resilience:\n    subgraphs:\n      catalog:\n        breaker:\n          open_fr: 1s\n", []string{
 			"router.resilience.subgraphs.catalog.breaker.open_fr: no such setting",
 		}},
+		{"write timeout under the request timeout", "server:\n  write_timeout: 20s\n", []string{
+			"server.write_timeout: 20s must exceed router.limits.request_timeout (30s)",
+		}},
 		{"unknown, type and value problems together", "nope: 1\nrouter:\n  max_request_bytes: lots\nserver:\n  idle_timeout: -1s\n", []string{
 			"nope: no such setting", "router.max_request_bytes: lots is not of the setting's type", "server.idle_timeout: must be positive",
 		}},
