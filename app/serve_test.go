@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/gorilla/websocket"
 )
 
 // serveFor runs Serve on a loopback port with sc until the test ends.
@@ -52,6 +53,18 @@ func TestServerTimeouts(t *testing.T) {
 		WriteTimeout: 200 * time.Millisecond, IdleTimeout: 200 * time.Millisecond, MaxHeaderBytes: 4 << 10,
 	}
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ws" {
+			conn, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			if _, _, err := conn.ReadMessage(); err == nil {
+				time.Sleep(300 * time.Millisecond)
+				_ = conn.WriteMessage(websocket.TextMessage, []byte("pong"))
+			}
+			return
+		}
 		if r.URL.Path == "/slow" {
 			// Past every deadline: only a stream may write this late.
 			time.Sleep(400 * time.Millisecond)
@@ -114,6 +127,22 @@ func TestServerTimeouts(t *testing.T) {
 		}
 		if err == nil {
 			t.Fatal("a plain response outlived write_timeout")
+		}
+	})
+	t.Run("websocket exempt", func(t *testing.T) {
+		conn, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		// Past read_timeout and write_timeout, in both directions.
+		time.Sleep(400 * time.Millisecond)
+		if err := conn.WriteMessage(websocket.TextMessage, []byte("ping")); err != nil {
+			t.Fatal(err)
+		}
+		_, msg, err := conn.ReadMessage()
+		if err != nil || string(msg) != "pong" {
+			t.Fatalf("message %q, err %v", msg, err)
 		}
 	})
 	for _, accept := range []string{"text/event-stream", `multipart/mixed;subscriptionSpec="1.0"`} {
