@@ -74,10 +74,10 @@ func strictTransport(h http.Handler) http.Handler {
 }
 
 // unboundedStreams lifts the server's read and write deadlines from
-// subscriptions (websockets, SSE, multipart): they last as long as the
-// client listens, and a connection deadline would cut them (a read
-// deadline passing even cancels the request's context). Every other
-// request keeps the server's timeouts.
+// subscriptions (SSE, multipart, and websockets, which net/http also frees
+// when they are hijacked): they last as long as the client listens, and a
+// connection deadline would cut them (a read deadline passing even cancels
+// the request's context). Every other request keeps the server's timeouts.
 func unboundedStreams(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isStream(r) {
