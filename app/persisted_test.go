@@ -33,8 +33,11 @@ func TestAPQStore(t *testing.T) {
 			t.Parallel()
 			cfg := config.Default()
 			cfg.Storage.Mode, cfg.Router.PersistedQueries.APQ = tc.mode, tc.apq
-			cache, closeCache := apqCache(cfg)
-			t.Cleanup(func() { _ = closeCache() })
+			rdb := routerRedis(cfg)
+			if rdb != nil {
+				t.Cleanup(func() { _ = rdb.Close() })
+			}
+			cache := apqCache(cfg, rdb)
 			if got := fmt.Sprintf("%T", cache); got != tc.want && !(tc.want == "<nil>" && cache == nil) {
 				t.Fatalf("cache %s, want %s", got, tc.want)
 			}

@@ -96,14 +96,20 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	limit, releaseLimit := rateLimit(cfg, logger.With("component", "router"))
-	docs, closeDocs, err := persistedDocuments(cfg, logger.With("component", "router"))
-	if err != nil {
-		return nil, errors.Join(err, releaseLimit())
+	rdb := routerRedis(cfg)
+	// release closes the Redis client the limiter and the persisted queries
+	// share in cluster mode.
+	release := func() error {
+		if rdb == nil {
+			return nil
+		}
+		return rdb.Close()
 	}
-	// release closes what the limiter and the persisted queries hold (their
-	// Redis clients in cluster mode).
-	release := func() error { return errors.Join(releaseLimit(), closeDocs()) }
+	limit := rateLimit(cfg, rdb, logger.With("component", "router"))
+	docs, err := persistedDocuments(cfg, rdb, logger.With("component", "router"))
+	if err != nil {
+		return nil, errors.Join(err, release())
+	}
 	rt, err := router.New(router.Config{
 		SupergraphSDL:        sdl,
 		SubgraphURLs:         urls,

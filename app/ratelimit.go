@@ -14,22 +14,17 @@ import (
 const RateLimitPrefix = "cinegraph:ratelimit:"
 
 // rateLimit builds router.rate_limit's policy, nil when disabled: counted
-// in memory in embedded mode, in storage.redis in cluster mode so that
-// every router spends from one allowance. release closes what it opened.
-func rateLimit(cfg config.Config, logger *slog.Logger) (policy *ratelimit.Policy, release func() error) {
+// in memory in embedded mode, in Redis (rdb, see routerRedis) in cluster
+// mode so that every router spends from one allowance. A Redis that is down
+// costs the limits (requests pass, the failure is logged), never service.
+func rateLimit(cfg config.Config, rdb *redis.Client, logger *slog.Logger) *ratelimit.Policy {
 	rl := cfg.Router.RateLimit
-	release = func() error { return nil }
 	if !rl.Enabled {
-		return nil, release
+		return nil
 	}
 	var limiter ratelimit.Limiter = &ratelimit.Memory{}
-	if cfg.Storage.Mode == "cluster" {
-		// Not pinged: a Redis that is down costs the limits (requests pass,
-		// and the failure is logged), never the router's start or service.
-		r := cfg.Storage.Redis
-		client := redis.NewClient(&redis.Options{Addr: r.Addr, Password: r.Password, DB: r.DB})
-		limiter = redislimit.New(client, RateLimitPrefix)
-		release = client.Close
+	if rdb != nil {
+		limiter = redislimit.New(rdb, RateLimitPrefix)
 	}
 	perOp := make(map[string]ratelimit.Limit, len(rl.PerOperation))
 	for name, r := range rl.PerOperation {
@@ -43,5 +38,5 @@ func rateLimit(cfg config.Config, logger *slog.Logger) (policy *ratelimit.Policy
 		MaxConnectionsPerClient: rl.WebSocket.MaxPerClient,
 		MaxConnections:          rl.WebSocket.MaxTotal,
 		Logger:                  logger,
-	}), release
+	})
 }

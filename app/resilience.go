@@ -15,14 +15,13 @@ import (
 type Router struct {
 	*router.Router
 	Guard *resilience.Guard
-	// release closes the Redis clients of the rate limiter and the
+	// release closes the Redis client shared by the rate limiter and the
 	// persisted query store, if they have them.
 	release func() error
 }
 
 // Close releases what the router holds beyond its memory: the Redis
-// clients of the rate limiter and the persisted query store in cluster
-// mode.
+// client its rate limiter and persisted query store share in cluster mode.
 func (r *Router) Close() error {
 	if r.release == nil {
 		return nil

@@ -59,17 +59,6 @@ func Open(ctx context.Context, cfg config.Redis, prefix string) (*Store, error) 
 	return &Store{client: client, prefix: prefix, owned: true}, nil
 }
 
-// Dial is Open without the check: go-redis connects on first use, so a
-// store can be built before Redis is up (or by a command that never uses
-// it); failures then surface on each call. Close closes the client.
-func Dial(cfg config.Redis, prefix string) *Store {
-	if prefix == "" {
-		prefix = DefaultPrefix
-	}
-	client := redis.NewClient(&redis.Options{Addr: cfg.Addr, Password: cfg.Password, DB: cfg.DB})
-	return &Store{client: client, prefix: prefix, owned: true}
-}
-
 // Get implements kv.Store.
 func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 	if err := kv.Check(key, 0); err != nil {

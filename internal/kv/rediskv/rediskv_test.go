@@ -93,21 +93,3 @@ func TestOpen(t *testing.T) {
 		t.Fatal("Open of an address nobody listens on succeeded")
 	}
 }
-
-// TestDial needs no Redis: the store is built at once and its calls fail
-// until one answers.
-func TestDial(t *testing.T) {
-	t.Parallel()
-	s := rediskv.Dial(config.Redis{Addr: "127.0.0.1:1"}, "")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := s.Ping(ctx); err == nil {
-		t.Fatal("Ping of an address nobody listens on succeeded")
-	}
-	if _, err := s.Get(ctx, "k"); err == nil || errors.Is(err, kv.ErrNotFound) {
-		t.Fatalf("Get = %v, want a connection error", err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
