@@ -38,25 +38,6 @@ func federation(tb testing.TB) *router.Router {
 	return r
 }
 
-const deepQuery = `query Deep {
-  users {
-    id name username
-    reviews {
-      body
-      product {
-        upc name price
-        reviews { body author { id name username reviews { body product { name } } } }
-      }
-    }
-  }
-  topProducts(first: 5) { upc name price weight inStock shippingEstimate reviews { body author { username } } }
-}`
-
-var queries = []struct{ name, query string }{
-	{"single", `query TopProducts { topProducts(first: 5) { upc name price weight } }`},
-	{"deep", deepQuery},
-}
-
 func post(r http.Handler, body []byte) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -70,9 +51,9 @@ func post(r http.Handler, body []byte) *httptest.ResponseRecorder {
 // than halfway through measuring.
 func TestFederation(t *testing.T) {
 	r := federation(t)
-	for _, tc := range queries {
-		t.Run(tc.name, func(t *testing.T) {
-			body, _ := json.Marshal(map[string]string{"query": tc.query})
+	for _, tc := range bench.Scenarios {
+		t.Run(tc.Name, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]string{"query": tc.Query})
 			w := post(r, body)
 			var res struct {
 				Data   map[string]json.RawMessage `json:"data"`
@@ -90,9 +71,9 @@ func TestFederation(t *testing.T) {
 
 func BenchmarkFederation(b *testing.B) {
 	r := federation(b)
-	for _, bc := range queries {
-		b.Run(bc.name, func(b *testing.B) {
-			body, _ := json.Marshal(map[string]string{"query": bc.query})
+	for _, bc := range bench.Scenarios {
+		b.Run(bc.Name, func(b *testing.B) {
+			body, _ := json.Marshal(map[string]string{"query": bc.Query})
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

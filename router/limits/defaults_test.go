@@ -99,16 +99,16 @@ func webAppDocuments(t *testing.T, root string) map[string]string {
 // benchDocuments are the operations of the federation benchmark.
 func benchDocuments(t *testing.T, root string) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root, "bench", "cmd", "bench", "scenarios.go"))
+	b, err := os.ReadFile(filepath.Join(root, "bench", "scenarios.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
-	for _, m := range regexp.MustCompile("query: +`([^`]*)`").FindAllStringSubmatch(string(b), -1) {
+	for _, m := range regexp.MustCompile("Query: +`([^`]*)`").FindAllStringSubmatch(string(b), -1) {
 		out["bench "+firstName(m[1])] = m[1]
 	}
 	if len(out) == 0 {
-		t.Fatal("no operations in the benchmark's scenarios.go")
+		t.Fatal("no operations in bench/scenarios.go")
 	}
 	return out
 }

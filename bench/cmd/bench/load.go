@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cinegraph/cinegraph/bench"
 )
 
 // target is an endpoint under load and the process that serves it.
@@ -70,33 +72,33 @@ func post(ctx context.Context, c *http.Client, url string, body []byte) ([]byte,
 
 // verify checks that every target answers the scenario with the same data
 // and no errors, so the figures compare like with like.
-func verify(ctx context.Context, sc scenario, targets []target) error {
-	body, _ := json.Marshal(map[string]string{"query": sc.query})
+func verify(ctx context.Context, sc bench.Scenario, targets []target) error {
+	body, _ := json.Marshal(map[string]string{"query": sc.Query})
 	c := client(1)
 	var first any
 	for i, t := range targets {
 		raw, err := post(ctx, c, t.url, body)
 		if err != nil {
-			return fmt.Errorf("%s on %s: %w", sc.name, t.name, err)
+			return fmt.Errorf("%s on %s: %w", sc.Name, t.name, err)
 		}
 		var resp struct {
 			Data   any `json:"data"`
 			Errors any `json:"errors"`
 		}
 		if err := json.Unmarshal(raw, &resp); err != nil || resp.Errors != nil || resp.Data == nil {
-			return fmt.Errorf("%s on %s answered %s", sc.name, t.name, raw)
+			return fmt.Errorf("%s on %s answered %s", sc.Name, t.name, raw)
 		}
 		if i == 0 {
 			first = resp.Data
 		} else if !reflect.DeepEqual(first, resp.Data) {
-			return fmt.Errorf("%s: %s and %s answer differently:\n%s", sc.name, targets[0].name, t.name, raw)
+			return fmt.Errorf("%s: %s and %s answer differently:\n%s", sc.Name, targets[0].name, t.name, raw)
 		}
 	}
 	return nil
 }
 
-func measure(ctx context.Context, o options, sc scenario, targets []target) ([]*result, error) {
-	body, _ := json.Marshal(map[string]string{"query": sc.query, "operationName": operationName(sc)})
+func measure(ctx context.Context, o options, sc bench.Scenario, targets []target) ([]*result, error) {
+	body, _ := json.Marshal(map[string]string{"query": sc.Query, "operationName": sc.OperationName})
 	results := make([]*result, len(targets))
 	for i, t := range targets {
 		results[i] = &result{target: t.name}
@@ -145,15 +147,6 @@ func measure(ctx context.Context, o options, sc scenario, targets []target) ([]*
 		slices.Sort(results[i].latencies)
 	}
 	return results, nil
-}
-
-func operationName(sc scenario) string {
-	switch sc.name {
-	case "single":
-		return "TopProducts"
-	default:
-		return "Deep"
-	}
 }
 
 // errorsKey marks a GraphQL response that carries errors.

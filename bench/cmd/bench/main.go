@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cinegraph/cinegraph/bench"
+
 	"github.com/cinegraph/cinegraph/router/compose"
 )
 
@@ -127,11 +129,11 @@ func run(ctx context.Context) error {
 
 	fmt.Printf("Federation benchmark: %d rounds x %s per target, %d connections, GOMAXPROCS of the load generator %d\n\n",
 		o.rounds, o.duration, o.concurrency, gomaxprocs())
-	for _, sc := range scenarios {
-		if err := verify(ctx, sc, targets[sc.name]); err != nil {
+	for _, sc := range bench.Scenarios {
+		if err := verify(ctx, sc, targets[sc.Name]); err != nil {
 			return err
 		}
-		results, err := measure(ctx, o, sc, targets[sc.name])
+		results, err := measure(ctx, o, sc, targets[sc.Name])
 		if err != nil {
 			return err
 		}

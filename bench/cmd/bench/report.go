@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/cinegraph/cinegraph/bench"
 )
 
 func percentile(sorted []time.Duration, p float64) time.Duration {
@@ -14,8 +16,8 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[i]
 }
 
-func printTable(w io.Writer, sc scenario, results []*result) {
-	fmt.Fprintf(w, "### %s\n\n", sc.title)
+func printTable(w io.Writer, sc bench.Scenario, results []*result) {
+	fmt.Fprintf(w, "### %s\n\n", sc.Title)
 	fmt.Fprintln(w, "| target | requests/s | p50 | p99 | CPU us/request | peak RSS | errors |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {
