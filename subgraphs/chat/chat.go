@@ -37,7 +37,6 @@ type Options struct {
 
 // Subgraph is a running chat subgraph.
 type Subgraph struct {
-	store   chatservice.Store
 	service *chatservice.Service
 	hub     *chatlive.Hub
 	handler http.Handler
@@ -118,7 +117,6 @@ func open(ctx context.Context, store chatservice.Store, opts Options, tune tunin
 		ContextFor: chatloaders.ForConnection(svc, tune.loaders),
 	})
 	return &Subgraph{
-		store:   store,
 		service: svc,
 		hub:     h,
 		handler: handler,
