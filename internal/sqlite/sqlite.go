@@ -20,11 +20,30 @@ import (
 // one writer; writers queue on the busy timeout.
 const MaxOpenConns = 8
 
-// Open opens (creating if needed) the database file at path.
+// Open opens (creating if needed) the database file at path. The data
+// directory's manifest (ManifestFile) records the database once created; a
+// database it records that has gone missing is an error wrapping
+// ErrMissing, never a new empty one.
 func Open(path string) (*sql.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir for %s: %w", path, err)
 	}
+	var db *sql.DB
+	err := checkIn(path, func() error {
+		var err error
+		db, err = open(path)
+		return err
+	})
+	if err != nil {
+		if db != nil {
+			_ = db.Close()
+		}
+		return nil, err
+	}
+	return db, nil
+}
+
+func open(path string) (*sql.DB, error) {
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
 		q.Add("_pragma", p)
