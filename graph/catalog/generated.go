@@ -1097,7 +1097,11 @@ type FacetBucket {
   count: Int!
 }
 
-"A viewer's profile. The viewer is named by the X-Cinegraph-Profile request header."
+"""
+A viewer's profile. Its name and avatar are public; its lists belong to
+its owner alone: another viewer gets FORBIDDEN, an anonymous one
+UNAUTHENTICATED.
+"""
 type Profile @key(fields: "id") {
   id: ID!
   name: String!
@@ -1113,7 +1117,11 @@ type Query {
   person(id: ID!): Person
   genres: [Genre!]!
   episode(id: ID!): Episode
-  viewer: Profile!
+  """
+  The signed-in viewer's profile, named by the request's token; null with an
+  UNAUTHENTICATED error when the request carries none.
+  """
+  viewer: Profile
 }
 
 type Mutation {
@@ -3368,10 +3376,10 @@ func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Profile) graphql.Marshaler {
-			return ec.marshalNProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋcatalogᚋmodelᚐProfile(ctx, selections, v)
+			return ec.marshalOProfile2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋcatalogᚋmodelᚐProfile(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6451,7 +6459,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})

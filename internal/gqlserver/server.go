@@ -43,8 +43,7 @@ type Options struct {
 	// Logger receives errors and panics; it should already name the
 	// subgraph (logger.With("subgraph", name)).
 	Logger *slog.Logger
-	// Middleware wraps the handler inside the viewer middleware, e.g. to
-	// attach per-request dataloaders.
+	// Middleware wraps the handler, e.g. to attach per-request dataloaders.
 	Middleware func(http.Handler) http.Handler
 	// ContextFor prepares a websocket connection's context (dataloaders for
 	// subscription events); nil leaves it as is.
@@ -53,7 +52,9 @@ type Options struct {
 
 // New returns the HTTP handler for a subgraph's executable schema: POST, GET
 // and websocket (graphql-transport-ws and graphql-ws) transports, a parsed
-// query cache, introspection, coded errors and recovered panics.
+// query cache, introspection, coded errors and recovered panics. Who the
+// viewer is comes from the viewer.Trust middleware the deployment wraps the
+// handler in; without it every request is anonymous.
 func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	logger := opts.Logger
 	if logger == nil {
@@ -90,7 +91,6 @@ func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	if opts.Middleware != nil {
 		h = opts.Middleware(h)
 	}
-	h = viewer.Middleware(h)
 	return http.MaxBytesHandler(h, DefaultMaxBodyBytes)
 }
 

@@ -59,7 +59,10 @@ func (r *genreResolver) Titles(ctx context.Context, obj *model.Genre, first *int
 
 // AddToMyList is the resolver for the addToMyList field.
 func (r *mutationResolver) AddToMyList(ctx context.Context, titleID string) (*model.Profile, error) {
-	profile := viewer.Profile(ctx)
+	profile, err := viewer.Profile(ctx)
+	if err != nil {
+		return nil, err
+	}
 	p, err := r.Service.AddToMyList(ctx, profile, titleID)
 	if err != nil {
 		return nil, err
@@ -70,7 +73,10 @@ func (r *mutationResolver) AddToMyList(ctx context.Context, titleID string) (*mo
 
 // RemoveFromMyList is the resolver for the removeFromMyList field.
 func (r *mutationResolver) RemoveFromMyList(ctx context.Context, titleID string) (*model.Profile, error) {
-	profile := viewer.Profile(ctx)
+	profile, err := viewer.Profile(ctx)
+	if err != nil {
+		return nil, err
+	}
 	p, err := r.Service.RemoveFromMyList(ctx, profile, titleID)
 	if err != nil {
 		return nil, err
@@ -106,6 +112,9 @@ func (r *personCreditResolver) Title(ctx context.Context, obj *model.PersonCredi
 
 // MyList is the resolver for the myList field.
 func (r *profileResolver) MyList(ctx context.Context, obj *model.Profile) ([]*model.Title, error) {
+	if err := viewer.Owner(ctx, obj.ID); err != nil {
+		return nil, err
+	}
 	l := catalogloaders.For(ctx)
 	entries, err := l.MyList.Load(ctx, obj.ID)
 	if err != nil {
@@ -183,7 +192,11 @@ func (r *queryResolver) Episode(ctx context.Context, id string) (*model.Episode,
 
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Profile, error) {
-	p, err := r.Service.Profile(ctx, viewer.Profile(ctx))
+	profile, err := viewer.Profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Service.Profile(ctx, profile)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,11 @@ func (r *messageResolver) Author(ctx context.Context, obj *chatservice.Message) 
 
 // PostMessage is the resolver for the postMessage field.
 func (r *mutationResolver) PostMessage(ctx context.Context, roomID string, body string) (*chatservice.Message, error) {
-	return r.Service.PostMessage(ctx, roomID, viewer.Profile(ctx), body)
+	profile, err := viewer.Profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.PostMessage(ctx, roomID, profile, body)
 }
 
 // ChatRoom is the resolver for the chatRoom field.

@@ -7,9 +7,11 @@ package insights
 
 import (
 	"context"
+	"slices"
 
 	"github.com/cinegraph/cinegraph/graph/insights"
 	"github.com/cinegraph/cinegraph/graph/insights/model"
+	"github.com/cinegraph/cinegraph/internal/viewer"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsloaders"
 )
 
@@ -26,6 +28,8 @@ func (r *entityResolver) FindManyProfileByIDs(ctx context.Context, reps []*model
 	out, ids, err := entities(reps, func(rep *model.ProfileByIDsInput) string { return rep.ID }, func(id string) *model.Profile {
 		return &model.Profile{ID: id}
 	})
+	// Only the viewer's own recommendations are ever served.
+	ids = slices.DeleteFunc(ids, func(id string) bool { return viewer.Owner(ctx, id) != nil })
 	if perr := prefetchSelected(ctx, "Profile", "recommendations", ids, (*insightsloaders.Loaders).PrefetchRecommendations); perr != nil {
 		return nil, perr
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/cinegraph/cinegraph/graph/insights"
 	"github.com/cinegraph/cinegraph/graph/insights/model"
 	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/internal/viewer"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsloaders"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
@@ -38,6 +39,9 @@ func (r *messageResolver) Sentiment(ctx context.Context, obj *model.Message) (*m
 
 // Recommendations is the resolver for the recommendations field.
 func (r *profileResolver) Recommendations(ctx context.Context, obj *model.Profile, first *int) ([]*model.Recommendation, error) {
+	if err := viewer.Owner(ctx, obj.ID); err != nil {
+		return nil, err
+	}
 	n := defaultRecommendations
 	if first != nil {
 		n = *first

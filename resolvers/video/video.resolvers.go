@@ -24,7 +24,11 @@ func (r *episodeResolver) Video(ctx context.Context, obj *model.Episode) (*video
 
 // StartPlayback is the resolver for the startPlayback field.
 func (r *mutationResolver) StartPlayback(ctx context.Context, videoID string) (*videoservice.Session, error) {
-	session, err := r.Service.StartPlayback(ctx, viewer.Profile(ctx), videoID)
+	profile, err := viewer.Profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	session, err := r.Service.StartPlayback(ctx, profile, videoID)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +37,11 @@ func (r *mutationResolver) StartPlayback(ctx context.Context, videoID string) (*
 
 // ReportProgress is the resolver for the reportProgress field.
 func (r *mutationResolver) ReportProgress(ctx context.Context, sessionID string, positionSeconds int) (*videoservice.Session, error) {
-	session, err := r.Service.ReportProgress(ctx, viewer.Profile(ctx), sessionID, positionSeconds)
+	profile, err := viewer.Profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	session, err := r.Service.ReportProgress(ctx, profile, sessionID, positionSeconds)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +65,9 @@ func (r *playbackSessionResolver) Video(ctx context.Context, obj *videoservice.S
 
 // ViewingHistory is the resolver for the viewingHistory field.
 func (r *profileResolver) ViewingHistory(ctx context.Context, obj *model.Profile, first *int) ([]*videoservice.Viewing, error) {
+	if err := viewer.Owner(ctx, obj.ID); err != nil {
+		return nil, err
+	}
 	filter, err := r.Service.HistoryFilter(intOr(first, 20))
 	if err != nil {
 		return nil, err
@@ -70,6 +81,9 @@ func (r *profileResolver) ViewingHistory(ctx context.Context, obj *model.Profile
 
 // ContinueWatching is the resolver for the continueWatching field.
 func (r *profileResolver) ContinueWatching(ctx context.Context, obj *model.Profile, first *int) ([]*videoservice.Viewing, error) {
+	if err := viewer.Owner(ctx, obj.ID); err != nil {
+		return nil, err
+	}
 	filter, err := r.Service.ContinueWatchingFilter(intOr(first, 10))
 	if err != nil {
 		return nil, err

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/client"
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
@@ -29,7 +29,7 @@ func TestMyListChangesReachTheEmbeddedBus(t *testing.T) {
 		t.Fatal(err)
 	}
 	var resp map[string]any
-	ok(t, client.New(offline.Handler()), `mutation { addToMyList(titleId: "t0300") { id } }`, &resp)
+	ok(t, viewertest.Client(offline.Handler(), viewertest.As("profile-1")), `mutation { addToMyList(titleId: "t0300") { id } }`, &resp)
 	if err := offline.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestMyListChangesReachTheEmbeddedBus(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sg.Close()
-	ok(t, client.New(sg.Handler()), `mutation { removeFromMyList(titleId: "t0300") { id } }`, &resp)
+	ok(t, viewertest.Client(sg.Handler(), viewertest.As("profile-1")), `mutation { removeFromMyList(titleId: "t0300") { id } }`, &resp)
 
 	got := make(chan catalogservice.MyListChange, 4)
 	types := make(chan string, 4)

@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 )
 
 func TestServiceSDL(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	var resp struct {
 		Service struct{ SDL string } `json:"_service"`
 	}
@@ -31,7 +33,7 @@ func TestServiceSDL(t *testing.T) {
 
 func TestEntities(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	const q = `query($reps: [_Any!]!) { _entities(representations: $reps) {
 		__typename
 		... on Title { id name kind }
@@ -82,7 +84,7 @@ func TestEntities(t *testing.T) {
 
 func TestEntitiesMixedBatchKeepsOrder(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	var resp struct {
 		Entities []*struct {
 			Typename string `json:"__typename"`
@@ -104,7 +106,7 @@ func TestEntitiesMixedBatchKeepsOrder(t *testing.T) {
 
 func TestEntitiesRejectMalformedKeys(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	res := query(t, c, `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Title { id } } }`,
 		client.Var("reps", []any{map[string]any{"__typename": "Title", "id": "bad id!"}}))
 	if got, _ := code(t, res); got != "BAD_USER_INPUT" {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
@@ -16,14 +18,14 @@ import (
 func myList(t *testing.T, sg *catalog.Subgraph) []string {
 	t.Helper()
 	var resp struct{ Viewer profileResp }
-	ok(t, client.New(sg.Handler()), `{ viewer { myList { id } } }`, &resp)
+	ok(t, viewertest.Client(sg.Handler(), viewertest.As("profile-1")), `{ viewer { myList { id } } }`, &resp)
 	return resp.Viewer.ids()
 }
 
 func searchHits(t *testing.T, sg *catalog.Subgraph, q string) int {
 	t.Helper()
 	var resp struct{ Search struct{ TotalCount int } }
-	ok(t, client.New(sg.Handler()), `query($q: String!) { search(query: $q) { totalCount } }`, &resp, client.Var("q", q))
+	ok(t, viewertest.Client(sg.Handler(), viewertest.As("profile-1")), `query($q: String!) { search(query: $q) { totalCount } }`, &resp, client.Var("q", q))
 	return resp.Search.TotalCount
 }
 
@@ -41,7 +43,7 @@ func TestReopenKeepsDataAndIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	var added struct{ AddToMyList profileResp }
-	ok(t, client.New(sg.Handler()), `mutation { addToMyList(titleId: "t0100") { myList { id } } }`, &added)
+	ok(t, viewertest.Client(sg.Handler(), viewertest.As("profile-1")), `mutation { addToMyList(titleId: "t0100") { myList { id } } }`, &added)
 	before := myList(t, sg)
 	indexDir := filepath.Join(dir, search.DirName)
 	stat, err := os.Stat(indexDir)
@@ -101,7 +103,7 @@ func TestSeedRestoresFixture(t *testing.T) {
 	ctx := context.Background()
 	sg := openSubgraph(t, nil)
 	seeded := myList(t, sg)
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	var resp map[string]any
 	ok(t, c, `mutation { a: addToMyList(titleId: "t0200") { id } b: removeFromMyList(titleId: "`+seeded[0]+`") { id } }`, &resp)
 	if slices.Equal(myList(t, sg), seeded) {

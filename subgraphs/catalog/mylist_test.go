@@ -3,8 +3,12 @@ package catalog_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/cinegraph/cinegraph/internal/viewer"
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 
 	"github.com/99designs/gqlgen/client"
 
@@ -28,8 +32,8 @@ func TestViewerAndMyList(t *testing.T) {
 	t.Parallel()
 	bus := &recordingBus{}
 	sg := openSubgraph(t, bus)
-	as := client.AddHeader("X-Cinegraph-Profile", "profile-3")
-	c := client.New(sg.Handler(), as)
+	as := viewertest.As("profile-3")
+	c := viewertest.Client(sg.Handler(), as)
 
 	viewer := func() profileResp {
 		t.Helper()
@@ -48,10 +52,8 @@ func TestViewerAndMyList(t *testing.T) {
 	if start.ID != "profile-3" || start.Name != "Linus" || len(start.MyList) == 0 {
 		t.Fatalf("viewer = %+v", start)
 	}
-	var def struct{ Viewer profileResp }
-	ok(t, client.New(sg.Handler()), `{ viewer { id } }`, &def)
-	if def.Viewer.ID != "profile-1" {
-		t.Errorf("default viewer = %s", def.Viewer.ID)
+	if c, _ := code(t, query(t, viewertest.Client(sg.Handler()), `{ viewer { id } }`)); c != "UNAUTHENTICATED" {
+		t.Errorf("anonymous viewer: code %s, want UNAUTHENTICATED", c)
 	}
 
 	fresh := "t0007"
@@ -123,7 +125,7 @@ func TestViewerAndMyList(t *testing.T) {
 
 func TestMyListEntityResolves(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler(), viewertest.As("profile-9", viewer.AdminScope))
 	var resp struct {
 		Entities []profileResp `json:"_entities"`
 	}
@@ -131,5 +133,44 @@ func TestMyListEntityResolves(t *testing.T) {
 		... on Profile { id name myList { id } } } }`, &resp)
 	if len(resp.Entities) != 2 || len(resp.Entities[0].MyList) <= len(resp.Entities[1].MyList) {
 		t.Errorf("profiles' lists = %+v", resp.Entities)
+	}
+}
+
+// TestMyListBelongsToItsProfile: a profile's list is read by that profile
+// (or an operator) only; the profile's public name stays readable.
+func TestMyListBelongsToItsProfile(t *testing.T) {
+	t.Parallel()
+	h := shared(t).Handler()
+	q := `{ _entities(representations: [{__typename: "Profile", id: "profile-3"}]) { ... on Profile { name myList { id } } } }`
+	cases := []struct {
+		name     string
+		as       []client.Option
+		wantCode string
+	}{
+		{"owner", []client.Option{viewertest.As("profile-3")}, ""},
+		{"operator", []client.Option{viewertest.As("profile-1", viewer.AdminScope)}, ""},
+		{"another profile", []client.Option{viewertest.As("profile-2")}, "FORBIDDEN"},
+		{"anonymous", nil, "UNAUTHENTICATED"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := query(t, viewertest.Client(h), q, tc.as...)
+			if tc.wantCode == "" {
+				var out struct {
+					Entities []profileResp `json:"_entities"`
+				}
+				if len(res.Errors) > 0 || json.Unmarshal(res.Data, &out) != nil || len(out.Entities) != 1 || len(out.Entities[0].MyList) == 0 {
+					t.Fatalf("owner read: data %s errors %+v", res.Data, res.Errors)
+				}
+				return
+			}
+			if c, _ := code(t, res); c != tc.wantCode {
+				t.Fatalf("code %s, want %s (errors %+v)", c, tc.wantCode, res.Errors)
+			}
+			if strings.Contains(string(res.Data), `"myList":[{`) {
+				t.Fatalf("list leaked: %s", res.Data)
+			}
+		})
 	}
 }

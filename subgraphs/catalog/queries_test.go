@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 )
 
@@ -41,7 +43,7 @@ const titlesQuery = `query($first: Int, $after: String, $filter: TitleFilter) {
 
 func TestTitleDetails(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	var resp struct {
 		Movie struct {
 			Name           string
@@ -95,7 +97,7 @@ func TestTitleDetails(t *testing.T) {
 
 func TestTitlesPagination(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	var all struct{ Titles titleConn }
 	ok(t, c, titlesQuery, &all, client.Var("first", 100))
 	if all.Titles.TotalCount != 520 || !all.Titles.PageInfo.HasNextPage || all.Titles.PageInfo.HasPreviousPage || len(all.Titles.Edges) != 100 {
@@ -138,7 +140,7 @@ func TestTitlesPagination(t *testing.T) {
 
 func TestTitlesFilter(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	cases := []struct {
 		name   string
 		filter map[string]any
@@ -186,7 +188,7 @@ func TestTitlesFilter(t *testing.T) {
 
 func TestGenresAndGenreTitles(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	var resp struct {
 		Genres []struct {
 			Slug, Name string
@@ -224,7 +226,7 @@ func TestGenresAndGenreTitles(t *testing.T) {
 
 func TestPersonAndEpisode(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	var resp struct {
 		Person struct {
 			Name      string
@@ -261,7 +263,7 @@ func TestPersonAndEpisode(t *testing.T) {
 
 func TestSearch(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler())
 	type searchConn struct {
 		TotalCount int
 		PageInfo   struct {

@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/client"
+	"github.com/cinegraph/cinegraph/internal/viewer"
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
@@ -121,7 +122,8 @@ func openCounting(t *testing.T) (*catalog.Subgraph, *countingStore) {
 // does not split batches.
 func TestStoreCallsDoNotGrowWithPageSize(t *testing.T) {
 	sg, store := openCounting(t)
-	c := client.New(sg.Handler())
+	// An operator's token reads several profiles in one request.
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1", viewer.AdminScope))
 
 	titleFields := `name genres { name } cast { person { name } } seasons { episodes { name series { name } } }`
 	reps := func(n int) string {

@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 )
 
 func TestInvalidInput(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
+	c := viewertest.Client(shared(t).Handler(), viewertest.As("profile-1"))
 	cases := []struct {
 		name      string
 		query     string
@@ -54,8 +56,8 @@ func TestInvalidInput(t *testing.T) {
 
 func TestUnknownViewer(t *testing.T) {
 	t.Parallel()
-	c := client.New(shared(t).Handler())
-	res := query(t, c, `{ viewer { id } }`, client.AddHeader("X-Cinegraph-Profile", "profile-404"))
+	c := viewertest.Client(shared(t).Handler())
+	res := query(t, c, `{ viewer { id } }`, viewertest.As("profile-404"))
 	if got, _ := code(t, res); got != "NOT_FOUND" {
 		t.Errorf("code %q, want NOT_FOUND", got)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
@@ -53,7 +55,7 @@ func TestLifecycle(t *testing.T) {
 	count := func(t *testing.T, sg *Subgraph) int {
 		t.Helper()
 		var out struct{ ChatRoom struct{ MessageCount int } }
-		client.New(sg.Handler()).MustPost(countQuery, &out, client.Var("id", room.ID))
+		viewertest.Client(sg.Handler()).MustPost(countQuery, &out, client.Var("id", room.ID))
 		return out.ChatRoom.MessageCount
 	}
 
@@ -68,7 +70,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("first start: %d messages, want the seeded %d", n, seeded)
 	}
 	var posted postedJSON
-	client.New(sg.Handler()).MustPost(postMutation, &posted, client.Var("room", room.ID), client.Var("body", "kept"))
+	viewertest.Client(sg.Handler(), viewertest.As("profile-1")).MustPost(postMutation, &posted, client.Var("room", room.ID), client.Var("body", "kept"))
 	if err := sg.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -56,7 +58,7 @@ func newTunedHarness(t *testing.T, tune tuning) *harness {
 		}
 		_ = bus.Close()
 	})
-	return &harness{sg: sg, bus: bus, counter: counter, c: client.New(sg.Handler()), dir: dir}
+	return &harness{sg: sg, bus: bus, counter: counter, c: viewertest.Client(sg.Handler(), viewertest.As("profile-1")), dir: dir}
 }
 
 type gqlError struct {

@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/client"
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 
-	"github.com/cinegraph/cinegraph/internal/viewer"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
@@ -37,7 +36,7 @@ func TestPostMessage(t *testing.T) {
 	before := len(sf.byRoom[room.ID])
 
 	var out postedJSON
-	h.mustExec(t, postMutation, map[string]any{"room": room.ID, "body": "  What a twist!\n  "}, &out, client.AddHeader(viewer.Header, "profile-3"))
+	h.mustExec(t, postMutation, map[string]any{"room": room.ID, "body": "  What a twist!\n  "}, &out, viewertest.As("profile-3"))
 	p := out.PostMessage
 	if p == nil || p.Body != "What a twist!" || p.Author.ID != "profile-3" || p.Room.ID != room.ID || p.Room.MessageCount != before+1 {
 		t.Fatalf("posted %+v", p)
@@ -99,12 +98,19 @@ func TestPostMessage(t *testing.T) {
 	}
 }
 
-func TestDefaultViewerIsAuthor(t *testing.T) {
+func TestAnonymousCannotPost(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	var out postedJSON
-	h.mustExec(t, postMutation, map[string]any{"room": "room-t0001", "body": "hi"}, &out)
-	if out.PostMessage.Author.ID != viewer.DefaultProfile {
-		t.Fatalf("author %s, want %s", out.PostMessage.Author.ID, viewer.DefaultProfile)
+	room := facts().fixture.Rooms[0]
+	var before, after struct{ ChatRoom struct{ MessageCount int } }
+	h.mustExec(t, `query($id: ID!) { chatRoom(id: $id) { messageCount } }`, map[string]any{"id": room.ID}, &before)
+	errs := h.exec(t, postMutation, map[string]any{"room": room.ID, "body": "hi"}, nil, viewertest.Anonymous())
+	wantError(t, errs, "UNAUTHENTICATED", "")
+	h.mustExec(t, `query($id: ID!) { chatRoom(id: $id) { messageCount } }`, map[string]any{"id": room.ID}, &after)
+	if after.ChatRoom.MessageCount != before.ChatRoom.MessageCount {
+		t.Fatalf("message count %d -> %d: an anonymous post was written", before.ChatRoom.MessageCount, after.ChatRoom.MessageCount)
+	}
+	if evs := h.busEvents(t, "anonymous-post", 200*time.Millisecond); len(evs) != 0 {
+		t.Fatalf("anonymous post published %d events", len(evs))
 	}
 }

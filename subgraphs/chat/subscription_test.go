@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -63,13 +65,13 @@ func TestMessageAddedOverWebsocket(t *testing.T) {
 
 	sub := h.c.WebsocketWithPayload(`subscription($room: ID!) {
 		messageAdded(roomId: $room) { id body author { id } room { id messageCount title { name } } }
-	}`, map[string]any{"profile": "profile-4"}, client.Var("room", room.ID))
+	}`, viewertest.InitPayload("profile-4"), client.Var("room", room.ID))
 	waitFor(t, "the subscription to reach the hub", func() bool { return h.sg.hub.Subscribers(room.ID) == 1 })
 
 	var posted postedJSON
 	h.mustExec(t, postMutation, map[string]any{"room": other.ID, "body": "elsewhere"}, &posted)
 	for i, body := range []string{"first!", "second"} {
-		h.mustExec(t, postMutation, map[string]any{"room": room.ID, "body": body}, &posted, client.AddHeader("X-Cinegraph-Profile", "profile-2"))
+		h.mustExec(t, postMutation, map[string]any{"room": room.ID, "body": body}, &posted, viewertest.As("profile-2"))
 		var got addedJSON
 		if err := next(t, sub, &got); err != nil {
 			t.Fatalf("next: %v", err)
@@ -194,13 +196,13 @@ func TestMessageAddedAcrossProcesses(t *testing.T) {
 	writer, reader := open(), open()
 	room := facts().fixture.Rooms[7]
 
-	sub := client.New(reader.Handler()).Websocket(`subscription($room: ID!) { messageAdded(roomId: $room) { id body author { id } } }`, client.Var("room", room.ID))
+	sub := viewertest.Client(reader.Handler()).Websocket(`subscription($room: ID!) { messageAdded(roomId: $room) { id body author { id } } }`, client.Var("room", room.ID))
 	defer sub.Close()
 	waitFor(t, "the subscription", func() bool { return reader.hub.Subscribers(room.ID) == 1 })
 
 	var posted postedJSON
-	client.New(writer.Handler()).MustPost(postMutation, &posted, client.Var("room", room.ID), client.Var("body", "from the other side"),
-		client.AddHeader("X-Cinegraph-Profile", "profile-5"))
+	viewertest.Client(writer.Handler()).MustPost(postMutation, &posted, client.Var("room", room.ID), client.Var("body", "from the other side"),
+		viewertest.As("profile-5"))
 	var got addedJSON
 	if err := next(t, sub, &got); err != nil {
 		t.Fatal(err)

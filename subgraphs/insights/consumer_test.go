@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -45,6 +47,7 @@ type recommendation struct {
 	Reason string              `json:"reason"`
 }
 
+// recommendations reads profileID's recommendations as that profile.
 func recommendations(t *testing.T, c *client.Client, profileID string) []recommendation {
 	t.Helper()
 	var resp struct {
@@ -54,7 +57,7 @@ func recommendations(t *testing.T, c *client.Client, profileID string) []recomme
 	}
 	errs := post(t, c, `query($reps: [_Any!]!) { _entities(representations: $reps) {
 		... on Profile { recommendations(first: 50) { title { id } reason } } } }`,
-		&resp, client.Var("reps", []map[string]any{{"__typename": "Profile", "id": profileID}}))
+		&resp, client.Var("reps", []map[string]any{{"__typename": "Profile", "id": profileID}}), viewertest.As(profileID))
 	if len(errs) > 0 {
 		t.Fatalf("errors: %+v", errs)
 	}
@@ -85,7 +88,7 @@ func TestConsumesChatMessages(t *testing.T) {
 	dir := t.TempDir()
 	bus := openBus(t, dir)
 	sg := open(t, insights.Options{DataDir: dir, Bus: bus})
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	results, err := bus.Listen(ctx, events.TopicInsights)
@@ -153,7 +156,7 @@ func TestConsumesVideoProgress(t *testing.T) {
 	dir := t.TempDir()
 	bus := openBus(t, dir)
 	sg := open(t, insights.Options{DataDir: dir, Bus: bus})
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 
 	const newcomer, other = "profile-77", "profile-78"
 	before := recommendations(t, c, newcomer)
@@ -193,7 +196,7 @@ func TestReopenKeepsLiveDataAndReseedKeepsIt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	c := client.New(first.Handler())
+	c := viewertest.Client(first.Handler(), viewertest.As("profile-1"))
 	publish(t, bus, chatEvent(t, "live-x", insightsservice.ChatMessagePosted{
 		ID: "live-x", RoomID: seed.RoomID(talked), TitleID: talked, AuthorID: "profile-1", Body: "Starting episode two now", SentAt: seed.Epoch(),
 	}))
@@ -205,7 +208,7 @@ func TestReopenKeepsLiveDataAndReseedKeepsIt(t *testing.T) {
 	}
 
 	second := open(t, insights.Options{DataDir: dir, Bus: bus})
-	c = client.New(second.Handler())
+	c = viewertest.Client(second.Handler(), viewertest.As("profile-1"))
 	if got := titleAudience(t, c, talked); got.MessageCount != seeded.MessageCount+1 {
 		t.Fatalf("after reopen %d messages, want %d (seed plus the live one)", got.MessageCount, seeded.MessageCount+1)
 	}
@@ -248,7 +251,7 @@ func TestConsumerRetriesAfterStoreFailure(t *testing.T) {
 	bus := openBus(t, dir)
 	store := &flakyStore{Store: newCountingStore(t), failures: 2}
 	sg := open(t, insights.Options{Store: store, Bus: bus})
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	f := fixture()
 	titleID := f.Titles[len(f.Titles)-2].ID
 	publish(t, bus, chatEvent(t, "retry-1", insightsservice.ChatMessagePosted{

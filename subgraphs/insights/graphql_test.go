@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/viewer"
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/seed"
@@ -22,7 +25,7 @@ func TestServiceSDL(t *testing.T) {
 	var resp struct {
 		Service struct{ SDL string } `json:"_service"`
 	}
-	if errs := post(t, client.New(sg.Handler()), `{ _service { sdl } }`, &resp); len(errs) > 0 {
+	if errs := post(t, viewertest.Client(sg.Handler(), viewertest.As("profile-1")), `{ _service { sdl } }`, &resp); len(errs) > 0 {
 		t.Fatalf("errors: %+v", errs)
 	}
 	for _, want := range []string{
@@ -109,7 +112,7 @@ func seededVideo(t *testing.T) (seed.Video, []seed.Detection) {
 func TestEntities(t *testing.T) {
 	t.Parallel()
 	sg := open(t, insights.Options{DataDir: t.TempDir()})
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	f := fixture()
 	talked := f.Titles[0].ID
 	silent := f.Titles[len(f.Titles)-1].ID
@@ -314,7 +317,8 @@ func TestStoreCallsPerPage(t *testing.T) {
 	t.Parallel()
 	store := newCountingStore(t)
 	sg := open(t, insights.Options{Store: store})
-	c := client.New(sg.Handler())
+	// An operator's token reads many profiles in one request.
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1", viewer.AdminScope))
 	f := fixture()
 
 	titlesAndVideos := func(n int) []map[string]any {
@@ -394,6 +398,48 @@ func TestStoreCallsPerPage(t *testing.T) {
 			}
 			if got := store.reset(); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("store calls = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRecommendationsBelongToTheirProfile: recommendations reveal what a
+// profile watched, so only that profile (or an operator) reads them; in a
+// batch, each profile the viewer may not read fails alone.
+func TestRecommendationsBelongToTheirProfile(t *testing.T) {
+	t.Parallel()
+	sg := open(t, insights.Options{DataDir: t.TempDir()})
+	q := `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Profile { id recommendations(first: 3) { title { id } } } } }`
+	reps := []map[string]any{{"__typename": "Profile", "id": "profile-1"}, {"__typename": "Profile", "id": "profile-2"}}
+	cases := []struct {
+		name      string
+		as        []client.Option
+		wantCodes []string
+		readable  []bool
+	}{
+		{"profile-1 reads its own only", []client.Option{viewertest.As("profile-1")}, []string{"FORBIDDEN"}, []bool{true, false}},
+		{"profile-2 reads its own only", []client.Option{viewertest.As("profile-2")}, []string{"FORBIDDEN"}, []bool{false, true}},
+		{"operator reads both", []client.Option{viewertest.As("profile-9", viewer.AdminScope)}, []string{}, []bool{true, true}},
+		{"anonymous reads none", nil, []string{"UNAUTHENTICATED", "UNAUTHENTICATED"}, []bool{false, false}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var resp struct {
+				Entities []*struct {
+					ID              string
+					Recommendations []struct{ Title struct{ ID string } }
+				} `json:"_entities"`
+			}
+			errs := post(t, viewertest.Client(sg.Handler(), tc.as...), q, &resp, client.Var("reps", reps))
+			if got := codes(errs); !reflect.DeepEqual(got, tc.wantCodes) {
+				t.Fatalf("codes %v, want %v (%+v)", got, tc.wantCodes, errs)
+			}
+			for i, want := range tc.readable {
+				got := i < len(resp.Entities) && resp.Entities[i] != nil && len(resp.Entities[i].Recommendations) > 0
+				if got != want {
+					t.Errorf("%s readable = %v, want %v (%+v)", reps[i]["id"], got, want, resp.Entities)
+				}
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/seed"
@@ -42,7 +44,7 @@ func TestInsightAddedOverWebsocket(t *testing.T) {
 	dir := t.TempDir()
 	bus := openBus(t, dir)
 	sg := open(t, insights.Options{DataDir: dir, Bus: bus})
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 
 	f := fixture()
 	titleID, otherID := f.Titles[len(f.Titles)-1].ID, f.Titles[len(f.Titles)-2].ID
@@ -94,7 +96,7 @@ func TestInsightAddedRejects(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			sg := open(t, tc.opts)
-			sub := client.New(sg.Handler()).Websocket(`subscription($room: ID!) { insightAdded(roomId: $room) { message { id } } }`, client.Var("room", tc.room))
+			sub := viewertest.Client(sg.Handler(), viewertest.As("profile-1")).Websocket(`subscription($room: ID!) { insightAdded(roomId: $room) { message { id } } }`, client.Var("room", tc.room))
 			defer sub.Close()
 			var got insightJSON
 			if err := next(t, sub, &got); err == nil || !strings.Contains(err.Error(), tc.want) {

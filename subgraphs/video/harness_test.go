@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/seed"
-	"github.com/cinegraph/cinegraph/internal/viewer"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
 	"github.com/cinegraph/cinegraph/subgraphs/video/videoloaders"
@@ -123,12 +124,12 @@ type gqlError struct {
 	Extensions map[string]any `json:"extensions"`
 }
 
-// post runs query as profile (empty for the default viewer), decoding data
+// post runs query as profile (empty: as the client is), decoding data
 // into out (when not nil) and returning the errors.
 func post(t *testing.T, h *client.Client, profile, query string, out any, opts ...client.Option) []gqlError {
 	t.Helper()
 	if profile != "" {
-		opts = append(opts, client.AddHeader(viewer.Header, profile))
+		opts = append(opts, viewertest.As(profile))
 	}
 	resp, err := h.RawPost(query, opts...)
 	if err != nil {

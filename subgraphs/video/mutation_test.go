@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
@@ -29,7 +31,7 @@ type sessionOut struct {
 func TestStartPlayback(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	cases := []struct {
 		name    string
 		profile string
@@ -86,7 +88,7 @@ func TestReportProgress(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sg, _ := testSubgraph(t, nil)
-			c := client.New(sg.Handler())
+			c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 			var started struct{ StartPlayback sessionOut }
 			mustPost(t, c, videostoretest.OtherWatcher, startQ, &started, client.Var("v", videostoretest.Episode1Video))
 			session := tc.session
@@ -134,7 +136,7 @@ func TestReportProgress(t *testing.T) {
 					}
 				} `json:"_entities"`
 			}
-			mustPost(t, c, "", `{ _entities(representations: [{__typename: "Profile", id: "profile-2"}]) { ... on Profile { continueWatching { video { id } positionSeconds } } } }`, &prof)
+			mustPost(t, c, videostoretest.OtherWatcher, `{ _entities(representations: [{__typename: "Profile", id: "profile-2"}]) { ... on Profile { continueWatching { video { id } positionSeconds } } } }`, &prof)
 			cw := prof.Entities[0].ContinueWatching
 			if len(cw) != 2 || cw[0].Video.ID != videostoretest.Episode1Video || cw[0].PositionSeconds != tc.position {
 				t.Fatalf("continue watching %+v", cw)
@@ -149,7 +151,7 @@ func TestReportProgress(t *testing.T) {
 func TestWatchToTheEnd(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	var started struct{ StartPlayback sessionOut }
 	mustPost(t, c, "", startQ, &started, client.Var("v", videostoretest.MovieFeature))
 	if started.StartPlayback.PositionSeconds != 1000 {

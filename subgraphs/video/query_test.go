@@ -3,8 +3,12 @@ package video
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cinegraph/cinegraph/internal/viewer"
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 
 	"github.com/99designs/gqlgen/client"
 
@@ -14,7 +18,7 @@ import (
 func TestVideoQuery(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	const q = `query($id: ID!) { video(id: $id) {
 		id name kind durationSeconds title { id } episode { id }
 		renditions { id resolution width height bitrateKbps codec url }
@@ -83,7 +87,7 @@ func TestServiceSDL(t *testing.T) {
 	var out struct {
 		Service struct{ SDL string } `json:"_service"`
 	}
-	mustPost(t, client.New(sg.Handler()), "", `{ _service { sdl } }`, &out)
+	mustPost(t, viewertest.Client(sg.Handler(), viewertest.As("profile-1")), "", `{ _service { sdl } }`, &out)
 	for _, want := range []string{
 		`type Video @key(fields: "id")`,
 		`type Title @key(fields: "id")`,
@@ -103,7 +107,7 @@ func TestServiceSDL(t *testing.T) {
 func TestEntities(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	const q = `query($reps: [_Any!]!) { _entities(representations: $reps) {
 		__typename
 		... on Video { id kind title { id } }
@@ -142,7 +146,12 @@ func TestEntities(t *testing.T) {
 			var out struct {
 				Entities json.RawMessage `json:"_entities"`
 			}
-			errs := post(t, c, "", q, &out, client.Var("reps", tc.reps))
+			// A profile's lists are read as that profile.
+			as := ""
+			if tc.reps[0]["__typename"] == "Profile" {
+				as = tc.reps[0]["id"].(string)
+			}
+			errs := post(t, c, as, q, &out, client.Var("reps", tc.reps))
 			if !reflect.DeepEqual(codes(errs), append([]string{}, tc.codes...)) {
 				t.Fatalf("errors %+v, want codes %v", errs, tc.codes)
 			}
@@ -168,7 +177,7 @@ func assertJSON(t *testing.T, got json.RawMessage, want string) {
 func TestViewingFields(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	const q = `query($first: Int) { _entities(representations: [{__typename: "Profile", id: "profile-1"}]) {
 		... on Profile { viewingHistory(first: $first) { video { id } progress lastWatchedAt } }
 	} }`
@@ -215,4 +224,56 @@ func TestViewingFields(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestViewingBelongsToItsProfile: a profile's history and continue-watching
+// row are read by that profile (or an operator) only, over HTTP and over a
+// websocket opened on its behalf.
+func TestViewingBelongsToItsProfile(t *testing.T) {
+	t.Parallel()
+	sg, _ := testSubgraph(t, nil)
+	c := viewertest.Client(sg.Handler())
+	q := `{ _entities(representations: [{__typename: "Profile", id: "profile-1"}]) { ... on Profile { viewingHistory { positionSeconds } continueWatching { positionSeconds } } } }`
+	cases := []struct {
+		name      string
+		as        []client.Option
+		wantCodes []string
+	}{
+		{"owner", []client.Option{viewertest.As(videostoretest.Watcher)}, nil},
+		{"operator", []client.Option{viewertest.As(videostoretest.OtherWatcher, viewer.AdminScope)}, nil},
+		{"another profile", []client.Option{viewertest.As(videostoretest.OtherWatcher)}, []string{"FORBIDDEN", "FORBIDDEN"}},
+		{"anonymous", nil, []string{"UNAUTHENTICATED", "UNAUTHENTICATED"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out struct {
+				Entities []struct {
+					ViewingHistory   []struct{ PositionSeconds int }
+					ContinueWatching []struct{ PositionSeconds int }
+				} `json:"_entities"`
+			}
+			errs := post(t, c, "", q, &out, tc.as...)
+			got := codes(errs)
+			slices.Sort(got)
+			if !slices.Equal(got, tc.wantCodes) {
+				t.Fatalf("codes %v, want %v (%+v)", got, tc.wantCodes, errs)
+			}
+			readable := len(out.Entities) == 1 && len(out.Entities[0].ViewingHistory) > 0
+			if readable != (tc.wantCodes == nil) {
+				t.Fatalf("history readable = %v: %+v", readable, out.Entities)
+			}
+		})
+	}
+
+	t.Run("over a websocket opened by another profile", func(t *testing.T) {
+		t.Parallel()
+		ws := c.WebsocketWithPayload(q, viewertest.InitPayload(videostoretest.OtherWatcher))
+		defer ws.Close()
+		var out json.RawMessage
+		err := ws.Next(&out)
+		if err == nil || !strings.Contains(err.Error(), "FORBIDDEN") {
+			t.Fatalf("websocket read as another profile: %v, data %s", err, out)
+		}
+	})
 }

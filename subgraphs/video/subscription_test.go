@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
@@ -86,7 +88,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestPlaybackEventsOverWebsocket(t *testing.T) {
 	t.Parallel()
 	sg := busSubgraph(t)
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 
 	// One subscription follows the feature only, the other every video.
 	feature := c.Websocket(playbackQ, client.Var("v", videostoretest.MovieFeature))
@@ -138,7 +140,7 @@ func TestPlaybackEventsOverWebsocket(t *testing.T) {
 func TestPlaybackEventsRejectsBadVideos(t *testing.T) {
 	t.Parallel()
 	sg := busSubgraph(t)
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	tests := []struct{ name, video, want string }{
 		{"unknown video", "v-t9999-feature", "NOT_FOUND"},
 		{"malformed video", "v t1", "BAD_USER_INPUT"},
@@ -162,7 +164,7 @@ func TestPlaybackEventsRejectsBadVideos(t *testing.T) {
 func TestPlaybackEventsWithoutBus(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
-	sub := client.New(sg.Handler()).Websocket(`subscription { playbackEvents { positionSeconds } }`)
+	sub := viewertest.Client(sg.Handler(), viewertest.As("profile-1")).Websocket(`subscription { playbackEvents { positionSeconds } }`)
 	defer sub.Close()
 	var got playbackJSON
 	if err := next(t, sub, &got); err == nil || !strings.Contains(err.Error(), "without an event bus") {

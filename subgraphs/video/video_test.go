@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/internal/events"
@@ -55,7 +57,7 @@ func TestOpenEndToEnd(t *testing.T) {
 	if err := sg.Ready(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	watched := seededViewing(t)
 	var started struct{ StartPlayback sessionOut }
 	mustPost(t, c, "", startQ, &started, client.Var("v", watched.VideoID))
@@ -87,7 +89,7 @@ func TestOpenEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sg.Close()
-	c = client.New(sg.Handler())
+	c = viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	var again struct{ StartPlayback sessionOut }
 	mustPost(t, c, "", startQ, &again, client.Var("v", watched.VideoID))
 	if again.StartPlayback.PositionSeconds != pos {
@@ -128,7 +130,7 @@ func TestOpenWithoutBusKeepsEventsInOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sg.Close()
-	c := client.New(sg.Handler())
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	watched := seededViewing(t)
 	var started struct{ StartPlayback sessionOut }
 	mustPost(t, c, "", startQ, &started, client.Var("v", watched.VideoID))

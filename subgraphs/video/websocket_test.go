@@ -3,6 +3,8 @@ package video
 import (
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/videostoretest"
@@ -14,8 +16,8 @@ import (
 func TestWebsocketOperations(t *testing.T) {
 	t.Parallel()
 	sg, _ := testSubgraph(t, nil)
-	c := client.New(sg.Handler())
-	payload := map[string]any{"profile": videostoretest.OtherWatcher}
+	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
+	payload := viewertest.InitPayload(videostoretest.OtherWatcher)
 
 	var started struct{ StartPlayback sessionOut }
 	ws := c.WebsocketWithPayload(startQ, payload, client.Var("v", videostoretest.MovieFeature))
@@ -40,15 +42,20 @@ func TestWebsocketOperations(t *testing.T) {
 			}
 		} `json:"_entities"`
 	}
-	var before history
-	if err := c.WebsocketOnce(historyQ, &before); err != nil {
-		t.Fatal(err)
+	// once runs a query over a websocket opened as profile-2.
+	once := func(out any) {
+		t.Helper()
+		ws := c.WebsocketWithPayload(historyQ, payload)
+		defer ws.Close()
+		if err := ws.Next(out); err != nil {
+			t.Fatal(err)
+		}
 	}
+	var before history
+	once(&before)
 	mustPost(t, c, videostoretest.OtherWatcher, reportQ, nil, client.Var("s", started.StartPlayback.ID), client.Var("p", 3100))
 	var after history
-	if err := c.WebsocketOnce(historyQ, &after); err != nil {
-		t.Fatal(err)
-	}
+	once(&after)
 	b, a := before.Entities[0].ViewingHistory, after.Entities[0].ViewingHistory
 	if len(b) != 1 || b[0].PositionSeconds != 3000 || len(b[0].Video.Renditions) != 4 {
 		t.Fatalf("before %+v", b)

@@ -95,7 +95,9 @@ type PersonCredit struct {
 	TitleID   string     `json:"-"`
 }
 
-// A viewer's profile. The viewer is named by the X-Cinegraph-Profile request header.
+// A viewer's profile. Its name and avatar are public; its lists belong to
+// its owner alone: another viewer gets FORBIDDEN, an anonymous one
+// UNAUTHENTICATED.
 type Profile struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
