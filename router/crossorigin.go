@@ -28,7 +28,8 @@ type CORSConfig struct {
 	AllowCredentials bool
 	// AllowedHeaders are the request headers those pages may set; empty
 	// means the headers the router reads: Accept, Content-Type, the
-	// forwarded headers, the plan header and the CSRF headers.
+	// forwarded headers, Authorization when tokens are verified, the plan
+	// header and the CSRF headers.
 	AllowedHeaders []string
 	// MaxAge is how long browsers may cache a preflight's answer; zero
 	// leaves it to the browser (a few seconds).
@@ -84,6 +85,9 @@ func newCrossOrigin(cfg Config, logger *slog.Logger) *crossOrigin {
 			forward = DefaultForwardHeaders
 		}
 		headers = append(headers, forward...)
+		if cfg.Auth != nil {
+			headers = append(headers, "Authorization")
+		}
 		if cfg.PlanHeader != "" {
 			headers = append(headers, cfg.PlanHeader)
 		}

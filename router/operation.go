@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/auth"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -24,6 +25,8 @@ type operation struct {
 	kind ast.Operation
 	vars map[string]any
 	plan *plan.QueryPlan
+	// identity is who the client's token says it is; nil when anonymous.
+	identity *auth.Identity
 	// root and rest split a subscription's plan: the fetch that opens it on
 	// its subgraph and the plan that completes each event.
 	root *plan.Fetch
@@ -91,7 +94,11 @@ func (r *Router) operation(ctx context.Context, req *request.Request) (*operatio
 	if refused := r.crossOrigin.refuse(req); refused != nil {
 		return nil, refused
 	}
-	if refused := r.limitClient(ctx); refused != nil {
+	id, refused := r.authenticate(ctx, req)
+	if refused != nil {
+		return nil, refused
+	}
+	if refused := r.limitClient(ctx, id); refused != nil {
 		return nil, refused
 	}
 	if refused := r.resolveDocument(ctx, req); refused != nil {
@@ -101,7 +108,7 @@ func (r *Router) operation(ctx context.Context, req *request.Request) (*operatio
 	if p.errs != nil {
 		return nil, badRequest(request.Rejected, p.errs...)
 	}
-	if refused := r.limitOperation(ctx, p.op.Name); refused != nil {
+	if refused := r.limitOperation(ctx, id, p.op.Name); refused != nil {
 		return nil, refused
 	}
 	kind := p.op.Operation
@@ -126,7 +133,7 @@ func (r *Router) operation(ctx context.Context, req *request.Request) (*operatio
 	if err != nil {
 		return nil, r.internalError("query planning failed", err, req)
 	}
-	op := &operation{kind: kind, vars: vars, plan: qp}
+	op := &operation{kind: kind, vars: vars, plan: qp, identity: id}
 	if kind == ast.Subscription {
 		if op.root, op.rest, err = plan.SplitSubscription(qp); err != nil {
 			return nil, r.internalError("subscription planning failed", err, req)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/auth"
 	"github.com/cinegraph/cinegraph/router/ratelimit"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -22,11 +23,11 @@ func (r *Router) identify(req *http.Request) *http.Request {
 
 // limitClient spends one request of the client's allowance. Requests
 // without a client key (in-process planning) are not limited.
-func (r *Router) limitClient(ctx context.Context) *refusal {
+func (r *Router) limitClient(ctx context.Context, id *auth.Identity) *refusal {
 	if r.rateLimit == nil {
 		return nil
 	}
-	client, ok := ratelimit.ClientFrom(ctx)
+	client, ok := clientKey(ctx, id)
 	if !ok {
 		return nil
 	}
@@ -35,15 +36,29 @@ func (r *Router) limitClient(ctx context.Context) *refusal {
 
 // limitOperation spends one request of the client's allowance for the
 // operation name, once the document has named it.
-func (r *Router) limitOperation(ctx context.Context, name string) *refusal {
+func (r *Router) limitOperation(ctx context.Context, id *auth.Identity, name string) *refusal {
 	if r.rateLimit == nil {
 		return nil
 	}
-	client, ok := ratelimit.ClientFrom(ctx)
+	client, ok := clientKey(ctx, id)
 	if !ok {
 		return nil
 	}
 	return rateLimited(r.rateLimit.Operation(ctx, client, name))
+}
+
+// clientKey names the client whose allowance a request spends: the subject
+// of its token when it has one (one allowance wherever the client connects
+// from), else the key the policy derived from the HTTP request.
+func clientKey(ctx context.Context, id *auth.Identity) (string, bool) {
+	client, ok := ratelimit.ClientFrom(ctx)
+	if !ok {
+		return "", false
+	}
+	if id != nil && id.Subject != "" {
+		return "sub:" + id.Subject, true
+	}
+	return client, true
 }
 
 // rateLimited is the refusal of a request over a limit: RATE_LIMITED,

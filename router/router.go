@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cinegraph/cinegraph/router/auth"
 	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/introspect"
@@ -72,6 +73,16 @@ type Config struct {
 	// queries, trusted documents and the safelist. Nil runs only requests
 	// that carry their document.
 	Persisted *persisted.Documents
+	// Auth verifies the bearer tokens of clients; a request with an invalid
+	// token is refused (401, UNAUTHENTICATED) and one without is anonymous.
+	// Nil authenticates no one.
+	Auth *auth.Authenticator
+	// Identity says what subgraphs are told about an authenticated client
+	// (identity.go).
+	Identity IdentityConfig
+	// SubgraphHeaders are set on every subgraph request, e.g. a secret the
+	// subgraphs require of the router; clients cannot set them.
+	SubgraphHeaders http.Header
 }
 
 // DefaultForwardHeaders are forwarded when Config names none: credentials
@@ -101,6 +112,8 @@ type Router struct {
 	rateLimit *ratelimit.Policy
 	// persisted resolves documents sent by hash; nil when none are.
 	persisted *persisted.Documents
+	// identity authenticates clients and tells subgraphs who they are.
+	identity *identity
 }
 
 // New builds a Router from cfg.
@@ -147,6 +160,7 @@ func New(cfg Config) (*Router, error) {
 		logger:    logger,
 		rateLimit: cfg.RateLimit,
 		persisted: cfg.Persisted,
+		identity:  newIdentity(cfg),
 	}
 	if cfg.PlanHeader != "" {
 		r.planHeader = http.CanonicalHeaderKey(cfg.PlanHeader)
@@ -204,7 +218,7 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 
 // run executes a query or mutation once.
 func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *wire.Response {
-	resp := r.exec.Execute(ctx, op.plan, op.vars, r.forwardHeaders(req.Header))
+	resp := r.exec.Execute(ctx, op.plan, op.vars, r.subgraphHeaders(req.Header, op.identity))
 	if r.wantsPlan(req) {
 		resp.Extensions = map[string]any{"queryPlan": op.plan}
 	}
@@ -222,16 +236,6 @@ func (r *Router) wantsPlan(req *request.Request) bool {
 	}
 	b, _ := req.Extensions["plan"].(bool)
 	return b
-}
-
-func (r *Router) forwardHeaders(h http.Header) http.Header {
-	out := http.Header{}
-	for _, name := range r.forward {
-		if vs := h.Values(name); len(vs) > 0 {
-			out[name] = append([]string(nil), vs...)
-		}
-	}
-	return out
 }
 
 // Plan returns the query plan for an operation as JSON, for `cinegraph

@@ -72,6 +72,7 @@ func newStreaming(r *Router, cfg Config) *streaming {
 	if onConnect == nil {
 		onConnect = initHeaders(cfg.Subscriptions.InitPayloadHeaders)
 	}
+	onConnect = r.socketIdentity(onConnect)
 	s.ws = &ws.Server{
 		Subscriber:       s,
 		OnConnect:        onConnect,
@@ -173,7 +174,7 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 		}
 		return subscription.Single(raw), nil
 	}
-	header := r.forwardHeaders(req.Header)
+	header := r.subgraphHeaders(req.Header, op.identity)
 	sub := &wire.SubgraphRequest{Query: op.root.Operation, OperationName: op.root.OperationName, Variables: fetchVariables(op.root, op.vars)}
 	key, err := sharingKey(op.root.ServiceName, req.Query, req.OperationName, op.vars, header)
 	if err != nil {

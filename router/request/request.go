@@ -109,7 +109,15 @@ const (
 	// Limited: the client is over a rate limit; the answer is 429 with
 	// Retry-After where the transport can say so, and nothing ran.
 	Limited
+	// Unauthenticated: the request carries a token that is not valid; the
+	// answer is 401 with WWW-Authenticate: Bearer, and nothing ran.
+	Unauthenticated
 )
+
+// SetUnauthenticated sets the header of an Unauthenticated answer.
+func SetUnauthenticated(h http.Header) {
+	h.Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+}
 
 // AllowWrites is the Allow header of a NotAllowed answer: the method that
 // may carry any operation.

@@ -87,8 +87,9 @@ type instance struct {
 	next          fetch.Fetcher
 	logger        *slog.Logger
 	// breakers open on consecutive failures and on the failure rate;
-	// either one open refuses the fetch.
+	// either one open refuses the fetch. rules names each, for reports.
 	breakers []circuitbreaker.CircuitBreaker[response]
+	rules    []string
 	// queries may be sent twice; everything else (mutations) only once.
 	queries, once failsafe.Executor[response]
 
@@ -115,6 +116,7 @@ func newInstance(subgraph, url string, p Policy, next fetch.Fetcher, logger *slo
 		OnStateChanged(in.breakerChanged("failure rate")).
 		Build()
 	in.breakers = []circuitbreaker.CircuitBreaker[response]{rate, consecutive}
+	in.rules = []string{"failure rate", "consecutive failures"}
 	// The bulkhead sits outside the breakers: a fetch it turns away never
 	// reached the subgraph, and a breaker would count it as a success.
 	bh := bulkhead.NewBuilder[response](uint(p.Bulkhead.MaxConcurrent)).WithMaxWaitTime(p.Bulkhead.MaxWait).Build()

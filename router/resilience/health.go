@@ -117,9 +117,21 @@ type InstanceReport struct {
 	// Error is what the last check found when the instance is down.
 	Error     string     `json:"error,omitempty"`
 	CheckedAt *time.Time `json:"checked_at,omitempty"`
-	// Breaker is closed, open or half-open.
-	Breaker  string `json:"breaker"`
-	Required bool   `json:"required"`
+	// Breaker is closed, open or half-open: the breakers taken together.
+	Breaker string `json:"breaker"`
+	// Breakers are each breaker's rule, state and the executions it has
+	// counted in its current state.
+	Breakers []BreakerReport `json:"breakers"`
+	Required bool            `json:"required"`
+}
+
+// BreakerReport is one circuit breaker of an instance.
+type BreakerReport struct {
+	Rule       string `json:"rule"`
+	State      string `json:"state"`
+	Executions uint   `json:"executions"`
+	Failures   uint   `json:"failures"`
+	Successes  uint   `json:"successes"`
 }
 
 // Report is the health of every instance by subgraph name; a subgraph with
@@ -138,6 +150,10 @@ func (g *Guard) Report() map[string]InstanceReport {
 
 func (in *instance) report(required bool) InstanceReport {
 	r := InstanceReport{URL: in.url, Status: StatusUnknown, Breaker: in.breakerState().String(), Required: required}
+	for i, b := range in.breakers {
+		m := b.Metrics()
+		r.Breakers = append(r.Breakers, BreakerReport{Rule: in.rules[i], State: b.State().String(), Executions: m.Executions(), Failures: m.Failures(), Successes: m.Successes()})
+	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if !in.checked.IsZero() {

@@ -79,6 +79,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case request.Limited:
 		request.SetRetryAfter(w.Header(), res.RetryAfter)
 		status = http.StatusTooManyRequests
+	case request.Unauthenticated:
+		request.SetUnauthenticated(w.Header())
+		status = http.StatusUnauthorized
 	case request.Failed:
 		status = http.StatusInternalServerError
 	}

@@ -60,9 +60,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, refused := h.Subscriber.Subscribe(r.Context(), req)
-	if refused != nil && (refused.Outcome == request.NotAllowed || refused.Outcome == request.Blocked || refused.Outcome == request.Limited) {
-		// Refused by method, as a possible forgery or over a rate limit:
-		// answered with a status, before any part.
+	if refused != nil && (refused.Outcome == request.NotAllowed || refused.Outcome == request.Blocked || refused.Outcome == request.Limited || refused.Outcome == request.Unauthenticated) {
+		// Refused by method, as a possible forgery, over a rate limit or
+		// for an invalid token: answered with a status, before any part.
 		status := http.StatusBadRequest
 		switch refused.Outcome {
 		case request.NotAllowed:
@@ -71,6 +71,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case request.Limited:
 			request.SetRetryAfter(w.Header(), refused.RetryAfter)
 			status = http.StatusTooManyRequests
+		case request.Unauthenticated:
+			request.SetUnauthenticated(w.Header())
+			status = http.StatusUnauthorized
 		}
 		raw, _ := json.Marshal(refused.Response)
 		writeErrors(w, status, raw)

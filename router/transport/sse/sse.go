@@ -60,6 +60,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case request.Limited:
 			request.SetRetryAfter(w.Header(), refused.RetryAfter)
 			status = http.StatusTooManyRequests
+		case request.Unauthenticated:
+			request.SetUnauthenticated(w.Header())
+			status = http.StatusUnauthorized
 		}
 		raw, _ := json.Marshal(refused.Response)
 		writeErrors(w, status, raw)
