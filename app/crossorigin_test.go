@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +21,7 @@ func TestRouterCrossOrigin(t *testing.T) {
 		r := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
 		r.Header.Set("Origin", app)
 		r.Header.Set("Access-Control-Request-Method", http.MethodPost)
-		r.Header.Set("Access-Control-Request-Headers", "content-type,x-cinegraph-profile")
+		r.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
 		return r
 	}
 	get := func(header, value string) func() *http.Request {
@@ -41,7 +42,7 @@ func TestRouterCrossOrigin(t *testing.T) {
 		wantMaxAge string
 	}{
 		{"defaults: no other origin", nil, preflight, http.StatusMethodNotAllowed, "", ""},
-		{"allowed origin, forwarded header allowed", func(c *config.Config) {
+		{"allowed origin, Authorization allowed", func(c *config.Config) {
 			c.Router.CORS.AllowedOrigins = []string{app}
 		}, preflight, http.StatusNoContent, app, maxAge},
 		{"allowed headers configured", func(c *config.Config) {
@@ -61,13 +62,14 @@ func TestRouterCrossOrigin(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := config.Default()
+			cfg.DataDir = t.TempDir()
 			if tc.cfg != nil {
 				tc.cfg(&cfg)
 			}
 			if err := cfg.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			rt, err := NewRouter(cfg, map[string]string{}, slog.New(slog.DiscardHandler))
+			rt, err := NewRouter(context.Background(), cfg, map[string]string{}, slog.New(slog.DiscardHandler))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -94,7 +94,7 @@ func TestOpenWithHooksDecorateEveryStore(t *testing.T) {
 			}},
 			Insights: insights.Hooks{WrapStore: passThrough[insightsservice.Store](&hooks, "insights store")},
 		}
-		p, err := OpenWith(ctx, cfg, "http://127.0.0.1:1", logger, o)
+		p, err := OpenWith(ctx, cfg, logger, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestOpenWithHooksDecorateEveryStore(t *testing.T) {
 		cfg := cfg
 		cfg.DataDir = t.TempDir()
 		o := Options{Video: video.Hooks{WrapStore: func(videoservice.Store) videoservice.Store { return nil }}}
-		p, err := OpenWith(ctx, cfg, "http://127.0.0.1:1", logger, o)
+		p, err := OpenWith(ctx, cfg, logger, o)
 		if err == nil {
 			_ = p.Close()
 			t.Fatal("Open succeeded with a hook dropping the video store")

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -32,6 +33,7 @@ func TestAPQStore(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := config.Default()
+			cfg.DataDir = t.TempDir()
 			cfg.Storage.Mode, cfg.Router.PersistedQueries.APQ = tc.mode, tc.apq
 			rdb := routerRedis(cfg)
 			if rdb != nil {
@@ -68,13 +70,14 @@ func TestRouterPersistedQueries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := config.Default()
+			cfg.DataDir = t.TempDir()
 			if tc.cfg != nil {
 				tc.cfg(&cfg.Router.PersistedQueries)
 			}
 			if err := cfg.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			rt, err := NewRouter(cfg, map[string]string{}, slog.New(slog.DiscardHandler))
+			rt, err := NewRouter(context.Background(), cfg, map[string]string{}, slog.New(slog.DiscardHandler))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,8 +96,9 @@ func TestRouterPersistedQueries(t *testing.T) {
 func TestMissingManifest(t *testing.T) {
 	t.Parallel()
 	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
 	cfg.Router.PersistedQueries.Manifest = "testdata/no-such-manifest.json"
-	if _, err := NewRouter(cfg, map[string]string{}, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "manifest") {
+	if _, err := NewRouter(context.Background(), cfg, map[string]string{}, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "manifest") {
 		t.Fatalf("err = %v, want the manifest named", err)
 	}
 }

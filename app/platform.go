@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -18,8 +19,9 @@ import (
 	"github.com/cinegraph/cinegraph/schema"
 )
 
-// SubgraphPath is where `serve` mounts a subgraph's own endpoint; the router
-// fetches from it over loopback, exactly as it would from a remote subgraph.
+// SubgraphPath is where `serve` mounts a subgraph's own endpoint on its
+// internal listener; the router fetches from it over loopback, exactly as
+// it would from a remote subgraph.
 func SubgraphPath(name string) string { return "/subgraphs/" + name + "/graphql" }
 
 // Platform is everything `serve` runs in one process.
@@ -33,17 +35,25 @@ type Platform struct {
 	// unwatch stops the router's active checks of the subgraphs.
 	unwatch func()
 	router  *Router
+	// internal serves the subgraphs to the router on loopback;
+	// stopInternal stops it and waits.
+	internal     string
+	stopInternal func() error
 }
 
 // Open starts the bus and the four subgraphs and builds the router in front
-// of them. baseURL is where this process answers (http://host:port), used to
-// point the router at the subgraph endpoints.
-func Open(ctx context.Context, cfg config.Config, baseURL string, logger *slog.Logger) (*Platform, error) {
-	return OpenWith(ctx, cfg, baseURL, logger, Options{})
+// of them. The subgraphs answer on an internal listener on loopback, never
+// on the public one: only the router, holding the secret they share for
+// the process's life, may name a viewer to them.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platform, error) {
+	return OpenWith(ctx, cfg, logger, Options{})
 }
 
 // OpenWith is Open with Options, e.g. hooks decorating the subgraphs' stores.
-func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *slog.Logger, o Options) (*Platform, error) {
+func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, o Options) (*Platform, error) {
+	if cfg.Router.AuthToken == "" {
+		cfg.Router.AuthToken = randomToken()
+	}
 	bus, err := OpenBus(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -54,24 +64,28 @@ func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *sl
 	}
 	p := &Platform{cfg: cfg, logger: logger, bus: bus, subgraphs: subgraphs, health: health.New()}
 
+	internal := http.NewServeMux()
+	for name, sg := range subgraphs {
+		internal.Handle(SubgraphPath(name), SubgraphHandler(sg, cfg.Router.AuthToken))
+		p.health.Add("subgraph:"+name, sg.Ready)
+	}
+	if err := p.serveInternal(ctx, internal); err != nil {
+		return nil, errors.Join(err, p.Close())
+	}
 	urls := map[string]string{}
 	for _, name := range config.Subgraphs {
-		urls[name] = baseURL + SubgraphPath(name)
+		urls[name] = p.internal + SubgraphPath(name)
 	}
 	for name, u := range cfg.Router.SubgraphURLs {
 		urls[name] = u
 	}
-	rt, err := NewRouter(cfg, urls, logger)
+	rt, err := NewRouter(ctx, cfg, urls, logger)
 	if err != nil {
 		return nil, errors.Join(err, p.Close())
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", rt)
-	for name, sg := range subgraphs {
-		mux.Handle(SubgraphPath(name), sg.Handler())
-		p.health.Add("subgraph:"+name, sg.Ready)
-	}
+	rt.Mount(mux)
 	p.router = rt
 	p.unwatch = rt.Watch(ctx, p.health)
 	p.health.Register(mux)
@@ -80,10 +94,53 @@ func OpenWith(ctx context.Context, cfg config.Config, baseURL string, logger *sl
 	return p, nil
 }
 
+// serveInternal starts the loopback listener the subgraphs answer the
+// router on. It is plain HTTP whatever server.tls says: the certificate
+// names the public host, and the traffic never leaves the machine. It
+// stops in Close, after the public listener has drained.
+func (p *Platform) serveInternal(ctx context.Context, h http.Handler) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("internal listener: %w", err)
+	}
+	p.internal = "http://" + ln.Addr().String()
+	sc := p.cfg.Server
+	sc.TLS = config.TLS{}
+	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	quiet := p.logger.With("listener", "internal")
+	go func() { done <- Serve(sctx, ln, h, nil, sc, p.cfg.ShutdownTimeout, quiet) }()
+	p.stopInternal = func() error {
+		stop()
+		return <-done
+	}
+	return nil
+}
+
+// InternalURL is where the subgraphs answer the router, on loopback.
+func (p *Platform) InternalURL() string { return p.internal }
+
 // NewRouter builds the federation router from the configured supergraph
-// (the built-in one unless a file is named), with subgraph URLs overridden
-// and every fetch guarded as router.resilience says.
-func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (*Router, error) {
+// (the built-in one unless a file is named), with subgraph URLs overridden,
+// every fetch guarded as router.resilience says, and clients authenticated
+// as auth says; subgraphs get the viewer's identity beside RouterToken.
+func NewRouter(ctx context.Context, cfg config.Config, urls map[string]string, logger *slog.Logger) (*Router, error) {
+	token, err := RouterToken(cfg)
+	if err != nil {
+		return nil, err
+	}
+	id, err := openIdentity(ctx, cfg, token, logger.With("component", "router"))
+	if err != nil {
+		return nil, fmt.Errorf("router: %w", err)
+	}
+	rt, err := newRouter(cfg, urls, id, logger)
+	if err != nil {
+		return nil, errors.Join(err, id.Close())
+	}
+	return rt, nil
+}
+
+func newRouter(cfg config.Config, urls map[string]string, id *identity, logger *slog.Logger) (*Router, error) {
 	sdl := schema.Supergraph()
 	if cfg.Router.Supergraph != "" {
 		raw, err := os.ReadFile(cfg.Router.Supergraph)
@@ -136,8 +193,11 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 			RequiredHeaders: append([]string{}, cfg.Router.CSRF.RequiredHeaders...),
 			UnsafeDisabled:  cfg.Router.CSRF.UnsafeDisabled,
 		},
-		RateLimit: limit,
-		Persisted: docs,
+		RateLimit:       limit,
+		Persisted:       docs,
+		Auth:            id.auth,
+		Identity:        id.config,
+		SubgraphHeaders: id.subgraph,
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("router: %w", err), release())
@@ -145,7 +205,7 @@ func NewRouter(cfg config.Config, urls map[string]string, logger *slog.Logger) (
 	if names := guard.Unrouted(); len(names) > 0 {
 		return nil, errors.Join(fmt.Errorf("router.resilience names subgraphs the supergraph does not define: %s", strings.Join(names, ", ")), release())
 	}
-	return &Router{Router: rt, Guard: guard, release: release}, nil
+	return &Router{Router: rt, Guard: guard, release: release, identity: id}, nil
 }
 
 // Handler is the process's whole HTTP surface.
@@ -160,9 +220,12 @@ func (p *Platform) Close() error {
 	if p.unwatch != nil {
 		p.unwatch()
 	}
-	var err error
+	var err, ierr error
 	if p.router != nil {
 		err = p.router.Close()
 	}
-	return errors.Join(err, p.subgraphs.Close(), p.bus.Close())
+	if p.stopInternal != nil {
+		ierr = p.stopInternal()
+	}
+	return errors.Join(err, ierr, p.subgraphs.Close(), p.bus.Close())
 }

@@ -4,21 +4,31 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/demotoken"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatsqlite"
 )
 
 // instance is one running `serve` platform on a loopback port.
 type instance struct {
-	url  string
-	stop func()
+	url     string
+	dataDir string
+	cfg     config.Config
+	// internal is where the subgraphs answer the router.
+	internal string
+	stop     func()
 }
 
 func start(t *testing.T, dataDir string) *instance {
@@ -33,14 +43,14 @@ func start(t *testing.T, dataDir string) *instance {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	base := "http://" + ln.Addr().String()
-	p, err := Open(ctx, cfg, base, logger)
+	p, err := Open(ctx, cfg, logger)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, ln, p.Handler(), p.Health(), cfg.Server, 5*time.Second, logger) }()
-	return &instance{url: base, stop: func() {
+	return &instance{url: base, dataDir: dataDir, cfg: cfg, internal: p.InternalURL(), stop: func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
@@ -51,6 +61,20 @@ func start(t *testing.T, dataDir string) *instance {
 	}}
 }
 
+// token is a demo token for profile, signed with the instance's key.
+func (in *instance) token(t *testing.T, profile string) string {
+	t.Helper()
+	issuer, err := demotoken.Open(in.dataDir, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := issuer.Issue(profile, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.Token
+}
+
 type gqlResponse struct {
 	Data   map[string]any   `json:"data"`
 	Errors []map[string]any `json:"errors"`
@@ -58,11 +82,21 @@ type gqlResponse struct {
 
 func (in *instance) do(t *testing.T, profile, query string, vars map[string]any) gqlResponse {
 	t.Helper()
+	token := ""
+	if profile != "" {
+		token = in.token(t, profile)
+	}
+	return in.doWith(t, token, query, vars)
+}
+
+// doWith runs query with token, or anonymously when it is empty.
+func (in *instance) doWith(t *testing.T, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, in.url+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if profile != "" {
-		req.Header.Set("X-Cinegraph-Profile", profile)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -170,5 +204,31 @@ func TestHealth(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", path, resp.StatusCode)
 		}
+	}
+}
+
+// TestLostStoreIsNotReseeded: a store file that disappears between two
+// starts stops the platform with a clear error instead of coming back as
+// fresh demo data.
+func TestLostStoreIsNotReseeded(t *testing.T) {
+	dataDir := t.TempDir()
+	in := start(t, dataDir)
+	in.stop()
+	if err := os.Remove(filepath.Join(dataDir, chatsqlite.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.DataDir = dataDir
+	cfg.Frontend.Dir = t.TempDir()
+	p, err := Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err == nil {
+		_ = p.Close()
+		t.Fatal("the platform started without its chat store")
+	}
+	if !errors.Is(err, sqlite.ErrMissing) || !strings.Contains(err.Error(), chatsqlite.FileName) {
+		t.Fatalf("err %v, want the missing chat store named", err)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, chatsqlite.FileName)); err == nil {
+		t.Fatal("a new chat store was created")
 	}
 }

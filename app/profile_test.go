@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -27,7 +28,9 @@ func TestProfileReachesRouter(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rt, err := NewRouter(cfg, map[string]string{}, slog.New(slog.DiscardHandler))
+			cfg.DataDir = t.TempDir()
+			cfg.Router.AuthToken = "router-secret"
+			rt, err := NewRouter(context.Background(), cfg, map[string]string{}, slog.New(slog.DiscardHandler))
 			if err != nil {
 				t.Fatal(err)
 			}

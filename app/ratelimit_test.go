@@ -42,6 +42,7 @@ func TestRouterRateLimit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := config.Default()
+			cfg.DataDir = t.TempDir()
 			if tc.cfg != nil {
 				tc.cfg(&cfg)
 			}
@@ -56,7 +57,7 @@ func TestRouterRateLimit(t *testing.T) {
 				rdb = redis.NewClient(&redis.Options{Addr: cfg.Storage.Redis.Addr, Password: cfg.Storage.Redis.Password, DB: cfg.Storage.Redis.DB})
 				t.Cleanup(func() { _ = rdb.Close() })
 			}
-			rt, err := NewRouter(cfg, map[string]string{}, slog.New(slog.DiscardHandler))
+			rt, err := NewRouter(context.Background(), cfg, map[string]string{}, slog.New(slog.DiscardHandler))
 			if err != nil {
 				t.Fatal(err)
 			}

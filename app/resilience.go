@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/config"
@@ -18,15 +19,18 @@ type Router struct {
 	// release closes the Redis client shared by the rate limiter and the
 	// persisted query store, if they have them.
 	release func() error
+	// identity authenticates clients (identity.go).
+	identity *identity
 }
 
 // Close releases what the router holds beyond its memory: the Redis
 // client its rate limiter and persisted query store share in cluster mode.
 func (r *Router) Close() error {
-	if r.release == nil {
-		return nil
+	var err error
+	if r.release != nil {
+		err = r.release()
 	}
-	return r.release()
+	return errors.Join(err, r.identity.Close())
 }
 
 // Watch shows the subgraphs' health and breakers on checker's readiness

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -72,8 +73,9 @@ func TestReadinessListsEverySubgraph(t *testing.T) {
 func TestResilienceNamesRoutedSubgraphs(t *testing.T) {
 	t.Parallel()
 	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
 	cfg.Router.Resilience.Required = []string{"catalgo"}
-	if _, err := NewRouter(cfg, nil, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "catalgo") {
+	if _, err := NewRouter(context.Background(), cfg, nil, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "catalgo") {
 		t.Fatalf("err = %v, want the unknown subgraph named", err)
 	}
 }

@@ -25,7 +25,10 @@ import (
 // with every request a browser sends without asking the server first (an
 // EventSource, a no-cors text/plain POST asking for an event stream, a
 // no-cors multipart GET, a websocket, a form). The router must refuse each,
-// and the API must show nothing changed. With the page's origin allowed
+// and the API must show nothing changed. The page even holds the visitor's
+// token, which its websocket sends in connection_init the way the web app
+// does (the browser attaches no credential of its own: tokens travel in
+// headers, not cookies). With the page's origin allowed
 // (router.cors.allowed_origins) its websocket gets through, which shows the
 // page's attacks are real, while the CSRF rule still refuses the rest.
 func TestCrossSiteAttacksInChromium(t *testing.T) {
@@ -193,7 +196,7 @@ func (r *attackReport) expectRefused(t *testing.T, others ...string) {
 // browse opens the hostile page against base in Chromium.
 func browse(ctx context.Context, t *testing.T, chromium, base, hostile, room, title, mark string) *attackReport {
 	t.Helper()
-	q := url.Values{"target": {base}, "room": {room}, "title": {title}, "profile": {"profile-1"}, "mark": {mark}}
+	q := url.Values{"target": {base}, "room": {room}, "title": {title}, "token": {demoToken(ctx, t, base)}, "mark": {mark}}
 	cmd := exec.CommandContext(ctx, "node", "browse.mjs", hostile+"/?"+q.Encode())
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium, "CINEGRAPH_URL="+base)
 	var stderr bytes.Buffer
@@ -272,13 +275,31 @@ func snapshot(ctx context.Context, t *testing.T, base, room string) state {
 	return s
 }
 
+// demoToken signs in as profile-1 on the router at base, the way the web
+// app's sign-in menu does.
+func demoToken(ctx context.Context, t *testing.T, base string) string {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/auth/demo-token", strings.NewReader(`{"profile":"profile-1"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Token == "" {
+		t.Fatalf("demo token: %d %v", resp.StatusCode, err)
+	}
+	return out.Token
+}
+
 // api runs a query as profile-1, the way the web app does.
 func api(ctx context.Context, t *testing.T, base, query string, vars map[string]any, into any) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Cinegraph-Profile", "profile-1")
+	req.Header.Set("Authorization", "Bearer "+demoToken(ctx, t, base))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

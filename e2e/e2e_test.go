@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,8 @@ import (
 var (
 	servingAt   = regexp.MustCompile(`graphql=(http://127\.0\.0\.1:\d+)/graphql`)
 	listeningAt = regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+)`)
+	// internalAt is where serve's subgraphs answer the router.
+	internalAt = regexp.MustCompile(`listener=internal.* addr=(http://127\.0\.0\.1:\d+)`)
 )
 
 // kafkaBroker is where deploy/config/cluster.yaml expects Kafka.
@@ -39,15 +42,18 @@ func TestSubscriptionsEmbedded(t *testing.T) {
 	bin := prepare(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-	serve := start(ctx, t, bin, servingAt, nil, "serve", "--listen", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"))
+	data := filepath.Join(t.TempDir(), "data")
 	// A second router process in front of the same subgraphs: each router
-	// instance opens its own upstream subscriptions for its own clients.
-	var env []string
+	// instance opens its own upstream subscriptions for its own clients. It
+	// shares serve's router token (the subgraphs believe it) and data
+	// directory (the demo token key, so one token works on both).
+	env := []string{"CINEGRAPH_ROUTER_AUTH_TOKEN=e2e-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+	serve := start(ctx, t, bin, servingAt, env, "serve", "--listen", "127.0.0.1:0", "--data-dir", data)
+	internal := serve.find(t, internalAt)
 	for _, name := range []string{"catalog", "video", "chat", "insights"} {
-		env = append(env, "CINEGRAPH_ROUTER_SUBGRAPH_URLS_"+strings.ToUpper(name)+"="+serve.url+"/subgraphs/"+name+"/graphql")
+		env = append(env, "CINEGRAPH_ROUTER_SUBGRAPH_URLS_"+strings.ToUpper(name)+"="+internal+"/subgraphs/"+name+"/graphql")
 	}
-	router2 := start(ctx, t, bin, listeningAt, env, "router", "--listen", "127.0.0.1:0")
+	router2 := start(ctx, t, bin, listeningAt, env, "router", "--listen", "127.0.0.1:0", "--data-dir", data)
 	runNode(ctx, t, serve.url, router2.url)
 	checkGoingAway(ctx, t, serve)
 }
@@ -98,6 +104,20 @@ func prepare(t *testing.T) string {
 type process struct {
 	cmd *exec.Cmd
 	url string
+	log func() string
+}
+
+// find waits (a few seconds at most) for re in the process's log and
+// returns its first submatch.
+func (p *process) find(t *testing.T, re *regexp.Regexp) string {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if m := re.FindStringSubmatch(p.log()); m != nil {
+			return m[1]
+		}
+	}
+	t.Fatalf("%s not in the log:\n%s", re, p.log())
+	return ""
 }
 
 // start runs bin with args until ctx ends (then it is interrupted) and
@@ -159,7 +179,7 @@ func start(ctx context.Context, t *testing.T, bin string, ready *regexp.Regexp, 
 			_ = cmd.Wait()
 			t.Fatalf("cinegraph %s exited (%v):\n%s%s", args[0], cmd.ProcessState, logText(), stdout.String())
 		}
-		return &process{cmd: cmd, url: u}
+		return &process{cmd: cmd, url: u, log: logText}
 	case <-time.After(90 * time.Second):
 		t.Fatalf("cinegraph %s did not start within 90 s:\n%s", args[0], logText())
 		return nil

@@ -10,13 +10,25 @@ import { ApolloClient, InMemoryCache, gql } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 
 const base = process.env.CINEGRAPH_URL;
-if (!base) throw new Error('CINEGRAPH_URL must name a running cinegraph serve, e.g. http://127.0.0.1:4000');
-const wsURL = base.replace(/^http/, 'ws') + '/graphql';
+const base2 = process.env.CINEGRAPH_ROUTER2_URL;
+if (!base || !base2) throw new Error('CINEGRAPH_URL and CINEGRAPH_ROUTER2_URL must name two running routers, e.g. http://127.0.0.1:4000');
 
-async function query(q, variables, profile = 'profile-1') {
-  const res = await fetch(base + '/graphql', {
+// token signs in as a demo profile on the router at url, as the web app's
+// sign-in menu does.
+async function token(url, profile) {
+  const res = await fetch(url + '/auth/demo-token', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Cinegraph-Profile': profile },
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ profile }),
+  });
+  assert.equal(res.status, 200, `demo token for ${profile}: ${res.status}`);
+  return (await res.json()).token;
+}
+
+async function query(q, variables, profile = 'profile-1', url = base) {
+  const res = await fetch(url + '/graphql', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await token(url, profile)}` },
     body: JSON.stringify({ query: q, variables }),
   });
   const body = await res.json();
@@ -24,8 +36,16 @@ async function query(q, variables, profile = 'profile-1') {
   return body.data;
 }
 
-function wsClient(profile) {
-  return createClient({ url: wsURL, webSocketImpl: WebSocket, connectionParams: { profile }, lazy: false, retryAttempts: 0 });
+// wsClient opens a graphql-ws client on the router at url signed in as
+// profile: the token travels in connection_init, where browsers can put it.
+function wsClient(profile, url = base) {
+  return createClient({
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: async () => ({ Authorization: `Bearer ${await token(url, profile)}` }),
+    lazy: false,
+    retryAttempts: 0,
+  });
 }
 
 function withTimeout(promise, ms, what) {
@@ -106,11 +126,11 @@ test('graphql-ws client: invalid operations are errors, queries complete', async
   }
 });
 
-test('two router instances both deliver a message to their own subscribers', { skip: !process.env.CINEGRAPH_ROUTER2_URL && 'CINEGRAPH_ROUTER2_URL not set' }, async () => {
-  const urls = [base, process.env.CINEGRAPH_ROUTER2_URL];
+test('two router instances both deliver a message to their own subscribers', async () => {
+  const urls = [base, base2];
   const { activeRooms } = await query('{ activeRooms(first: 2) { id } }');
   const roomId = activeRooms[activeRooms.length - 1].id;
-  const clients = urls.map((u) => createClient({ url: u.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { profile: 'profile-3' }, lazy: false, retryAttempts: 0 }));
+  const clients = urls.map((u) => wsClient('profile-3', u));
   const got = urls.map(() => []);
   const waiters = urls.map(() => () => {});
   const unsubscribes = clients.map((c, i) => c.subscribe(
@@ -136,4 +156,28 @@ test('two router instances both deliver a message to their own subscribers', { s
     unsubscribes.forEach((u) => u());
     await Promise.all(clients.map((c) => c.dispose()));
   }
+});
+
+test('identity: a forged token closes the socket with 4403, anonymous posts are refused', async () => {
+  const forged = createClient({
+    url: base.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: { Authorization: 'Bearer not.a.token' },
+    lazy: false,
+    retryAttempts: 0,
+  });
+  try {
+    const code = await withTimeout(new Promise((resolve) => forged.on('closed', (e) => resolve(e.code))), 5000, 'close');
+    assert.equal(code, 4403);
+  } finally {
+    await forged.dispose();
+  }
+  const { activeRooms } = await query('{ activeRooms(first: 1) { id } }');
+  const res = await fetch(base + '/graphql', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation($r: ID!) { postMessage(roomId: $r, body: "anonymous") { id } }', variables: { r: activeRooms[0].id } }),
+  });
+  const body = await res.json();
+  assert.equal(body.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(body));
 });

@@ -54,7 +54,7 @@ func measure(ctx context.Context, cfg config.Config, logger *slog.Logger, l load
 	counts := newCounters()
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	p, err := app.OpenWith(runCtx, cfg, base, logger, counts.options())
+	p, err := app.OpenWith(runCtx, cfg, logger, counts.options())
 	if err != nil {
 		_ = ln.Close()
 		return result{}, fmt.Errorf("open platform: %w", err)

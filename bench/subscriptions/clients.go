@@ -55,7 +55,7 @@ func dial(ctx context.Context, wsURL, room string) (*client, error) {
 		return nil, err
 	}
 	c := &client{conn: conn, room: room}
-	if err := conn.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"profile": "profile-2"}}); err != nil {
+	if err := conn.WriteJSON(map[string]any{"type": "connection_init"}); err != nil {
 		conn.Close()
 		return nil, err
 	}

@@ -27,6 +27,7 @@ type options struct {
 	settle     time.Duration
 	dialers    int
 	dataDir    string
+	token      string
 	publishers int
 }
 
@@ -42,6 +43,7 @@ func main() {
 	flag.IntVar(&o.dialers, "dialers", 32, "concurrent connection attempts")
 	flag.IntVar(&o.publishers, "publishers", 4, "concurrent postMessage senders")
 	flag.StringVar(&o.dataDir, "data-parent", defaultDataParent(), "where the server's fresh data directory goes; tmpfs keeps disk syncs of the chat store out of the figures")
+	flag.StringVar(&o.token, "token", "", "bearer token the messages are posted with (default: a demo token for profile-1 from the router's /auth/demo-token)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

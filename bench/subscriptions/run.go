@@ -27,6 +27,15 @@ func run(ctx context.Context, o options) error {
 		base, pid = srv.url, srv.pid
 	}
 	httpc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	token := o.token
+	if token == "" {
+		t, err := demoToken(ctx, httpc, base, "profile-1")
+		if err != nil {
+			return err
+		}
+		token = t
+	}
+	httpc.Transport = bearer{token: token, next: httpc.Transport}
 	rooms, err := roomIDs(ctx, httpc, base, o.rooms)
 	if err != nil {
 		return err
@@ -226,7 +235,6 @@ func graphql(ctx context.Context, httpc *http.Client, base, query string, vars m
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Cinegraph-Profile", "profile-1")
 	resp, err := httpc.Do(req)
 	if err != nil {
 		return err
@@ -248,6 +256,40 @@ func graphql(ctx context.Context, httpc *http.Client, base, query string, vars m
 		return json.Unmarshal(r.Data, out)
 	}
 	return nil
+}
+
+// bearer sends the poster's token with every request.
+type bearer struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(r)
+}
+
+// demoToken signs in as profile on a router serving demo tokens.
+func demoToken(ctx context.Context, httpc *http.Client, base, profile string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"profile": profile})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/auth/demo-token", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := httpc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("demo token: %w", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.Token == "" {
+		return "", fmt.Errorf("demo token: HTTP %d (%v); pass -token for a router without demo tokens", resp.StatusCode, err)
+	}
+	return out.Token, nil
 }
 
 func post(ctx context.Context, httpc *http.Client, base, room, body string) error {

@@ -11,9 +11,10 @@ import (
 
 // commonFlags are the flags every command that loads configuration takes.
 type commonFlags struct {
-	configFile string
-	listen     string
-	dataDir    string
+	configFile  string
+	listen      string
+	dataDir     string
+	adminListen string
 }
 
 func newFlagSet(name string, stderr io.Writer, common *commonFlags) *flag.FlagSet {
@@ -23,6 +24,7 @@ func newFlagSet(name string, stderr io.Writer, common *commonFlags) *flag.FlagSe
 		fs.StringVar(&common.configFile, "config", os.Getenv("CINEGRAPH_CONFIG"), "YAML config file (env CINEGRAPH_CONFIG)")
 		fs.StringVar(&common.listen, "listen", "", "address to listen on (overrides config)")
 		fs.StringVar(&common.dataDir, "data-dir", "", "where embedded data lives (overrides config)")
+		fs.StringVar(&common.adminListen, "admin-listen", "", "address of the read-only admin listener of serve and router (overrides admin.listen)")
 	}
 	return fs
 }
@@ -38,6 +40,9 @@ func (c commonFlags) load() (config.Config, error) {
 	}
 	if c.dataDir != "" {
 		cfg.DataDir = c.dataDir
+	}
+	if c.adminListen != "" {
+		cfg.Admin.Listen = c.adminListen
 	}
 	if err := cfg.Validate(); err != nil {
 		return config.Config{}, err

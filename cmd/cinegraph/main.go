@@ -25,6 +25,9 @@ commands:
   migrate            apply the stores' schema migrations (they also run at start)
   reindex            rebuild the catalog search index with no downtime
   config             print the effective configuration, secrets masked
+  token              print a demo token for a seeded profile (demo profile only)
+  backup DIR         snapshot the embedded data into DIR, while serving
+  restore DIR        put a snapshot back into the data directory (stop the platform first)
 
 run 'cinegraph <command> -h' for a command's flags
 `
@@ -66,6 +69,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runReindex(ctx, rest, stderr)
 	case "config":
 		return runConfig(rest, stdout, stderr)
+	case "token":
+		return runToken(ctx, rest, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

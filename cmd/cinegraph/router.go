@@ -33,7 +33,7 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 		cfg.Router.Supergraph = *supergraph
 	}
 	logger := logging.New(stderr, cfg.Log)
-	rt, err := app.NewRouter(cfg, cfg.Router.SubgraphURLs, logger)
+	rt, err := app.NewRouter(ctx, cfg, cfg.Router.SubgraphURLs, logger)
 	if err != nil {
 		return err
 	}
@@ -42,8 +42,13 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 	stopWatching := rt.Watch(ctx, checker)
 	defer stopWatching()
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", rt)
+	rt.Mount(mux)
 	checker.Register(mux)
+	stopAdmin, err := app.ServeAdmin(ctx, cfg, app.AdminHandler(cfg, rt, checker), logger)
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -89,7 +94,10 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("router plan: -variables: %w", err)
 		}
 	}
-	rt, err := app.NewRouter(cfg, cfg.Router.SubgraphURLs, logging.New(stderr, cfg.Log))
+	// Planning authenticates no one: no key or token is made for it.
+	cfg.Auth.DemoTokens = false
+	cfg.Router.AuthToken = "unused"
+	rt, err := app.NewRouter(ctx, cfg, cfg.Router.SubgraphURLs, logging.New(stderr, cfg.Log))
 	if err != nil {
 		return err
 	}

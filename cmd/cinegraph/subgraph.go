@@ -36,6 +36,10 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 	if common.listen != "" {
 		addr = common.listen
 	}
+	token, err := app.RouterToken(cfg)
+	if err != nil {
+		return err
+	}
 	logger := logging.New(stderr, cfg.Log)
 
 	bus, err := app.OpenBus(ctx, cfg)
@@ -49,7 +53,7 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 	checker := health.New()
 	checker.Add(name, sg.Ready)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", sg.Handler())
+	mux.Handle("/graphql", app.SubgraphHandler(sg, token))
 	checker.Register(mux)
 
 	ln, err := net.Listen("tcp", addr)

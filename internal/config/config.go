@@ -36,10 +36,14 @@ type Config struct {
 	// Listen is the address `serve` and `router` listen on.
 	Listen string `koanf:"listen" yaml:"listen"`
 	// DataDir holds the embedded stores.
-	DataDir  string   `koanf:"data_dir" yaml:"data_dir"`
-	Log      Log      `koanf:"log" yaml:"log"`
-	Storage  Storage  `koanf:"storage" yaml:"storage"`
-	Router   Router   `koanf:"router" yaml:"router"`
+	DataDir string  `koanf:"data_dir" yaml:"data_dir"`
+	Log     Log     `koanf:"log" yaml:"log"`
+	Storage Storage `koanf:"storage" yaml:"storage"`
+	Router  Router  `koanf:"router" yaml:"router"`
+	// Auth authenticates the router's clients (auth.go).
+	Auth Auth `koanf:"auth" yaml:"auth"`
+	// Admin is the read-only admin listener.
+	Admin    Admin    `koanf:"admin" yaml:"admin"`
 	Subgraph Subgraph `koanf:"subgraph" yaml:"subgraph"`
 	Frontend Frontend `koanf:"frontend" yaml:"frontend"`
 	// Server configures every HTTP server the process starts (server.go).
@@ -136,7 +140,10 @@ type Router struct {
 	MaxRequestBytes int64 `koanf:"max_request_bytes" yaml:"max_request_bytes"`
 	// FetchTimeout bounds one subgraph fetch.
 	FetchTimeout time.Duration `koanf:"fetch_timeout" yaml:"fetch_timeout"`
-	// AuthToken is sent to subgraphs as a bearer token when set (secret).
+	// AuthToken is the secret the router sends to subgraphs in
+	// X-Cinegraph-Router-Token and subgraphs require before they believe
+	// the identity headers beside it. `serve` makes one up when it is
+	// empty; a router and subgraphs in separate processes need the same.
 	AuthToken string `koanf:"auth_token" yaml:"auth_token"`
 	// Resilience guards every subgraph fetch (resilience.go).
 	Resilience Resilience `koanf:"resilience" yaml:"resilience"`
@@ -151,6 +158,15 @@ type Router struct {
 	// PersistedQueries configures APQ, trusted documents and the safelist
 	// (persisted.go).
 	PersistedQueries PersistedQueries `koanf:"persisted_queries" yaml:"persisted_queries"`
+}
+
+// Admin configures the read-only admin listener of `serve` and `router`:
+// the effective configuration (secrets masked), each subgraph instance's
+// health and circuit breakers, readiness. It shows operators what the
+// process is doing and changes nothing; keep it off the public network.
+type Admin struct {
+	// Listen is the admin listener's address; empty means none.
+	Listen string `koanf:"listen" yaml:"listen"`
 }
 
 // Subgraph configures `cinegraph subgraph <name>`.
@@ -187,13 +203,16 @@ func Default() Config {
 			Kafka:         Kafka{Brokers: []string{"127.0.0.1:59092"}, Partitions: 6, ReplicationFactor: 1, ClientID: "cinegraph"},
 		},
 		Router: Router{
-			SubgraphURLs:   map[string]string{},
-			ForwardHeaders: []string{"Authorization", "X-Cinegraph-Profile", "X-Request-Id"},
+			SubgraphURLs: map[string]string{},
+			// Identity reaches subgraphs from the verified token, never
+			// from the client's own headers.
+			ForwardHeaders: []string{"X-Request-Id"},
 			// Any client may ask for its query plan, for debugging.
 			PlanHeader:    "X-Cinegraph-Plan",
 			Introspection: true,
-			// The web app names its viewer in connection_init as "profile".
-			InitPayloadHeaders: map[string]string{"profile": "X-Cinegraph-Profile"},
+			// connection_init payload keys become headers as they are
+			// (Authorization included); no key needs mapping by default.
+			InitPayloadHeaders: map[string]string{},
 			MaxRequestBytes:    1 << 20,
 			FetchTimeout:       10 * time.Second,
 			Resilience:         defaultResilience(),
@@ -209,6 +228,7 @@ func Default() Config {
 			"chat":     "127.0.0.1:4003",
 			"insights": "127.0.0.1:4004",
 		}},
+		Auth:            defaultAuth(),
 		Frontend:        Frontend{Dir: "frontend/dist", Playground: true},
 		Server:          defaultServer(),
 		ShutdownTimeout: 15 * time.Second,
@@ -328,7 +348,8 @@ func anyMaps(v any) any {
 
 // sliceKeys are the list settings; their environment values are comma lists.
 var sliceKeys = []string{"router.forward_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
-	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers"}
+	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers",
+	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences"}
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.
@@ -417,6 +438,8 @@ func (c Config) problems() []error {
 	check(slices.Contains([]string{ProfileDemo, ProfileProduction}, c.Profile), "profile: %q is not one of demo, production", c.Profile)
 	check(validAddr(c.Listen), "listen: %q is not a host:port address", c.Listen)
 	check(c.DataDir != "", "data_dir: must not be empty")
+	c.Auth.problems(c.Profile, check)
+	check(c.Admin.Listen == "" || validAddr(c.Admin.Listen), "admin.listen: %q is not a host:port address", c.Admin.Listen)
 	check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level: %q is not one of debug, info, warn, error", c.Log.Level)
 	check(slices.Contains([]string{"text", "json"}, c.Log.Format), "log.format: %q is not one of text, json", c.Log.Format)
 	check(slices.Contains([]string{"embedded", "cluster"}, c.Storage.Mode), "storage.mode: %q is not one of embedded, cluster", c.Storage.Mode)

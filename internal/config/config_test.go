@@ -76,7 +76,7 @@ func TestLoadLayers(t *testing.T) {
 		{"nested default kept", fmt.Sprint(cfg.Router.Limits.MaxFields), "1000"},
 		{"env empties a default", cfg.Router.PlanHeader, ""},
 		{"env map entry changes one default", cfg.Subgraph.Listen["catalog"] + "|" + cfg.Subgraph.Listen["chat"], "127.0.0.1:5001|127.0.0.1:4003"},
-		{"env map entry beside a default", cfg.Router.InitPayloadHeaders["token"] + "|" + cfg.Router.InitPayloadHeaders["profile"], "Authorization|X-Cinegraph-Profile"},
+		{"env map entry in an empty default", fmt.Sprint(cfg.Router.InitPayloadHeaders), "map[token:Authorization]"},
 		{"nested env list", strings.Join(cfg.Router.CORS.AllowedOrigins, "|"), "https://app.example|http://127.0.0.1:5173"},
 		{"nested env duration", cfg.Router.CORS.MaxAge.String(), "1h0m0s"},
 		{"nested file list", strings.Join(cfg.Router.CSRF.RequiredHeaders, "|"), "X-Custom"},

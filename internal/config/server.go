@@ -85,6 +85,7 @@ var productionDefaults = map[string]func(*Config){
 	"router.plan_header":            func(c *Config) { c.Router.PlanHeader = "" },
 	"router.expose_subgraph_errors": func(c *Config) { c.Router.ExposeSubgraphErrors = false },
 	"frontend.playground":           func(c *Config) { c.Frontend.Playground = false },
+	"auth.demo_tokens":              func(c *Config) { c.Auth.DemoTokens = false },
 }
 
 // applyProfile gives the production profile's defaults to every setting

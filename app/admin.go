@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/health"
+)
+
+// AdminHandler is the read-only admin surface of a process running the
+// router:
+//
+//	GET /config      the effective configuration, secrets masked (YAML)
+//	GET /subgraphs   each subgraph instance's health and circuit breakers
+//	GET /health/...  liveness and readiness, as on the public listener
+//
+// Every other method is refused: nothing here changes the process.
+func AdminHandler(cfg config.Config, rt *Router, checker *health.Checker) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /config", func(w http.ResponseWriter, _ *http.Request) {
+		raw, err := cfg.Masked()
+		if err != nil {
+			http.Error(w, "cannot print the configuration", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(raw)
+	})
+	mux.HandleFunc("GET /subgraphs", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rt.Guard.Report())
+	})
+	checker.Register(mux)
+	return readOnly(mux)
+}
+
+// readOnly answers 405 to anything but GET and HEAD.
+func readOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "the admin listener is read-only", http.StatusMethodNotAllowed)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// ServeAdmin starts the admin listener at cfg.Admin.Listen, if set, and
+// returns the function that stops it; the listener is plain HTTP under the
+// server settings otherwise.
+func ServeAdmin(ctx context.Context, cfg config.Config, h http.Handler, logger *slog.Logger) (stop func() error, err error) {
+	if cfg.Admin.Listen == "" {
+		return func() error { return nil }, nil
+	}
+	ln, err := net.Listen("tcp", cfg.Admin.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener: %w", err)
+	}
+	sc := cfg.Server
+	sc.TLS = config.TLS{}
+	actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	go func() { done <- Serve(actx, ln, h, nil, sc, cfg.ShutdownTimeout, logger.With("listener", "admin")) }()
+	return func() error {
+		cancel()
+		return <-done
+	}, nil
+}
+
+// AdminHandler is the platform's admin surface.
+func (p *Platform) AdminHandler() http.Handler {
+	return AdminHandler(p.cfg, p.router, p.health)
+}
