@@ -16,6 +16,7 @@ type applied struct {
 	tags         []string
 	deprecated   *ast.Directive
 	composed     []string // rendered applications, e.g. @lowercase(strict: true)
+	guards       guards
 }
 
 // merge folds another set of applications (from a type extension) in.
@@ -30,6 +31,7 @@ func (a *applied) merge(o applied) {
 	for _, d := range o.composed {
 		a.composed = appendUnique(a.composed, d)
 	}
+	a.guards.merge(o.guards)
 }
 
 // readApplied reads the directives of one element that the supergraph
@@ -37,7 +39,9 @@ func (a *applied) merge(o applied) {
 func (s *subgraph) readApplied(dirs ast.DirectiveList) applied {
 	var a applied
 	for _, dir := range dirs {
-		switch s.link.canonical(dir.Name) {
+		canonical := s.link.canonical(dir.Name)
+		a.guards.read(canonical, dir)
+		switch canonical {
 		case "inaccessible":
 			a.inaccessible = true
 		case "tag":
@@ -76,6 +80,7 @@ func (c *composer) mergeApplied(list []applied) []string {
 		c.usesTag = true
 		out = append(out, fmt.Sprintf("@tag(name: %s)", quote(t)))
 	}
+	out = append(out, merged.guards.render(c)...)
 	// A directive that is not repeatable keeps its first application only.
 	var seen []string
 	for _, d := range merged.composed {

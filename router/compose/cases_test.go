@@ -150,6 +150,29 @@ func TestComposeGolden(t *testing.T) {
 			},
 		},
 		{
+			// Access requirements of a field in two subgraphs add up; demand
+			// figures take the larger estimate. The subgraphs declare the
+			// directives as gqlgen-built subgraphs must.
+			name: "access_and_demand_control",
+			subgraphs: []Subgraph{
+				{Name: "a", URL: "http://a", SDL: `
+					extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes", "@policy", "@cost", "@listSize"])
+					directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+					directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+					type Query {
+						items(first: Int = 10 @cost(weight: 2)): ItemPage! @listSize(slicingArguments: ["first"], sizedFields: ["nodes"], requireOneSlicingArgument: false)
+						me: User @authenticated
+					}
+					type ItemPage { nodes: [Item!]! }
+					type Item @key(fields: "id") @cost(weight: 3) { id: ID! secret: String @shareable @requiresScopes(scopes: [["read:secret"], ["admin"]]) }
+					type User @key(fields: "id") @authenticated { id: ID! friends: [User!]! @listSize(assumedSize: 5) }`},
+				{Name: "b", URL: "http://b", SDL: `
+					extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@requiresScopes", "@policy", "@cost"])
+					directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+					type Item @key(fields: "id") @cost(weight: 5) { id: ID! secret: String @shareable @requiresScopes(scopes: [["audit"]]) @policy(policies: [["owner"]]) }`},
+			},
+		},
+		{
 			name: "inaccessible_enum_value",
 			subgraphs: []Subgraph{
 				sg("a", `enum Color { RED GREEN @inaccessible } type Query { color(c: Color): Color @shareable }`),

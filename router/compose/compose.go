@@ -27,7 +27,9 @@ type composer struct {
 
 	usesInaccessible bool
 	usesTag          bool
-	joinMinor        int
+	// The access and demand control specs the supergraph uses.
+	usesAuthenticated, usesRequiresScopes, usesPolicy, usesCost bool
+	joinMinor                                                   int
 
 	composed           composedSet
 	composedRepeatable map[string]bool

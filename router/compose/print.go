@@ -36,6 +36,9 @@ func (c *composer) print() string {
 	if c.usesInaccessible {
 		b.WriteString("  @link(url: \"" + inaccessibleSpecURL + "\", for: SECURITY)\n")
 	}
+	for _, l := range c.securityLinks() {
+		b.WriteString("  " + l + "\n")
+	}
 	for _, l := range c.composed.links {
 		b.WriteString("  " + l + "\n")
 	}
@@ -92,6 +95,8 @@ func (c *composer) directiveDefinitions() []printedDef {
 	if c.usesTag {
 		defs = append(defs, printedDef{"tag", "directive @tag(name: String!) repeatable on " + allElementLocations + " | SCHEMA"})
 	}
+	guardDirs, _ := c.securityDefinitions()
+	defs = append(defs, guardDirs...)
 	for _, cd := range c.composed.defs {
 		defs = append(defs, printedDef{cd.name, printDirectiveDefinition(cd.def)})
 	}
@@ -119,7 +124,8 @@ func (c *composer) builtinTypes() []printedDef {
 	if c.joinMinor >= 4 {
 		defs = append(defs, printedDef{"join__DirectiveArguments", "scalar join__DirectiveArguments"})
 	}
-	return defs
+	_, guardTypes := c.securityDefinitions()
+	return append(defs, guardTypes...)
 }
 
 // sharedExecutableDirectives keeps the executable directive definitions

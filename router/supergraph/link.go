@@ -15,6 +15,10 @@ type specNames struct {
 	prefixes     []string        // namespaces whose elements are machinery ("join__", "link__", ...)
 	directives   map[string]bool // directives that are machinery (imported or spec-named)
 	types        map[string]bool // imported type names that are machinery
+	// guards maps the canonical names of the access and demand control
+	// directives (authenticated, requiresScopes, policy, cost, listSize)
+	// to their names in this supergraph; absent when not linked.
+	guards map[string]string
 }
 
 type linkSpec struct {
@@ -39,7 +43,7 @@ func parseLinkURL(url string) (linkSpec, error) {
 }
 
 func readLinks(dirs ast.DirectiveList) (specNames, error) {
-	n := specNames{directives: map[string]bool{}, types: map[string]bool{}}
+	n := specNames{directives: map[string]bool{}, types: map[string]bool{}, guards: map[string]string{}}
 	var specs []linkSpec
 	for _, d := range dirs {
 		urlArg := d.Arguments.ForName("url")
@@ -98,6 +102,25 @@ func readLinks(dirs ast.DirectiveList) (specNames, error) {
 				return n, fmt.Errorf("join spec %s is not supported (need v0.2 or later)", s.version)
 			}
 			n.join = local
+		case "authenticated", "requiresScopes", "policy":
+			n.guards[s.name] = local
+			for _, im := range s.imports {
+				if im[0] == "@"+s.name {
+					n.guards[s.name] = strings.TrimPrefix(im[1], "@")
+				}
+			}
+		case "cost":
+			// @cost and @listSize are imported; unimported, they are
+			// cost__cost and cost__listSize.
+			n.guards["cost"], n.guards["listSize"] = local+"__cost", local+"__listSize"
+			for _, im := range s.imports {
+				switch im[0] {
+				case "@cost":
+					n.guards["cost"] = strings.TrimPrefix(im[1], "@")
+				case "@listSize":
+					n.guards["listSize"] = strings.TrimPrefix(im[1], "@")
+				}
+			}
 		case "inaccessible":
 			n.inaccessible = local
 			for _, im := range s.imports {
