@@ -10,11 +10,12 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: services-up services-down bench bench-subscriptions bench-attacks run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go test-e2e chromium clean help
+.PHONY: services-up services-down bench bench-subscriptions bench-attacks run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go fuzz test-fuzz test-e2e chromium clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
-	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, web app codegen-drift and tests"
+	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, short fuzzing, web app codegen-drift and tests"
+	@echo "make fuzz   - every fuzz target for FUZZTIME each (default 1m)"
 	@echo "make build | frontend | generate | compose | seed | clean"
 
 run: build frontend
@@ -77,7 +78,17 @@ vet:
 test-go:
 	$(GO) test $(GO_TEST_FLAGS) ./...
 
-test: deps services-up check-generate check-compose check-fmt vet test-go frontend-test test-e2e
+# Fuzzing: every fuzz target (listed in scripts/fuzz.sh) for FUZZTIME each,
+# one at a time; test-fuzz runs each for a few seconds (plain go test runs
+# only their seeds). A failing input lands in the package's testdata/fuzz/.
+FUZZTIME ?= 1m
+fuzz:
+	GO=$(GO) scripts/fuzz.sh $(FUZZTIME)
+
+test-fuzz:
+	GO=$(GO) scripts/fuzz.sh 5s
+
+test: deps services-up check-generate check-compose check-fmt vet test-go test-fuzz frontend-test test-e2e
 
 # Subscriptions end to end: the real graphql-ws / Apollo Client libraries
 # against cinegraph serve and a second router (e2e/, its own npm lock file);

@@ -34,6 +34,10 @@ type incoming struct {
 // protocol is what differs between graphql-transport-ws and the legacy
 // protocol.
 type protocol interface {
+	// check says whether the protocol takes m, a decoded message with a
+	// type: nil, or why not.
+	check(m incoming) *messageError
+	// handle acts on a message check took.
 	handle(c *conn, m incoming)
 	// result wraps one execution result of operation id.
 	result(id string, payload json.RawMessage) message
@@ -93,33 +97,77 @@ func (c *conn) serve() {
 		if err != nil {
 			return
 		}
-		if kind != websocket.TextMessage {
-			c.invalid(nil, "messages must be text")
-			continue
-		}
-		var m incoming
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		if err := dec.Decode(&m); err != nil || m.Type == nil {
-			c.invalid(m.ID, "Invalid message received")
+		m, bad := decodeMessage(c.proto, kind, raw)
+		if bad != nil {
+			c.invalid(bad.ID, bad.Reason)
 			continue
 		}
 		c.proto.handle(c, m)
 	}
 }
 
-// invalid handles a malformed message: graphql-transport-ws closes with
-// 4400, the legacy protocol answers an error and goes on.
+// messageError is a client message the protocol cannot take: ID is the
+// message's id where one could be read, Reason what the client is told.
+type messageError struct {
+	ID     *string
+	Reason string
+}
+
+func (e *messageError) Error() string { return e.Reason }
+
+// decodeMessage reads one client message, a websocket frame of kind with
+// data raw, for protocol p: a text frame holding a JSON object whose type
+// p knows, with the id p requires for that type. Anything else is a
+// *messageError, which the connection answers as refusal says. Only the
+// first JSON value in raw is read.
+func decodeMessage(p protocol, kind int, raw []byte) (incoming, *messageError) {
+	var m incoming
+	if kind != websocket.TextMessage {
+		return m, &messageError{Reason: "messages must be text"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&m); err != nil || m.Type == nil {
+		return m, &messageError{ID: m.ID, Reason: "Invalid message received"}
+	}
+	if bad := p.check(m); bad != nil {
+		return m, bad
+	}
+	return m, nil
+}
+
+// needsID is the error for a message of type typ sent without the id the
+// protocol requires on it.
+func needsID(typ string) *messageError { return &messageError{Reason: typ + " needs an id"} }
+
+// unknownType is the error for a message whose type p does not know.
+func unknownType(m incoming) *messageError {
+	return &messageError{ID: m.ID, Reason: "Invalid message type " + *m.Type}
+}
+
+// refusal is what a connection of protocol p does with a message it cannot
+// take: graphql-transport-ws closes the socket with code
+// CloseInvalidMessage (reply is then unused); the legacy protocol sends
+// reply, an error carrying the message's id, and goes on (code 0).
+func refusal(p protocol, e *messageError) (code int, reply message) {
+	if !p.legacy() {
+		return CloseInvalidMessage, message{}
+	}
+	opID := ""
+	if e.ID != nil {
+		opID = *e.ID
+	}
+	payload, _ := json.Marshal(map[string]string{"message": e.Reason})
+	return 0, message{ID: opID, Type: "error", Payload: payload}
+}
+
+// invalid handles a malformed message as refusal says.
 func (c *conn) invalid(id *string, reason string) {
-	if c.proto.legacy() {
-		opID := ""
-		if id != nil {
-			opID = *id
-		}
-		payload, _ := json.Marshal(map[string]string{"message": reason})
-		c.write(message{ID: opID, Type: "error", Payload: payload})
+	code, reply := refusal(c.proto, &messageError{ID: id, Reason: reason})
+	if code != 0 {
+		c.close(code, reason)
 		return
 	}
-	c.close(CloseInvalidMessage, reason)
+	c.write(reply)
 }
 
 func (c *conn) teardown() {

@@ -11,6 +11,21 @@ type transportWS struct{}
 
 func (transportWS) legacy() bool { return false }
 
+// check takes connection_init, ping and pong, and subscribe and complete
+// with a non-empty id.
+func (transportWS) check(m incoming) *messageError {
+	switch *m.Type {
+	case "connection_init", "ping", "pong":
+	case "subscribe", "complete":
+		if m.ID == nil || *m.ID == "" {
+			return needsID(*m.Type)
+		}
+	default:
+		return unknownType(m)
+	}
+	return nil
+}
+
 func (transportWS) handle(c *conn, m incoming) {
 	switch *m.Type {
 	case "connection_init":
@@ -19,10 +34,6 @@ func (transportWS) handle(c *conn, m incoming) {
 		c.write(message{Type: "pong"})
 	case "pong":
 	case "subscribe":
-		if m.ID == nil || *m.ID == "" {
-			c.invalid(nil, "subscribe needs an id")
-			return
-		}
 		c.mu.Lock()
 		acked := c.acked
 		c.mu.Unlock()
@@ -36,13 +47,7 @@ func (transportWS) handle(c *conn, m incoming) {
 		}
 		c.subscribe(*m.ID, m.Payload)
 	case "complete":
-		if m.ID == nil || *m.ID == "" {
-			c.invalid(nil, "complete needs an id")
-			return
-		}
 		c.complete(*m.ID)
-	default:
-		c.invalid(m.ID, "Invalid message type "+*m.Type)
 	}
 }
 
@@ -65,6 +70,25 @@ type legacy struct{}
 
 func (legacy) legacy() bool { return true }
 
+// check takes connection_init and connection_terminate, start with a
+// non-empty id and stop with any id.
+func (legacy) check(m incoming) *messageError {
+	switch *m.Type {
+	case "connection_init", "connection_terminate":
+	case "start":
+		if m.ID == nil || *m.ID == "" {
+			return needsID(*m.Type)
+		}
+	case "stop":
+		if m.ID == nil {
+			return needsID(*m.Type)
+		}
+	default:
+		return unknownType(m)
+	}
+	return nil
+}
+
 func (legacy) handle(c *conn, m incoming) {
 	switch *m.Type {
 	case "connection_init":
@@ -72,10 +96,6 @@ func (legacy) handle(c *conn, m incoming) {
 	case "connection_terminate":
 		c.close(1000, "")
 	case "start":
-		if m.ID == nil || *m.ID == "" {
-			c.invalid(nil, "start needs an id")
-			return
-		}
 		c.mu.Lock()
 		acked := c.acked
 		c.mu.Unlock()
@@ -88,13 +108,7 @@ func (legacy) handle(c *conn, m incoming) {
 		c.complete(*m.ID)
 		c.subscribe(*m.ID, m.Payload)
 	case "stop":
-		if m.ID == nil {
-			c.invalid(nil, "stop needs an id")
-			return
-		}
 		c.complete(*m.ID)
-	default:
-		c.invalid(m.ID, "Invalid message type "+*m.Type)
 	}
 }
 
