@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -68,14 +69,9 @@ func TestAttacksAreBounded(t *testing.T) {
 	lim := limits.Config{MaxResponseBytes: 1 << 20}
 	for _, a := range limitstest.Attacks() {
 		t.Run(a.Name, func(t *testing.T) {
-			// An operation limit refuses before any fetch; a response
-			// refused for its size is bounded by the limit (the fake
-			// subgraphs' own allocations count too).
+			// An operation limit refuses before any fetch.
 			var allocBudget uint64 = 8 << 20
 			var fetchBudget int64
-			if a.Limit == "response size" {
-				allocBudget, fetchBudget = 128<<20, 25
-			}
 			fake := &limitstest.Subgraphs{Fanout: 4, MaxList: 50_000}
 			r := attackRouter(t, fake, lim, nil)
 			var before, after runtime.MemStats
@@ -95,6 +91,36 @@ func TestAttacksAreBounded(t *testing.T) {
 			}
 			if got := fake.Fetches(); got > fetchBudget {
 				t.Errorf("%d subgraph fetches, budget %d", got, fetchBudget)
+			}
+		})
+	}
+}
+
+// TestResponseSizeIsBounded: with demand control out of the way, the
+// attacks whose cost grows with the data are still stopped by the response
+// size limit, within a bounded number of fetches and allocations.
+func TestResponseSizeIsBounded(t *testing.T) {
+	lim := limits.Config{MaxResponseBytes: 1 << 20, MaxCost: math.MaxInt}
+	for _, a := range limitstest.Attacks() {
+		if a.Limit != limits.Cost {
+			continue
+		}
+		t.Run(a.Name, func(t *testing.T) {
+			fake := &limitstest.Subgraphs{Fanout: 4, MaxList: 50_000}
+			r := attackRouter(t, fake, lim, nil)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			resp := post(t, r, a.Query)
+			runtime.ReadMemStats(&after)
+			if len(resp.Errors) != 1 || resp.Errors[0].Extensions["limit"] != "response size" {
+				t.Fatalf("want one response size error, got %.300s / %+v", resp.Data, resp.Errors)
+			}
+			if got := after.TotalAlloc - before.TotalAlloc; got > 128<<20 {
+				t.Errorf("allocated %d KiB, budget %d KiB", got>>10, 128<<10)
+			}
+			if got := fake.Fetches(); got > 25 {
+				t.Errorf("%d subgraph fetches, budget 25", got)
 			}
 		})
 	}
@@ -153,7 +179,9 @@ func aliasedChains(n int) string {
 func TestDefaultsAnswerLegalOperations(t *testing.T) {
 	t.Parallel()
 	r := attackRouter(t, &limitstest.Subgraphs{Fanout: 2}, limits.Config{}, nil)
-	for _, q := range []string{limitstest.Chain(12), limitstest.Aliases(100), limitstest.FragmentBomb(4), `{ titles(first: 500) { id name } }`} {
+	// Chain(8) walks videos three levels deep: an estimated cost of about
+	// 1,100 at the default list size of 10.
+	for _, q := range []string{limitstest.Chain(8), limitstest.Aliases(100), limitstest.FragmentBomb(4), `{ titles(first: 500) { id name } }`} {
 		if resp := post(t, r, q); len(resp.Errors) > 0 || len(resp.Data) < 10 {
 			t.Errorf("%.60q: %.200s %+v", q, resp.Data, resp.Errors)
 		}

@@ -9,6 +9,7 @@ import (
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/auth"
+	"github.com/cinegraph/cinegraph/router/authz"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -27,6 +28,14 @@ type operation struct {
 	plan *plan.QueryPlan
 	// identity is who the client's token says it is; nil when anonymous.
 	identity *auth.Identity
+	// denied are the fields authorization took out of the operation
+	// (authorize.go): the response answers null and an error at each.
+	denied []authz.Removed
+	// doc and def are the validated document and operation; cost is the
+	// operation's estimated cost (cost.go).
+	doc  *ast.QueryDocument
+	def  *ast.OperationDefinition
+	cost float64
 	// root and rest split a subscription's plan: the fetch that opens it on
 	// its subgraph and the plan that completes each event.
 	root *plan.Fetch
@@ -129,12 +138,18 @@ func (r *Router) operation(ctx context.Context, req *request.Request) (*operatio
 		}
 		return nil, badRequest(request.Rejected, ge)
 	}
-	qp, err := r.planFor(p, vars)
+	cost, refused := r.estimateCost(p, vars)
+	if refused != nil {
+		return nil, refused
+	}
+	qp, denied, err := r.planFor(ctx, p, vars, id)
 	if err != nil {
 		return nil, r.internalError("query planning failed", err, req)
 	}
-	op := &operation{kind: kind, vars: vars, plan: qp, identity: id}
-	if kind == ast.Subscription {
+	op := &operation{kind: kind, vars: vars, plan: qp, identity: id, denied: denied, doc: p.doc, def: p.op, cost: cost}
+	// A subscription whose every root field was denied opens nothing
+	// upstream: it is answered once, with the errors (subscribe.go).
+	if kind == ast.Subscription && qp.Node != nil {
 		if op.root, op.rest, err = plan.SplitSubscription(qp); err != nil {
 			return nil, r.internalError("subscription planning failed", err, req)
 		}
@@ -150,6 +165,12 @@ type prepared struct {
 	condVars []string
 	mu       sync.Mutex
 	plans    map[string]*plan.QueryPlan
+	// guards and guarded replace plans where the supergraph has access
+	// control (authorize.go): the requirements of the operation per
+	// @skip/@include combination, and the plans per combination and
+	// client decision.
+	guards  map[string]*authz.Guards
+	guarded map[string]*guardedPlan
 	// errs are parse and validation errors, cached like successes.
 	errs gqlerror.List
 }
@@ -210,8 +231,9 @@ func (r *Router) parse(query, opName string) *prepared {
 	return p
 }
 
-// planFor returns the plan for the coerced variables.
-func (r *Router) planFor(p *prepared, vars map[string]any) (*plan.QueryPlan, error) {
+// planFor returns the plan for the coerced variables and the client, and
+// the fields authorization took out of it.
+func (r *Router) planFor(ctx context.Context, p *prepared, vars map[string]any, id *auth.Identity) (*plan.QueryPlan, []authz.Removed, error) {
 	var kb strings.Builder
 	for _, v := range p.condVars {
 		if b, _ := vars[v].(bool); b {
@@ -221,24 +243,27 @@ func (r *Router) planFor(p *prepared, vars map[string]any) (*plan.QueryPlan, err
 		}
 	}
 	key := kb.String()
+	if r.guarded {
+		return r.planGuarded(ctx, p, key, vars, id)
+	}
 	p.mu.Lock()
 	qp := p.plans[key]
 	p.mu.Unlock()
 	if qp != nil {
-		return qp, nil
+		return qp, nil, nil
 	}
 	op, err := plan.Normalize(r.sg.APISchema(), p.doc, p.op, vars)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	qp, err = r.planner.Build(op)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.mu.Lock()
 	p.plans[key] = qp
 	p.mu.Unlock()
-	return qp, nil
+	return qp, nil, nil
 }
 
 // jsonNumbersToGo turns json.Number into int64/float64, which variable

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cinegraph/cinegraph/router/auth"
+	"github.com/cinegraph/cinegraph/router/authz"
 	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/introspect"
@@ -46,7 +47,12 @@ type Config struct {
 	// PlanHeader names the request header with which a client asks for the
 	// query plan in the response's extensions (value "true"; extensions.plan
 	// asks too). Empty means plans are never exposed.
-	PlanHeader           string
+	PlanHeader string
+	// CostHeader names the request header with which a client asks for
+	// its operation's cost (header value "true", or extensions.cost: true
+	// in the request): the response's extensions.cost then holds the
+	// estimated and actual cost and the limit. Empty never shows it.
+	CostHeader           string
 	ExposeSubgraphErrors bool
 	// DisableIntrospection refuses __schema and __type with a FORBIDDEN
 	// error ("introspection is disabled"); __typename still answers.
@@ -80,6 +86,11 @@ type Config struct {
 	// Identity says what subgraphs are told about an authenticated client
 	// (identity.go).
 	Identity IdentityConfig
+	// Policies decides which of the @policy names an operation reads the
+	// authenticated client is granted (router/authz); a policy missing from
+	// the answer is not. Nil grants none, so every field with @policy is
+	// FORBIDDEN. It is never asked about anonymous clients.
+	Policies func(ctx context.Context, id *auth.Identity, policies []string) map[string]bool
 	// SubgraphHeaders are set on every subgraph request, e.g. a secret the
 	// subgraphs require of the router; clients cannot set them.
 	SubgraphHeaders http.Header
@@ -101,6 +112,10 @@ type Router struct {
 	forward []string
 	// planHeader is Config.PlanHeader, canonical; empty exposes no plans.
 	planHeader string
+	// cost estimates operations' cost (demand control); costHeader is
+	// Config.CostHeader, canonical.
+	cost       limits.CostModel
+	costHeader string
 	logger     *slog.Logger
 	// streaming serves subscriptions (subscribe.go).
 	streaming *streaming
@@ -114,6 +129,10 @@ type Router struct {
 	persisted *persisted.Documents
 	// identity authenticates clients and tells subgraphs who they are.
 	identity *identity
+	// guarded: the supergraph has access control, enforced before planning
+	// with policies deciding @policy (authorize.go).
+	guarded  bool
+	policies authz.PolicyFunc
 }
 
 // New builds a Router from cfg.
@@ -161,9 +180,15 @@ func New(cfg Config) (*Router, error) {
 		rateLimit: cfg.RateLimit,
 		persisted: cfg.Persisted,
 		identity:  newIdentity(cfg),
+		guarded:   sg.HasAccessControl(),
+		policies:  cfg.Policies,
 	}
 	if cfg.PlanHeader != "" {
 		r.planHeader = http.CanonicalHeaderKey(cfg.PlanHeader)
+	}
+	r.cost = limits.CostModel{Schema: sg.APISchema(), Supergraph: sg, ListSize: bounds.ListSize}
+	if cfg.CostHeader != "" {
+		r.costHeader = http.CanonicalHeaderKey(cfg.CostHeader)
 	}
 	forward := cfg.ForwardHeaders
 	if forward == nil {
@@ -219,8 +244,12 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 // run executes a query or mutation once.
 func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *wire.Response {
 	resp := r.exec.Execute(ctx, op.plan, op.vars, r.subgraphHeaders(req.Header, op.identity))
+	authzErrors(resp, op.denied)
 	if r.wantsPlan(req) {
 		resp.Extensions = map[string]any{"queryPlan": op.plan}
+	}
+	if r.wantsCost(req) {
+		r.reportCost(op, resp)
 	}
 	return resp
 }
@@ -239,11 +268,16 @@ func (r *Router) wantsPlan(req *request.Request) bool {
 }
 
 // Plan returns the query plan for an operation as JSON, for `cinegraph
-// router plan`. Any operation may be planned, subscriptions included.
+// router plan`. Any operation may be planned, subscriptions included, as
+// for a client that meets every @authenticated, @requiresScopes and
+// @policy requirement.
 func (r *Router) Plan(ctx context.Context, query, operationName string, variables map[string]any) (json.RawMessage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The plan shown is the one for a client meeting every access
+	// requirement; a real client's may leave fields out.
+	ctx = context.WithValue(ctx, planAllKey{}, true)
 	op, refused := r.operation(ctx, &request.Request{Query: query, OperationName: operationName, Variables: variables, Transport: request.InProcess})
 	if refused != nil {
 		return nil, fmt.Errorf("plan operation: %w", refused)

@@ -166,7 +166,9 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 	if refused != nil {
 		return nil, &subscription.Refusal{Response: refused.response(), Outcome: refused.outcome, RetryAfter: refused.retryAfter}
 	}
-	if op.kind != ast.Subscription {
+	if op.kind != ast.Subscription || op.root == nil {
+		// A query or mutation, or a subscription authorization left nothing
+		// of: one answer, and nothing opened upstream.
 		raw, err := json.Marshal(r.run(ctx, op, req))
 		if err != nil {
 			f := r.internalError("encode the response", err, req)
@@ -176,7 +178,9 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 	}
 	header := r.subgraphHeaders(req.Header, op.identity)
 	sub := &wire.SubgraphRequest{Query: op.root.Operation, OperationName: op.root.OperationName, Variables: fetchVariables(op.root, op.vars)}
-	key, err := sharingKey(op.root.ServiceName, req.Query, req.OperationName, op.vars, header)
+	// The upstream operation is part of the key: authorization may have
+	// filtered the same document differently for another client.
+	key, err := sharingKey(op.root.ServiceName, req.Query+"\x00"+op.root.Operation, req.OperationName, op.vars, header)
 	if err != nil {
 		f := r.internalError("encode subscription variables", err, req)
 		return nil, &subscription.Refusal{Response: f.response(), Outcome: f.outcome}
@@ -188,6 +192,7 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 		Header:   header,
 		Complete: func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 			resp := r.exec.ExecuteEvent(ctx, op.plan, op.root, op.rest, ev, op.vars, header)
+			authzErrors(resp, op.denied)
 			raw, err := json.Marshal(resp)
 			if err != nil {
 				r.logger.Error("encode a subscription event", "error", err, "subgraph", op.root.ServiceName)

@@ -520,7 +520,7 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema/chat/chat.graphqls", Input: `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@provides"])
+  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@provides", "@authenticated", "@listSize"])
 
 scalar DateTime
 
@@ -532,7 +532,7 @@ type ChatRoom @key(fields: "id") {
   messageCount: Int!
   lastMessageAt: DateTime
   "Messages, newest first; page backwards with before."
-  messages(first: Int = 20, before: String): MessageConnection!
+  messages(first: Int = 20, before: String): MessageConnection! @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
 }
 
 "A chat message. Ids sort by time."
@@ -576,7 +576,7 @@ type Profile @key(fields: "id", resolvable: false) {
 type Query {
   chatRoom(id: ID!): ChatRoom
   "Rooms with the most recent messages first."
-  activeRooms(first: Int = 10): [ChatRoom!]!
+  activeRooms(first: Int = 10): [ChatRoom!]! @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)
 }
 
 type Mutation {
@@ -584,7 +584,7 @@ type Mutation {
   Posts a message as the viewer. The body is trimmed and must then be 1 to
   1000 characters with no control characters other than newline.
   """
-  postMessage(roomId: ID!, body: String!): Message!
+  postMessage(roomId: ID!, body: String!): Message! @authenticated
 }
 
 type Subscription {
@@ -595,6 +595,14 @@ type Subscription {
   """
   messageAdded(roomId: ID!, since: String): Message!
 }
+`, BuiltIn: false},
+	{Name: "../../schema/cost.graphqls", Input: `# Demand control directives of the federation spec (v2.9), shared by every
+# subgraph: gqlgen defines the other federation directives itself, not
+# these. The router estimates an operation's cost from them before any
+# fetch (router/limits/cost.go); the subgraphs ignore them at run time.
+directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../../federation/directives.graphql", Input: `
 	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM

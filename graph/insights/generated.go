@@ -567,7 +567,7 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema/insights/insights.graphqls", Input: `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires"])
+  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@external", "@requires", "@authenticated", "@listSize"])
 
 type Message @key(fields: "id") {
   id: ID!
@@ -633,7 +633,7 @@ type AudienceSentiment {
 type Profile @key(fields: "id") {
   id: ID!
   "Null when insights cannot answer; the profile stays."
-  recommendations(first: Int = 10): [Recommendation!]
+  recommendations(first: Int = 10): [Recommendation!] @authenticated @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)
 }
 
 type Recommendation {
@@ -652,6 +652,14 @@ type Subscription {
   "Sentiment of each message posted to the room from now on."
   insightAdded(roomId: ID!): Insight!
 }
+`, BuiltIn: false},
+	{Name: "../../schema/cost.graphqls", Input: `# Demand control directives of the federation spec (v2.9), shared by every
+# subgraph: gqlgen defines the other federation directives itself, not
+# these. The router estimates an operation's cost from them before any
+# fetch (router/limits/cost.go); the subgraphs ignore them at run time.
+directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../../federation/directives.graphql", Input: `
 	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM

@@ -682,7 +682,7 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema/video/video.graphqls", Input: `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@listSize"])
 
 scalar DateTime
 
@@ -737,9 +737,9 @@ type Episode @key(fields: "id") {
 type Profile @key(fields: "id") {
   id: ID!
   "What the viewer watched, most recent first."
-  viewingHistory(first: Int = 20): [ViewingActivity!]
+  viewingHistory(first: Int = 20): [ViewingActivity!] @authenticated @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)
   "Videos started but not finished, most recent first."
-  continueWatching(first: Int = 10): [ViewingActivity!]
+  continueWatching(first: Int = 10): [ViewingActivity!] @authenticated @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)
 }
 
 type ViewingActivity {
@@ -779,15 +779,23 @@ type Query {
 
 type Mutation {
   "Opens a playback session for the viewer, resuming where they left off."
-  startPlayback(videoId: ID!): PlaybackSession!
+  startPlayback(videoId: ID!): PlaybackSession! @authenticated
   "Records the viewer's position in an open session."
-  reportProgress(sessionId: ID!, positionSeconds: Int!): PlaybackSession!
+  reportProgress(sessionId: ID!, positionSeconds: Int!): PlaybackSession! @authenticated
 }
 
 type Subscription {
   "Positions reported from now on, for one video or, without videoId, for all."
   playbackEvents(videoId: ID): PlaybackEvent!
 }
+`, BuiltIn: false},
+	{Name: "../../schema/cost.graphqls", Input: `# Demand control directives of the federation spec (v2.9), shared by every
+# subgraph: gqlgen defines the other federation directives itself, not
+# these. The router estimates an operation's cost from them before any
+# fetch (router/limits/cost.go); the subgraphs ignore them at run time.
+directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../../federation/directives.graphql", Input: `
 	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM

@@ -105,7 +105,13 @@ func subgraphSettings(layoutRoot, subgraph string) (map[string]any, error) {
 	}
 
 	graphDir := filepath.Join(layoutRoot, "graph", subgraph)
-	settings["schema"] = []string{filepath.Join(schemaDir, "*.graphqls")}
+	// Besides its own files, a subgraph takes the definitions every
+	// subgraph shares, <layoutRoot>/schema/*.graphqls.
+	schemas := []string{filepath.Join(schemaDir, "*.graphqls")}
+	if shared, _ := filepath.Glob(filepath.Join(layoutRoot, "schema", "*.graphqls")); len(shared) > 0 {
+		schemas = append(schemas, filepath.Join(layoutRoot, "schema", "*.graphqls"))
+	}
+	settings["schema"] = schemas
 	settings["exec"] = map[string]any{
 		"filename": filepath.Join(graphDir, "generated.go"),
 		"package":  subgraph,

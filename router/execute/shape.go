@@ -62,6 +62,15 @@ func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) b
 			s.buf = wire.AppendString(s.buf, typ)
 			continue
 		}
+		if withheld(cf) {
+			// Authorization removed it; its error is the router's.
+			if f.Type != nil && f.Type.NonNull {
+				s.buf = s.buf[:start]
+				return false
+			}
+			s.buf = append(s.buf, "null"...)
+			continue
+		}
 		if typ == s.rootType && (f.Name == "__schema" || f.Name == "__type") {
 			if !s.introspection(cf) {
 				s.buf = s.buf[:start]
@@ -78,6 +87,19 @@ func (s *shaper) object(obj map[string]any, typ string, sels []plan.Selection) b
 		}
 	}
 	s.buf = append(s.buf, '}')
+	return true
+}
+
+// withheld reports whether authorization removed every field of the key
+// (router/authz): the key then answers null whatever the data holds, since
+// the planner may have fetched the same name for its own needs (a key).
+// When another selection of the key was kept, its data is the client's.
+func withheld(cf *plan.CollectedField) bool {
+	for _, f := range cf.Fields {
+		if !f.Withheld {
+			return false
+		}
+	}
 	return true
 }
 

@@ -2,6 +2,7 @@ package limits
 
 import (
 	"log/slog"
+	"math"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/plan"
@@ -75,6 +76,19 @@ func (c *Checker) Parse(query string) (*ast.QueryDocument, error) {
 		}
 	}
 	return doc, nil
+}
+
+// CheckCost refuses an operation whose estimated cost (CostModel.Estimate)
+// is over MaxCost, like the other limits.
+func (c *Checker) CheckCost(cost float64) error {
+	if cost <= float64(c.cfg.MaxCost) {
+		return nil
+	}
+	v := math.MaxInt
+	if cost < float64(math.MaxInt) {
+		v = int(math.Ceil(cost))
+	}
+	return c.exceeded(&Exceeded{Limit: Cost, Value: v, Max: c.cfg.MaxCost})
 }
 
 // exceeded refuses e, or logs it in warn-only mode.

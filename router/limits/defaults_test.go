@@ -7,6 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/cinegraph/cinegraph/router/supergraph"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // introspectionQuery is the introspection query of GraphiQL and codegen
@@ -63,6 +68,43 @@ func TestDefaultsLetRealOperationsThrough(t *testing.T) {
 	}
 }
 
+// TestDefaultCostLetsTheWebAppThrough estimates, against Cinegraph's
+// supergraph and with the arguments' defaults, the cost of every operation
+// the web app sends and its playground's: each must be well inside the
+// default cost limit, which the attacks are far above.
+func TestDefaultCostLetsTheWebAppThrough(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..")
+	raw, err := os.ReadFile(filepath.Join(root, "schema", "supergraph.graphql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg, err := supergraph.Parse(string(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := CostModel{Schema: sg.APISchema(), Supergraph: sg, ListSize: DefaultListSize}
+	highest := 0.0
+	for name, doc := range webAppDocuments(t, root) {
+		d, err := parser.ParseQuery(&ast.Source{Input: doc})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if errs := validator.Validate(m.Schema, d); len(errs) > 0 {
+			t.Fatalf("%s: %v", name, errs)
+		}
+		for _, op := range d.Operations {
+			cost := m.Estimate(d, op, nil)
+			t.Logf("%s: estimated cost %v", name, cost)
+			highest = max(highest, cost)
+			if cost > DefaultMaxCost/4 {
+				t.Errorf("%s costs %v, too close to the default limit %d", name, cost, DefaultMaxCost)
+			}
+		}
+	}
+	t.Logf("highest: %v of %d", highest, DefaultMaxCost)
+}
+
 // webAppDocuments are the documents the web app sends, as its persisted
 // query manifest records them, and the playground's example query.
 func webAppDocuments(t *testing.T, root string) map[string]string {
@@ -92,7 +134,8 @@ func webAppDocuments(t *testing.T, root string) map[string]string {
 	if playground == nil {
 		t.Fatal("no example query in frontend/playground/config.ts")
 	}
-	out["playground example"] = regexp.MustCompile(`\$\{[^}]*\}`).ReplaceAllString(string(playground[1]), "profile")
+	// Interpolations only fill in the example's leading comment.
+	out["playground example"] = regexp.MustCompile(`\$\{[^}]*\}`).ReplaceAllString(string(playground[1]), "")
 	return out
 }
 

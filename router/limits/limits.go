@@ -2,8 +2,10 @@
 // It counts a document's tokens while lexing and measures the parsed
 // document (depth, aliases, root fields, and its size with fragments
 // expanded, each fragment measured once) before validation and planning
-// spend time and memory on it, and it holds the execution bounds the
-// executor enforces: a deadline and a cap on the response size.
+// spend time and memory on it; it estimates a validated operation's cost
+// from the supergraph's @cost and @listSize (demand control, cost.go)
+// before any fetch; and it holds the execution bounds the executor
+// enforces: a deadline and a cap on the response size.
 package limits
 
 import (
@@ -45,6 +47,14 @@ const (
 	// DefaultTimeout bounds the execution of one request, every fetch of
 	// its plan included.
 	DefaultTimeout = 30 * time.Second
+	// DefaultMaxCost bounds an operation's estimated cost (cost.go): about
+	// the objects it may return. The web app's costliest operation, the
+	// title page, estimates at about 1,250; the federation benchmark's deep
+	// query, on a supergraph with no @listSize, at about 22,000.
+	DefaultMaxCost = 50_000
+	// DefaultListSize is the size assumed for a list that neither a slicing
+	// argument nor @listSize(assumedSize:) sizes.
+	DefaultListSize = 10
 )
 
 // Config sets the limits; a zero field means its default.
@@ -55,11 +65,15 @@ type Config struct {
 	MaxRootFields int
 	MaxFields     int
 	MaxRepeats    int
+	// MaxCost bounds the estimated cost; ListSize is the size assumed for
+	// lists nothing else sizes.
+	MaxCost  int
+	ListSize int
 	// MaxResponseBytes and Timeout bound execution (router/execute).
 	MaxResponseBytes int64
 	Timeout          time.Duration
 	// WarnOnly logs operations over the token, depth, alias, root field,
-	// field and repeat limits instead of refusing them, to learn what a limit
+	// field, repeat and cost limits instead of refusing them, to learn what a limit
 	// would refuse before enforcing it. What the planner cannot do at all
 	// (plan.MaxNesting, plan.MaxSelections) is still refused, and the
 	// response size and deadline still apply.
@@ -82,6 +96,8 @@ func (c Config) WithDefaults() Config {
 	set(&c.MaxRootFields, DefaultMaxRootFields)
 	set(&c.MaxFields, DefaultMaxFields)
 	set(&c.MaxRepeats, DefaultMaxRepeats)
+	set(&c.MaxCost, DefaultMaxCost)
+	set(&c.ListSize, DefaultListSize)
 	if c.MaxResponseBytes == 0 {
 		c.MaxResponseBytes = DefaultMaxResponseBytes
 	}
@@ -102,7 +118,7 @@ func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    int
-	}{{"max tokens", c.MaxTokens}, {"max depth", c.MaxDepth}, {"max aliases", c.MaxAliases}, {"max root fields", c.MaxRootFields}, {"max fields", c.MaxFields}, {"max repeats", c.MaxRepeats}} {
+	}{{"max tokens", c.MaxTokens}, {"max depth", c.MaxDepth}, {"max aliases", c.MaxAliases}, {"max root fields", c.MaxRootFields}, {"max fields", c.MaxFields}, {"max repeats", c.MaxRepeats}, {"max cost", c.MaxCost}, {"list size", c.ListSize}} {
 		check(f.v >= 0, "limits: %s must not be negative, got %d", f.name, f.v)
 	}
 	check(c.MaxDepth <= plan.MaxNesting, "limits: max depth must be at most %d, got %d", plan.MaxNesting, c.MaxDepth)
@@ -120,6 +136,7 @@ const (
 	RootFields = "root field"
 	Fields     = "field"
 	Repeats    = "repeated field"
+	Cost       = "cost"
 	// Nesting and Selections are the planner's own bounds (plan.MaxNesting
 	// and plan.MaxSelections), which warn-only mode does not lift.
 	Nesting    = "nesting"

@@ -52,6 +52,13 @@ func (o *Operation) Collect(sels []Selection, obj string, applies Applies) []*Co
 	return v.([]*CollectedField)
 }
 
+// WithSelections is a copy of o selecting sels instead: the same kind,
+// name, variables and internal key prefix, so that sels may be o's own
+// selections filtered or marked (router/authz).
+func (o *Operation) WithSelections(sels []Selection) *Operation {
+	return &Operation{Kind: o.Kind, Name: o.Name, RootType: o.RootType, Selections: sels, VariableDefinitions: o.VariableDefinitions, internalPrefix: o.internalPrefix}
+}
+
 // Selection is either a field or an inline fragment.
 type Selection struct {
 	Field    *Field
@@ -65,6 +72,10 @@ type Field struct {
 	Arguments  ast.ArgumentList
 	Type       *ast.Type // nil for __typename
 	Selections []Selection
+	// Withheld marks a field the router's authorization took out of what
+	// is fetched (router/authz): the response answers null for it, whatever
+	// the fetched data holds, and that null propagates like any other.
+	Withheld bool
 
 	internal bool // added by the planner (keys, requires), not asked by the client
 	// dataKey, when set, is where the field's value lives in subgraph

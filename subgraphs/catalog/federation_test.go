@@ -23,7 +23,7 @@ func TestServiceSDL(t *testing.T) {
 		`type Episode @key(fields: "id")`,
 		`type Profile @key(fields: "id")`,
 		`searchBoost: Float! @inaccessible`,
-		`@link(url: "https://specs.apollo.dev/federation/v2.3"`,
+		`@link(url: "https://specs.apollo.dev/federation/v2.9"`,
 	} {
 		if !strings.Contains(resp.Service.SDL, want) {
 			t.Errorf("sdl lacks %q", want)

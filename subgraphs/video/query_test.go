@@ -96,7 +96,7 @@ func TestServiceSDL(t *testing.T) {
 		`startPlayback(videoId: ID!): PlaybackSession!`,
 		`viewingHistory(first: Int = 20): [ViewingActivity!]`,
 		`videos(kind: VideoKind): [Video!]`,
-		`@link(url: "https://specs.apollo.dev/federation/v2.3"`,
+		`@link(url: "https://specs.apollo.dev/federation/v2.9"`,
 	} {
 		if !strings.Contains(out.Service.SDL, want) {
 			t.Errorf("sdl lacks %q", want)

@@ -27,14 +27,14 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-const link = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+const link = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])
 `
 
 // Supergraph composes the fake federation.
 func Supergraph() (string, error) {
 	return compose.Compose([]compose.Subgraph{
 		{Name: "catalog", URL: "http://catalog.invalid/graphql", SDL: link + `
-			type Query { title(id: ID!): Title titles(first: Int!): [Title!]! }
+			type Query { title(id: ID!): Title titles(first: Int!): [Title!]! @listSize(slicingArguments: ["first"]) }
 			type Title @key(fields: "id") { id: ID! name: String! description: String }
 			type Video @key(fields: "id") { id: ID! title: Title! }`},
 		{Name: "video", URL: "http://video.invalid/graphql", SDL: link + `
@@ -197,9 +197,11 @@ type Attack struct {
 	Name  string
 	Query string
 	// Limit is the limit that refuses the attack under the default limits
-	// (limits.Tokens, limits.Depth, ..., or "response size"); attacks
-	// that build their cost from data are refused only once the response
-	// grows past the response size limit.
+	// (limits.Tokens, limits.Depth, ..., limits.Cost, or "response size"
+	// for one refused only once its data grows too large). Attacks that
+	// build their cost from data are refused by their estimated cost
+	// before any fetch: the fake catalog sizes titles(first:) with
+	// @listSize, and title.videos counts as the default list size.
 	Limit string
 }
 
@@ -209,13 +211,13 @@ type Attack struct {
 func Attacks() []Attack {
 	return []Attack{
 		{Name: "fragment bomb", Query: FragmentBomb(30), Limit: "field"},
-		{Name: "doubling through data", Query: Chain(22), Limit: "response size"},
+		{Name: "doubling through data", Query: Chain(22), Limit: "cost"},
 		{Name: "10,000 aliases", Query: Aliases(10_000), Limit: "token"},
 		{Name: "150 aliases", Query: Aliases(150), Limit: "alias"},
 		{Name: "15,000 __typename", Query: "{" + strings.Repeat(" __typename", 15_000) + " }", Limit: "token"},
 		{Name: "999 __typename", Query: `{ title(id: "t") {` + strings.Repeat(" __typename", 999) + " } }", Limit: "repeated field"},
 		{Name: "depth 300", Query: Chain(300), Limit: "depth"},
-		{Name: "huge response", Query: `{ titles(first: 1000000) { id name description } }`, Limit: "response size"},
+		{Name: "huge response", Query: `{ titles(first: 1000000) { id name description } }`, Limit: "cost"},
 	}
 }
 
