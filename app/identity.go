@@ -78,13 +78,14 @@ func SubgraphHandler(sg subgraph.Subgraph, token string) http.Handler {
 
 // identity is the router's authentication as configured: the authenticator
 // (nil when no key set is configured and demo tokens are off), the demo
-// token issuer (nil outside the demo profile), and what subgraphs are
-// told.
+// token issuer (nil outside the demo profile), what subgraphs are told,
+// and how the web app signs in (/auth/config).
 type identity struct {
 	auth     *auth.Authenticator
 	issuer   *demotoken.Issuer
 	config   router.IdentityConfig
 	subgraph http.Header
+	web      config.WebAuth
 }
 
 func openIdentity(ctx context.Context, cfg config.Config, token string, logger *slog.Logger) (*identity, error) {
@@ -94,6 +95,7 @@ func openIdentity(ctx context.Context, cfg config.Config, token string, logger *
 			ScopesHeader: viewer.ScopesHeader,
 		},
 		subgraph: http.Header{viewer.RouterTokenHeader: {token}},
+		web:      cfg.Auth.Web,
 	}
 	a := cfg.Auth
 	ac := auth.Config{
@@ -118,7 +120,9 @@ func openIdentity(ctx context.Context, cfg config.Config, token string, logger *
 		}
 		id.issuer = issuer
 		ac.KeySets = append(ac.KeySets, auth.KeySet{File: issuer.KeySetFile()})
-		if len(ac.Issuers) > 0 {
+		// Issuers, listed or discovered, pin iss: demo tokens' own is
+		// accepted beside them.
+		if len(ac.Issuers) > 0 || len(a.OIDCIssuers) > 0 {
 			ac.Issuers = append(ac.Issuers, demotoken.IssuerName)
 		}
 		if len(ac.Audiences) > 0 {
@@ -148,10 +152,12 @@ func (id *identity) Close() error {
 // DemoTokenPath is where the demo profile hands out tokens.
 const DemoTokenPath = "/auth/demo-token"
 
-// Mount registers the router's public endpoints on mux: /graphql, and in
-// the demo profile the demo token endpoint.
+// Mount registers the router's public endpoints on mux: /graphql, how the
+// web app signs in (/auth/config), and in the demo profile the demo token
+// endpoint.
 func (r *Router) Mount(mux *http.ServeMux) {
 	mux.Handle("/graphql", r)
+	mux.Handle(AuthConfigPath, authConfigHandler(r.identity))
 	if r.identity != nil && r.identity.issuer != nil {
 		mux.Handle(DemoTokenPath, r.identity.issuer.Handler())
 	}

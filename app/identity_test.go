@@ -104,7 +104,7 @@ func TestViewersSeeOnlyTheirOwn(t *testing.T) {
 					t.Fatalf("%d %v", status, r)
 				}
 			}},
-			{"another profile's lists through a chat author", one, `{ activeRooms(first: 20) { messages(first: 50) { edges { node { author { id myList { id } viewingHistory { video { id } } recommendations { title { id } } } } } } } }`, func(t *testing.T, status int, r *gqlResponse) {
+			{"another profile's lists through a chat author", one, `{ activeRooms(first: 5) { messages(first: 10) { edges { node { author { id myList { id } viewingHistory { video { id } } recommendations { title { id } } } } } } } }`, func(t *testing.T, status int, r *gqlResponse) {
 				raw, _ := json.Marshal(r.Data)
 				var authors int
 				for _, room := range dig(r.Data, "activeRooms").([]any) {

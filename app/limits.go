@@ -9,7 +9,8 @@ import (
 func limitsConfig(l config.Limits) limits.Config {
 	return limits.Config{
 		MaxTokens: l.MaxTokens, MaxDepth: l.MaxDepth, MaxAliases: l.MaxAliases, MaxRootFields: l.MaxRootFields,
-		MaxFields: l.MaxFields, MaxRepeats: l.MaxRepeats, MaxResponseBytes: l.MaxResponseBytes, Timeout: l.RequestTimeout,
+		MaxFields: l.MaxFields, MaxRepeats: l.MaxRepeats, MaxCost: l.MaxCost, ListSize: l.ListSize,
+		MaxResponseBytes: l.MaxResponseBytes, Timeout: l.RequestTimeout,
 		WarnOnly: l.WarnOnly,
 	}
 }

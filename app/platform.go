@@ -172,6 +172,7 @@ func newRouter(cfg config.Config, urls map[string]string, id *identity, logger *
 		SubgraphURLs:         urls,
 		ForwardHeaders:       cfg.Router.ForwardHeaders,
 		PlanHeader:           cfg.Router.PlanHeader,
+		CostHeader:           cfg.Router.CostHeader,
 		ExposeSubgraphErrors: cfg.Router.ExposeSubgraphErrors,
 		DisableIntrospection: !cfg.Router.Introspection,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
@@ -197,6 +198,7 @@ func newRouter(cfg config.Config, urls map[string]string, id *identity, logger *
 		Persisted:       docs,
 		Auth:            id.auth,
 		Identity:        id.config,
+		Policies:        policyDecider(cfg.Auth.Policies),
 		SubgraphHeaders: id.subgraph,
 	})
 	if err != nil {

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -37,6 +39,23 @@ type Auth struct {
 	DemoTokens bool `koanf:"demo_tokens" yaml:"demo_tokens"`
 	// DemoTokenTTL is how long a demo token is valid.
 	DemoTokenTTL time.Duration `koanf:"demo_token_ttl" yaml:"demo_token_ttl"`
+	// Policies grant the supergraph's @policy names, by name: a client with
+	// a valid token is granted a policy when it holds every scope the
+	// policy lists and each claim it lists has one of its allowed values.
+	// A policy not listed here is never granted, and anonymous clients are
+	// granted none.
+	Policies map[string]Policy `koanf:"policies" yaml:"policies"`
+	// Web is the web app's OpenID Connect sign-in (authweb.go).
+	Web WebAuth `koanf:"web" yaml:"web"`
+}
+
+// Policy is what a client must hold to be granted one @policy name.
+type Policy struct {
+	// Scopes must all be held (auth.scope_claim).
+	Scopes []string `koanf:"scopes" yaml:"scopes"`
+	// Claims name token claims and their allowed values: each must hold
+	// one of them (a claim that is a list of strings: contain one).
+	Claims map[string][]string `koanf:"claims" yaml:"claims"`
 }
 
 func defaultAuth() Auth {
@@ -48,6 +67,8 @@ func defaultAuth() Auth {
 		ProfileClaim: "profile_id",
 		DemoTokens:   true,
 		DemoTokenTTL: 12 * time.Hour,
+		Policies:     map[string]Policy{},
+		Web:          defaultWebAuth(),
 	}
 }
 
@@ -62,4 +83,20 @@ func (a Auth) problems(profile string, check func(ok bool, format string, args .
 	check(a.ProfileClaim != "", "auth.profile_claim: must not be empty")
 	check(a.DemoTokenTTL > 0, "auth.demo_token_ttl: must be positive, got %s", a.DemoTokenTTL)
 	check(!(a.DemoTokens && profile == ProfileProduction), "auth.demo_tokens: not available in the production profile")
+	for _, name := range slices.Sorted(maps.Keys(a.Policies)) {
+		check(name != "", "auth.policies: a policy name must not be empty")
+		a.Policies[name].problems("auth.policies."+name, check)
+	}
+	a.Web.problems(a, check)
+}
+
+func (p Policy) problems(key string, check func(ok bool, format string, args ...any)) {
+	check(len(p.Scopes)+len(p.Claims) > 0, "%s: must list scopes or claims (a policy granted to every signed-in client is @authenticated)", key)
+	for _, s := range p.Scopes {
+		check(s != "", "%s.scopes: a scope must not be empty", key)
+	}
+	for _, c := range slices.Sorted(maps.Keys(p.Claims)) {
+		check(c != "", "%s.claims: a claim name must not be empty", key)
+		check(len(p.Claims[c]) > 0, "%s.claims.%s: must list at least one allowed value", key, c)
+	}
 }

@@ -127,6 +127,10 @@ type Router struct {
 	// PlanHeader is the request header with which a client asks for the
 	// query plan in the response (value "true"); empty never exposes plans.
 	PlanHeader string `koanf:"plan_header" yaml:"plan_header"`
+	// CostHeader is the request header with which a client asks for its
+	// operation's estimated and actual cost in the response's extensions;
+	// empty never shows it.
+	CostHeader string `koanf:"cost_header" yaml:"cost_header"`
 	// InitPayloadHeaders maps websocket connection_init payload keys to the
 	// request header each stands for, for clients that cannot set headers
 	// on a websocket.
@@ -209,6 +213,7 @@ func Default() Config {
 			ForwardHeaders: []string{"X-Request-Id"},
 			// Any client may ask for its query plan, for debugging.
 			PlanHeader:    "X-Cinegraph-Plan",
+			CostHeader:    "X-Cinegraph-Cost",
 			Introspection: true,
 			// connection_init payload keys become headers as they are
 			// (Authorization included); no key needs mapping by default.
@@ -349,7 +354,7 @@ func anyMaps(v any) any {
 // sliceKeys are the list settings; their environment values are comma lists.
 var sliceKeys = []string{"router.forward_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
 	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers",
-	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences"}
+	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences", "auth.web.scopes"}
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.
@@ -471,6 +476,7 @@ func (c Config) problems() []error {
 		check(validHeaderName(h), "router.forward_headers: %q is not a header name", h)
 	}
 	check(c.Router.PlanHeader == "" || validHeaderName(c.Router.PlanHeader), "router.plan_header: %q is not a header name", c.Router.PlanHeader)
+	check(c.Router.CostHeader == "" || validHeaderName(c.Router.CostHeader), "router.cost_header: %q is not a header name", c.Router.CostHeader)
 	for _, key := range sortedKeys(c.Router.InitPayloadHeaders) {
 		h := c.Router.InitPayloadHeaders[key]
 		check(validHeaderName(h), "router.init_payload_headers.%s: %q is not a header name", key, h)

@@ -20,6 +20,11 @@ type Limits struct {
 	// MaxRepeats bounds the fields repeating a response path already
 	// selected, which validation compares pairwise.
 	MaxRepeats int `koanf:"max_repeats" yaml:"max_repeats"`
+	// MaxCost bounds an operation's estimated cost (demand control, from
+	// the supergraph's @cost and @listSize); ListSize is the size assumed
+	// for a list nothing else sizes.
+	MaxCost  int `koanf:"max_cost" yaml:"max_cost"`
+	ListSize int `koanf:"list_size" yaml:"list_size"`
 	// MaxResponseBytes bounds the data one request gathers and returns.
 	MaxResponseBytes int64 `koanf:"max_response_bytes" yaml:"max_response_bytes"`
 	// RequestTimeout bounds the execution of one request, every subgraph
@@ -33,6 +38,7 @@ type Limits struct {
 func defaultLimits() Limits {
 	return Limits{
 		MaxTokens: 10_000, MaxDepth: 32, MaxAliases: 100, MaxRootFields: 100, MaxFields: 1_000, MaxRepeats: 200,
+		MaxCost: 50_000, ListSize: 10,
 		MaxResponseBytes: 8 << 20, RequestTimeout: 30 * time.Second,
 	}
 }
@@ -44,6 +50,7 @@ func (l Limits) problems(check func(ok bool, format string, args ...any)) {
 	}{
 		{"max_tokens", int64(l.MaxTokens)}, {"max_depth", int64(l.MaxDepth)}, {"max_aliases", int64(l.MaxAliases)},
 		{"max_root_fields", int64(l.MaxRootFields)}, {"max_fields", int64(l.MaxFields)}, {"max_repeats", int64(l.MaxRepeats)},
+		{"max_cost", int64(l.MaxCost)}, {"list_size", int64(l.ListSize)},
 		{"max_response_bytes", l.MaxResponseBytes},
 	} {
 		check(f.v > 0, "router.limits.%s: must be positive, got %d", f.key, f.v)

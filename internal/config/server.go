@@ -83,6 +83,7 @@ func (s Server) problems(check func(ok bool, format string, args ...any)) {
 var productionDefaults = map[string]func(*Config){
 	"router.introspection":          func(c *Config) { c.Router.Introspection = false },
 	"router.plan_header":            func(c *Config) { c.Router.PlanHeader = "" },
+	"router.cost_header":            func(c *Config) { c.Router.CostHeader = "" },
 	"router.expose_subgraph_errors": func(c *Config) { c.Router.ExposeSubgraphErrors = false },
 	"frontend.playground":           func(c *Config) { c.Frontend.Playground = false },
 	"auth.demo_tokens":              func(c *Config) { c.Auth.DemoTokens = false },
