@@ -58,6 +58,11 @@ export default defineConfig({
         ws: true,
         changeOrigin: false,
       },
+      // Demo sign-in: the router issues the bearer tokens next to /graphql.
+      "/auth": {
+        target: "http://127.0.0.1:4000",
+        changeOrigin: false,
+      },
     },
   },
   test: {

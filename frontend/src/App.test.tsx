@@ -1,4 +1,5 @@
 import { screen } from "@testing-library/react";
+import type { DocumentNode } from "graphql";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
@@ -79,6 +80,22 @@ describe("App", () => {
     await userEvent.type(screen.getByRole("textbox", { name: "Search" }), "next{Enter}");
     expect(navigator.history.at(-1)).toBe("/search?q=next");
     expect(await screen.findByText("No matches.")).toBeInTheDocument();
+  });
+
+  it("asks an anonymous viewer to sign in instead of showing the rows", async () => {
+    const signedOut = (query: DocumentNode) => ({
+      request: { query },
+      result: {
+        data: { viewer: null },
+        errors: [{ message: "sign in", path: ["viewer"], extensions: { code: "UNAUTHENTICATED" } }],
+      },
+    });
+    renderWithApollo(<App />, {
+      mocks: [ViewerDocument, ContinueWatchingDocument, RecommendationsDocument].map(signedOut),
+    });
+    expect(await screen.findByRole("heading", { name: "Welcome" })).toBeInTheDocument();
+    expect(screen.getByText(/Sign in to see your rows/)).toBeInTheDocument();
+    expect(screen.queryByRole("region", { name: "My List" })).not.toBeInTheDocument();
   });
 
   it("opens browse from the nav", async () => {

@@ -5,10 +5,10 @@ import { useProfile } from "../profile/ProfileContext";
 import { createCinegraphClient, type CinegraphClient } from "./createClient";
 
 /**
- * Provides an Apollo client for the current profile. Switching profiles
- * builds a fresh client (new cache, new socket with the new connection_init
- * payload) so one viewer's data never shows under another, and disposes of
- * the previous one.
+ * Provides an Apollo client signed in as the current profile (demo tokens).
+ * Switching profiles builds a fresh client (new cache, new token, new socket)
+ * so one viewer's data never shows under another, and disposes of the
+ * previous one.
  */
 export function CinegraphApollo({
   children,

@@ -4,7 +4,8 @@ import { getMainDefinition } from "@apollo/client/utilities";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { OperationTypeNode } from "graphql";
 import { createSocketStatus, type SocketStatusSource } from "../live/LiveContext";
-import { PROFILE_HEADER } from "../profile/profileStore";
+import { createDemoTokenSource, type TokenSource } from "../auth/demoToken";
+import { authLink, closedForToken, connectionParams } from "./auth";
 import { createCache } from "./cache";
 import { defaultWsUrl, GRAPHQL_PATH } from "./endpoints";
 import { manifestOrder, persistedQueriesLink } from "./persistedQueries";
@@ -19,11 +20,16 @@ export interface CinegraphClient {
 }
 
 export interface ClientOptions {
+  /** The profile the client acts as; the default token source signs in as it. */
   profile: string;
+  /** Bearer tokens; default: demo tokens for profile from /auth/demo-token. */
+  getToken?: () => Promise<string>;
+  /** Forgets a token the server rejected (only with getToken; the default source has its own). */
+  dropToken?: () => void;
   httpUrl?: string;
   /** Websocket URL; null disables subscriptions (the chat then polls). */
   wsUrl?: string | null;
-  /** fetch implementation for HTTP requests (tests inject one). */
+  /** fetch implementation for HTTP requests and demo tokens (tests inject one). */
   fetch?: typeof fetch;
   /** WebSocket implementation (tests inject one). */
   webSocketImpl?: unknown;
@@ -32,26 +38,32 @@ export interface ClientOptions {
 }
 
 /**
- * Builds an Apollo client acting as one profile: the profile header on every
- * HTTP request, and `{ profile }` in the websocket connection_init payload.
- * One client per profile keeps one viewer's cache from leaking into another's.
+ * Builds an Apollo client acting as one profile: its bearer token on every
+ * HTTP request and in the websocket connection_init payload. One client per
+ * profile keeps one viewer's cache from leaking into another's.
  */
 export function createCinegraphClient({
   profile,
+  getToken,
+  dropToken = () => {},
   httpUrl = GRAPHQL_PATH,
   wsUrl = defaultWsUrl(),
   fetch,
   webSocketImpl,
   persistedQueries = true,
 }: ClientOptions): CinegraphClient {
+  const tokens: TokenSource = getToken
+    ? { getToken, drop: dropToken }
+    : createDemoTokenSource({ profile, graphqlUrl: httpUrl, fetch });
   const socket = createSocketStatus();
   // Only HTTP sends hashes: over the websocket a document goes once per
   // subscription and no CDN sits in between, so a hash would save little.
-  let http: ApolloLink = new HttpLink({ uri: httpUrl, headers: { [PROFILE_HEADER]: profile }, fetch });
+  let http: ApolloLink = new HttpLink({ uri: httpUrl, fetch });
   const persisted = persistedQueries ? persistedQueriesLink() : null;
   if (persisted) {
     http = persisted.concat(http);
   }
+  http = authLink(tokens).concat(http);
 
   let ws: WsClient | undefined;
   let link: ApolloLink = http;
@@ -59,14 +71,18 @@ export function createCinegraphClient({
     ws = createWsClient({
       url: wsUrl,
       lazy: true,
-      connectionParams: { profile },
+      connectionParams: () => connectionParams(tokens),
       webSocketImpl,
       // Few retries: when the socket is down the chat falls back to polling.
       retryAttempts: 3,
       on: {
         connecting: () => socket.set("connecting"),
         connected: () => socket.set("connected"),
-        closed: () => socket.set("closed"),
+        closed: (event) => {
+          // The router refused the token: the next connection attempt asks for a new one.
+          if (closedForToken(event)) tokens.drop();
+          socket.set("closed");
+        },
       },
     });
     const wsLink = new GraphQLWsLink(ws);

@@ -38,11 +38,11 @@ describe("MyListButton", () => {
     await userEvent.click(await screen.findByRole("button", { name: "My List" }));
     expect(await screen.findByRole("button", { name: "In My List" })).toHaveAttribute("aria-pressed", "true");
     const cached = cache.readQuery({ query: ViewerDocument });
-    expect(cached?.viewer.myList.map((t) => t.id)).toEqual(["t1", "t9"]);
+    expect(cached?.viewer?.myList.map((t) => t.id)).toEqual(["t1", "t9"]);
 
     await userEvent.click(screen.getByRole("button", { name: "In My List" }));
     expect(await screen.findByRole("button", { name: "My List" })).toHaveAttribute("aria-pressed", "false");
-    expect(cache.readQuery({ query: ViewerDocument })?.viewer.myList.map((t) => t.id)).toEqual(["t9"]);
+    expect(cache.readQuery({ query: ViewerDocument })?.viewer?.myList.map((t) => t.id)).toEqual(["t9"]);
   });
 
   it("shows a FORBIDDEN error and leaves the list alone", async () => {

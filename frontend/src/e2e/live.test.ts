@@ -1,7 +1,10 @@
 // End-to-end checks of the app's operations against a running Cinegraph
 // server. Opt-in: set CINEGRAPH_E2E_URL (e.g. http://127.0.0.1:4000) to run
-// them; the plain `npm test` has no server and skips this file.
-import { describe, expect, it } from "vitest";
+// them; the plain `npm test` has no server and skips this file. Each client
+// signs in as its profile with a demo token from the server's
+// /auth/demo-token, as the app does.
+import { CombinedGraphQLErrors } from "@apollo/client/errors";
+import { describe, expect, it, vi } from "vitest";
 import { createCinegraphClient } from "../apollo/createClient";
 import {
   AddToMyListDocument,
@@ -23,10 +26,10 @@ import {
 
 const base = process.env.CINEGRAPH_E2E_URL;
 
-function client(profile: string) {
+function client(profile: string, getToken?: () => Promise<string>) {
   const url = new URL("/graphql", base);
   const wsUrl = `${url.protocol === "https:" ? "wss" : "ws"}://${url.host}/graphql`;
-  return createCinegraphClient({ profile, httpUrl: url.toString(), wsUrl, fetch: globalThis.fetch });
+  return createCinegraphClient({ profile, getToken, httpUrl: url.toString(), wsUrl, fetch: globalThis.fetch });
 }
 
 describe.skipIf(!base)("live server", () => {
@@ -35,12 +38,12 @@ describe.skipIf(!base)("live server", () => {
     try {
       const home = await c.query({ query: ViewerDocument, fetchPolicy: "network-only" });
       expect(home.error).toBeUndefined();
-      expect(home.data?.viewer.id).toBe("profile-1");
-      expect(home.data?.viewer.name).not.toBe("");
+      expect(home.data?.viewer?.id).toBe("profile-1");
+      expect(home.data?.viewer?.name).not.toBe("");
       for (const query of [ContinueWatchingDocument, RecommendationsDocument]) {
         const row = await c.query({ query, fetchPolicy: "network-only" });
         expect(row.error).toBeUndefined();
-        expect(row.data?.viewer.id).toBe("profile-1");
+        expect(row.data?.viewer?.id).toBe("profile-1");
       }
 
       const first = await c.query({ query: BrowseDocument, variables: { first: 3 } });
@@ -89,7 +92,7 @@ describe.skipIf(!base)("live server", () => {
     try {
       const browse = await c.query({ query: BrowseDocument, variables: { first: 20 } });
       const viewer = await c.query({ query: ViewerDocument, fetchPolicy: "network-only" });
-      const listed = new Set(viewer.data!.viewer.myList.map((t) => t.id));
+      const listed = new Set(viewer.data!.viewer!.myList.map((t) => t.id));
       const target = browse.data!.titles.edges.map((e) => e.node).find((t) => !listed.has(t.id))!;
 
       const added = await c.mutate({ mutation: AddToMyListDocument, variables: { titleId: target.id } });
@@ -134,6 +137,31 @@ describe.skipIf(!base)("live server", () => {
       expect(new Set(all).size).toBe(all.length);
     } finally {
       dispose();
+    }
+  });
+
+  it("anonymous requests see public fields only, and a bad token is refused", async () => {
+    // A token source that cannot sign in: the client goes on anonymously.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const anonymous = client("profile-1", () => Promise.reject(new Error("signed out")));
+    try {
+      const browse = await anonymous.client.query({ query: BrowseDocument, variables: { first: 1 } });
+      expect(browse.error).toBeUndefined();
+      const viewer = await anonymous.client.query({ query: ViewerDocument, fetchPolicy: "network-only", errorPolicy: "all" });
+      expect(viewer.data?.viewer).toBeNull();
+      expect(CombinedGraphQLErrors.is(viewer.error) && viewer.error.errors.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+      expect(warn).toHaveBeenCalled();
+    } finally {
+      anonymous.dispose();
+    }
+
+    const forged = client("profile-1", async () => "not-a-token");
+    try {
+      const result = await forged.client.query({ query: ViewerDocument, fetchPolicy: "network-only", errorPolicy: "all" });
+      // HTTP 401, whose graphql-response+json body Apollo reads as GraphQL errors.
+      expect(CombinedGraphQLErrors.is(result.error) && result.error.errors.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    } finally {
+      forged.dispose();
     }
   });
 });

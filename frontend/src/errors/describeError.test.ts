@@ -6,7 +6,7 @@ describe("describeError", () => {
   const codes = [
     ["BAD_USER_INPUT", /isn't valid/],
     ["NOT_FOUND", /couldn't find/],
-    ["UNAUTHENTICATED", /Pick another profile/],
+    ["UNAUTHENTICATED", /not signed in/],
     ["FORBIDDEN", /isn't allowed/],
     ["UNAVAILABLE", /temporarily unavailable/],
     ["RATE_LIMITED", /Too many requests/],
@@ -31,6 +31,8 @@ describe("describeError", () => {
     expect(describeError(new TypeError("Failed to fetch"))[0].code).toBe("NETWORK");
     const server = new ServerError("boom", { response: new Response("", { status: 502 }), bodyText: "" });
     expect(describeError(server)[0].message).toMatch(/answered with an error/);
+    const expired = new ServerError("401", { response: new Response("", { status: 401 }), bodyText: "" });
+    expect(describeError(expired)[0]).toMatchObject({ code: "UNAUTHENTICATED", message: expect.stringMatching(/not signed in/) });
   });
 
   it("returns nothing without an error", () => {

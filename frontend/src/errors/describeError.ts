@@ -27,7 +27,7 @@ const KNOWN: Record<Exclude<ErrorCode, "NETWORK" | "UNKNOWN">, Omit<ErrorDescrip
   BAD_USER_INPUT: { message: "Something in the request isn't valid.", severity: "warning" },
   NOT_FOUND: { message: "We couldn't find that.", severity: "info" },
   UNAUTHENTICATED: {
-    message: "This profile isn't recognised. Pick another profile from the switcher.",
+    message: "You're not signed in. Choose a profile from the “Signed in as” menu.",
     severity: "warning",
   },
   FORBIDDEN: { message: "This profile isn't allowed to do that.", severity: "warning" },
@@ -56,6 +56,10 @@ export function describeError(error: ErrorLike | undefined | null): ErrorDescrip
       if (isKnown(code)) return { code, ...KNOWN[code], detail: e.message, path };
       return { code: "UNKNOWN", message: "Something unexpected happened.", detail: e.message, path, severity: "error" };
     });
+  }
+  // The router answers an invalid or expired token with HTTP 401.
+  if (ServerError.is(error) && error.statusCode === 401) {
+    return [{ code: "UNAUTHENTICATED", ...KNOWN.UNAUTHENTICATED, detail: error.message }];
   }
   if (ServerError.is(error) || ServerParseError.is(error)) {
     return [

@@ -100,17 +100,17 @@ export type VideoFieldsFragment = { __typename: 'Video', id: string, name: strin
 export type ContinueWatchingQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ContinueWatchingQuery = { viewer: { __typename: 'Profile', id: string, continueWatching: Array<{ __typename: 'ViewingActivity', positionSeconds: number, progress: number, video: { __typename: 'Video', id: string, name: string, title: { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } } } }> | null } };
+export type ContinueWatchingQuery = { viewer: { __typename: 'Profile', id: string, continueWatching: Array<{ __typename: 'ViewingActivity', positionSeconds: number, progress: number, video: { __typename: 'Video', id: string, name: string, title: { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } } } }> | null } | null };
 
 export type RecommendationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RecommendationsQuery = { viewer: { __typename: 'Profile', id: string, recommendations: Array<{ __typename: 'Recommendation', reason: string, score: number, title: { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } } }> | null } };
+export type RecommendationsQuery = { viewer: { __typename: 'Profile', id: string, recommendations: Array<{ __typename: 'Recommendation', reason: string, score: number, title: { __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } } }> | null } | null };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { __typename: 'Profile', id: string, name: string, avatarUrl: string, myList: Array<{ __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } }> } };
+export type ViewerQuery = { viewer: { __typename: 'Profile', id: string, name: string, avatarUrl: string, myList: Array<{ __typename: 'Title', id: string, name: string, kind: TitleKind, releaseYear: number, artwork: { __typename: 'Artwork', posterUrl: string } }> } | null };
 
 export type AddToMyListMutationVariables = Exact<{
   titleId: string;

@@ -36,9 +36,20 @@ describe("operations against the supergraph API schema", () => {
     });
   }
 
-  it("the playground's example query is valid and its headers name the profile", () => {
-    expect(validate(schema, parse(defaultQuery("profile-3"))).map((e) => e.message)).toEqual([]);
-    expect(JSON.parse(defaultHeaders("profile-3"))).toEqual({ "X-Cinegraph-Profile": "profile-3" });
+  it.each([
+    ["signed in", true, /Authorization\s+# header below carries a demo token for profile-3/],
+    ["anonymous", false, /no demo token could be fetched for profile-3.*\n.*anonymously/],
+  ])("the playground's example query is valid and its comment says who it acts as (%s)", (_, signedIn, comment) => {
+    const query = defaultQuery("profile-3", signedIn);
+    expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
+    expect(query).toMatch(comment);
+  });
+
+  it.each([
+    ["a token", "tok-3", { Authorization: "Bearer tok-3" }],
+    ["no token", null, {}],
+  ])("the playground's headers carry the bearer token (%s)", (_, token, want) => {
+    expect(JSON.parse(defaultHeaders(token))).toEqual(want);
   });
 
   it("rejects an @inaccessible field", () => {

@@ -19,7 +19,7 @@ describe("ProfileSwitcher", () => {
     );
     expect(screen.getByLabelText("current")).toHaveTextContent("profile-1");
 
-    await userEvent.click(screen.getByRole("combobox", { name: "Profile" }));
+    await userEvent.click(screen.getByRole("combobox", { name: "Signed in as" }));
     await userEvent.click(within(screen.getByRole("listbox")).getByText("profile-4"));
 
     expect(screen.getByLabelText("current")).toHaveTextContent("profile-4");

@@ -2,7 +2,7 @@ import { MenuItem, TextField } from "@mui/material";
 import { useProfile } from "./ProfileContext";
 import { SEEDED_PROFILES } from "./profileStore";
 
-/** Picks which seeded profile the app acts as. */
+/** The demo sign-in menu: picks which seeded profile the app gets tokens for. */
 export function ProfileSwitcher() {
   const { profile, setProfile } = useProfile();
   const options = SEEDED_PROFILES.includes(profile) ? SEEDED_PROFILES : [profile, ...SEEDED_PROFILES];
@@ -10,7 +10,7 @@ export function ProfileSwitcher() {
     <TextField
       select
       size="small"
-      label="Profile"
+      label="Signed in as"
       value={profile}
       onChange={(e) => setProfile(e.target.value)}
       sx={{ minWidth: 130 }}

@@ -1,7 +1,6 @@
-// The viewer's chosen profile, kept in localStorage so every tab and the
-// playground send the same X-Cinegraph-Profile header.
+// The demo profile the viewer signed in as, kept in localStorage so every
+// tab and the playground ask for demo tokens for the same one.
 
-export const PROFILE_HEADER = "X-Cinegraph-Profile";
 export const DEFAULT_PROFILE = "profile-1";
 export const PROFILE_STORAGE_KEY = "cinegraph.profile";
 

@@ -1,5 +1,5 @@
 import { useQuery } from "@apollo/client/react";
-import { Box, CircularProgress, LinearProgress, Typography } from "@mui/material";
+import { Alert, Box, CircularProgress, LinearProgress, Typography } from "@mui/material";
 import { PosterCard } from "../components/PosterCard";
 import { PosterRow } from "../components/PosterRow";
 import { ErrorNotice } from "../errors/ErrorNotice";
@@ -9,13 +9,25 @@ const rowOptions = { errorPolicy: "all", fetchPolicy: "cache-and-network" } as c
 
 /**
  * Rows for the viewer: continue watching (video subgraph), my list (catalog)
- * and recommendations (insights), each loaded and failing on its own.
+ * and recommendations (insights), each loaded and failing on its own. A
+ * viewer who is not signed in (viewer null) is asked to sign in instead.
  */
 export function HomeScreen() {
   const viewer = useQuery(ViewerDocument, rowOptions);
   const watching = useQuery(ContinueWatchingDocument, rowOptions);
   const recs = useQuery(RecommendationsDocument, rowOptions);
   const profile = viewer.data?.viewer;
+
+  if (profile === null) {
+    return (
+      <Box>
+        <Typography variant="h4" component="h1" sx={{ mb: 3 }}>
+          Welcome
+        </Typography>
+        <Alert severity="info">Sign in to see your rows: choose a profile from the “Signed in as” menu.</Alert>
+      </Box>
+    );
+  }
 
   return (
     <Box>
@@ -25,7 +37,7 @@ export function HomeScreen() {
       <ErrorNotice error={viewer.error} />
 
       <PosterRow heading="Continue watching" empty={watching.error ? "Not available right now." : "Nothing in progress."} loading={watching.loading && !watching.data}>
-        {(watching.data?.viewer.continueWatching ?? []).map((a) => (
+        {(watching.data?.viewer?.continueWatching ?? []).map((a) => (
           <PosterCard key={a.video.id} title={a.video.title}>
             <Typography variant="caption" noWrap sx={{ display: "block" }}>
               {a.video.name}
@@ -48,7 +60,7 @@ export function HomeScreen() {
       </PosterRow>
 
       <PosterRow heading="Recommended for you" empty={recs.error ? "Not available right now." : "No recommendations yet."} loading={recs.loading && !recs.data}>
-        {(recs.data?.viewer.recommendations ?? []).map((r) => (
+        {(recs.data?.viewer?.recommendations ?? []).map((r) => (
           <PosterCard key={r.title.id} title={r.title}>
             <Typography variant="caption" color="text.secondary" noWrap title={r.reason} sx={{ display: "block" }}>
               {r.reason}
