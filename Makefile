@@ -102,7 +102,7 @@ e2e/node_modules/.package-lock.json: e2e/package-lock.json
 chromium:
 	deploy/local/chromium.sh
 
-test-e2e: e2e/node_modules/.package-lock.json chromium
+test-e2e: e2e/node_modules/.package-lock.json frontend-deps chromium
 	CINEGRAPH_E2E=1 $(GO) test -count=1 ./e2e/
 
 # Subscription load: N websocket clients through the router on rooms while

@@ -1,8 +1,8 @@
 // Package e2e runs Cinegraph end to end with the real client libraries: it
 // builds and starts `cinegraph serve` on free loopback ports with fresh data
 // directories and runs the Node checks in this folder (graphql-ws, Apollo
-// Client) against them, and a hostile page from another origin in headless
-// Chromium (puppeteer-core). Set CINEGRAPH_E2E=1 to run; `make test-e2e`
+// Client) and the web app's live tests (frontend/src/e2e) against them, and
+// a hostile page from another origin in headless Chromium (puppeteer-core). Set CINEGRAPH_E2E=1 to run; `make test-e2e`
 // does, after npm ci and installing Chromium.
 package e2e
 
@@ -55,6 +55,7 @@ func TestSubscriptionsEmbedded(t *testing.T) {
 	}
 	router2 := start(ctx, t, bin, listeningAt, env, "router", "--listen", "127.0.0.1:0", "--data-dir", data)
 	runNode(ctx, t, serve.url, router2.url)
+	runWebApp(ctx, t, serve.url)
 	checkGoingAway(ctx, t, serve)
 }
 
@@ -193,6 +194,28 @@ func runNode(ctx context.Context, t *testing.T, url, url2 string) {
 	out, err := node.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node end-to-end checks failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// runWebApp runs the web app's live tests (frontend/src/e2e: its
+// operations, the whole app in jsdom and its subscription) against url;
+// plain npm test skips them for want of a server.
+func runWebApp(ctx context.Context, t *testing.T, url string) {
+	t.Helper()
+	if _, err := os.Stat("../frontend/node_modules"); err != nil {
+		t.Fatal("frontend/node_modules is missing: run npm ci in frontend (make test does)")
+	}
+	vitest := exec.CommandContext(ctx, "npx", "vitest", "run", "src/e2e")
+	vitest.Dir = "../frontend"
+	// Node 20 has its global WebSocket behind a flag (on by default from 22).
+	vitest.Env = append(slices.Clone(os.Environ()), "CINEGRAPH_E2E_URL="+url, "NODE_OPTIONS=--experimental-websocket")
+	out, err := vitest.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the web app's live tests failed: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "skipped") {
+		t.Fatalf("the web app's live tests skipped some checks:\n%s", out)
 	}
 	t.Logf("%s", out)
 }
