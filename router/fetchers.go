@@ -3,28 +3,52 @@ package router
 import (
 	"fmt"
 
+	"github.com/cinegraph/cinegraph/router/discovery"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/supergraph"
 )
 
 // newFetchers builds the fetcher of every subgraph: HTTP to its URL, or
 // cfg.Fetcher when that stands in for them all, wrapped per instance by
-// cfg.FetchMiddleware.
-func newFetchers(sg *supergraph.Supergraph, cfg Config) (fetch.Set, error) {
+// cfg.FetchMiddleware. With cfg.Discovery, each subgraph's fetcher is a
+// balancer over the instances the registry lists, each instance's fetcher
+// wrapped alike; the discovery.Set returned then keeps them up to date.
+func newFetchers(sg *supergraph.Supergraph, cfg Config) (fetch.Set, *discovery.Set, error) {
 	urls := map[string]string{}
 	for _, g := range sg.Graphs {
 		urls[g.Name] = g.URL
 	}
 	for name, u := range cfg.SubgraphURLs {
 		if _, ok := sg.Graph(name); !ok {
-			return nil, fmt.Errorf("router: SubgraphURLs names %q, which the supergraph does not define", name)
+			return nil, nil, fmt.Errorf("router: SubgraphURLs names %q, which the supergraph does not define", name)
 		}
 		urls[name] = u
 	}
+	policy, err := discovery.ParsePolicy(string(cfg.Balance))
+	if err != nil {
+		return nil, nil, fmt.Errorf("router: %w", err)
+	}
+	build := func(newFetcher func(subgraph, url string) fetch.Fetcher) (fetch.Set, *discovery.Set, error) {
+		if cfg.Discovery == nil {
+			return fetch.NewSet(urls, newFetcher, cfg.FetchMiddleware...), nil, nil
+		}
+		names := make([]string, 0, len(sg.Graphs))
+		for _, g := range sg.Graphs {
+			names = append(names, g.Name)
+		}
+		set := discovery.NewSet(cfg.Discovery, names, policy, func(subgraph, url string) fetch.Fetcher {
+			f := newFetcher(subgraph, url)
+			for i := len(cfg.FetchMiddleware) - 1; i >= 0; i-- {
+				f = cfg.FetchMiddleware[i](subgraph, url, f)
+			}
+			return f
+		})
+		return set.Fetchers(), set, nil
+	}
 	if cfg.Fetcher != nil {
-		return fetch.NewSet(urls, func(subgraph, _ string) fetch.Fetcher {
+		return build(func(subgraph, _ string) fetch.Fetcher {
 			return fetch.Bind(cfg.Fetcher, subgraph)
-		}, cfg.FetchMiddleware...), nil
+		})
 	}
 	client := cfg.Client
 	var conns *fetch.ConnPool
@@ -44,7 +68,7 @@ func newFetchers(sg *supergraph.Supergraph, cfg Config) (fetch.Set, error) {
 	// Plain-HTTP subgraphs go over the router's own keep-alive pool unless
 	// the caller brought a transport of its own.
 	opts := fetch.HTTPOptions{Client: client, Conns: conns, Timeout: client.Timeout}
-	return fetch.NewSet(urls, func(subgraph, url string) fetch.Fetcher {
+	return build(func(subgraph, url string) fetch.Fetcher {
 		return fetch.NewHTTP(subgraph, url, opts)
-	}, cfg.FetchMiddleware...), nil
+	})
 }

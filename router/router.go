@@ -13,6 +13,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/router/auth"
 	"github.com/cinegraph/cinegraph/router/authz"
+	"github.com/cinegraph/cinegraph/router/discovery"
 	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/introspect"
@@ -41,6 +42,15 @@ type Config struct {
 	// FetchMiddleware wraps the fetcher of each subgraph instance, the
 	// first outermost: breakers, retries, tracing.
 	FetchMiddleware []fetch.Middleware
+	// Discovery, when set, lists the instances of each subgraph instead of
+	// SubgraphURLs and the supergraph: fetches and new subscriptions go to
+	// one of them as Balance picks, and follow the registry's changes. The
+	// registry stays the caller's to close. A subgraph it lists no instance
+	// of cannot be fetched from (NO_INSTANCES).
+	Discovery discovery.Registry
+	// Balance is how an instance is picked when Discovery is set:
+	// discovery.P2C (the default) or discovery.RoundRobin.
+	Balance discovery.Policy
 	// ForwardHeaders are request headers copied onto subgraph requests;
 	// nil means DefaultForwardHeaders, an empty slice means none.
 	ForwardHeaders []string
@@ -117,6 +127,9 @@ type Router struct {
 	cost       limits.CostModel
 	costHeader string
 	logger     *slog.Logger
+	// balanced holds the balancers of the subgraphs when Config.Discovery
+	// is set; nil otherwise.
+	balanced *discovery.Set
 	// streaming serves subscriptions (subscribe.go).
 	streaming *streaming
 	// crossOrigin is the policy for browsers on other origins
@@ -141,7 +154,7 @@ func New(cfg Config) (*Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	fetchers, err := newFetchers(sg, cfg)
+	fetchers, balanced, err := newFetchers(sg, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +195,7 @@ func New(cfg Config) (*Router, error) {
 		identity:  newIdentity(cfg),
 		guarded:   sg.HasAccessControl(),
 		policies:  cfg.Policies,
+		balanced:  balanced,
 	}
 	if cfg.PlanHeader != "" {
 		r.planHeader = http.CanonicalHeaderKey(cfg.PlanHeader)
@@ -216,6 +230,24 @@ func (r *Router) serve(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r.handler.ServeHTTP(w, req)
+}
+
+// Balancer returns the balancer over subgraph's instances when
+// Config.Discovery is set, else nil.
+func (r *Router) Balancer(subgraph string) *discovery.Balancer {
+	if r.balanced == nil {
+		return nil
+	}
+	return r.balanced.Balancer(subgraph)
+}
+
+// StopDiscovery stops following Config.Discovery's changes and releases
+// every instance once its fetches in flight have finished; the router
+// should serve no more fetches after it.
+func (r *Router) StopDiscovery() {
+	if r.balanced != nil {
+		r.balanced.Close()
+	}
 }
 
 // APISchema is the schema clients see.

@@ -65,7 +65,11 @@ func newStreaming(r *Router, cfg Config) *streaming {
 		for name, u := range cfg.SubgraphURLs {
 			urls[name] = u
 		}
-		up = &subscription.WSUpstream{URLs: urls}
+		upstream := &subscription.WSUpstream{URLs: urls}
+		if r.balanced != nil {
+			upstream.Pick = r.balanced.Pick
+		}
+		up = upstream
 	}
 	s := &streaming{r: r, manager: subscription.NewManager(up, cfg.Subscriptions.Buffer, r.logger)}
 	onConnect := cfg.Subscriptions.OnConnect

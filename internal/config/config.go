@@ -162,6 +162,9 @@ type Router struct {
 	// PersistedQueries configures APQ, trusted documents and the safelist
 	// (persisted.go).
 	PersistedQueries PersistedQueries `koanf:"persisted_queries" yaml:"persisted_queries"`
+	// Discovery finds several instances per subgraph and balances fetches
+	// over them (discovery.go).
+	Discovery Discovery `koanf:"discovery" yaml:"discovery"`
 }
 
 // Admin configures the read-only admin listener of `serve` and `router`:
@@ -226,6 +229,7 @@ func Default() Config {
 			CSRF:               defaultCSRF(),
 			RateLimit:          defaultRateLimit(),
 			PersistedQueries:   defaultPersistedQueries(),
+			Discovery:          defaultDiscovery(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -289,6 +293,11 @@ func Load(path string, environ []string) (Config, error) {
 			if slices.Contains(sliceKeys, key) {
 				return key, splitList(value)
 			}
+			for _, m := range listMapKeys {
+				if strings.HasPrefix(key, m+".") {
+					return key, splitList(value)
+				}
+			}
 			return key, value
 		},
 	}), nil)
@@ -347,6 +356,12 @@ func anyMaps(v any) any {
 			out[k] = x
 		}
 		return out
+	case map[string][]string:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = x
+		}
+		return out
 	}
 	return v
 }
@@ -354,11 +369,17 @@ func anyMaps(v any) any {
 // sliceKeys are the list settings; their environment values are comma lists.
 var sliceKeys = []string{"router.forward_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
 	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers",
-	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences", "auth.web.scopes"}
+	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences", "auth.web.scopes",
+	"router.discovery.etcd.endpoints"}
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.
-var mapKeys = []string{"router.subgraph_urls", "router.init_payload_headers", "subgraph.listen"}
+var mapKeys = []string{"router.subgraph_urls", "router.init_payload_headers", "subgraph.listen",
+	"router.discovery.subgraph_instances", "router.discovery.dns.names"}
+
+// listMapKeys are the map settings whose entries are lists; their
+// environment values are comma lists.
+var listMapKeys = []string{"router.discovery.subgraph_instances"}
 
 func envName(key string) string {
 	return EnvPrefix + strings.ToUpper(strings.NewReplacer(".", "_").Replace(key))
@@ -488,6 +509,7 @@ func (c Config) problems() []error {
 	c.Router.CSRF.problems(check)
 	c.Router.RateLimit.problems(check)
 	c.Router.PersistedQueries.problems(check)
+	c.Router.Discovery.problems(check)
 	for _, name := range sortedKeys(c.Subgraph.Listen) {
 		check(slices.Contains(Subgraphs, name), "subgraph.listen.%s: no such subgraph (have %s)", name, strings.Join(Subgraphs, ", "))
 		check(validAddr(c.Subgraph.Listen[name]), "subgraph.listen.%s: %q is not a host:port address", name, c.Subgraph.Listen[name])

@@ -39,6 +39,13 @@ func (c *Checker) Add(name string, check Check) {
 	c.checks[name] = check
 }
 
+// Remove unregisters a named check.
+func (c *Checker) Remove(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.checks, name)
+}
+
 // AddDetail registers a named part of the readiness body: detail is called
 // on every readiness request, so it must be cheap (report what background
 // work found rather than probe anything).

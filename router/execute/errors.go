@@ -68,4 +68,5 @@ var reasonMessages = map[fetch.Reason]string{
 	fetch.CircuitOpen:  " (its circuit breaker is open)",
 	fetch.Timeout:      " (the fetch timed out)",
 	fetch.BulkheadFull: " (too many fetches in flight)",
+	fetch.NoInstances:  " (no instance of it is registered)",
 }

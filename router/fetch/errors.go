@@ -17,6 +17,9 @@ const (
 	// BulkheadFull: too many fetches to the instance were in flight and
 	// none finished within the queue wait.
 	BulkheadFull Reason = "BULKHEAD_FULL"
+	// NoInstances: the subgraph has no instance registered to send to
+	// (router/discovery).
+	NoInstances Reason = "NO_INSTANCES"
 )
 
 // Error is a fetch a Middleware refused or cut short. The executor finds it

@@ -65,6 +65,7 @@ var _ fetch.Middleware = (*Guard)(nil).Middleware
 // health) belongs to this instance alone.
 func (g *Guard) Middleware(subgraph, url string, next fetch.Fetcher) fetch.Fetcher {
 	in := newInstance(subgraph, url, g.cfg.For(subgraph), next, g.logger)
+	in.guard = g
 	g.mu.Lock()
 	g.instances = append(g.instances, in)
 	g.mu.Unlock()
@@ -83,6 +84,7 @@ func (g *Guard) Middleware(subgraph, url string, next fetch.Fetcher) fetch.Fetch
 // request deadline with the defaults.
 type instance struct {
 	subgraph, url string
+	guard         *Guard // that checks and reports it until Release
 	policy        Policy
 	next          fetch.Fetcher
 	logger        *slog.Logger
@@ -205,6 +207,36 @@ func (in *instance) breakerChanged(rule string) func(circuitbreaker.StateChanged
 		}
 		in.logger.Log(context.Background(), level, fmt.Sprintf("subgraph circuit breaker %s", ev.NewState),
 			"subgraph", in.subgraph, "url", in.url, "rule", rule, "from", ev.OldState.String())
+	}
+}
+
+// Available says whether the instance is worth sending to now: no breaker
+// is open (or one is, but its delay has passed, so the next fetch probes
+// it) and the last active check did not find it down. A balancer over the
+// instances of a subgraph (router/discovery) prefers those available.
+func (in *instance) Available() bool {
+	for _, b := range in.breakers {
+		if b.State() == circuitbreaker.OpenState && b.RemainingDelay() > 0 {
+			return false
+		}
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.down == nil
+}
+
+// Release drops the instance from the guard: it is no longer checked nor
+// reported, as when it has left the registry and drained. A fetch still
+// holding it runs to its end under its policies.
+func (in *instance) Release() {
+	g := in.guard
+	if g == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if i := slices.Index(g.instances, in); i >= 0 {
+		g.instances = slices.Delete(g.instances, i, i+1)
 	}
 }
 

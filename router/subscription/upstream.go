@@ -38,6 +38,10 @@ func (e GraphQLErrors) Error() string {
 type WSUpstream struct {
 	// URLs are the subgraphs' HTTP endpoints; http(s) becomes ws(s).
 	URLs map[string]string
+	// Pick, when set, chooses the instance (its HTTP URL) each new upstream
+	// subscription opens on instead of URLs, e.g. through the subgraph's
+	// balancer (router/discovery).
+	Pick func(subgraph string) (string, error)
 	// Dialer nil means a dialer with a 5 s handshake timeout.
 	Dialer *websocket.Dialer
 	// AckTimeout bounds the wait for connection_ack; 0 means 10 s.
@@ -66,7 +70,12 @@ func WebsocketURL(httpURL string) string {
 // Open implements Upstream.
 func (u *WSUpstream) Open(ctx context.Context, subgraph string, req *wire.SubgraphRequest, header http.Header, emit func(*wire.SubgraphResponse)) error {
 	base, ok := u.URLs[subgraph]
-	if !ok {
+	if u.Pick != nil {
+		var err error
+		if base, err = u.Pick(subgraph); err != nil {
+			return fmt.Errorf("open subscription on %s: %w", subgraph, err)
+		}
+	} else if !ok {
 		return fmt.Errorf("no URL for subgraph %s", subgraph)
 	}
 	dialer := u.Dialer
