@@ -19,10 +19,12 @@ import (
 //	GET /subgraphs   each subgraph instance's health and circuit breakers
 //	GET /health/...  liveness and readiness, as on the public listener
 //
-// Every other method is refused: nothing here changes the process.
-func AdminHandler(cfg config.Config, rt *Router, checker *health.Checker) http.Handler {
+// Every other method is refused: nothing here changes the process. Both
+// show what is in force now, after any reload.
+func AdminHandler(rt *LiveRouter, checker *health.Checker) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /config", func(w http.ResponseWriter, _ *http.Request) {
+		cfg := rt.Config()
 		raw, err := cfg.Masked()
 		if err != nil {
 			http.Error(w, "cannot print the configuration", http.StatusInternalServerError)
@@ -35,7 +37,7 @@ func AdminHandler(cfg config.Config, rt *Router, checker *health.Checker) http.H
 		w.Header().Set("Content-Type", "application/json")
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(rt.Guard.Report())
+		_ = enc.Encode(rt.Report())
 	})
 	checker.Register(mux)
 	return readOnly(mux)
@@ -77,5 +79,5 @@ func ServeAdmin(ctx context.Context, cfg config.Config, h http.Handler, logger *
 
 // AdminHandler is the platform's admin surface.
 func (p *Platform) AdminHandler() http.Handler {
-	return AdminHandler(p.cfg, p.router, p.health)
+	return AdminHandler(p.router, p.health)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/health"
 	"github.com/cinegraph/cinegraph/router"
+	"github.com/cinegraph/cinegraph/router/discovery"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/resilience"
 	"github.com/cinegraph/cinegraph/schema"
@@ -32,9 +33,8 @@ type Platform struct {
 	subgraphs Subgraphs
 	health    *health.Checker
 	handler   http.Handler
-	// unwatch stops the router's active checks of the subgraphs.
-	unwatch func()
-	router  *Router
+	// router is the router of the configuration in force (Reload).
+	router *LiveRouter
 	// internal serves the subgraphs to the router on loopback;
 	// stopInternal stops it and waits.
 	internal     string
@@ -72,14 +72,19 @@ func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, o Opt
 	if err := p.serveInternal(ctx, internal); err != nil {
 		return nil, errors.Join(err, p.Close())
 	}
-	urls := map[string]string{}
-	for _, name := range config.Subgraphs {
-		urls[name] = p.internal + SubgraphPath(name)
+	urls := func(cfg config.Config) map[string]string {
+		urls := map[string]string{}
+		for _, name := range config.Subgraphs {
+			urls[name] = p.internal + SubgraphPath(name)
+		}
+		for name, u := range cfg.Router.SubgraphURLs {
+			urls[name] = u
+		}
+		return urls
 	}
-	for name, u := range cfg.Router.SubgraphURLs {
-		urls[name] = u
-	}
-	rt, err := NewRouter(ctx, cfg, urls, logger)
+	// The subgraphs run here, one instance each: router.discovery is for a
+	// router in front of separate subgraph processes (discovery.go).
+	rt, err := NewLiveRouter(ctx, withoutDiscovery(cfg), urls, p.health, logger)
 	if err != nil {
 		return nil, errors.Join(err, p.Close())
 	}
@@ -87,7 +92,7 @@ func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, o Opt
 	mux := http.NewServeMux()
 	rt.Mount(mux)
 	p.router = rt
-	p.unwatch = rt.Watch(ctx, p.health)
+	rt.Watch()
 	p.health.Register(mux)
 	mux.Handle("/", frontendHandler(cfg.Frontend.Dir, cfg.Frontend.Playground))
 	p.handler = mux
@@ -133,14 +138,14 @@ func NewRouter(ctx context.Context, cfg config.Config, urls map[string]string, l
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	rt, err := newRouter(cfg, urls, id, logger)
+	rt, err := newRouter(ctx, cfg, urls, id, logger)
 	if err != nil {
 		return nil, errors.Join(err, id.Close())
 	}
 	return rt, nil
 }
 
-func newRouter(cfg config.Config, urls map[string]string, id *identity, logger *slog.Logger) (*Router, error) {
+func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, id *identity, logger *slog.Logger) (*Router, error) {
 	sdl := schema.Supergraph()
 	if cfg.Router.Supergraph != "" {
 		raw, err := os.ReadFile(cfg.Router.Supergraph)
@@ -167,6 +172,16 @@ func newRouter(cfg config.Config, urls map[string]string, id *identity, logger *
 	if err != nil {
 		return nil, errors.Join(err, release())
 	}
+	// Several instances per subgraph, when router.discovery lists them
+	// (discovery.go); released with the rest.
+	reg, closeReg, err := openDiscovery(ctx, cfg, sdl, urls, logger.With("component", "router"))
+	if err != nil {
+		return nil, errors.Join(err, release())
+	}
+	if closeReg != nil {
+		releaseRedis := release
+		release = func() error { return errors.Join(closeReg(), releaseRedis()) }
+	}
 	rt, err := router.New(router.Config{
 		SupergraphSDL:        sdl,
 		SubgraphURLs:         urls,
@@ -182,6 +197,8 @@ func newRouter(cfg config.Config, urls map[string]string, id *identity, logger *
 		// The guard times each attempt out (router.fetch_timeout or the
 		// subgraph's own), so no client timeout is set besides.
 		FetchMiddleware: []fetch.Middleware{guard.Middleware},
+		Discovery:       reg,
+		Balance:         discovery.Policy(cfg.Router.Discovery.Balance),
 		CORS: router.CORSConfig{
 			AllowedOrigins:   cfg.Router.CORS.AllowedOrigins,
 			AllowCredentials: cfg.Router.CORS.AllowCredentials,
@@ -204,7 +221,7 @@ func newRouter(cfg config.Config, urls map[string]string, id *identity, logger *
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("router: %w", err), release())
 	}
-	if names := guard.Unrouted(); len(names) > 0 {
+	if names := unknownSubgraphs(guard, cfg.Router, rt.Supergraph(), reg != nil); len(names) > 0 {
 		return nil, errors.Join(fmt.Errorf("router.resilience names subgraphs the supergraph does not define: %s", strings.Join(names, ", ")), release())
 	}
 	return &Router{Router: rt, Guard: guard, release: release, identity: id}, nil
@@ -216,12 +233,19 @@ func (p *Platform) Handler() http.Handler { return p.handler }
 // Health is the readiness checker, drained on shutdown.
 func (p *Platform) Health() *health.Checker { return p.health }
 
+// Reload applies a new configuration to the router (LiveRouter.Reload);
+// the subgraphs keep theirs. Without router.auth_token the router keeps
+// the secret this process made up for its subgraphs.
+func (p *Platform) Reload(cfg config.Config) error {
+	if cfg.Router.AuthToken == "" {
+		cfg.Router.AuthToken = p.cfg.Router.AuthToken
+	}
+	return p.router.Reload(withoutDiscovery(cfg))
+}
+
 // Close stops the router's checks and releases its rate limiter and
 // persisted query store, then stops the subgraphs and the bus.
 func (p *Platform) Close() error {
-	if p.unwatch != nil {
-		p.unwatch()
-	}
 	var err, ierr error
 	if p.router != nil {
 		err = p.router.Close()

@@ -28,14 +28,24 @@ type instance struct {
 	cfg     config.Config
 	// internal is where the subgraphs answer the router.
 	internal string
+	p        *Platform
 	stop     func()
 }
 
 func start(t *testing.T, dataDir string) *instance {
 	t.Helper()
+	return startWith(t, dataDir, nil)
+}
+
+// startWith is start with the configuration changed by change first.
+func startWith(t *testing.T, dataDir string, change func(*config.Config)) *instance {
+	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = dataDir
 	cfg.Frontend.Dir = t.TempDir()
+	if change != nil {
+		change(&cfg)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +60,7 @@ func start(t *testing.T, dataDir string) *instance {
 	}
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, ln, p.Handler(), p.Health(), cfg.Server, 5*time.Second, logger) }()
-	return &instance{url: base, dataDir: dataDir, cfg: cfg, internal: p.InternalURL(), stop: func() {
+	return &instance{url: base, dataDir: dataDir, cfg: cfg, internal: p.InternalURL(), p: p, stop: func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
+	"github.com/cinegraph/cinegraph/app"
 	"github.com/cinegraph/cinegraph/internal/config"
 )
 
@@ -15,6 +18,9 @@ type commonFlags struct {
 	listen      string
 	dataDir     string
 	adminListen string
+	// discovery is router --discovery etcd://host:port[,host:port]; only
+	// runRouter registers the flag.
+	discovery string
 }
 
 func newFlagSet(name string, stderr io.Writer, common *commonFlags) *flag.FlagSet {
@@ -44,10 +50,36 @@ func (c commonFlags) load() (config.Config, error) {
 	if c.adminListen != "" {
 		cfg.Admin.Listen = c.adminListen
 	}
+	if c.discovery != "" {
+		endpoints, err := app.EtcdEndpoints(c.discovery)
+		if err != nil {
+			return config.Config{}, fmt.Errorf("-discovery: %w", err)
+		}
+		cfg.Router.Discovery.Mode = config.DiscoveryModeEtcd
+		cfg.Router.Discovery.Etcd.Endpoints = endpoints
+	}
 	if err := cfg.Validate(); err != nil {
 		return config.Config{}, err
 	}
 	return cfg, nil
+}
+
+// watchReloads applies the configuration anew (apply) whenever the config
+// file or the supergraph file changes, and on SIGHUP, until ctx is done. A
+// configuration that does not load or apply is logged and the running one
+// stays.
+func (c commonFlags) watchReloads(ctx context.Context, cfg config.Config, logger *slog.Logger, apply func(config.Config) error) error {
+	return app.WatchConfig(ctx, []string{c.configFile, cfg.Router.Supergraph}, logger, func() {
+		next, err := c.load()
+		if err == nil {
+			err = apply(next)
+		}
+		if err != nil {
+			logger.Error("configuration reload refused; the running configuration stays", "reason", err)
+			return
+		}
+		logger.Info("configuration reloaded")
+	})
 }
 
 func noArgs(fs *flag.FlagSet) error {

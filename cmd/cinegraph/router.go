@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cinegraph/cinegraph/app"
+	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/health"
 	"github.com/cinegraph/cinegraph/internal/logging"
 )
@@ -19,6 +20,7 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 	var common commonFlags
 	fs := newFlagSet("router", stderr, &common)
 	supergraph := fs.String("supergraph", "", "supergraph SDL file (default: the one built in)")
+	fs.StringVar(&common.discovery, "discovery", "", "find subgraph instances in etcd: etcd://host:port[,host:port] (sets router.discovery.mode etcd and its endpoints)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,22 +35,31 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 		cfg.Router.Supergraph = *supergraph
 	}
 	logger := logging.New(stderr, cfg.Log)
-	rt, err := app.NewRouter(ctx, cfg, cfg.Router.SubgraphURLs, logger)
+	checker := health.New()
+	urls := func(cfg config.Config) map[string]string { return cfg.Router.SubgraphURLs }
+	rt, err := app.NewLiveRouter(ctx, cfg, urls, checker, logger)
 	if err != nil {
 		return err
 	}
 	defer rt.Close()
-	checker := health.New()
-	stopWatching := rt.Watch(ctx, checker)
-	defer stopWatching()
+	rt.Watch()
 	mux := http.NewServeMux()
 	rt.Mount(mux)
 	checker.Register(mux)
-	stopAdmin, err := app.ServeAdmin(ctx, cfg, app.AdminHandler(cfg, rt, checker), logger)
+	stopAdmin, err := app.ServeAdmin(ctx, cfg, app.AdminHandler(rt, checker), logger)
 	if err != nil {
 		return err
 	}
 	defer stopAdmin()
+	err = common.watchReloads(ctx, cfg, logger, func(next config.Config) error {
+		if *supergraph != "" {
+			next.Router.Supergraph = *supergraph
+		}
+		return rt.Reload(next)
+	})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -97,6 +108,8 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Planning authenticates no one: no key or token is made for it.
 	cfg.Auth.DemoTokens = false
 	cfg.Router.AuthToken = "unused"
+	// Nor does it fetch: no registry is consulted.
+	cfg = app.WithoutDiscovery(cfg)
 	rt, err := app.NewRouter(ctx, cfg, cfg.Router.SubgraphURLs, logging.New(stderr, cfg.Log))
 	if err != nil {
 		return err

@@ -43,6 +43,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return errors.Join(err, p.Close())
 	}
+	if err := common.watchReloads(ctx, cfg, logger, p.Reload); err != nil {
+		return errors.Join(err, stopAdmin(), p.Close())
+	}
 	logger.Info("cinegraph serving", "graphql", scheme+ln.Addr().String()+"/graphql", "data_dir", cfg.DataDir, "storage", cfg.Storage.Mode, "profile", cfg.Profile)
 	serveErr := app.Serve(ctx, ln, p.Handler(), p.Health(), cfg.Server, cfg.ShutdownTimeout, logger)
 	return errors.Join(serveErr, stopAdmin(), p.Close())

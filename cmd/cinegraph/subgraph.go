@@ -22,6 +22,8 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("subgraph: name one of %v", config.Subgraphs)
 	}
 	name := args[0]
+	register := fs.String("register", "", "register this instance in etcd while it runs: etcd://host:port[,host:port]")
+	advertise := fs.String("advertise", "", "the URL routers reach this instance at, with -register (default: http://<listen address>/graphql)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -61,6 +63,36 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 		return errors.Join(fmt.Errorf("listen: %w", err), sg.Close(), bus.Close())
 	}
 	defer ln.Close()
+	// Registered once listening; deregistered (its lease revoked) as soon
+	// as shutdown begins, so routers send nothing new while it drains.
+	deregister := func() error { return nil }
+	if *register != "" {
+		endpoints, err := app.EtcdEndpoints(*register)
+		if err != nil {
+			return errors.Join(fmt.Errorf("-register: %w", err), sg.Close(), bus.Close())
+		}
+		url := *advertise
+		if url == "" {
+			url = advertiseURL(ln.Addr())
+		}
+		if deregister, err = app.RegisterSubgraph(ctx, cfg, endpoints, name, url, logger); err != nil {
+			return errors.Join(err, sg.Close(), bus.Close())
+		}
+	}
 	serveErr := app.Serve(ctx, ln, mux, checker, cfg.Server, cfg.ShutdownTimeout, logger)
-	return errors.Join(serveErr, sg.Close(), bus.Close())
+	return errors.Join(serveErr, deregister(), sg.Close(), bus.Close())
+}
+
+// advertiseURL is the URL of the listener's /graphql for other hosts:
+// an unspecified address (0.0.0.0, ::) becomes loopback, good for a router
+// on the same machine; elsewhere -advertise names the reachable one.
+func advertiseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/graphql"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/graphql"
 }
