@@ -94,7 +94,7 @@ func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, o Opt
 	p.router = rt
 	rt.Watch()
 	p.health.Register(mux)
-	mux.Handle("/", frontendHandler(cfg.Frontend.Dir, cfg.Frontend.Playground))
+	mux.Handle("/", frontendHandler(cfg.Frontend.Dir, cfg.Frontend.Playground, cfg.Auth.Web.Issuer))
 	p.handler = mux
 	return p, nil
 }

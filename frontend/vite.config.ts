@@ -58,8 +58,14 @@ export default defineConfig({
         ws: true,
         changeOrigin: false,
       },
-      // Demo sign-in: the router issues the bearer tokens next to /graphql.
-      "/auth": {
+      // Sign-in settings and demo tokens come from the router, next to
+      // /graphql. Only these two: /auth/callback is the app's own route,
+      // where the OpenID Connect provider sends the browser back.
+      "/auth/config": {
+        target: "http://127.0.0.1:4000",
+        changeOrigin: false,
+      },
+      "/auth/demo-token": {
         target: "http://127.0.0.1:4000",
         changeOrigin: false,
       },

@@ -3,6 +3,7 @@ import { AppBar, Box, Button, Container, InputAdornment, Link, Stack, TextField,
 import { useEffect, useState, type FormEvent } from "react";
 import { ProfileSwitcher } from "./profile/ProfileSwitcher";
 import { matchRoute, RouterLink, searchPath, useLocation, useNavigate, type Route } from "./routing/router";
+import { AuthCallbackScreen } from "./screens/AuthCallbackScreen";
 import { BrowseScreen } from "./screens/BrowseScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { SearchScreen } from "./screens/SearchScreen";
@@ -32,6 +33,8 @@ function Screen({ route }: { route: Route }) {
       return <SearchScreen key={route.query} query={route.query} />;
     case "title":
       return <TitleScreen key={route.id} id={route.id} />;
+    case "authCallback":
+      return <AuthCallbackScreen />;
     case "notFound":
       return <Typography>There's nothing at this address.</Typography>;
   }

@@ -1,14 +1,17 @@
 import { ApolloProvider } from "@apollo/client/react";
 import { Fragment, useEffect, useMemo, useRef, type ReactNode } from "react";
+import { ANONYMOUS } from "../auth/tokenSource";
 import { LiveContext } from "../live/LiveContext";
 import { useProfile } from "../profile/ProfileContext";
 import { createCinegraphClient, type CinegraphClient } from "./createClient";
 
 /**
- * Provides an Apollo client signed in as the current profile (demo tokens).
- * Switching profiles builds a fresh client (new cache, new token, new socket)
- * so one viewer's data never shows under another, and disposes of the
- * previous one.
+ * Provides an Apollo client signed in as the current identity: the user
+ * signed in at the OpenID Connect provider (its access tokens), a demo
+ * profile (demo tokens), or nobody. Switching identity builds a fresh client
+ * (new cache, new token, new socket) so one viewer's data never shows under
+ * another, and disposes of the previous one. A renewed token for the same
+ * user keeps the client.
  */
 export function CinegraphApollo({
   children,
@@ -22,8 +25,14 @@ export function CinegraphApollo({
   httpUrl?: string;
   wsUrl?: string | null;
 }) {
-  const { profile } = useProfile();
-  const handle = useMemo(() => createCinegraphClient({ profile, httpUrl, wsUrl }), [profile, httpUrl, wsUrl]);
+  const { identity, oidc } = useProfile();
+  const { key } = identity;
+  const demoProfile = identity.kind === "demo" ? identity.profile : null;
+  const handle = useMemo(() => {
+    if (demoProfile !== null) return createCinegraphClient({ profile: demoProfile, httpUrl, wsUrl });
+    const tokens = key !== "anonymous" && oidc ? oidc.tokens : ANONYMOUS;
+    return createCinegraphClient({ profile: key, tokens, httpUrl, wsUrl });
+  }, [key, demoProfile, oidc, httpUrl, wsUrl]);
 
   // Dispose of the replaced client only once the new one is committed (not in
   // an effect cleanup, which StrictMode also runs on its simulated remount).
@@ -41,8 +50,8 @@ export function CinegraphApollo({
   return (
     <ApolloProvider client={handle.client}>
       <LiveContext.Provider value={live}>
-        {/* Remount the screens per profile: no playback session or draft carries over. */}
-        <Fragment key={profile}>{children}</Fragment>
+        {/* Remount the screens per identity: no playback session or draft carries over. */}
+        <Fragment key={key}>{children}</Fragment>
       </LiveContext.Provider>
     </ApolloProvider>
   );

@@ -11,7 +11,7 @@ import { ApolloLink, type ErrorLike } from "@apollo/client";
 import { CombinedGraphQLErrors, ServerError } from "@apollo/client/errors";
 import { SetContextLink } from "@apollo/client/link/context";
 import { ErrorLink } from "@apollo/client/link/error";
-import type { TokenSource } from "../auth/demoToken";
+import { NotSignedInError, type TokenSource } from "../auth/tokenSource";
 
 /** The close code the router rejects a websocket's token with. */
 const WS_FORBIDDEN = 4403;
@@ -21,7 +21,8 @@ async function bearer(tokens: TokenSource): Promise<string | null> {
   try {
     return `Bearer ${await tokens.getToken()}`;
   } catch (err) {
-    console.warn("Cinegraph: no token, continuing anonymously:", err);
+    // Nobody signed in is no news; a token that could not be had is.
+    if (!(err instanceof NotSignedInError)) console.warn("Cinegraph: no token, continuing anonymously:", err);
     return null;
   }
 }

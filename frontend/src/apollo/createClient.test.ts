@@ -2,6 +2,7 @@ import { gql } from "@apollo/client";
 import { MessageAddedDocument, ViewerDocument } from "../gql/graphql";
 import manifest from "../../persisted-query-manifest.json";
 import { describe, expect, it, vi } from "vitest";
+import { ANONYMOUS } from "../auth/tokenSource";
 import { createCinegraphClient } from "./createClient";
 import { defaultWsUrl } from "./endpoints";
 import { sha256 } from "./persistedQueries";
@@ -30,6 +31,27 @@ describe("createCinegraphClient", () => {
     expect(seen).toHaveLength(1);
     expect(seen[0].get("Authorization")).toBe("Bearer tok-3");
     expect(seen[0].has("X-Cinegraph-Profile")).toBe(false);
+    dispose();
+  });
+
+  it("goes anonymously, quietly, with the anonymous token source", async () => {
+    const seen: Headers[] = [];
+    const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(new Headers(init?.headers));
+      return json({ data: { viewer: null } });
+    };
+    const warn = vi.spyOn(console, "warn");
+    const { client, dispose } = createCinegraphClient({
+      profile: "anonymous",
+      tokens: ANONYMOUS,
+      httpUrl: "http://127.0.0.1/graphql",
+      wsUrl: null,
+      fetch: fetch as typeof globalThis.fetch,
+      persistedQueries: false,
+    });
+    await client.query({ query: gql`query { viewer { id } }` });
+    expect(seen.map((h) => h.get("Authorization"))).toEqual([null]);
+    expect(warn).not.toHaveBeenCalled();
     dispose();
   });
 

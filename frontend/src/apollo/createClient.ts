@@ -4,7 +4,8 @@ import { getMainDefinition } from "@apollo/client/utilities";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { OperationTypeNode } from "graphql";
 import { createSocketStatus, type SocketStatusSource } from "../live/LiveContext";
-import { createDemoTokenSource, type TokenSource } from "../auth/demoToken";
+import { createDemoTokenSource } from "../auth/demoToken";
+import type { TokenSource } from "../auth/tokenSource";
 import { authLink, closedForToken, connectionParams } from "./auth";
 import { createCache } from "./cache";
 import { defaultWsUrl, GRAPHQL_PATH } from "./endpoints";
@@ -22,6 +23,12 @@ export interface CinegraphClient {
 export interface ClientOptions {
   /** The profile the client acts as; the default token source signs in as it. */
   profile: string;
+  /**
+   * Where the bearer tokens come from (the OpenID Connect provider's access
+   * tokens, or none: ANONYMOUS); default: getToken, else demo tokens for
+   * profile from /auth/demo-token.
+   */
+  tokens?: TokenSource;
   /** Bearer tokens; default: demo tokens for profile from /auth/demo-token. */
   getToken?: () => Promise<string>;
   /** Forgets a token the server rejected (only with getToken; the default source has its own). */
@@ -38,12 +45,14 @@ export interface ClientOptions {
 }
 
 /**
- * Builds an Apollo client acting as one profile: its bearer token on every
- * HTTP request and in the websocket connection_init payload. One client per
- * profile keeps one viewer's cache from leaking into another's.
+ * Builds an Apollo client acting as one identity (a demo profile, the user
+ * signed in at the OpenID Connect provider, or nobody): its bearer token on
+ * every HTTP request and in the websocket connection_init payload. One
+ * client per identity keeps one viewer's cache from leaking into another's.
  */
 export function createCinegraphClient({
   profile,
+  tokens: given,
   getToken,
   dropToken = () => {},
   httpUrl = GRAPHQL_PATH,
@@ -52,9 +61,9 @@ export function createCinegraphClient({
   webSocketImpl,
   persistedQueries = true,
 }: ClientOptions): CinegraphClient {
-  const tokens: TokenSource = getToken
-    ? { getToken, drop: dropToken }
-    : createDemoTokenSource({ profile, graphqlUrl: httpUrl, fetch });
+  const tokens: TokenSource =
+    given ??
+    (getToken ? { getToken, drop: dropToken } : createDemoTokenSource({ profile, graphqlUrl: httpUrl, fetch }));
   const socket = createSocketStatus();
   // Only HTTP sends hashes: over the websocket a document goes once per
   // subscription and no CDN sits in between, so a hash would save little.

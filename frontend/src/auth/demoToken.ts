@@ -5,18 +5,14 @@
  * server rejected drops it, and the next caller fetches a fresh one.
  */
 import { GRAPHQL_PATH } from "../apollo/endpoints";
+import type { TokenSource } from "./tokenSource";
+
+export type { TokenSource } from "./tokenSource";
 
 export const DEMO_TOKEN_PATH = "/auth/demo-token";
 
 /** How long before its expiresAt a cached token is replaced. */
 export const REFRESH_MARGIN_MS = 30_000;
-
-export interface TokenSource {
-  /** A token that is valid for a while yet; fetched when none is cached. */
-  getToken(): Promise<string>;
-  /** Forgets the cached token, so that the next getToken fetches a new one. */
-  drop(): void;
-}
 
 export interface DemoTokenOptions {
   profile: string;

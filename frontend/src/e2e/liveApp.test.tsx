@@ -9,6 +9,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "../App";
 import { CinegraphApollo } from "../apollo/CinegraphApollo";
+import { loadAuthConfig } from "../auth/authConfig";
 import { ProfileProvider } from "../profile/ProfileContext";
 import { memoryNavigator, Router } from "../routing/router";
 import { theme } from "../theme";
@@ -20,7 +21,7 @@ function renderApp(route: string) {
   const navigator = memoryNavigator(route);
   render(
     <ThemeProvider theme={theme}>
-      <ProfileProvider>
+      <ProfileProvider loadConfig={() => loadAuthConfig({ graphqlUrl: url.toString() })}>
         <CinegraphApollo httpUrl={url.toString()} wsUrl={null} pollIntervalMs={1000}>
           <Router navigator={navigator}>
             <App />

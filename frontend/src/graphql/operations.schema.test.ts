@@ -36,11 +36,14 @@ describe("operations against the supergraph API schema", () => {
     });
   }
 
+  const ada = { label: "Ada (ada@example.com)", provider: "id.example.com" };
   it.each([
-    ["signed in", true, /Authorization\s+# header below carries a demo token for profile-3/],
-    ["anonymous", false, /no demo token could be fetched for profile-3.*\n.*anonymously/],
-  ])("the playground's example query is valid and its comment says who it acts as (%s)", (_, signedIn, comment) => {
-    const query = defaultQuery("profile-3", signedIn);
+    ["signed in", true, null, /Authorization\s+# header below carries a demo token for profile-3/],
+    ["anonymous", false, null, /no demo token could be fetched for profile-3.*\n.*anonymously/],
+    ["signed in at the provider", true, ada, /as Ada \(ada@example.com\), signed in at\s+# id\.example\.com\. The Authorization header below carries the provider's access/],
+    ["no token for the provider's user", false, ada, /sign-in of Ada \(ada@example.com\) at id\.example\.com\n# has expired, so\n.*anonymously/],
+  ])("the playground's example query is valid and its comment says who it acts as (%s)", (_, signedIn, user, comment) => {
+    const query = defaultQuery("profile-3", signedIn, user);
     expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
     expect(query).toMatch(comment);
   });

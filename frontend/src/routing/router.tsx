@@ -1,6 +1,7 @@
-// A minimal history-API router: the app has four screens, which does not
+// A minimal history-API router: the app has four screens and the sign-in callback, which does not
 // justify a routing dependency. The Go server falls back to index.html for
 // unknown paths, so deep links work.
+import { AUTH_CALLBACK_PATH } from "../auth/authConfig";
 import { Link as MuiLink, type LinkProps as MuiLinkProps } from "@mui/material";
 import {
   createContext,
@@ -20,6 +21,8 @@ export interface Location {
 export interface Navigator {
   location(): Location;
   push(to: string): void;
+  /** Replaces the current entry (e.g. the sign-in callback with its one-time code). */
+  replace(to: string): void;
   subscribe(listener: () => void): () => void;
 }
 
@@ -37,6 +40,10 @@ export function browserNavigator(): Navigator {
     push(to) {
       window.history.pushState(null, "", to);
       window.scrollTo?.(0, 0);
+      refresh();
+    },
+    replace(to) {
+      window.history.replaceState(null, "", to);
       refresh();
     },
     subscribe(listener) {
@@ -60,6 +67,11 @@ export function memoryNavigator(initial = "/"): Navigator & { history: string[] 
     location: () => current,
     push(to) {
       history.push(to);
+      current = parse(to);
+      listeners.forEach((l) => l());
+    },
+    replace(to) {
+      history[history.length - 1] = to;
       current = parse(to);
       listeners.forEach((l) => l());
     },
@@ -87,9 +99,9 @@ export function useLocation(): Location {
   return useSyncExternalStore(nav.subscribe, nav.location, nav.location);
 }
 
-export function useNavigate(): (to: string) => void {
+export function useNavigate(): (to: string, options?: { replace?: boolean }) => void {
   const nav = useNavigatorContext();
-  return useCallback((to: string) => nav.push(to), [nav]);
+  return useCallback((to: string, options?: { replace?: boolean }) => (options?.replace ? nav.replace(to) : nav.push(to)), [nav]);
 }
 
 export function useSearchParams(): URLSearchParams {
@@ -114,6 +126,7 @@ export type Route =
   | { name: "browse" }
   | { name: "search"; query: string }
   | { name: "title"; id: string }
+  | { name: "authCallback" }
   | { name: "notFound" };
 
 /** Maps a location onto one of the app's screens. */
@@ -124,6 +137,7 @@ export function matchRoute({ pathname, search }: Location): Route {
   if (path === "/search") return { name: "search", query: new URLSearchParams(search).get("q") ?? "" };
   const title = /^\/title\/([^/]+)$/.exec(path);
   if (title) return { name: "title", id: decodeURIComponent(title[1]) };
+  if (path === AUTH_CALLBACK_PATH) return { name: "authCallback" };
   return { name: "notFound" };
 }
 

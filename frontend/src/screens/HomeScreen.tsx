@@ -24,7 +24,7 @@ export function HomeScreen() {
         <Typography variant="h4" component="h1" sx={{ mb: 3 }}>
           Welcome
         </Typography>
-        <Alert severity="info">Sign in to see your rows: choose a profile from the “Signed in as” menu.</Alert>
+        <Alert severity="info">Sign in to see your rows: use the “Signed in as” menu.</Alert>
       </Box>
     );
   }
