@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: services-up services-down bench bench-subscriptions bench-attacks run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go fuzz test-fuzz test-e2e chromium clean help
+.PHONY: services-up services-down bench bench-subscriptions bench-attacks bench-faults run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go fuzz test-fuzz test-e2e chromium clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
@@ -125,6 +125,16 @@ bench: build
 ATTACKS_BENCH_FLAGS ?=
 bench-attacks:
 	$(GO) run ./bench/attacks $(ATTACKS_BENCH_FLAGS)
+
+# Fault-injection benchmark: the router and every subgraph as separate
+# processes (chat twice) under a steady load, with video hung (SIGSTOP, then
+# SIGCONT), a chat instance killed and a broken configuration pushed to the
+# router (FAULTS_BENCH_FLAGS: -rate -phase -fetch-timeout). Prints requests
+# sent, failed, p50/p99 before, during and after, and time to recover; never
+# fails on them. e2e/faults_test.go checks the counts in make test.
+FAULTS_BENCH_FLAGS ?=
+bench-faults: build
+	$(GO) run ./bench/cmd/faults -bin $(BIN) $(FAULTS_BENCH_FLAGS)
 
 # Storage benchmark: the catalog page query through router and subgraphs in
 # embedded and cluster mode (the cluster half needs `make services-up`; it is

@@ -2,7 +2,9 @@
 // builds and starts `cinegraph serve` on free loopback ports with fresh data
 // directories and runs the Node checks in this folder (graphql-ws, Apollo
 // Client) and the web app's live tests (frontend/src/e2e) against them, and
-// a hostile page from another origin in headless Chromium (puppeteer-core). Set CINEGRAPH_E2E=1 to run; `make test-e2e`
+// a hostile page from another origin in headless Chromium (puppeteer-core),
+// and faults injected into a router and subgraphs running as separate
+// processes (bench/faults). Set CINEGRAPH_E2E=1 to run; `make test-e2e`
 // does, after npm ci and installing Chromium.
 package e2e
 

@@ -178,12 +178,17 @@ func (in *instance) explain(ctx context.Context, err error) error {
 }
 
 // subgraphFailed is the breakers' failure condition: every error but a
-// cancellation (see instance) and a response the fetcher stopped reading
+// cancellation (see instance); a response the fetcher stopped reading
 // at the request's allowance (fetch.ErrOverAllowance), which the subgraph
-// answered and the client's operation made too long; counting those would
-// let one client's large queries cut a healthy subgraph off for everyone.
+// answered and the client's operation made too long (counting those would
+// let one client's large queries cut a healthy subgraph off for everyone);
+// and the other breaker's refusal, which never reached the subgraph
+// (counting it would open the failure-rate breaker behind an open
+// consecutive one, and keep a recovered subgraph cut off for another
+// OpenFor).
 func subgraphFailed(_ response, err error) bool {
-	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, fetch.ErrOverAllowance)
+	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, fetch.ErrOverAllowance) &&
+		!errors.Is(err, circuitbreaker.ErrOpen)
 }
 
 // refusal is the reason for an error a policy made, or "".

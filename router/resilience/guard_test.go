@@ -338,6 +338,27 @@ func TestBreakerClosesWhenSubgraphRecovers(t *testing.T) {
 	}
 }
 
+// While one breaker refuses fetches, the other must not count the refusals
+// as the subgraph's failures: the failure-rate breaker would open in turn
+// and keep a recovered subgraph cut off for another OpenFor.
+func TestRefusalsAreNotFailures(t *testing.T) {
+	t.Parallel()
+	f := newFederation(t, resilience.Config{Default: resilience.Policy{
+		Timeout: 100 * time.Millisecond,
+		Breaker: resilience.Breaker{OpenFor: time.Hour, MinRequests: 20, FailureRate: 50},
+	}})
+	f.video.set("hang")
+	f.cutOff(t)
+	for i := 0; i < 40; i++ {
+		if r := reason(t, f.do(t, withTrailer), "video"); r != "CIRCUIT_OPEN" {
+			t.Fatalf("request %d: reason %q, want CIRCUIT_OPEN", i+1, r)
+		}
+	}
+	if logs := f.logs.String(); strings.Contains(logs, `rule="failure rate"`) {
+		t.Errorf("the failure-rate breaker counted the other's refusals and opened:\n%s", logs)
+	}
+}
+
 func TestBulkheadRefusesTheExcess(t *testing.T) {
 	t.Parallel()
 	f := newFederation(t, resilience.Config{Default: resilience.Policy{

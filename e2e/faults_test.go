@@ -1,0 +1,83 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/cinegraph/cinegraph/bench/faults"
+)
+
+// TestFaults runs the router and every subgraph as separate processes (chat
+// twice) under a steady load and injects the faults of bench/faults: the
+// video subgraph hung and resumed, a chat instance killed, a broken
+// configuration pushed. It checks what clients saw by counts, never by
+// time; `make bench-faults` prints the figures.
+func TestFaults(t *testing.T) {
+	bin := prepare(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c, err := faults.Start(ctx, faults.Options{Bin: bin, DataParent: t.TempDir(), FetchTimeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const rate, phase = 10, 1500 * time.Millisecond
+
+	t.Run("subgraph hung", func(t *testing.T) {
+		rep, err := faults.Hang(ctx, c, "video", "catalog+video", rate, phase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Print(os.Stderr)
+		// The default breaker opens after 5 timeouts in a row.
+		if rep.CutOffAfter < 0 || rep.CutOffAfter > 7 {
+			t.Errorf("the hung subgraph was cut off after %d requests (-1: never), want within 8", rep.CutOffAfter)
+		}
+		for _, kind := range []string{"catalog", "catalog+chat"} {
+			if s := rep.Stats("hung, breaker open", kind); s.Sent == 0 || s.Failed > 0 {
+				t.Errorf("%s while video was hung: %s %v, want none failed", kind, s, s.Reasons)
+			}
+		}
+		if s := rep.Stats("hung, breaker open", "catalog+video"); s.Reasons["CIRCUIT_OPEN"] != s.Sent {
+			t.Errorf("catalog+video with the breaker open: %s %v, want every one refused by the breaker", s, s.Reasons)
+		}
+		if rep.Recovered < 0 {
+			t.Error("video was not answered again after SIGCONT")
+		}
+		if s := rep.Stats("resumed", ""); s.Sent == 0 || s.Failed > 0 {
+			t.Errorf("after recovery: %s %v, want none failed", s, s.Reasons)
+		}
+	})
+
+	t.Run("one of two instances killed", func(t *testing.T) {
+		rep, err := faults.KillInstance(ctx, c, "chat-2", "catalog+chat", rate, phase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Print(os.Stderr)
+		if rep.FailedAfterKill > rep.InFlight {
+			t.Errorf("%d requests needing chat failed after the kill, more than the %d in flight", rep.FailedAfterKill, rep.InFlight)
+		}
+		for _, w := range []string{"both instances", "one instance"} {
+			if s := rep.Stats(w, ""); s.Sent == 0 || s.Failed > 0 {
+				t.Errorf("%s: %s %v, want none failed", w, s, s.Reasons)
+			}
+		}
+	})
+
+	t.Run("broken configuration", func(t *testing.T) {
+		rep, err := faults.BrokenConfig(ctx, c, rate, phase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Print(os.Stderr)
+		if !rep.Refused {
+			t.Errorf("the router did not log that it refused the broken configuration:\n%s", c.Process("router").Log())
+		}
+		if rep.Failed > 0 {
+			t.Errorf("%d requests failed while the broken configuration was pushed", rep.Failed)
+		}
+	})
+}
