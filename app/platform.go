@@ -17,6 +17,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/discovery"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/resilience"
+	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/schema"
 )
 
@@ -192,7 +193,7 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		DisableIntrospection: !cfg.Router.Introspection,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
 		Logger:               logger.With("component", "router"),
-		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders},
+		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders, Resume: resumeRules(cfg.Router.Subscriptions)},
 		Limits:               limitsConfig(cfg.Router.Limits),
 		// The guard times each attempt out (router.fetch_timeout or the
 		// subgraph's own), so no client timeout is set besides.
@@ -254,4 +255,13 @@ func (p *Platform) Close() error {
 		ierr = p.stopInternal()
 	}
 	return errors.Join(err, ierr, p.subgraphs.Close(), p.bus.Close())
+}
+
+// resumeRules is router.subscriptions.resume as the router takes it.
+func resumeRules(s config.Subscriptions) map[string]subscription.ResumeRule {
+	out := make(map[string]subscription.ResumeRule, len(s.Resume))
+	for field, r := range s.Resume {
+		out[field] = subscription.ResumeRule{Argument: r.Argument, Cursor: r.Cursor}
+	}
+	return out
 }

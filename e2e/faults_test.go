@@ -12,7 +12,8 @@ import (
 // TestFaults runs the router and every subgraph as separate processes (chat
 // twice) under a steady load and injects the faults of bench/faults: the
 // video subgraph hung and resumed, a chat instance killed, a broken
-// configuration pushed. It checks what clients saw by counts, never by
+// configuration pushed, and the chat instances killed in turn under
+// websocket subscribers. It checks what clients saw by counts, never by
 // time; `make bench-faults` prints the figures.
 func TestFaults(t *testing.T) {
 	bin := prepare(t)
@@ -64,6 +65,23 @@ func TestFaults(t *testing.T) {
 			if s := rep.Stats(w, ""); s.Sent == 0 || s.Failed > 0 {
 				t.Errorf("%s: %s %v, want none failed", w, s, s.Reasons)
 			}
+		}
+	})
+
+	t.Run("subscription upstream killed", func(t *testing.T) {
+		// Phases longer than the breaker's open_for, so that the instance
+		// restarted after the first kill is back in rotation by the second.
+		rep, err := faults.KillUpstream(ctx, c, 10, rate, 6*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Print(os.Stderr)
+		if rep.Resumes == 0 {
+			t.Error("no kill hit the router's upstream subscription")
+		}
+		if len(rep.Posted) == 0 || rep.Missing+rep.Duplicated+rep.OutOfOrder > 0 || rep.Ended > 0 {
+			t.Errorf("clients saw %d missing, %d duplicated, %d out of order of %d messages, and %d subscriptions ended %v; want all once, in order, none ended",
+				rep.Missing, rep.Duplicated, rep.OutOfOrder, len(rep.Posted), rep.Ended, rep.Endings)
 		}
 	})
 

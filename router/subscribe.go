@@ -41,6 +41,10 @@ type SubscriptionConfig struct {
 	KeepAlive          time.Duration
 	MaxSubscriptions   int
 	MaxMessageBytes    int64
+	// Resume names, by Subscription field, how a lost upstream
+	// subscription continues from its last event (subscription.ResumeRule);
+	// fields without a rule end their clients' subscriptions when lost.
+	Resume map[string]subscription.ResumeRule
 }
 
 // streaming is the router's subscription side.
@@ -53,6 +57,8 @@ type streaming struct {
 
 	mu      sync.Mutex
 	servers map[*http.Server]bool // those told to call Shutdown on theirs
+	// resume is SubscriptionConfig.Resume.
+	resume map[string]subscription.ResumeRule
 }
 
 func newStreaming(r *Router, cfg Config) *streaming {
@@ -71,7 +77,7 @@ func newStreaming(r *Router, cfg Config) *streaming {
 		}
 		up = upstream
 	}
-	s := &streaming{r: r, manager: subscription.NewManager(up, cfg.Subscriptions.Buffer, r.logger)}
+	s := &streaming{r: r, manager: subscription.NewManager(up, cfg.Subscriptions.Buffer, r.logger), resume: cfg.Subscriptions.Resume}
 	onConnect := cfg.Subscriptions.OnConnect
 	if onConnect == nil {
 		onConnect = initHeaders(cfg.Subscriptions.InitPayloadHeaders)
@@ -189,11 +195,22 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 		f := r.internalError("encode subscription variables", err, req)
 		return nil, &subscription.Refusal{Response: f.response(), Outcome: f.outcome}
 	}
+	var resume func(*wire.SubgraphResponse) *wire.SubgraphRequest
+	if len(s.resume) > 0 {
+		first, next, ok, err := subscription.Resumable(sub, s.resume, r.sg.Schema)
+		switch {
+		case err != nil:
+			r.logger.Warn("subscription not resumable", "subgraph", op.root.ServiceName, "error", err)
+		case ok:
+			sub, resume = first, next
+		}
+	}
 	return s.manager.Subscribe(subscription.Source{
 		Key:      key,
 		Subgraph: op.root.ServiceName,
 		Request:  sub,
 		Header:   header,
+		Resume:   resume,
 		Complete: func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage {
 			resp := r.exec.ExecuteEvent(ctx, op.plan, op.root, op.rest, ev, op.vars, header)
 			authzErrors(resp, op.denied)

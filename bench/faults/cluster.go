@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -41,6 +42,7 @@ type Options struct {
 type Cluster struct {
 	opts      Options
 	dir       string
+	data      string
 	config    string
 	RouterURL string
 	procs     map[string]*Process
@@ -76,6 +78,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 		}
 	}()
 	data := filepath.Join(dir, "data")
+	c.data = data
 	seed := exec.CommandContext(ctx, opts.Bin, "seed", "--data-dir", data)
 	seed.Env = environ()
 	if out, err := seed.CombinedOutput(); err != nil {
@@ -149,6 +152,32 @@ func (c *Cluster) RouterConfig() (string, error) {
 // "chat-1", "chat-2" or "insights".
 func (c *Cluster) Process(name string) *Process { return c.procs[name] }
 
+// Restart starts the process called name again, on the address it had,
+// once it has exited (after Kill).
+func (c *Cluster) Restart(ctx context.Context, name string) error {
+	old := c.procs[name]
+	if old == nil {
+		return fmt.Errorf("faults: no process %q", name)
+	}
+	select {
+	case <-old.exited:
+	default:
+		return fmt.Errorf("faults: %s is still running", name)
+	}
+	args := slices.Clone(old.args)
+	if i := slices.Index(args, "--listen"); i >= 0 && i+1 < len(args) {
+		args[i+1] = strings.TrimPrefix(old.URL, "http://")
+	}
+	p, err := c.start(ctx, name, args...)
+	if err != nil {
+		return err
+	}
+	if p.URL != old.URL {
+		return fmt.Errorf("faults: %s restarted at %s, not %s", name, p.URL, old.URL)
+	}
+	return nil
+}
+
 // Close interrupts every process still running (resuming a stopped one
 // first), waits for them, and removes the data directory.
 func (c *Cluster) Close() {
@@ -170,9 +199,11 @@ func (c *Cluster) start(ctx context.Context, name string, args ...string) (*Proc
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &Process{Name: name, cmd: cmd, exited: make(chan struct{})}
+	p := &Process{Name: name, cmd: cmd, args: args, exited: make(chan struct{})}
+	if _, again := c.procs[name]; !again {
+		c.order = append(c.order, name)
+	}
 	c.procs[name] = p
-	c.order = append(c.order, name)
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -217,6 +248,7 @@ type Process struct {
 	// URL is where it listens (http://127.0.0.1:port).
 	URL    string
 	cmd    *exec.Cmd
+	args   []string
 	exited chan struct{}
 
 	mu  sync.Mutex
@@ -240,6 +272,16 @@ func (p *Process) Log() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return strings.Join(p.log, "\n")
+}
+
+// Running reports whether the process has not exited.
+func (p *Process) Running() bool {
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
 }
 
 // Hang stops the process (SIGSTOP): its sockets stay open and nothing

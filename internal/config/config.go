@@ -165,6 +165,9 @@ type Router struct {
 	// Discovery finds several instances per subgraph and balances fetches
 	// over them (discovery.go).
 	Discovery Discovery `koanf:"discovery" yaml:"discovery"`
+	// Subscriptions configures resuming lost upstream subscriptions
+	// (subscriptions.go).
+	Subscriptions Subscriptions `koanf:"subscriptions" yaml:"subscriptions"`
 }
 
 // Admin configures the read-only admin listener of `serve` and `router`:
@@ -230,6 +233,7 @@ func Default() Config {
 			RateLimit:          defaultRateLimit(),
 			PersistedQueries:   defaultPersistedQueries(),
 			Discovery:          defaultDiscovery(),
+			Subscriptions:      defaultSubscriptions(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -507,6 +511,7 @@ func (c Config) problems() []error {
 		"server.write_timeout: %s must exceed router.limits.request_timeout (%s), or slow requests are cut before their own error", c.Server.WriteTimeout, c.Router.Limits.RequestTimeout)
 	c.Router.CORS.problems(check)
 	c.Router.CSRF.problems(check)
+	c.Router.Subscriptions.problems(check)
 	c.Router.RateLimit.problems(check)
 	c.Router.PersistedQueries.problems(check)
 	c.Router.Discovery.problems(check)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -29,6 +30,11 @@ type Source struct {
 	// rest of the query plan; it is called once per event per shared
 	// subscription, in event order.
 	Complete func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage
+	// Resume, when set, makes the subscription survive its upstream: when
+	// it is lost (not completed, not refused), it is reopened with the
+	// request Resume returns for the last event delivered (nil when none
+	// was), which continues right after it (see Resumable).
+	Resume func(last *wire.SubgraphResponse) *wire.SubgraphRequest
 }
 
 // Manager shares upstream subscriptions among clients.
@@ -128,9 +134,46 @@ func (m *Manager) endLocked(g *group) {
 }
 
 func (m *Manager) run(ctx context.Context, g *group, src Source) {
-	err := m.upstream.Open(ctx, src.Subgraph, src.Request, src.Header, func(ev *wire.SubgraphResponse) {
-		m.deliver(g, src.Complete(ctx, ev))
-	})
+	req := src.Request
+	var last, held *wire.SubgraphResponse
+	var err error
+	for attempt := 0; ; {
+		held = nil
+		err = m.upstream.Open(ctx, src.Subgraph, req, src.Header, func(ev *wire.SubgraphResponse) {
+			if src.Resume != nil && lostEvent(ev) {
+				// Perhaps the subgraph's last word before it ends the
+				// stream: kept from clients unless more follows.
+				held = ev
+				return
+			}
+			if held != nil {
+				m.deliver(g, src.Complete(ctx, held))
+				held = nil
+			}
+			last, attempt = ev, 0
+			m.deliver(g, src.Complete(ctx, ev))
+		})
+		if ctx.Err() != nil || src.Resume == nil || attempt >= maxResumes || !shouldResume(err, held) {
+			break
+		}
+		attempt++
+		reason := "the subgraph ended it as unavailable"
+		if err != nil {
+			reason = err.Error()
+		}
+		m.logger.Info("upstream subscription lost; resuming from the last event", "subgraph", src.Subgraph, "attempt", attempt, "reason", reason)
+		select {
+		case <-ctx.Done():
+		case <-time.After(resumeDelay(attempt)):
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		req = src.Resume(last)
+	}
+	if held != nil && ctx.Err() == nil {
+		m.deliver(g, src.Complete(ctx, held))
+	}
 	var final json.RawMessage
 	var gqlErrs GraphQLErrors
 	switch {

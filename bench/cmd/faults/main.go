@@ -2,7 +2,8 @@
 // router and every subgraph as separate processes on loopback (chat twice),
 // runs a steady load of queries through the router, and hangs the video
 // subgraph (SIGSTOP, then SIGCONT), kills one chat instance, and pushes a
-// broken configuration to the router. For each it prints requests sent,
+// broken configuration to the router, and kills the chat instances under
+// websocket clients subscribed through the router. For each it prints requests sent,
 // failed, p50 and p99 latency before, during and after, and the time to
 // recover. It prints figures and never fails on them.
 package main
@@ -20,25 +21,27 @@ import (
 
 func main() {
 	var (
-		opts  faults.Options
-		rate  int
-		phase time.Duration
+		opts    faults.Options
+		rate    int
+		clients int
+		phase   time.Duration
 	)
 	flag.StringVar(&opts.Bin, "bin", "bin/cinegraph", "cinegraph binary")
 	flag.StringVar(&opts.DataParent, "data-parent", "", "where the fresh data directory goes (default: the temporary directory)")
 	flag.DurationVar(&opts.FetchTimeout, "fetch-timeout", 10*time.Second, "the router's router.fetch_timeout (its default is 10s)")
 	flag.IntVar(&rate, "rate", 50, "requests per second of each kind of query")
+	flag.IntVar(&clients, "clients", 50, "websocket clients subscribed to one room while chat instances are killed")
 	flag.DurationVar(&phase, "phase", 5*time.Second, "how long each phase of a scenario runs")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, opts, rate, phase); err != nil {
+	if err := run(ctx, opts, rate, clients, phase); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-faults:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, opts faults.Options, rate int, phase time.Duration) error {
+func run(ctx context.Context, opts faults.Options, rate, clients int, phase time.Duration) error {
 	c, err := faults.Start(ctx, opts)
 	if err != nil {
 		return err
@@ -67,5 +70,10 @@ func run(ctx context.Context, opts faults.Options, rate int, phase time.Duration
 		return err
 	}
 	broken.Print(os.Stdout)
+	subs, err := faults.KillUpstream(ctx, c, clients, rate, phase)
+	if err != nil {
+		return err
+	}
+	subs.Print(os.Stdout)
 	return nil
 }

@@ -18,8 +18,19 @@ type Hub = fanout.Hub[string, chatservice.Message]
 // Subscription receives the messages posted to one room.
 type Subscription = fanout.Subscription[string, chatservice.Message]
 
-// New returns a hub; buffer <= 0 means fanout.DefaultBuffer.
+// UpstreamBuffer is each subscription's lag allowance by default. A chat
+// subscription's client is a router (the subgraph is reachable from nowhere
+// else), whose one upstream subscription per room feeds every viewer in it,
+// each with a lag allowance of its own: a burst into a busy room must not
+// drop the upstream, which would end every viewer's subscription at once.
+// 1,024 messages hold a few seconds of the busiest room measured.
+const UpstreamBuffer = 1024
+
+// New returns a hub; buffer <= 0 means UpstreamBuffer.
 func New(buffer int, logger *slog.Logger) *Hub {
+	if buffer <= 0 {
+		buffer = UpstreamBuffer
+	}
 	return fanout.New(fanout.Config[string, chatservice.Message]{
 		Name:   "chat hub",
 		Topic:  events.TopicChatMessages,
