@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -198,6 +200,10 @@ type Registration struct {
 
 	mu    sync.Mutex
 	lease clientv3.LeaseID
+	// older are the leases granted before lease when the registration was
+	// renewed: the key may still hang on one of them (a renewal whose Put
+	// was cut short), so deregistering revokes them all.
+	older []clientv3.LeaseID
 	once  sync.Once
 	err   error
 }
@@ -271,25 +277,34 @@ func (r *Registration) keepAlive(ctx context.Context, url string, secs int64) {
 		gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		l, err := r.client.Grant(gctx, secs)
 		if err == nil {
-			_, err = r.client.Put(gctx, r.key, url, clientv3.WithLease(l.ID))
-			if err == nil {
-				r.mu.Lock()
-				r.lease = l.ID
-				r.mu.Unlock()
-			}
+			// The new lease is the one kept alive from now on, even if the
+			// Put below is cut short having reached etcd.
+			r.mu.Lock()
+			r.older = append(r.older, r.lease)
+			r.lease = l.ID
+			r.mu.Unlock()
+			_, _ = r.client.Put(gctx, r.key, url, clientv3.WithLease(l.ID))
 		}
 		cancel()
 	}
 }
 
+// revoke revokes the registration's lease and those it replaced, which
+// deletes its key whichever of them it hangs on. A lease etcd no longer
+// knows (expired) is already gone.
 func (r *Registration) revoke() {
 	r.mu.Lock()
-	lease := r.lease
+	leases := append(slices.Clone(r.older), r.lease)
 	r.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), registerTimeout)
 	defer cancel()
-	_, err := r.client.Revoke(ctx, lease)
-	r.err = err
+	var errs []error
+	for _, lease := range leases {
+		if _, err := r.client.Revoke(ctx, lease); err != nil && !errors.Is(err, rpctypes.ErrLeaseNotFound) {
+			errs = append(errs, err)
+		}
+	}
+	r.err = errors.Join(errs...)
 }
 
 // Deregister revokes the registration's lease, which deletes its key, and

@@ -210,3 +210,51 @@ func TestEtcd(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Restarting etcd under a router: while it is down the router keeps the
+// instances it knew, and once it is back a registration kept alive through
+// the outage is still listed and new ones reach the router.
+func TestEtcdRestart(t *testing.T) {
+	t.Parallel()
+	srv := etcdtest.StartServer(t)
+	ctx := context.Background()
+	const prefix = "/test/restart/"
+	const urlA, urlB = "http://127.0.0.1:5101/graphql", "http://127.0.0.1:5102/graphql"
+	a, err := discovery.RegisterAt(ctx, srv.Client, prefix, "chat", urlA, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := discovery.NewEtcd(ctx, srv.Client, prefix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	c := watch(t, reg, "chat")
+
+	srv.Stop()
+	// Give a watch that wrongly treats the outage as an empty registry the
+	// time to say so.
+	time.Sleep(time.Second)
+	if got := reg.Instances("chat"); !slices.Equal(got, []string{urlA}) {
+		t.Fatalf("with etcd down the router lists %v, want the instance it knew", got)
+	}
+	select {
+	case got := <-c.ch:
+		t.Fatalf("with etcd down the router was told %v", got)
+	default:
+	}
+
+	srv.Start(t)
+	b, err := discovery.RegisterAt(ctx, srv.Client, prefix, "chat", urlB, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.next(t, []string{urlA, urlB})
+	if err := a.Deregister(); err != nil {
+		t.Fatal(err)
+	}
+	c.next(t, []string{urlB})
+	if err := b.Deregister(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -22,6 +22,25 @@ const StartTimeout = 20 * time.Second
 // client of it and its client endpoint (host:port).
 func Start(t testing.TB) (*clientv3.Client, string) {
 	t.Helper()
+	srv := StartServer(t)
+	return srv.Client, srv.Endpoint
+}
+
+// Server is a running etcd server that a test can stop and start again, on
+// the same ports and data.
+type Server struct {
+	// Client is connected to the server (across restarts).
+	Client *clientv3.Client
+	// Endpoint is its client address (host:port).
+	Endpoint string
+
+	cfg *embed.Config
+	e   *embed.Etcd
+}
+
+// StartServer starts an etcd server that stops when the test ends.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
 	cfg := embed.NewConfig()
 	cfg.Name = "test"
 	cfg.Dir = t.TempDir()
@@ -31,25 +50,43 @@ func Start(t testing.TB) (*clientv3.Client, string) {
 	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{clientURL}, []url.URL{clientURL}
 	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{peerURL}, []url.URL{peerURL}
 	cfg.InitialCluster = fmt.Sprintf("%s=%s", cfg.Name, peerURL.String())
-	e, err := embed.StartEtcd(cfg)
-	if err != nil {
-		t.Fatalf("start etcd: %v", err)
-	}
-	t.Cleanup(e.Close)
-	select {
-	case <-e.Server.ReadyNotify():
-	case err := <-e.Err():
-		t.Fatalf("etcd: %v", err)
-	case <-time.After(StartTimeout):
-		e.Server.Stop()
-		t.Fatalf("etcd did not start within %s", StartTimeout)
-	}
+	s := &Server{Endpoint: clientURL.Host, cfg: cfg}
+	s.Start(t)
+	t.Cleanup(s.Stop)
 	client, err := clientv3.New(clientv3.Config{Endpoints: []string{clientURL.Host}, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
 	if err != nil {
 		t.Fatalf("etcd client: %v", err)
 	}
 	t.Cleanup(func() { client.Close() })
-	return client, clientURL.Host
+	s.Client = client
+	return s
+}
+
+// Start starts the server (again, after Stop) and waits until it serves.
+func (s *Server) Start(t testing.TB) {
+	t.Helper()
+	e, err := embed.StartEtcd(s.cfg)
+	if err != nil {
+		t.Fatalf("start etcd: %v", err)
+	}
+	select {
+	case <-e.Server.ReadyNotify():
+	case err := <-e.Err():
+		e.Close()
+		t.Fatalf("etcd: %v", err)
+	case <-time.After(StartTimeout):
+		e.Close()
+		t.Fatalf("etcd did not start within %s", StartTimeout)
+	}
+	s.e = e
+}
+
+// Stop stops the server; its data stays for Start.
+func (s *Server) Stop() {
+	if s.e != nil {
+		s.e.Close()
+		s.e = nil
+	}
 }
 
 // freeAddr returns a loopback address with a port free a moment ago.
