@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/health"
 )
 
@@ -22,6 +23,13 @@ import (
 // Every other method is refused: nothing here changes the process. Both
 // show what is in force now, after any reload.
 func AdminHandler(rt *LiveRouter, checker *health.Checker) http.Handler {
+	return adminHandler(rt, checker, nil)
+}
+
+// adminHandler is AdminHandler, with GET /dependencies when deps is set:
+// the guards of the dependencies of the subgraphs the process runs, by
+// name (depguard.Report).
+func adminHandler(rt *LiveRouter, checker *health.Checker, deps func() map[string]depguard.Report) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /config", func(w http.ResponseWriter, _ *http.Request) {
 		cfg := rt.Config()
@@ -39,6 +47,14 @@ func AdminHandler(rt *LiveRouter, checker *health.Checker) http.Handler {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(rt.Report())
 	})
+	if deps != nil {
+		mux.HandleFunc("GET /dependencies", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode(deps())
+		})
+	}
 	checker.Register(mux)
 	return readOnly(mux)
 }
@@ -77,7 +93,10 @@ func ServeAdmin(ctx context.Context, cfg config.Config, h http.Handler, logger *
 	}, nil
 }
 
-// AdminHandler is the platform's admin surface.
+// AdminHandler is the platform's admin surface: AdminHandler's, and
+//
+//	GET /dependencies  each subgraph dependency's guard: breaker state,
+//	                   call counts and fallback uses (Platform.Dependencies)
 func (p *Platform) AdminHandler() http.Handler {
-	return AdminHandler(p.router, p.health)
+	return adminHandler(p.router, p.health, p.Dependencies)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/events/kafka"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
 	"github.com/cinegraph/cinegraph/subgraphs/chat"
@@ -56,11 +57,21 @@ func (o Options) module(name string) (subgraph.Module, error) {
 	return subgraph.Module{}, fmt.Errorf("no subgraph named %q (have %v)", name, config.Subgraphs)
 }
 
-// OpenBus opens the event bus the configuration selects.
+// OpenBus opens the event bus the configuration selects, logging to
+// slog.Default().
 func OpenBus(ctx context.Context, cfg config.Config) (events.Bus, error) {
+	return openBus(ctx, cfg, slog.Default())
+}
+
+func openBus(ctx context.Context, cfg config.Config, logger *slog.Logger) (events.Bus, error) {
 	switch cfg.Storage.Mode {
 	case subgraph.ModeEmbedded:
-		return embedded.Open(ctx, filepath.Join(cfg.DataDir, "events.db"))
+		r := cfg.Events.Retention
+		return embedded.OpenWith(ctx, filepath.Join(cfg.DataDir, "events.db"), embedded.Options{
+			SQLite:    sqlite.Options{Synchronous: sqlite.Synchronous(cfg.Storage.SQLite.Synchronous)},
+			Retention: embedded.Retention{MaxAge: r.MaxAge, MaxBytes: r.MaxBytes, Interval: r.Interval},
+			Logger:    logger.With("component", "events"),
+		})
 	case subgraph.ModeCluster:
 		return kafka.Open(ctx, cfg.Storage.Kafka, kafka.Options{})
 	default:

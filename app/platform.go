@@ -5,14 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"strings"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/health"
+	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/router"
 	"github.com/cinegraph/cinegraph/router/discovery"
 	"github.com/cinegraph/cinegraph/router/fetch"
@@ -55,7 +58,7 @@ func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, o Opt
 	if cfg.Router.AuthToken == "" {
 		cfg.Router.AuthToken = randomToken()
 	}
-	bus, err := OpenBus(ctx, cfg)
+	bus, err := openBus(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +195,7 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		ExposeSubgraphErrors: cfg.Router.ExposeSubgraphErrors,
 		DisableIntrospection: !cfg.Router.Introspection,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
+		PropagateExtensions:  cfg.Router.SubgraphExtensions,
 		Logger:               logger.With("component", "router"),
 		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders, Resume: resumeRules(cfg.Router.Subscriptions)},
 		Limits:               limitsConfig(cfg.Router.Limits),
@@ -226,6 +230,19 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		return nil, errors.Join(fmt.Errorf("router.resilience names subgraphs the supergraph does not define: %s", strings.Join(names, ", ")), release())
 	}
 	return &Router{Router: rt, Guard: guard, release: release, identity: id}, nil
+}
+
+// Dependencies reports the guards of the dependencies behind the
+// subgraphs' resolvers (internal/depguard), by dependency name; the names
+// say whose they are ("catalog.search").
+func (p *Platform) Dependencies() map[string]depguard.Report {
+	out := map[string]depguard.Report{}
+	for _, sg := range p.subgraphs {
+		if g, ok := sg.(subgraph.Guarded); ok {
+			maps.Copy(out, g.Dependencies().Report())
+		}
+	}
+	return out
 }
 
 // Handler is the process's whole HTTP surface.

@@ -64,6 +64,9 @@ type Config struct {
 	// estimated and actual cost and the limit. Empty never shows it.
 	CostHeader           string
 	ExposeSubgraphErrors bool
+	// PropagateExtensions names the subgraph response extensions passed on
+	// to clients (a list's items gathered from every fetch), e.g. degraded.
+	PropagateExtensions []string
 	// DisableIntrospection refuses __schema and __type with a FORBIDDEN
 	// error ("introspection is disabled"); __typename still answers.
 	DisableIntrospection bool
@@ -186,6 +189,7 @@ func New(cfg Config) (*Router, error) {
 			Logger:               logger,
 			Timeout:              bounds.Timeout,
 			MaxResponseBytes:     bounds.MaxResponseBytes,
+			PropagateExtensions:  cfg.PropagateExtensions,
 		},
 		cache:     plan.NewCache[*prepared](size),
 		limits:    checker,
@@ -278,7 +282,10 @@ func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *
 	resp := r.exec.Execute(ctx, op.plan, op.vars, r.subgraphHeaders(req.Header, op.identity))
 	authzErrors(resp, op.denied)
 	if r.wantsPlan(req) {
-		resp.Extensions = map[string]any{"queryPlan": op.plan}
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["queryPlan"] = op.plan
 	}
 	if r.wantsCost(req) {
 		r.reportCost(op, resp)

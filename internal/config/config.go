@@ -39,7 +39,9 @@ type Config struct {
 	DataDir string  `koanf:"data_dir" yaml:"data_dir"`
 	Log     Log     `koanf:"log" yaml:"log"`
 	Storage Storage `koanf:"storage" yaml:"storage"`
-	Router  Router  `koanf:"router" yaml:"router"`
+	// Events configures the embedded event bus (embedded.go).
+	Events Events `koanf:"events" yaml:"events"`
+	Router Router `koanf:"router" yaml:"router"`
 	// Auth authenticates the router's clients (auth.go).
 	Auth Auth `koanf:"auth" yaml:"auth"`
 	// Admin is the read-only admin listener.
@@ -67,6 +69,8 @@ type Storage struct {
 	Redis         Redis         `koanf:"redis" yaml:"redis"`
 	Elasticsearch Elasticsearch `koanf:"elasticsearch" yaml:"elasticsearch"`
 	Kafka         Kafka         `koanf:"kafka" yaml:"kafka"`
+	// SQLite configures the embedded databases (embedded.go).
+	SQLite SQLite `koanf:"sqlite" yaml:"sqlite"`
 }
 
 // Postgres holds the catalog, profiles, My List, videos and insights in
@@ -168,6 +172,9 @@ type Router struct {
 	// Subscriptions configures resuming lost upstream subscriptions
 	// (subscriptions.go).
 	Subscriptions Subscriptions `koanf:"subscriptions" yaml:"subscriptions"`
+	// SubgraphExtensions names the subgraph response extensions passed on
+	// to clients: degraded lists the fallbacks that answered.
+	SubgraphExtensions []string `koanf:"subgraph_extensions" yaml:"subgraph_extensions"`
 }
 
 // Admin configures the read-only admin listener of `serve` and `router`:
@@ -211,7 +218,9 @@ func Default() Config {
 			Redis:         Redis{Addr: "127.0.0.1:56379", CacheTTL: 5 * time.Minute},
 			Elasticsearch: Elasticsearch{Addresses: []string{"http://127.0.0.1:59200"}, Index: "cinegraph-titles"},
 			Kafka:         Kafka{Brokers: []string{"127.0.0.1:59092"}, Partitions: 6, ReplicationFactor: 1, ClientID: "cinegraph"},
+			SQLite:        defaultSQLite(),
 		},
+		Events: defaultEvents(),
 		Router: Router{
 			SubgraphURLs: map[string]string{},
 			// Identity reaches subgraphs from the verified token, never
@@ -234,6 +243,7 @@ func Default() Config {
 			PersistedQueries:   defaultPersistedQueries(),
 			Discovery:          defaultDiscovery(),
 			Subscriptions:      defaultSubscriptions(),
+			SubgraphExtensions: []string{"degraded"},
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -371,7 +381,7 @@ func anyMaps(v any) any {
 }
 
 // sliceKeys are the list settings; their environment values are comma lists.
-var sliceKeys = []string{"router.forward_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
+var sliceKeys = []string{"router.forward_headers", "router.subgraph_extensions", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
 	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers",
 	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences", "auth.web.scopes",
 	"router.discovery.etcd.endpoints"}
@@ -473,6 +483,8 @@ func (c Config) problems() []error {
 	check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level: %q is not one of debug, info, warn, error", c.Log.Level)
 	check(slices.Contains([]string{"text", "json"}, c.Log.Format), "log.format: %q is not one of text, json", c.Log.Format)
 	check(slices.Contains([]string{"embedded", "cluster"}, c.Storage.Mode), "storage.mode: %q is not one of embedded, cluster", c.Storage.Mode)
+	c.Storage.SQLite.problems(check)
+	c.Events.problems(check)
 	if c.Storage.Mode == "cluster" {
 		st := c.Storage
 		check(st.Postgres.DSN != "", "storage.postgres.dsn: required in cluster mode")

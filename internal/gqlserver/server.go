@@ -52,7 +52,8 @@ type Options struct {
 
 // New returns the HTTP handler for a subgraph's executable schema: POST, GET
 // and websocket (graphql-transport-ws and graphql-ws) transports, a parsed
-// query cache, introspection, coded errors and recovered panics. Who the
+// query cache, introspection, coded errors, recovered panics and
+// extensions.degraded when a fallback answered (DegradedExtension). Who the
 // viewer is comes from the viewer.Trust middleware the deployment wraps the
 // handler in; without it every request is anonymous.
 func New(es graphql.ExecutableSchema, opts Options) http.Handler {
@@ -84,6 +85,7 @@ func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](DefaultQueryCacheSize))
 	srv.Use(extension.Introspection{})
+	srv.AroundResponses(reportDegraded)
 	srv.SetErrorPresenter(Presenter(logger))
 	srv.SetRecoverFunc(Recover(logger))
 

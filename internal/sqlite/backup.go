@@ -44,7 +44,7 @@ func Backup(ctx context.Context, srcDir, dstDir string) ([]string, error) {
 		if _, err := os.Stat(dst); err == nil {
 			return nil, fmt.Errorf("backup: %s exists already", dst)
 		}
-		db, err := open(filepath.Join(srcDir, name))
+		db, err := open(filepath.Join(srcDir, name), Options{})
 		if err != nil {
 			return nil, fmt.Errorf("backup %s: %w", name, err)
 		}

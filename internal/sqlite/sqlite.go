@@ -1,8 +1,8 @@
 // Package sqlite opens the embedded, pure-Go SQLite databases that back
 // Cinegraph's default storage, with the settings every store wants (WAL,
-// busy timeout, foreign keys) and versioned migrations applied once each,
-// and runs the stores' batch reads and deletes over IN (...) lists of any
-// length.
+// busy timeout, foreign keys, the configured durability) and versioned
+// migrations applied once each, and runs the stores' batch reads and
+// deletes over IN (...) lists of any length.
 package sqlite
 
 import (
@@ -20,18 +20,26 @@ import (
 // one writer; writers queue on the busy timeout.
 const MaxOpenConns = 8
 
-// Open opens (creating if needed) the database file at path. The data
-// directory's manifest (ManifestFile) records the database once created; a
-// database it records that has gone missing is an error wrapping
-// ErrMissing, never a new empty one.
+// Open opens (creating if needed) the database file at path with the
+// default Options. The data directory's manifest (ManifestFile) records the
+// database once created; a database it records that has gone missing is an
+// error wrapping ErrMissing, never a new empty one.
 func Open(path string) (*sql.DB, error) {
+	return OpenWith(path, Options{})
+}
+
+// OpenWith is Open with o.
+func OpenWith(path string, o Options) (*sql.DB, error) {
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir for %s: %w", path, err)
 	}
 	var db *sql.DB
 	err := checkIn(path, func() error {
 		var err error
-		db, err = open(path)
+		db, err = open(path, o)
 		return err
 	})
 	if err != nil {
@@ -43,9 +51,11 @@ func Open(path string) (*sql.DB, error) {
 	return db, nil
 }
 
-func open(path string) (*sql.DB, error) {
+func open(path string, o Options) (*sql.DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
+	// The pragmas go in the DSN so that every connection of the pool gets
+	// them, not only the first.
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(" + o.synchronous().pragma() + ")", "foreign_keys(ON)"} {
 		q.Add("_pragma", p)
 	}
 	// Transactions take the write lock up front, so two writers never

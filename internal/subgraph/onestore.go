@@ -9,6 +9,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 )
 
 // OneStore describes a subgraph whose parts all hang off one store (chat,
@@ -21,7 +22,7 @@ type OneStore[S interface {
 	io.Closer
 }] struct {
 	Name     string
-	Embedded func(ctx context.Context, dataDir string) (S, error)
+	Embedded func(ctx context.Context, dataDir string, db sqlite.Options) (S, error)
 	Cluster  func(ctx context.Context, storage config.Storage) (S, error)
 	// Wrap, when set, decorates the store in both modes (the storage
 	// benchmark counts calls through it); it must not return nil.
@@ -38,7 +39,7 @@ func (o OneStore[S]) Module() Module {
 			if d.DataDir == "" {
 				return nil, fmt.Errorf("%s: DataDir is required", o.Name)
 			}
-			store, err := o.Embedded(ctx, d.DataDir)
+			store, err := o.Embedded(ctx, d.DataDir, d.SQLite)
 			if err != nil {
 				return nil, err
 			}

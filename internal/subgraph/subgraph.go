@@ -14,7 +14,9 @@ import (
 	"net/http"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 )
 
 // Subgraph is a running subgraph: its GraphQL endpoint, seeding, readiness
@@ -27,6 +29,13 @@ type Subgraph interface {
 	Close() error
 }
 
+// Guarded is a Subgraph that guards the dependencies behind its resolvers
+// (a search engine, a cache, a model) with internal/depguard; the
+// composition root reports their guards.
+type Guarded interface {
+	Dependencies() *depguard.Registry
+}
+
 // EmbeddedDeps is what a subgraph gets in embedded mode: a data directory
 // for its pure-Go stores.
 type EmbeddedDeps struct {
@@ -37,6 +46,9 @@ type EmbeddedDeps struct {
 	// and never closed by them.
 	Bus    events.Bus
 	Logger *slog.Logger
+	// SQLite is how the subgraph opens its embedded databases
+	// (storage.sqlite: their durability).
+	SQLite sqlite.Options
 }
 
 // ClusterDeps is what a subgraph gets in cluster mode: the settings of the
@@ -70,7 +82,7 @@ const (
 func (m Module) Open(ctx context.Context, cfg config.Config, bus events.Bus, logger *slog.Logger) (Subgraph, error) {
 	switch cfg.Storage.Mode {
 	case ModeEmbedded:
-		sg, err := m.OpenEmbedded(ctx, EmbeddedDeps{DataDir: cfg.DataDir, Bus: bus, Logger: logger})
+		sg, err := m.OpenEmbedded(ctx, EmbeddedDeps{DataDir: cfg.DataDir, Bus: bus, Logger: logger, SQLite: sqlite.Options{Synchronous: sqlite.Synchronous(cfg.Storage.SQLite.Synchronous)}})
 		if err != nil {
 			return nil, fmt.Errorf("open %s subgraph: %w", m.Name, err)
 		}

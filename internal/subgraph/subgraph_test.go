@@ -26,7 +26,7 @@ func TestModuleOpensInTheConfiguredMode(t *testing.T) {
 			if d.DataDir == "" {
 				return nil, broken
 			}
-			return fake{ModeEmbedded}, nil
+			return fake{ModeEmbedded + ":" + string(d.SQLite.Synchronous)}, nil
 		},
 		OpenCluster: func(_ context.Context, d ClusterDeps) (Subgraph, error) {
 			if d.Storage.Postgres.DSN == "" {
@@ -43,7 +43,8 @@ func TestModuleOpensInTheConfiguredMode(t *testing.T) {
 		want    string
 		wantErr string
 	}{
-		{name: "embedded", edit: func(*config.Config) {}, want: ModeEmbedded},
+		{name: "embedded", edit: func(*config.Config) {}, want: ModeEmbedded + ":normal"},
+		{name: "embedded, every commit synced", edit: func(c *config.Config) { c.Storage.SQLite.Synchronous = "full" }, want: ModeEmbedded + ":full"},
 		{name: "cluster", edit: func(c *config.Config) { c.Storage.Mode = ModeCluster }, want: ModeCluster},
 		{name: "embedded failure names the subgraph", edit: func(c *config.Config) { c.DataDir = "" }, wantErr: "open demo subgraph: engine down"},
 		{name: "cluster failure names the engines", edit: func(c *config.Config) {

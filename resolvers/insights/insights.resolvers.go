@@ -30,11 +30,12 @@ func (r *insightResolver) Sentiment(ctx context.Context, obj *insightsservice.Se
 
 // Sentiment is the resolver for the sentiment field.
 func (r *messageResolver) Sentiment(ctx context.Context, obj *model.Message) (*model.Sentiment, error) {
-	result, err := r.Service.Sentiment(obj.Body)
-	if err != nil {
+	// Null without an error while the model is down (marked degraded).
+	result, err := r.Service.MessageSentiment(ctx, obj.Body)
+	if err != nil || result == nil {
 		return nil, err
 	}
-	return toSentiment(result), nil
+	return toSentiment(*result), nil
 }
 
 // Recommendations is the resolver for the recommendations field.

@@ -120,6 +120,7 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	if !r.charge(resp, len(targets)/len(reps)) {
 		return
 	}
+	r.gatherExtensions(resp)
 	var ents []any
 	if resp.Data != nil {
 		ents, _ = resp.Data["_entities"].([]any)

@@ -21,6 +21,9 @@ func (e *Executor) ExecuteEvent(ctx context.Context, qp *plan.QueryPlan, root *p
 	if !ok {
 		return r.stopped()
 	}
+	r.mu.Lock()
+	r.gatherExtensions(event)
+	r.mu.Unlock()
 	if event.Data != nil {
 		applyRenames(event.Data, root.Renames)
 		mergeObject(r.data, event.Data)

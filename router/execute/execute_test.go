@@ -149,3 +149,41 @@ enum E { ONE TWO }`})
 		})
 	}
 }
+
+func TestGatherExtensions(t *testing.T) {
+	t.Parallel()
+	degraded := func(dep string) map[string]any { return map[string]any{"dependency": dep, "fallback": "store"} }
+	tests := []struct {
+		name      string
+		propagate []string
+		responses []map[string]any
+		want      map[string]any
+	}{
+		{name: "none named", responses: []map[string]any{{"degraded": []any{degraded("a")}}}},
+		{
+			name: "lists gathered from every fetch, once each", propagate: []string{"degraded"},
+			responses: []map[string]any{
+				{"degraded": []any{degraded("a")}, "tracing": "private"},
+				nil,
+				{"degraded": []any{degraded("a"), degraded("b")}},
+			},
+			want: map[string]any{"degraded": []any{degraded("a"), degraded("b")}},
+		},
+		{
+			name: "other values: the last fetch's", propagate: []string{"region"},
+			responses: []map[string]any{{"region": "eu"}, {"region": "us"}},
+			want:      map[string]any{"region": "us"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &run{e: &Executor{PropagateExtensions: tc.propagate}}
+			for _, ext := range tc.responses {
+				r.gatherExtensions(&wire.SubgraphResponse{Extensions: ext})
+			}
+			if !reflect.DeepEqual(r.extensions, tc.want) {
+				t.Fatalf("extensions %v, want %v", r.extensions, tc.want)
+			}
+		})
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +37,10 @@ type Executor struct {
 	// and writes to the client: past it the execution stops and answers a
 	// BAD_USER_INPUT error. 0 means none.
 	MaxResponseBytes int64
+	// PropagateExtensions names the subgraph response extensions passed on
+	// to the client: a list's items are gathered from every fetch (once
+	// each), any other value is the last fetch's.
+	PropagateExtensions []string
 }
 
 // run is the state of one execution.
@@ -48,7 +54,9 @@ type run struct {
 	mu     sync.Mutex
 	data   map[string]any
 	errors []*wire.Error
-	size   atomic.Int64 // bytes of subgraph data gathered, for MaxResponseBytes
+	// extensions gathers the subgraphs' PropagateExtensions.
+	extensions map[string]any
+	size       atomic.Int64 // bytes of subgraph data gathered, for MaxResponseBytes
 }
 
 // Execute runs qp with the coerced request variables; header holds the
@@ -79,7 +87,7 @@ func (r *run) respond(qp *plan.QueryPlan) *wire.Response {
 		errs = append(errs, s.violation)
 	}
 	errs = append(errs, s.errors...)
-	return &wire.Response{Data: data, Errors: errs}
+	return &wire.Response{Data: data, Errors: errs, Extensions: r.extensions}
 }
 
 func (r *run) node(n plan.Node) {
@@ -157,11 +165,38 @@ func (r *run) rootFetch(f *plan.Fetch) {
 	if !r.charge(resp, 1) {
 		return
 	}
+	r.gatherExtensions(resp)
 	if resp.Data != nil {
 		applyRenames(resp.Data, f.Renames)
 		mergeObject(r.data, resp.Data)
 	}
 	for _, se := range resp.Errors {
 		r.errors = append(r.errors, r.e.subgraphError(f.ServiceName, se, se.Path))
+	}
+}
+
+// gatherExtensions keeps resp's extensions that PropagateExtensions names;
+// r.mu is held.
+func (r *run) gatherExtensions(resp *wire.SubgraphResponse) {
+	for _, key := range r.e.PropagateExtensions {
+		v, ok := resp.Extensions[key]
+		if !ok || v == nil {
+			continue
+		}
+		if r.extensions == nil {
+			r.extensions = map[string]any{}
+		}
+		items, isList := v.([]any)
+		have, hadList := r.extensions[key].([]any)
+		if !isList || (!hadList && r.extensions[key] != nil) {
+			r.extensions[key] = v
+			continue
+		}
+		for _, it := range items {
+			if !slices.ContainsFunc(have, func(h any) bool { return reflect.DeepEqual(h, it) }) {
+				have = append(have, it)
+			}
+		}
+		r.extensions[key] = have
 	}
 }

@@ -25,6 +25,9 @@ type SubgraphRequest struct {
 type SubgraphResponse struct {
 	Data   map[string]any  `json:"data"`
 	Errors []SubgraphError `json:"errors"`
+	// Extensions are the response's own extensions; the executor passes
+	// on to clients those it is told to (Executor.PropagateExtensions).
+	Extensions map[string]any `json:"extensions,omitempty"`
 	// Bytes is the length of the body it was decoded from, which bounds
 	// what it adds to a response; 0 when it was built in memory.
 	Bytes int `json:"-"`
@@ -82,6 +85,7 @@ func DecodeResponse(raw []byte) (*SubgraphResponse, error) {
 	default:
 		return nil, errors.New("data must be an object or null")
 	}
+	out.Extensions, _ = top["extensions"].(map[string]any)
 	if errs, ok := top["errors"].([]any); ok {
 		for _, e := range errs {
 			em, ok := e.(map[string]any)

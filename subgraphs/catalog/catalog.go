@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/cinegraph/cinegraph/graph/catalog"
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/catalog"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogloaders"
@@ -35,6 +37,10 @@ type Options struct {
 	// LoaderWait is how long dataloaders gather keys before one store call;
 	// catalogloaders.DefaultWait when zero.
 	LoaderWait time.Duration
+	// Guards keeps the guards of the catalog's dependencies (the search
+	// engine, and the cache a cluster store was opened with); a new
+	// registry when nil. Dependencies reports it.
+	Guards *depguard.Registry
 }
 
 // Subgraph is a running catalog subgraph.
@@ -44,6 +50,7 @@ type Subgraph struct {
 	service  *catalogservice.Service
 	handler  http.Handler
 	work     *workers.Group
+	guards   *depguard.Registry
 }
 
 // Open opens the store and search index under opts.DataDir, seeds an empty
@@ -53,7 +60,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("catalog: DataDir is required")
 	}
-	store, searcher, err := openEmbedded(ctx, opts.DataDir)
+	store, searcher, err := openEmbedded(ctx, opts.DataDir, sqlite.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -75,9 +82,16 @@ func New(ctx context.Context, store catalogservice.Store, searcher search.Search
 	if searcher != nil {
 		work.OnStop(searcher.Close)
 	}
-	s := &Subgraph{store: store, searcher: searcher, work: work}
+	guards := opts.Guards
+	if guards == nil {
+		guards = depguard.NewRegistry(logger)
+	}
+	s := &Subgraph{store: store, searcher: searcher, work: work, guards: guards}
 	var rel *outbox.Relay
 	svcOpts := []catalogservice.Option{catalogservice.WithSearcher(searcher), catalogservice.WithLogger(logger)}
+	if searcher != nil {
+		svcOpts = append(svcOpts, catalogservice.WithSearchGuard(guards.Guard(catalogservice.SearchDependency, searchPolicy())))
+	}
 	if opts.Bus != nil {
 		rel = outbox.New(store, opts.Bus, outbox.Options{Name: Name, Logger: logger})
 		svcOpts = append(svcOpts, catalogservice.WithNotify(rel.Wake))
@@ -128,6 +142,9 @@ func (s *Subgraph) Seed(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Dependencies reports the guards of the catalog's dependencies.
+func (s *Subgraph) Dependencies() *depguard.Registry { return s.guards }
 
 // Ready reports whether the catalog can serve.
 func (s *Subgraph) Ready(ctx context.Context) error {

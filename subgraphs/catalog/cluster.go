@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search/elastic"
@@ -13,13 +14,13 @@ import (
 )
 
 // openCluster opens the catalog's cluster engines: the PostgreSQL store
-// behind a Redis read cache, and Elasticsearch search.
-func openCluster(ctx context.Context, st config.Storage) (catalogservice.Store, search.Searcher, error) {
+// behind a Redis read cache, guarded in guards, and Elasticsearch search.
+func openCluster(ctx context.Context, st config.Storage, guards *depguard.Registry) (catalogservice.Store, search.Searcher, error) {
 	pg, err := catalogpostgres.Open(ctx, st.Postgres)
 	if err != nil {
 		return nil, nil, err
 	}
-	cached, err := rediscache.Open(ctx, st.Redis, pg)
+	cached, err := rediscache.Open(ctx, st.Redis, pg, rediscache.WithGuard(guards.Guard(rediscache.Dependency, cachePolicy())))
 	if err != nil {
 		return nil, nil, errors.Join(err, pg.Close())
 	}

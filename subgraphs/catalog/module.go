@@ -4,15 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 
+	"github.com/cinegraph/cinegraph/internal/depguard"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogsqlite"
 )
 
-var _ subgraph.Subgraph = (*Subgraph)(nil)
+var (
+	_ subgraph.Subgraph = (*Subgraph)(nil)
+	_ subgraph.Guarded  = (*Subgraph)(nil)
+)
 
 // Hooks decorate the catalog's engines as its Module opens them, in either
 // storage mode, e.g. to count or time calls (the storage benchmark does).
@@ -32,18 +38,20 @@ func Module(h Hooks) subgraph.Module {
 			if d.DataDir == "" {
 				return nil, errors.New("catalog: DataDir is required")
 			}
-			store, searcher, err := openEmbedded(ctx, d.DataDir)
+			store, searcher, err := openEmbedded(ctx, d.DataDir, d.SQLite)
 			if err != nil {
 				return nil, err
 			}
 			return h.open(ctx, store, searcher, Options{Bus: d.Bus, Logger: d.Logger})
 		},
 		OpenCluster: func(ctx context.Context, d subgraph.ClusterDeps) (subgraph.Subgraph, error) {
-			store, searcher, err := openCluster(ctx, d.Storage)
+			// The cache's guard is made before the subgraph, which reports it.
+			guards := newGuards(d.Logger)
+			store, searcher, err := openCluster(ctx, d.Storage, guards)
 			if err != nil {
 				return nil, err
 			}
-			return h.open(ctx, store, searcher, Options{Bus: d.Bus, Logger: d.Logger})
+			return h.open(ctx, store, searcher, Options{Bus: d.Bus, Logger: d.Logger, Guards: guards})
 		},
 	}
 }
@@ -66,9 +74,17 @@ func (h Hooks) open(ctx context.Context, store catalogservice.Store, searcher se
 	return sg, nil
 }
 
+// newGuards is the registry of the catalog's dependency guards.
+func newGuards(logger *slog.Logger) *depguard.Registry {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return depguard.NewRegistry(logger.With("subgraph", Name))
+}
+
 // openEmbedded opens the pure-Go store and search index under dataDir.
-func openEmbedded(ctx context.Context, dataDir string) (catalogservice.Store, search.Searcher, error) {
-	store, err := catalogsqlite.Open(ctx, dataDir)
+func openEmbedded(ctx context.Context, dataDir string, db sqlite.Options) (catalogservice.Store, search.Searcher, error) {
+	store, err := catalogsqlite.OpenWith(ctx, filepath.Join(dataDir, catalogsqlite.FileName), db)
 	if err != nil {
 		return nil, nil, fmt.Errorf("catalog: %w", err)
 	}

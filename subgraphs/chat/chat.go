@@ -15,6 +15,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	chatresolvers "github.com/cinegraph/cinegraph/resolvers/chat"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/chatlive"
@@ -55,7 +56,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 			return nil, errors.New("chat: DataDir is required")
 		}
 		var err error
-		if store, err = openEmbeddedStore(ctx, opts.DataDir); err != nil {
+		if store, err = openEmbeddedStore(ctx, opts.DataDir, sqlite.Options{}); err != nil {
 			return nil, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatsqlite"
@@ -44,8 +45,8 @@ func Module(h Hooks) subgraph.Module {
 }
 
 // openEmbeddedStore opens the pure-Go store under dataDir.
-func openEmbeddedStore(ctx context.Context, dataDir string) (chatservice.Store, error) {
-	store, err := chatsqlite.Open(ctx, filepath.Join(dataDir, chatsqlite.FileName))
+func openEmbeddedStore(ctx context.Context, dataDir string, db sqlite.Options) (chatservice.Store, error) {
+	store, err := chatsqlite.OpenWith(ctx, filepath.Join(dataDir, chatsqlite.FileName), db)
 	if err != nil {
 		return nil, fmt.Errorf("chat: %w", err)
 	}

@@ -13,9 +13,11 @@ import (
 	"net/http"
 
 	graph "github.com/cinegraph/cinegraph/graph/insights"
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/insights"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightslive"
@@ -42,6 +44,13 @@ type Options struct {
 	// test's decorator); the subgraph then ignores DataDir and closes it on
 	// Close.
 	Store insightsservice.Store
+	// Model scores message sentiment; the lexicon model (sentiment.NewVader)
+	// when nil.
+	Model sentiment.Model
+	// Guards keeps the guards of the sentiment model and the
+	// recommendations ranking; a new registry when nil. Dependencies
+	// reports it.
+	Guards *depguard.Registry
 }
 
 // Subgraph is a running insights subgraph.
@@ -52,6 +61,7 @@ type Subgraph struct {
 	logger  *slog.Logger
 	hub     *insightslive.Hub // nil without a bus
 	work    *workers.Group
+	guards  *depguard.Registry
 }
 
 // Open opens the store, migrates it, seeds it when empty and starts the
@@ -63,7 +73,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 			return nil, errors.New("insights: DataDir is required")
 		}
 		var err error
-		if store, err = openEmbeddedStore(ctx, opts.DataDir); err != nil {
+		if store, err = openEmbeddedStore(ctx, opts.DataDir, sqlite.Options{}); err != nil {
 			return nil, err
 		}
 	}
@@ -81,7 +91,19 @@ func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subg
 		logger = slog.Default()
 	}
 	logger = logger.With("subgraph", Name)
-	svcOpts := []insightsservice.Option{insightsservice.WithModel(sentiment.NewVader())}
+	model := opts.Model
+	if model == nil {
+		model = sentiment.NewVader()
+	}
+	guards := opts.Guards
+	if guards == nil {
+		guards = depguard.NewRegistry(logger)
+	}
+	svcOpts := []insightsservice.Option{
+		insightsservice.WithModel(model),
+		insightsservice.WithSentimentGuard(guards.Guard(insightsservice.SentimentDependency, sentimentPolicy())),
+		insightsservice.WithRecommendationsGuard(guards.Guard(insightsservice.RecommendationsDependency, recommendationsPolicy())),
+	}
 	if opts.Bus != nil {
 		svcOpts = append(svcOpts, insightsservice.WithPublisher(opts.Bus))
 	}
@@ -95,7 +117,7 @@ func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subg
 	}
 
 	work := workers.New(ctx, logger)
-	s := &Subgraph{store: store, service: svc, logger: logger, work: work}
+	s := &Subgraph{store: store, service: svc, logger: logger, work: work, guards: guards}
 	if opts.Bus != nil {
 		h := insightslive.New(0, logger)
 		if err := work.Start("insights hub", func(ctx context.Context) (func() error, error) { return h.Listen(ctx, opts.Bus) }); err != nil {
@@ -132,6 +154,10 @@ func (s *Subgraph) Handler() http.Handler { return s.handler }
 
 // Service is the subgraph's domain service.
 func (s *Subgraph) Service() *insightsservice.Service { return s.service }
+
+// Dependencies reports the guards of the sentiment model and the
+// recommendations ranking.
+func (s *Subgraph) Dependencies() *depguard.Registry { return s.guards }
 
 // Seed replaces the seeded scores, detections and views with the
 // deterministic seed; data from live events stays.

@@ -4,14 +4,19 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/store/insightssqlite"
 )
 
-var _ subgraph.Subgraph = (*Subgraph)(nil)
+var (
+	_ subgraph.Subgraph = (*Subgraph)(nil)
+	_ subgraph.Guarded  = (*Subgraph)(nil)
+)
 
 // Hooks decorate the insights store as its Module opens it, in either storage
 // mode, e.g. to count or time calls (the storage benchmark does). A nil
@@ -40,8 +45,8 @@ func Module(h Hooks) subgraph.Module {
 }
 
 // openEmbeddedStore opens the pure-Go store under dataDir.
-func openEmbeddedStore(ctx context.Context, dataDir string) (insightsservice.Store, error) {
-	store, err := insightssqlite.Open(ctx, dataDir)
+func openEmbeddedStore(ctx context.Context, dataDir string, db sqlite.Options) (insightsservice.Store, error) {
+	store, err := insightssqlite.OpenWith(ctx, filepath.Join(dataDir, insightssqlite.FileName), db)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}

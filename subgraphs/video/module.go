@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
@@ -40,8 +42,8 @@ func Module(h Hooks) subgraph.Module {
 }
 
 // openEmbeddedStore opens the pure-Go store under dataDir.
-func openEmbeddedStore(ctx context.Context, dataDir string) (videoservice.Store, error) {
-	store, err := videosqlite.OpenDir(ctx, dataDir)
+func openEmbeddedStore(ctx context.Context, dataDir string, db sqlite.Options) (videoservice.Store, error) {
+	store, err := videosqlite.OpenWith(ctx, filepath.Join(dataDir, videosqlite.FileName), db)
 	if err != nil {
 		return nil, fmt.Errorf("video: %w", err)
 	}

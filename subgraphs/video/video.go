@@ -17,6 +17,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/video"
 	"github.com/cinegraph/cinegraph/subgraphs/video/videolive"
@@ -58,7 +59,7 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 			return nil, errors.New("video: DataDir is required")
 		}
 		var err error
-		if store, err = openEmbeddedStore(ctx, opts.DataDir); err != nil {
+		if store, err = openEmbeddedStore(ctx, opts.DataDir, sqlite.Options{}); err != nil {
 			return nil, err
 		}
 	}

@@ -2,7 +2,9 @@
 // configured: an append-only log in a local SQLite file, with per-topic
 // offsets, consumer groups that commit after processing, and in-process
 // listeners woken on publish. It survives restarts, so consumers resume where
-// they stopped and nothing published is lost.
+// they stopped and nothing published is lost. Retention (retention.go)
+// bounds the log by age and size without ever deleting an event a consumer
+// group has not acknowledged.
 package embedded
 
 import (
@@ -10,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -49,20 +52,56 @@ var migrations = []string{
 		seq   INTEGER NOT NULL,
 		PRIMARY KEY (topic, grp)
 	);`,
+	// appended is the bus's clock when the event was stored, which
+	// retention ages by: an event's own time is the publisher's to set.
+	`ALTER TABLE events ADD COLUMN appended INTEGER NOT NULL DEFAULT 0;
+	UPDATE events SET appended = time;
+	CREATE INDEX events_appended ON events (appended);`,
+}
+
+// Options tune a bus beyond its file. The zero value keeps every event,
+// opens the file with sqlite's default options and logs to slog.Default().
+type Options struct {
+	// SQLite are the options the log's database is opened with.
+	SQLite sqlite.Options
+	// Retention bounds the log; its zero value keeps everything.
+	Retention Retention
+	// Logger reports what retention deletes.
+	Logger *slog.Logger
+	// Now is the clock events are appended and aged by; time.Now if nil.
+	Now func() time.Time
 }
 
 // Bus is the SQLite-backed event log.
 type Bus struct {
-	db *sql.DB
+	db        *sql.DB
+	retention Retention
+	logger    *slog.Logger
+	now       func() time.Time
 
 	mu     sync.Mutex
 	wake   chan struct{} // closed and replaced on every publish
 	closed bool
+
+	// stop ends the retention loop, which closes done on its way out.
+	stop     context.CancelFunc
+	done     chan struct{}
+	stopOnce sync.Once
 }
 
-// Open opens (creating if needed) the log at path.
+// Open opens (creating if needed) the log at path, keeping every event.
 func Open(ctx context.Context, path string) (*Bus, error) {
-	db, err := sqlite.Open(path)
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith opens (creating if needed) the log at path with o. With a
+// retention limit set, it applies the limits once before returning and
+// then every o.Retention.Interval until Close.
+func OpenWith(ctx context.Context, path string, o Options) (*Bus, error) {
+	if err := o.Retention.Validate(); err != nil {
+		return nil, fmt.Errorf("event log: %w", err)
+	}
+	db, err := sqlite.OpenWith(path, o.SQLite)
 	if err != nil {
 		return nil, fmt.Errorf("event log: %w", err)
 	}
@@ -70,7 +109,24 @@ func Open(ctx context.Context, path string) (*Bus, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("event log: %w", err)
 	}
-	return &Bus{db: db, wake: make(chan struct{})}, nil
+	b := &Bus{db: db, retention: o.Retention, logger: o.Logger, now: o.Now, wake: make(chan struct{}), done: make(chan struct{})}
+	if b.logger == nil {
+		b.logger = slog.Default()
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if !b.retention.enabled() {
+		close(b.done)
+		return b, nil
+	}
+	b.retain(ctx)
+	// The loop outlives Open's ctx, which may only bound opening; Close
+	// stops it.
+	loopCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	b.stop = stop
+	go b.retainEvery(loopCtx)
+	return b, nil
 }
 
 // Publish appends evs in one transaction; an event whose ID is already in
@@ -89,13 +145,14 @@ func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
 		return fmt.Errorf("publish: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (id, topic, key, type, time, payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (id, topic, key, type, time, payload, appended) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	defer stmt.Close()
+	appended := b.now().UnixNano()
 	for _, ev := range evs {
-		if _, err := stmt.ExecContext(ctx, ev.ID, ev.Topic, ev.Key, ev.Type, ev.Time.UnixNano(), []byte(ev.Payload)); err != nil {
+		if _, err := stmt.ExecContext(ctx, ev.ID, ev.Topic, ev.Key, ev.Type, ev.Time.UnixNano(), []byte(ev.Payload), appended); err != nil {
 			return fmt.Errorf("publish %s to %s: %w", ev.ID, ev.Topic, err)
 		}
 	}
@@ -123,14 +180,21 @@ func (b *Bus) waiter() <-chan struct{} {
 }
 
 // Consume delivers topic's events to h for group, committing each event's
-// offset after h succeeds, until ctx is done.
+// offset after h succeeds, until ctx is done. From its first call on, the
+// group holds back retention: no event it has not acknowledged is deleted.
 func (b *Bus) Consume(ctx context.Context, topic, group string, h events.Handler) error {
 	if topic == "" || group == "" {
 		return errors.New("consume: topic and group are required")
 	}
+	// Registering the group before its first commit keeps retention from
+	// deleting what it has yet to process, e.g. while its first event
+	// keeps failing.
+	if _, err := b.db.ExecContext(ctx, `INSERT INTO consumer_offsets (topic, grp, seq) VALUES (?, ?, 0) ON CONFLICT (topic, grp) DO NOTHING`, topic, group); err != nil {
+		return fmt.Errorf("consume %s as %s: %w", topic, group, err)
+	}
 	var from int64
 	err := b.db.QueryRowContext(ctx, `SELECT seq FROM consumer_offsets WHERE topic = ? AND grp = ?`, topic, group).Scan(&from)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil {
 		return fmt.Errorf("consume %s as %s: %w", topic, group, err)
 	}
 	return b.tail(ctx, topic, from, func(ev events.Event) error {
@@ -247,11 +311,17 @@ func (b *Bus) read(ctx context.Context, topic string, after int64) ([]events.Eve
 	return out, rows.Err()
 }
 
-// Close releases the log. Consumers and listeners should be stopped first
-// through their contexts.
+// Close stops retention and releases the log. Consumers and listeners
+// should be stopped first through their contexts.
 func (b *Bus) Close() error {
 	b.mu.Lock()
 	b.closed = true
 	b.mu.Unlock()
+	b.stopOnce.Do(func() {
+		if b.stop != nil {
+			b.stop()
+		}
+	})
+	<-b.done
 	return b.db.Close()
 }

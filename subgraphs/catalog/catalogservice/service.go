@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
 )
 
@@ -13,9 +14,11 @@ import (
 type Service struct {
 	store    Store
 	searcher search.Searcher
-	notify   func()
-	logger   *slog.Logger
-	now      func() time.Time
+	// searchGuard guards the searcher (WithSearchGuard).
+	searchGuard *depguard.Guard
+	notify      func()
+	logger      *slog.Logger
+	now         func() time.Time
 }
 
 // Option adjusts a Service.
@@ -59,6 +62,9 @@ func New(store Store, opts ...Option) *Service {
 	s := &Service{store: store, notify: func() {}, logger: slog.Default(), now: time.Now}
 	for _, opt := range opts {
 		opt(s)
+	}
+	if s.searchGuard == nil {
+		s.searchGuard = depguard.New(SearchDependency, depguard.Policy{}, s.logger)
 	}
 	return s
 }

@@ -2,10 +2,14 @@ package insightsservice
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/cinegraph/cinegraph/internal/depguard"
 )
 
 // Recommendation weights: popularity dominates, audience sentiment breaks
@@ -21,10 +25,46 @@ const (
 // Recommendations ranks titles for each profile, in order: titles most
 // profiles watched, lifted by positive audiences, without the titles the
 // profile watched. Each list holds at most MaxRecommendations.
+//
+// The ranking runs through its guard. While it fails, is slow or is cut
+// off, every profile gets the same list of the most popular titles, ranked
+// alike but not personal (watched titles stay in), marked degraded
+// (RecommendationsFallbackPopular).
 func (s *Service) Recommendations(ctx context.Context, profileIDs []string) ([][]Recommendation, error) {
 	if err := CheckIDs("profileId", profileIDs); err != nil {
 		return nil, err
 	}
+	out, err := depguard.Do(ctx, s.recommendationsGuard, func(ctx context.Context) ([][]Recommendation, error) {
+		return s.recommend(ctx, profileIDs)
+	})
+	if err == nil || !depguard.Failed(ctx, err) {
+		return out, err
+	}
+	popular, perr := s.popular(ctx, len(profileIDs))
+	if perr != nil {
+		return nil, errors.Join(err, perr)
+	}
+	s.recommendationsGuard.Degraded(ctx, RecommendationsFallbackPopular)
+	return popular, nil
+}
+
+// popular is the recommendations fallback: the MaxRecommendations most
+// popular titles, one copy per profile. It costs one small store read.
+func (s *Service) popular(ctx context.Context, profiles int) ([][]Recommendation, error) {
+	stats, err := s.store.PopularTitles(ctx, MaxRecommendations)
+	if err != nil {
+		return nil, fmt.Errorf("load popular titles for the recommendations fallback: %w", err)
+	}
+	ranked := rank(stats)
+	out := make([][]Recommendation, profiles)
+	for i := range out {
+		out[i] = slices.Clone(ranked)
+	}
+	return out, nil
+}
+
+// recommend is the personal ranking.
+func (s *Service) recommend(ctx context.Context, profileIDs []string) ([][]Recommendation, error) {
 	watched, err := s.store.WatchedTitlesByProfileIDs(ctx, profileIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load watched titles of %d profiles: %w", len(profileIDs), err)
@@ -37,20 +77,7 @@ func (s *Service) Recommendations(ctx context.Context, profileIDs []string) ([][
 	if err != nil {
 		return nil, fmt.Errorf("load popular titles: %w", err)
 	}
-	maxViewers := 0
-	for _, p := range popular {
-		maxViewers = max(maxViewers, p.Viewers)
-	}
-	ranked := make([]Recommendation, len(popular))
-	for i, p := range popular {
-		ranked[i] = Recommendation{TitleID: p.TitleID, Score: rankScore(p, maxViewers), Reason: reason(p), Audience: p.Audience}
-	}
-	sort.SliceStable(ranked, func(i, j int) bool {
-		if ranked[i].Score != ranked[j].Score {
-			return ranked[i].Score > ranked[j].Score
-		}
-		return ranked[i].TitleID < ranked[j].TitleID
-	})
+	ranked := rank(popular)
 	out := make([][]Recommendation, len(profileIDs))
 	for i := range profileIDs {
 		seen := make(map[string]bool, len(watched[i]))
@@ -69,6 +96,25 @@ func (s *Service) Recommendations(ctx context.Context, profileIDs []string) ([][
 		out[i] = list
 	}
 	return out, nil
+}
+
+// rank scores the popular titles and orders them best first.
+func rank(popular []TitleStat) []Recommendation {
+	maxViewers := 0
+	for _, p := range popular {
+		maxViewers = max(maxViewers, p.Viewers)
+	}
+	ranked := make([]Recommendation, len(popular))
+	for i, p := range popular {
+		ranked[i] = Recommendation{TitleID: p.TitleID, Score: rankScore(p, maxViewers), Reason: reason(p), Audience: p.Audience}
+	}
+	sort.SliceStable(ranked, func(i, j int) bool {
+		if ranked[i].Score != ranked[j].Score {
+			return ranked[i].Score > ranked[j].Score
+		}
+		return ranked[i].TitleID < ranked[j].TitleID
+	})
+	return ranked
 }
 
 // TopRecommendations returns the first n of a profile's recommendations.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
@@ -16,6 +17,8 @@ type Service struct {
 	model sentiment.Model
 	pub   events.Publisher
 	now   func() time.Time
+	// The guards of the model and of the ranking (guards.go).
+	sentimentGuard, recommendationsGuard *depguard.Guard
 }
 
 // Option adjusts a Service.
@@ -45,15 +48,47 @@ func New(store Store, opts ...Option) *Service {
 	if s.model == nil {
 		s.model = sentiment.NewVader()
 	}
+	if s.sentimentGuard == nil {
+		s.sentimentGuard = depguard.New(SentimentDependency, depguard.Policy{}, nil)
+	}
+	if s.recommendationsGuard == nil {
+		s.recommendationsGuard = depguard.New(RecommendationsDependency, depguard.Policy{}, nil)
+	}
 	return s
 }
 
-// Sentiment scores a message body.
+// Sentiment scores a message body with the model, unguarded.
 func (s *Service) Sentiment(body string) (sentiment.Result, error) {
 	if err := CheckBody(body); err != nil {
 		return sentiment.Result{}, err
 	}
 	return s.model.Score(body), nil
+}
+
+// MessageSentiment scores a message body through the model's guard. While
+// the model fails, is slow or is cut off, the answer is nil, marked
+// degraded (SentimentFallbackNull), so that the message is served without
+// its sentiment instead of with an error.
+func (s *Service) MessageSentiment(ctx context.Context, body string) (*sentiment.Result, error) {
+	if err := CheckBody(body); err != nil {
+		return nil, err
+	}
+	r, err := s.score(ctx, body)
+	if err != nil {
+		if !depguard.Failed(ctx, err) {
+			return nil, err
+		}
+		s.sentimentGuard.Degraded(ctx, SentimentFallbackNull)
+		return nil, nil
+	}
+	return &r, nil
+}
+
+// score runs the model through its guard.
+func (s *Service) score(ctx context.Context, body string) (sentiment.Result, error) {
+	return depguard.Do(ctx, s.sentimentGuard, func(ctx context.Context) (sentiment.Result, error) {
+		return sentiment.ScoreContext(ctx, s.model, body)
+	})
 }
 
 // Audiences returns the audience sentiment of each title, in order.
@@ -100,16 +135,22 @@ func FilterDetections(ds []Detection, minConfidence float64, durationSeconds int
 
 // RecordMessage scores a live chat message, stores the score once per
 // message id and publishes the result. A redelivered message is stored once
-// and published under the same event id, which the bus drops.
+// and published under the same event id, which the bus drops. The model is
+// called through its guard; while it fails the message is not scored and
+// the error says so, for the consumer to retry it later (a score is never
+// made up).
 func (s *Service) RecordMessage(ctx context.Context, m ChatMessagePosted) (MessageScore, error) {
 	for _, check := range []struct{ field, id string }{{"id", m.ID}, {"roomId", m.RoomID}, {"titleId", m.TitleID}} {
 		if err := CheckID(check.field, check.id); err != nil {
 			return MessageScore{}, err
 		}
 	}
-	result, err := s.Sentiment(m.Body)
-	if err != nil {
+	if err := CheckBody(m.Body); err != nil {
 		return MessageScore{}, err
+	}
+	result, err := s.score(ctx, m.Body)
+	if err != nil {
+		return MessageScore{}, fmt.Errorf("score message %s: %w", m.ID, err)
 	}
 	score := MessageScore{
 		MessageID: m.ID, RoomID: m.RoomID, TitleID: m.TitleID,

@@ -3,7 +3,10 @@
 // replace the lexicon one without touching callers.
 package sentiment
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // Label is the class a score falls into.
 type Label string
@@ -49,6 +52,25 @@ type Model interface {
 	Name() string
 	// Score returns the sentiment of text.
 	Score(text string) Result
+}
+
+// Scorer is a Model that can fail or be slow, as one served by another
+// process does: it takes the caller's context and reports errors. Models
+// that run in process and cannot fail, such as the lexicon one, need not
+// implement it.
+type Scorer interface {
+	Model
+	// ScoreContext returns the sentiment of text, or why it cannot.
+	ScoreContext(ctx context.Context, text string) (Result, error)
+}
+
+// ScoreContext scores text with m: through ScoreContext when m is a
+// Scorer, else with Score, which cannot fail.
+func ScoreContext(ctx context.Context, m Model, text string) (Result, error) {
+	if s, ok := m.(Scorer); ok {
+		return s.ScoreContext(ctx, text)
+	}
+	return m.Score(text), nil
 }
 
 // clamp keeps a score within -1..1 and maps NaN to neutral, so a model's

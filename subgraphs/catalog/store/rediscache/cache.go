@@ -9,6 +9,12 @@
 // before the load, so a reader that loaded old data while a write was
 // committing can never leave it to be served after that write. When Redis
 // fails, reads fall through to the inner store.
+//
+// Reads and write-backs go through a depguard.Guard (Dependency): while
+// Redis fails or is slow its breaker opens, and reads go straight to the
+// inner store without waiting on Redis, marked degraded (FallbackStore).
+// Invalidations are never refused by the guard: skipping one could leave a
+// stale entry to be served once Redis is back.
 package rediscache
 
 import (
@@ -20,6 +26,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 )
@@ -30,6 +37,13 @@ const DefaultPrefix = "cinegraph:catalog:cache:"
 // DefaultTTL bounds how long an entry lives when no TTL is configured.
 const DefaultTTL = 5 * time.Minute
 
+// Dependency names the cache's guard; FallbackStore names what serves
+// while the cache cannot: the inner store.
+const (
+	Dependency    = "catalog.cache"
+	FallbackStore = "store"
+)
+
 // Store implements catalogservice.Store by caching reads of an inner Store.
 type Store struct {
 	inner  catalogservice.Store
@@ -37,6 +51,7 @@ type Store struct {
 	prefix string
 	ttl    time.Duration
 	log    *slog.Logger
+	guard  *depguard.Guard
 	owned  bool // Close closes client
 }
 
@@ -60,12 +75,25 @@ func WithTTL(ttl time.Duration) Option {
 // WithLogger reports cache failures (which never fail a read) to log.
 func WithLogger(log *slog.Logger) Option { return func(s *Store) { s.log = log } }
 
+// WithGuard sets the guard around Redis reads and write-backs; a guard of
+// default policy otherwise.
+func WithGuard(g *depguard.Guard) Option {
+	return func(s *Store) {
+		if g != nil {
+			s.guard = g
+		}
+	}
+}
+
 // New caches inner's reads in the Redis behind client; the caller keeps
 // ownership of client, Close closes inner.
 func New(inner catalogservice.Store, client redis.UniversalClient, opts ...Option) *Store {
 	s := &Store{inner: inner, client: client, prefix: DefaultPrefix, ttl: DefaultTTL, log: slog.Default()}
 	for _, opt := range opts {
 		opt(s)
+	}
+	if s.guard == nil {
+		s.guard = depguard.New(Dependency, depguard.Policy{}, s.log)
 	}
 	return s
 }

@@ -4,6 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cinegraph/cinegraph/internal/depguard"
 )
 
 // entry is what the cache stores for one key: the value and the namespace
@@ -15,7 +19,9 @@ type entry[V any] struct {
 }
 
 // cached answers ids from Redis where it holds a current entry and from
-// load for the rest, then stores what load returned. Entries of a mutable
+// load for the rest, then stores what load returned. While Redis fails or
+// its guard refuses, every id comes from load and the request is marked
+// degraded. Entries of a mutable
 // kind carry a per-key version, bumped by writes, and are stored even when
 // load found nothing (an empty list is an answer too). One MGET reads every
 // entry with the counters that validate it, and one pipeline writes back.
@@ -36,9 +42,17 @@ func cached[V any](ctx context.Context, s *Store, kind string, ids []string, mut
 			redisKeys = append(redisKeys, s.versionKey(kind, id))
 		}
 	}
-	vals, err := s.client.MGet(ctx, redisKeys...).Result()
+	vals, err := depguard.Do(ctx, s.guard, func(ctx context.Context) ([]any, error) {
+		return s.client.MGet(ctx, redisKeys...).Result()
+	})
 	if err != nil {
-		s.log.WarnContext(ctx, "catalog cache: read failed; using the store", "kind", kind, "err", err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if depguard.ReasonOf(err) != depguard.CircuitOpen {
+			s.log.WarnContext(ctx, "catalog cache: read failed; using the store", "kind", kind, "err", err)
+		}
+		s.guard.Degraded(ctx, FallbackStore)
 		return load(ctx, keys)
 	}
 	gen := counter(vals[0])
@@ -86,7 +100,8 @@ func cached[V any](ctx context.Context, s *Store, kind string, ids []string, mut
 		pipe.Set(ctx, s.entryKey(kind, id), raw, s.ttl)
 	}
 	if pipe.Len() > 0 {
-		if _, err := pipe.Exec(ctx); err != nil {
+		_, err := depguard.Do(ctx, s.guard, func(ctx context.Context) ([]redis.Cmder, error) { return pipe.Exec(ctx) })
+		if err != nil && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "catalog cache: write failed", "kind", kind, "err", err)
 		}
 	}

@@ -24,7 +24,12 @@ type Store struct {
 
 // Open opens (creating and migrating if needed) the store at path.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlite.Open(path)
+	return OpenWith(ctx, path, sqlite.Options{})
+}
+
+// OpenWith is Open with the database opened with o (its durability).
+func OpenWith(ctx context.Context, path string, o sqlite.Options) (*Store, error) {
+	db, err := sqlite.OpenWith(path, o)
 	if err != nil {
 		return nil, fmt.Errorf("chat store: %w", err)
 	}

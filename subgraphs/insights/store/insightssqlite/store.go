@@ -30,7 +30,12 @@ func Open(ctx context.Context, dataDir string) (*Store, error) {
 
 // OpenFile opens the store at an explicit path.
 func OpenFile(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlite.Open(path)
+	return OpenWith(ctx, path, sqlite.Options{})
+}
+
+// OpenWith is OpenFile with the database opened with o (its durability).
+func OpenWith(ctx context.Context, path string, o sqlite.Options) (*Store, error) {
+	db, err := sqlite.OpenWith(path, o)
 	if err != nil {
 		return nil, fmt.Errorf("open insights store: %w", err)
 	}

@@ -30,7 +30,12 @@ func OpenDir(ctx context.Context, dataDir string) (*Store, error) {
 
 // Open opens (creating and migrating) the store at path.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlite.Open(path)
+	return OpenWith(ctx, path, sqlite.Options{})
+}
+
+// OpenWith is Open with the database opened with o (its durability).
+func OpenWith(ctx context.Context, path string, o sqlite.Options) (*Store, error) {
+	db, err := sqlite.OpenWith(path, o)
 	if err != nil {
 		return nil, fmt.Errorf("open video store: %w", err)
 	}
