@@ -17,6 +17,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/health"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/router"
+	"github.com/cinegraph/cinegraph/router/dedupe"
 	"github.com/cinegraph/cinegraph/router/discovery"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/resilience"
@@ -196,6 +197,7 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		DisableIntrospection: !cfg.Router.Introspection,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
 		PropagateExtensions:  cfg.Router.SubgraphExtensions,
+		Dedupe:               dedupeGroup(cfg.Router.Dedupe),
 		Logger:               logger.With("component", "router"),
 		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders, Resume: resumeRules(cfg.Router.Subscriptions)},
 		Limits:               limitsConfig(cfg.Router.Limits),
@@ -281,4 +283,12 @@ func resumeRules(s config.Subscriptions) map[string]subscription.ResumeRule {
 		out[field] = subscription.ResumeRule{Argument: r.Argument, Cursor: r.Cursor}
 	}
 	return out
+}
+
+// dedupeGroup is router.dedupe as the router takes it: nil when off.
+func dedupeGroup(d config.Dedupe) *dedupe.Group {
+	if !d.Enabled {
+		return nil
+	}
+	return dedupe.New(d.IgnoreHeaders)
 }

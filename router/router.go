@@ -13,6 +13,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/router/auth"
 	"github.com/cinegraph/cinegraph/router/authz"
+	"github.com/cinegraph/cinegraph/router/dedupe"
 	"github.com/cinegraph/cinegraph/router/discovery"
 	"github.com/cinegraph/cinegraph/router/execute"
 	"github.com/cinegraph/cinegraph/router/fetch"
@@ -64,6 +65,9 @@ type Config struct {
 	// estimated and actual cost and the limit. Empty never shows it.
 	CostHeader           string
 	ExposeSubgraphErrors bool
+	// Dedupe, when set, shares identical subgraph queries in flight at the
+	// same time (router/dedupe); nil sends every fetch.
+	Dedupe *dedupe.Group
 	// PropagateExtensions names the subgraph response extensions passed on
 	// to clients (a list's items gathered from every fetch), e.g. degraded.
 	PropagateExtensions []string
@@ -160,6 +164,11 @@ func New(cfg Config) (*Router, error) {
 	fetchers, balanced, err := newFetchers(sg, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Dedupe != nil {
+		for name, f := range fetchers {
+			fetchers[name] = cfg.Dedupe.Wrap(name, f)
+		}
 	}
 	logger := cfg.Logger
 	if logger == nil {

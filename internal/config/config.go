@@ -175,6 +175,8 @@ type Router struct {
 	// SubgraphExtensions names the subgraph response extensions passed on
 	// to clients: degraded lists the fallbacks that answered.
 	SubgraphExtensions []string `koanf:"subgraph_extensions" yaml:"subgraph_extensions"`
+	// Dedupe shares identical subgraph queries in flight (dedupe.go).
+	Dedupe Dedupe `koanf:"dedupe" yaml:"dedupe"`
 }
 
 // Admin configures the read-only admin listener of `serve` and `router`:
@@ -244,6 +246,7 @@ func Default() Config {
 			Discovery:          defaultDiscovery(),
 			Subscriptions:      defaultSubscriptions(),
 			SubgraphExtensions: []string{"degraded"},
+			Dedupe:             defaultDedupe(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -381,7 +384,7 @@ func anyMaps(v any) any {
 }
 
 // sliceKeys are the list settings; their environment values are comma lists.
-var sliceKeys = []string{"router.forward_headers", "router.subgraph_extensions", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
+var sliceKeys = []string{"router.forward_headers", "router.subgraph_extensions", "router.dedupe.ignore_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
 	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers",
 	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences", "auth.web.scopes",
 	"router.discovery.etcd.endpoints"}
@@ -524,6 +527,7 @@ func (c Config) problems() []error {
 	c.Router.CORS.problems(check)
 	c.Router.CSRF.problems(check)
 	c.Router.Subscriptions.problems(check)
+	c.Router.Dedupe.problems(check)
 	c.Router.RateLimit.problems(check)
 	c.Router.PersistedQueries.problems(check)
 	c.Router.Discovery.problems(check)
