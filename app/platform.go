@@ -198,6 +198,7 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
 		PropagateExtensions:  cfg.Router.SubgraphExtensions,
 		Dedupe:               dedupeGroup(cfg.Router.Dedupe),
+		MergeOperations:      mergeOperations(cfg.Router.Dedupe),
 		Logger:               logger.With("component", "router"),
 		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders, Resume: resumeRules(cfg.Router.Subscriptions)},
 		Limits:               limitsConfig(cfg.Router.Limits),
@@ -291,4 +292,13 @@ func dedupeGroup(d config.Dedupe) *dedupe.Group {
 		return nil
 	}
 	return dedupe.New(d.IgnoreHeaders)
+}
+
+// mergeOperations is router.dedupe.operations as the router takes it: nil
+// when off.
+func mergeOperations(d config.Dedupe) *dedupe.Operations {
+	if !d.Operations {
+		return nil
+	}
+	return dedupe.NewOperations(d.IgnoreHeaders)
 }

@@ -68,6 +68,9 @@ type Config struct {
 	// Dedupe, when set, shares identical subgraph queries in flight at the
 	// same time (router/dedupe); nil sends every fetch.
 	Dedupe *dedupe.Group
+	// MergeOperations, when set, shares identical client queries in flight
+	// at the same time: one execution answers them all; nil runs each.
+	MergeOperations *dedupe.Operations
 	// PropagateExtensions names the subgraph response extensions passed on
 	// to clients (a list's items gathered from every fetch), e.g. degraded.
 	PropagateExtensions []string
@@ -149,6 +152,8 @@ type Router struct {
 	persisted *persisted.Documents
 	// identity authenticates clients and tells subgraphs who they are.
 	identity *identity
+	// mergeOps shares identical queries in flight; nil runs each.
+	mergeOps *dedupe.Operations
 	// guarded: the supergraph has access control, enforced before planning
 	// with policies deciding @policy (authorize.go).
 	guarded  bool
@@ -205,6 +210,7 @@ func New(cfg Config) (*Router, error) {
 		logger:    logger,
 		rateLimit: cfg.RateLimit,
 		persisted: cfg.Persisted,
+		mergeOps:  cfg.MergeOperations,
 		identity:  newIdentity(cfg),
 		guarded:   sg.HasAccessControl(),
 		policies:  cfg.Policies,
@@ -286,9 +292,17 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 	return &transport.Result{Response: r.run(ctx, op, req), Outcome: request.Executed}
 }
 
-// run executes a query or mutation once.
+// run executes a query or mutation once; a query identical to one already
+// executing waits for that one's result (Config.MergeOperations).
 func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *wire.Response {
-	resp := r.exec.Execute(ctx, op.plan, op.vars, r.subgraphHeaders(req.Header, op.identity))
+	header := r.subgraphHeaders(req.Header, op.identity)
+	execute := func(ctx context.Context) *wire.Response { return r.exec.Execute(ctx, op.plan, op.vars, header) }
+	var resp *wire.Response
+	if key, ok := r.mergeKey(op, header); ok {
+		resp = r.mergeOps.Do(ctx, key, execute)
+	} else {
+		resp = execute(ctx)
+	}
 	authzErrors(resp, op.denied)
 	if r.wantsPlan(req) {
 		if resp.Extensions == nil {
@@ -331,4 +345,23 @@ func (r *Router) Plan(ctx context.Context, query, operationName string, variable
 		return nil, fmt.Errorf("plan operation: %w", refused)
 	}
 	return json.Marshal(op.plan)
+}
+
+// mergeKey identifies the requests that one execution of op may answer: the
+// same plan (one per document and operation), variables, viewer, fields
+// authorization removed, and headers reaching subgraphs. Only queries are
+// merged.
+func (r *Router) mergeKey(op *operation, header http.Header) (string, bool) {
+	if r.mergeOps == nil || op.kind != ast.Query {
+		return "", false
+	}
+	vars, err := json.Marshal(op.vars)
+	if err != nil {
+		return "", false
+	}
+	subject := ""
+	if op.identity != nil {
+		subject = "sub=" + op.identity.Subject
+	}
+	return r.mergeOps.Key([]string{fmt.Sprintf("%p", op.plan), string(vars), subject, fmt.Sprint(op.denied)}, header), true
 }

@@ -1,8 +1,9 @@
-// Package dedupe shares identical subgraph fetches that are in flight at
-// the same time: a popular page requested by many clients at once costs the
-// subgraph one round trip per distinct fetch, not one per client. It is
-// single-flight, not a cache: a fetch that starts after an identical one
-// has finished makes its own round trip.
+// Package dedupe shares identical work in flight at the same time: Group
+// shares subgraph fetches, so a popular page requested by many clients at
+// once costs a subgraph one round trip per distinct fetch, and Operations
+// shares whole client operations, so it costs the router one execution. It
+// is single-flight, not a cache: work that starts after an identical one
+// has finished is done again.
 //
 // Two fetches are identical when they go to the same subgraph with the same
 // document, operation name and variables, and with the same headers, but
@@ -49,14 +50,20 @@ type Group struct {
 // New returns a Group whose keys leave out the headers in ignore
 // (canonicalized; nil means DefaultIgnoreHeaders).
 func New(ignore []string) *Group {
+	return &Group{ignore: canonical(ignore), flights: map[string]*flight{}}
+}
+
+// canonical is the set of header names in ignore, canonicalized; nil
+// means DefaultIgnoreHeaders.
+func canonical(ignore []string) map[string]bool {
 	if ignore == nil {
 		ignore = DefaultIgnoreHeaders
 	}
-	g := &Group{ignore: map[string]bool{}, flights: map[string]*flight{}}
+	out := make(map[string]bool, len(ignore))
 	for _, h := range ignore {
-		g.ignore[http.CanonicalHeaderKey(h)] = true
+		out[http.CanonicalHeaderKey(h)] = true
 	}
-	return g
+	return out
 }
 
 // Counts returns the group's figures.
@@ -170,31 +177,36 @@ func (g *Group) key(subgraph string, req *wire.SubgraphRequest, header http.Head
 	if err != nil {
 		return "", false
 	}
+	var b strings.Builder
+	b.Grow(len(subgraph) + len(req.Query) + len(req.OperationName) + len(vars) + 64)
+	for _, p := range []string{subgraph, req.OperationName, req.Query} {
+		b.WriteString(p)
+		b.WriteByte(0)
+	}
+	b.Write(vars)
+	b.WriteByte(0)
+	writeHeaders(&b, g.ignore, header)
+	return b.String(), true
+}
+
+// writeHeaders writes header to b in a fixed order, less the names in
+// ignore (canonical).
+func writeHeaders(b *strings.Builder, ignore map[string]bool, header http.Header) {
 	names := make([]string, 0, len(header))
 	for k := range header {
-		if !g.ignore[http.CanonicalHeaderKey(k)] {
+		if !ignore[http.CanonicalHeaderKey(k)] {
 			names = append(names, k)
 		}
 	}
 	slices.Sort(names)
-	var b strings.Builder
-	b.Grow(len(subgraph) + len(req.Query) + len(req.OperationName) + len(vars) + 64)
-	b.WriteString(subgraph)
-	b.WriteByte(0)
-	b.WriteString(req.OperationName)
-	b.WriteByte(0)
-	b.WriteString(req.Query)
-	b.WriteByte(0)
-	b.Write(vars)
 	for _, k := range names {
-		b.WriteByte(0)
 		b.WriteString(http.CanonicalHeaderKey(k))
 		for _, v := range header[k] {
 			b.WriteByte('=')
 			b.WriteString(v)
 		}
+		b.WriteByte(0)
 	}
-	return b.String(), true
 }
 
 // clone copies a response deeply enough that its reader may change it.

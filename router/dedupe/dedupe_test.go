@@ -189,3 +189,81 @@ func TestCancellation(t *testing.T) {
 		}
 	})
 }
+
+func TestOperationsShareOneExecution(t *testing.T) {
+	t.Parallel()
+	ops := dedupe.NewOperations(nil)
+	var runs atomic.Int32
+	release := make(chan struct{})
+	run := func(ctx context.Context) *wire.Response {
+		runs.Add(1)
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return &wire.Response{Errors: []*wire.Error{{Message: "stopped"}}}
+		}
+		return &wire.Response{Data: []byte(`{"a":1}`), Errors: []*wire.Error{{Message: "partial"}}}
+	}
+	viewer := func(p, requestID string) http.Header {
+		return http.Header{"X-Cinegraph-Profile": {p}, "X-Request-Id": {requestID}}
+	}
+	keys := []string{
+		ops.Key([]string{"plan", `{"id":1}`}, viewer("p1", "a")),
+		ops.Key([]string{"plan", `{"id":1}`}, viewer("p1", "b")), // request ids aside: identical
+		ops.Key([]string{"plan", `{"id":1}`}, viewer("p2", "a")), // another viewer
+	}
+	if keys[0] != keys[1] || keys[0] == keys[2] {
+		t.Fatalf("keys: request ids should not count, viewers should")
+	}
+	out := make([]*wire.Response, 3)
+	var wg sync.WaitGroup
+	for i := range 3 {
+		wg.Add(1)
+		go func() { defer wg.Done(); out[i] = ops.Do(context.Background(), keys[0], run) }()
+	}
+	for ops.Counts().Runs+ops.Counts().Merged < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("%d executions for three identical operations, want 1", n)
+	}
+	if c := ops.Counts(); c != (dedupe.OperationCounts{Runs: 1, Merged: 2}) {
+		t.Fatalf("counts %+v", c)
+	}
+	out[0].Errors = append(out[0].Errors, &wire.Error{Message: "only mine"})
+	for _, r := range out[1:] {
+		if string(r.Data) != `{"a":1}` || len(r.Errors) != 1 {
+			t.Fatalf("a merged response changed under another: %+v", r)
+		}
+	}
+
+	t.Run("every waiter gone stops the execution", func(t *testing.T) {
+		ops := dedupe.NewOperations(nil)
+		stopped := make(chan struct{}, 2)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan *wire.Response)
+		go func() {
+			// The leaving waiter answers by running with its ended context
+			// too, as an execution stopped at once.
+			done <- ops.Do(ctx, "k", func(ctx context.Context) *wire.Response {
+				<-ctx.Done()
+				stopped <- struct{}{}
+				return &wire.Response{}
+			})
+		}()
+		for ops.Counts().Runs == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		<-done
+		for range 2 {
+			select {
+			case <-stopped:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the execution went on with no one waiting")
+			}
+		}
+	})
+}
