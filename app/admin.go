@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/depguard"
@@ -18,6 +19,8 @@ import (
 //
 //	GET /config      the effective configuration, secrets masked (YAML)
 //	GET /subgraphs   each subgraph instance's health and circuit breakers
+//	GET /dedupe      the fetches and queries shared in flight (router.dedupe)
+//	GET /debug/pprof/... Go's profiles, with admin.pprof on
 //	GET /health/...  liveness and readiness, as on the public listener
 //
 // Every other method is refused: nothing here changes the process. Both
@@ -47,6 +50,17 @@ func adminHandler(rt *LiveRouter, checker *health.Checker, deps func() map[strin
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(rt.Report())
 	})
+	mux.HandleFunc("GET /dedupe", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(rt.Dedupe())
+	})
+	if rt.Config().Admin.Pprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	if deps != nil {
 		mux.HandleFunc("GET /dependencies", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")

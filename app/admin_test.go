@@ -59,6 +59,35 @@ func TestAdminHandler(t *testing.T) {
 			}
 		}
 	})
+	t.Run("work shared in flight", func(t *testing.T) {
+		serveOnce(t, p.Handler(), `{"query":"{ genres { name } }"}`)
+		status, body := get(t, http.MethodGet, "/dedupe")
+		var report map[string]map[string]uint64
+		if status != http.StatusOK || json.Unmarshal([]byte(body), &report) != nil {
+			t.Fatalf("%d %s", status, body)
+		}
+		if report["fetches"]["sent"] == 0 || report["operations"]["executed"] == 0 {
+			t.Fatalf("a query went through the router, yet %s", body)
+		}
+	})
+	t.Run("profiles only with admin.pprof", func(t *testing.T) {
+		if status, _ := get(t, http.MethodGet, "/debug/pprof/"); status != http.StatusNotFound {
+			t.Fatalf("profiles served with admin.pprof off: %d", status)
+		}
+		on := cfg
+		on.DataDir = t.TempDir()
+		on.Admin.Pprof = true
+		q, err := Open(ctx, on, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer q.Close()
+		rec := httptest.NewRecorder()
+		q.AdminHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/pprof/heap?debug=1", nil))
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "heap profile") {
+			t.Fatalf("%d %.200s", rec.Code, rec.Body)
+		}
+	})
 	t.Run("readiness", func(t *testing.T) {
 		if status, body := get(t, http.MethodGet, "/health/ready"); status != http.StatusOK {
 			t.Fatalf("%d %s", status, body)

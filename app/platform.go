@@ -187,6 +187,7 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		releaseRedis := release
 		release = func() error { return errors.Join(closeReg(), releaseRedis()) }
 	}
+	shareFetches, mergeOps := dedupeGroup(cfg.Router.Dedupe), mergeOperations(cfg.Router.Dedupe)
 	rt, err := router.New(router.Config{
 		SupergraphSDL:        sdl,
 		SubgraphURLs:         urls,
@@ -197,8 +198,8 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		DisableIntrospection: !cfg.Router.Introspection,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,
 		PropagateExtensions:  cfg.Router.SubgraphExtensions,
-		Dedupe:               dedupeGroup(cfg.Router.Dedupe),
-		MergeOperations:      mergeOperations(cfg.Router.Dedupe),
+		Dedupe:               shareFetches,
+		MergeOperations:      mergeOps,
 		Logger:               logger.With("component", "router"),
 		Subscriptions:        router.SubscriptionConfig{InitPayloadHeaders: cfg.Router.InitPayloadHeaders, Resume: resumeRules(cfg.Router.Subscriptions)},
 		Limits:               limitsConfig(cfg.Router.Limits),
@@ -232,7 +233,7 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 	if names := unknownSubgraphs(guard, cfg.Router, rt.Supergraph(), reg != nil); len(names) > 0 {
 		return nil, errors.Join(fmt.Errorf("router.resilience names subgraphs the supergraph does not define: %s", strings.Join(names, ", ")), release())
 	}
-	return &Router{Router: rt, Guard: guard, release: release, identity: id}, nil
+	return &Router{Router: rt, Guard: guard, release: release, identity: id, dedupe: DedupeReport{fetches: shareFetches, operations: mergeOps}}, nil
 }
 
 // Dependencies reports the guards of the dependencies behind the

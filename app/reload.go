@@ -186,6 +186,9 @@ func (l *LiveRouter) Report() map[string]resilience.InstanceReport {
 	return l.current.Load().rt.Guard.Report()
 }
 
+// Dedupe is what the current router shared in flight since it was built.
+func (l *LiveRouter) Dedupe() DedupeReport { return l.current.Load().rt.dedupe }
+
 // Close stops the current router's checks and releases it; routers
 // replaced earlier are released as their last requests end (a server's
 // shutdown ends them).

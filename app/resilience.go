@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/health"
 	"github.com/cinegraph/cinegraph/router"
+	"github.com/cinegraph/cinegraph/router/dedupe"
 	"github.com/cinegraph/cinegraph/router/resilience"
 )
 
@@ -21,6 +23,31 @@ type Router struct {
 	release func() error
 	// identity authenticates clients (identity.go).
 	identity *identity
+	// dedupe counts the work shared in flight.
+	dedupe DedupeReport
+}
+
+// DedupeReport counts the work the router shared in flight since it was
+// built (router.dedupe): subgraph fetches that went out and those answered
+// by another's round trip, client queries executed and those answered by
+// another's execution. A part that is off reports nothing.
+type DedupeReport struct {
+	fetches    *dedupe.Group
+	operations *dedupe.Operations
+}
+
+// MarshalJSON writes the counts.
+func (d DedupeReport) MarshalJSON() ([]byte, error) {
+	out := map[string]any{}
+	if d.fetches != nil {
+		c := d.fetches.Counts()
+		out["fetches"] = map[string]uint64{"sent": c.Fetches, "shared": c.Shared}
+	}
+	if d.operations != nil {
+		c := d.operations.Counts()
+		out["operations"] = map[string]uint64{"executed": c.Runs, "merged": c.Merged}
+	}
+	return json.Marshal(out)
 }
 
 // Close releases what the router holds beyond its memory: the Redis

@@ -186,6 +186,8 @@ type Router struct {
 type Admin struct {
 	// Listen is the admin listener's address; empty means none.
 	Listen string `koanf:"listen" yaml:"listen"`
+	// Pprof serves Go's profiles at /debug/pprof/ on the admin listener.
+	Pprof bool `koanf:"pprof" yaml:"pprof"`
 }
 
 // Subgraph configures `cinegraph subgraph <name>`.
