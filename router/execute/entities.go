@@ -8,19 +8,40 @@ import (
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
-// target is one object at a Flatten path; its response path is
-// steps[off:off+n] of the collector, turned into []any only for errors.
+// target is one object at a Flatten path; its response path is the chain
+// of the collector's nodes ending at node (numbered from 1; 0 is the
+// root), turned into []any only for errors.
 type target struct {
-	obj    map[string]any
-	off, n int
+	obj  map[string]any
+	node int32
 }
 
-// collector finds the objects at a path in the response tree, keeping every
-// target's path in one shared slice instead of one allocation each.
+// pathNode is one step of a response path: a key or a list index, under
+// its parent node (0: the root).
+type pathNode struct {
+	parent int32
+	elem   pathElem
+}
+
+// collector finds the objects at a path in the response tree. The paths
+// share their prefixes as a tree of nodes, one per object and list item
+// walked through, instead of a copy of the whole path per target: paths
+// are needed only when an error names one.
 type collector struct {
 	targets []target
-	steps   []pathElem
-	cur     []pathElem
+	nodes   []pathNode
+	cur     int32
+}
+
+func newCollector() collector { return collector{nodes: make([]pathNode, 0, 64)} }
+
+// enter steps into e under the current node, returning the node to go
+// back to.
+func (c *collector) enter(e pathElem) (back int32) {
+	back = c.cur
+	c.nodes = append(c.nodes, pathNode{parent: c.cur, elem: e})
+	c.cur = int32(len(c.nodes))
+	return back
 }
 
 func (c *collector) collect(v any, path []string) {
@@ -30,15 +51,13 @@ func (c *collector) collect(v any, path []string) {
 	if len(path) == 0 {
 		switch v := v.(type) {
 		case map[string]any:
-			off := len(c.steps)
-			c.steps = append(c.steps, c.cur...)
-			c.targets = append(c.targets, target{obj: v, off: off, n: len(c.cur)})
+			c.targets = append(c.targets, target{obj: v, node: c.cur})
 		case []any:
 			// Objects inside lists the path does not spell out.
 			for i, x := range v {
-				c.cur = append(c.cur, pathElem{index: i})
+				back := c.enter(pathElem{index: i})
 				c.collect(x, path)
-				c.cur = c.cur[:len(c.cur)-1]
+				c.cur = back
 			}
 		}
 		return
@@ -49,9 +68,9 @@ func (c *collector) collect(v any, path []string) {
 			return
 		}
 		for i, x := range l {
-			c.cur = append(c.cur, pathElem{index: i})
+			back := c.enter(pathElem{index: i})
 			c.collect(x, path[1:])
-			c.cur = c.cur[:len(c.cur)-1]
+			c.cur = back
 		}
 		return
 	}
@@ -59,21 +78,29 @@ func (c *collector) collect(v any, path []string) {
 	if !ok {
 		return
 	}
-	c.cur = append(c.cur, pathElem{key: path[0]})
+	back := c.enter(pathElem{key: path[0]})
 	c.collect(m[path[0]], path[1:])
-	c.cur = c.cur[:len(c.cur)-1]
+	c.cur = back
 }
 
 // path is the response path of target i.
 func (c *collector) path(i int) []any {
-	t := c.targets[i]
-	return boxPath(c.steps[t.off : t.off+t.n])
+	n := 0
+	for at := c.targets[i].node; at > 0; at = c.nodes[at-1].parent {
+		n++
+	}
+	elems := make([]pathElem, n)
+	for at := c.targets[i].node; at > 0; at = c.nodes[at-1].parent {
+		n--
+		elems[n] = c.nodes[at-1].elem
+	}
+	return boxPath(elems)
 }
 
 func (r *run) entityFetch(fl *plan.Flatten) {
 	f := fl.Node
 	r.mu.Lock()
-	var c collector
+	c := newCollector()
 	c.collect(r.data, fl.Path)
 	targets := c.targets
 	var reps []json.RawMessage
