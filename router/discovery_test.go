@@ -14,7 +14,6 @@ import (
 	"github.com/cinegraph/cinegraph/router/discovery"
 	"github.com/cinegraph/cinegraph/router/discovery/etcdtest"
 	"github.com/cinegraph/cinegraph/router/fetch"
-	"github.com/cinegraph/cinegraph/router/internal/testsubgraph"
 	"github.com/cinegraph/cinegraph/router/resilience"
 )
 
@@ -27,12 +26,6 @@ func TestDiscoveryEtcdEndToEnd(t *testing.T) {
 	client, _ := etcdtest.Start(t)
 	ctx := context.Background()
 	const prefix = "/e2e/subgraphs/"
-	product := map[string]any{
-		"id":       "1",
-		"name":     map[string]any{"id": "1", "brand": "Brand 1", "model": "Model 1"},
-		"category": map[string]any{"id": "1", "name": "Category 1"},
-		"price":    map[string]any{"id": "1", "amount": int64(1000), "currency": "USD"},
-	}
 	type instance struct {
 		label string
 		url   string
@@ -40,24 +33,8 @@ func TestDiscoveryEtcdEndToEnd(t *testing.T) {
 		reg   *discovery.Registration
 	}
 	var instances []*instance
-	for _, part := range []struct{ name, sdl string }{
-		{"category", `type Query { product: Product! products: [Product!]! } type Product { id: ID! category: Category! } type Category { id: ID! name: String! }`},
-		{"name", `type Query { product: Product! products: [Product!]! } type Product { id: ID! name: Name! } type Name { id: ID! brand: String! model: String! }`},
-		{"price", `type Query { product: Product! products: [Product!]! } type Product { id: ID! price: Price! } type Price { id: ID! amount: Int! currency: String! }`},
-	} {
-		only := part.name
-		res := map[string]testsubgraph.Resolver{
-			"Query.product": func(context.Context, map[string]any, map[string]any) (any, error) {
-				return map[string]any{"id": "1", only: product[only]}, nil
-			},
-			"Query.products": func(context.Context, map[string]any, map[string]any) (any, error) {
-				return []any{map[string]any{"id": "1", only: product[only]}}, nil
-			},
-		}
-		s, err := testsubgraph.New(part.name, part.sdl, res, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, part := range productParts(t) {
+		s := part.s
 		for _, letter := range []string{"a", "b"} {
 			in := &instance{label: part.name + "-" + letter}
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,6 +43,7 @@ func TestDiscoveryEtcdEndToEnd(t *testing.T) {
 			}))
 			t.Cleanup(srv.Close)
 			in.url = srv.URL + "/graphql"
+			var err error
 			in.reg, err = discovery.RegisterAt(ctx, client, prefix, part.name, in.url, 10*time.Second)
 			if err != nil {
 				t.Fatal(err)

@@ -150,22 +150,12 @@ func New(name string, p Policy, logger *slog.Logger) *Guard {
 	}
 	p = p.withDefaults()
 	g := &Guard{name: name, policy: p, logger: logger, fallbacks: map[string]uint64{}}
-	consecutive := circuitbreaker.NewBuilder[any]().
-		HandleIf(dependencyFailed).
-		WithFailureThreshold(uint(p.ConsecutiveFailures)).
-		WithSuccessThreshold(uint(p.HalfOpenProbes)).
-		WithDelay(p.OpenFor).
-		OnStateChanged(g.breakerChanged("consecutive failures")).
-		Build()
-	rate := circuitbreaker.NewBuilder[any]().
-		HandleIf(dependencyFailed).
-		WithFailureRateThreshold(float64(p.FailureRate)/100, uint(p.MinCalls), p.Window).
-		WithSuccessThreshold(uint(p.HalfOpenProbes)).
-		WithDelay(p.OpenFor).
-		OnStateChanged(g.breakerChanged("failure rate")).
-		Build()
+	rate, consecutive := NewBreakers(BreakerPolicy{
+		ConsecutiveFailures: p.ConsecutiveFailures, FailureRate: p.FailureRate, MinCalls: p.MinCalls,
+		Window: p.Window, OpenFor: p.OpenFor, HalfOpenProbes: p.HalfOpenProbes,
+	}, dependencyFailed, g.breakerChanged)
 	g.breakers = []circuitbreaker.CircuitBreaker[any]{rate, consecutive}
-	g.rules = []string{"failure rate", "consecutive failures"}
+	g.rules = []string{RuleFailureRate, RuleConsecutiveFailures}
 	// The bulkhead sits outside the breakers: a call it turns away never
 	// reached the dependency and must not count for or against it.
 	bh := bulkhead.NewBuilder[any](uint(p.MaxConcurrent)).WithMaxWaitTime(p.MaxWait).Build()

@@ -121,16 +121,19 @@ func (e *estimator) spread(s *ast.FragmentSpread, parent *ast.Definition, sized 
 	return c
 }
 
-func (e *estimator) field(f *ast.Field, parent *ast.Definition, sized map[string]float64, mutation bool) float64 {
+// weigh is what field f on parent costs before its selections and list
+// size: its definition (nil for __ fields and unknown ones, which cost
+// nothing), its named type (nil when unknown), the weight of one item (the
+// type's or field's @cost, 1 for an object, plus a mutation's extra) and of
+// its arguments.
+func (e *estimator) weigh(f *ast.Field, parent *ast.Definition, mutation bool) (def *ast.FieldDefinition, named *ast.Definition, item, args float64) {
 	if len(f.Name) >= 2 && f.Name[:2] == "__" {
-		return 0
+		return nil, nil, 0, 0
 	}
-	def := parent.Fields.ForName(f.Name)
-	if def == nil {
-		return 0
+	if def = parent.Fields.ForName(f.Name); def == nil {
+		return nil, nil, 0, 0
 	}
-	named := e.m.Schema.Types[def.Type.Name()]
-	item := 0.0
+	named = e.m.Schema.Types[def.Type.Name()]
 	if named != nil {
 		if w, ok := e.m.Supergraph.TypeWeight(named.Name); ok {
 			item = float64(w)
@@ -144,11 +147,18 @@ func (e *estimator) field(f *ast.Field, parent *ast.Definition, sized map[string
 	if mutation {
 		item += mutationWeight
 	}
-	args := 0.0
 	for _, a := range f.Arguments {
 		if w, ok := e.m.Supergraph.ArgumentWeight(parent.Name, f.Name, a.Name); ok {
 			args += float64(w)
 		}
+	}
+	return def, named, item, args
+}
+
+func (e *estimator) field(f *ast.Field, parent *ast.Definition, sized map[string]float64, mutation bool) float64 {
+	def, named, item, args := e.weigh(f, parent, mutation)
+	if def == nil {
+		return 0
 	}
 	size := 1.0
 	var childSized map[string]float64
@@ -296,33 +306,15 @@ func (e *estimator) actualObject(set ast.SelectionSet, parent *ast.Definition, o
 }
 
 func (e *estimator) actualField(f *ast.Field, parent *ast.Definition, v any, mutation bool) float64 {
-	if len(f.Name) >= 2 && f.Name[:2] == "__" || v == nil {
+	if v == nil {
 		return 0
 	}
-	def := parent.Fields.ForName(f.Name)
+	def, named, item, args := e.weigh(f, parent, mutation)
 	if def == nil {
 		return 0
 	}
-	named := e.m.Schema.Types[def.Type.Name()]
-	item := 0.0
-	if named != nil {
-		if w, ok := e.m.Supergraph.TypeWeight(named.Name); ok {
-			item = float64(w)
-		} else if isComposite(named) {
-			item = 1
-		}
-	}
-	if w, ok := e.m.Supergraph.FieldWeight(parent.Name, f.Name); ok {
-		item = float64(w)
-	}
-	if mutation {
-		item += mutationWeight
-	}
-	for _, a := range f.Arguments {
-		if w, ok := e.m.Supergraph.ArgumentWeight(parent.Name, f.Name, a.Name); ok {
-			item += float64(w)
-		}
-	}
+	// Each item returned pays for the arguments.
+	item += args
 	var one func(v any) float64
 	one = func(v any) float64 {
 		switch x := v.(type) {

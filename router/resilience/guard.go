@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/failsafe-go/failsafe-go"
@@ -103,22 +104,12 @@ type instance struct {
 func newInstance(subgraph, url string, p Policy, next fetch.Fetcher, logger *slog.Logger) *instance {
 	in := &instance{subgraph: subgraph, url: url, policy: p, next: next, logger: logger}
 	b := p.Breaker
-	consecutive := circuitbreaker.NewBuilder[response]().
-		HandleIf(subgraphFailed).
-		WithFailureThreshold(uint(b.ConsecutiveFailures)).
-		WithSuccessThreshold(uint(b.HalfOpenProbes)).
-		WithDelay(b.OpenFor).
-		OnStateChanged(in.breakerChanged("consecutive failures")).
-		Build()
-	rate := circuitbreaker.NewBuilder[response]().
-		HandleIf(subgraphFailed).
-		WithFailureRateThreshold(float64(b.FailureRate)/100, uint(b.MinRequests), b.Window).
-		WithSuccessThreshold(uint(b.HalfOpenProbes)).
-		WithDelay(b.OpenFor).
-		OnStateChanged(in.breakerChanged("failure rate")).
-		Build()
+	rate, consecutive := depguard.NewBreakers(depguard.BreakerPolicy{
+		ConsecutiveFailures: b.ConsecutiveFailures, FailureRate: b.FailureRate, MinCalls: b.MinRequests,
+		Window: b.Window, OpenFor: b.OpenFor, HalfOpenProbes: b.HalfOpenProbes,
+	}, subgraphFailed, in.breakerChanged)
 	in.breakers = []circuitbreaker.CircuitBreaker[response]{rate, consecutive}
-	in.rules = []string{"failure rate", "consecutive failures"}
+	in.rules = []string{depguard.RuleFailureRate, depguard.RuleConsecutiveFailures}
 	// The bulkhead sits outside the breakers: a fetch it turns away never
 	// reached the subgraph, and a breaker would count it as a success.
 	bh := bulkhead.NewBuilder[response](uint(p.Bulkhead.MaxConcurrent)).WithMaxWaitTime(p.Bulkhead.MaxWait).Build()
