@@ -27,7 +27,7 @@ func newFlagSet(name string, stderr io.Writer, common *commonFlags) *flag.FlagSe
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	if common != nil {
-		fs.StringVar(&common.configFile, "config", os.Getenv("CINEGRAPH_CONFIG"), "YAML config file (env CINEGRAPH_CONFIG)")
+		fs.StringVar(&common.configFile, "config", os.Getenv(config.FileEnv), "YAML config file (env CINEGRAPH_CONFIG)")
 		fs.StringVar(&common.listen, "listen", "", "address to listen on (overrides config)")
 		fs.StringVar(&common.dataDir, "data-dir", "", "where embedded data lives (overrides config)")
 		fs.StringVar(&common.adminListen, "admin-listen", "", "address of the read-only admin listener of serve and router (overrides admin.listen)")

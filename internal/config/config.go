@@ -263,6 +263,10 @@ func Default() Config {
 	}
 }
 
+// FileEnv names the configuration file when --config does not; Load
+// leaves it out of the settings.
+const FileEnv = EnvPrefix + "CONFIG"
+
 // Load builds the configuration from defaults, the YAML file at path (if
 // path is not empty) and the environment, then validates it.
 func Load(path string, environ []string) (Config, error) {
@@ -297,6 +301,10 @@ func Load(path string, environ []string) (Config, error) {
 		Prefix:      EnvPrefix,
 		EnvironFunc: func() []string { return environ },
 		TransformFunc: func(name, value string) (string, any) {
+			if name == FileEnv {
+				// Names the file itself, not a setting in it.
+				return "", nil
+			}
 			key, ok := keys[name]
 			if !ok {
 				key, ok = structMapEntryKey(name)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -60,6 +61,8 @@ func TestLoadLayers(t *testing.T) {
 		"CINEGRAPH_ROUTER_PERSISTED_QUERIES_APQ=off",
 		"CINEGRAPH_ROUTER_PERSISTED_QUERIES_CACHE_SIZE=50",
 		"HOME=/root",
+		// Names the file (the flags' default), not a setting.
+		"CINEGRAPH_CONFIG=" + path,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -190,5 +193,44 @@ func TestClusterModeChecks(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in %v", want, err)
 		}
+	}
+}
+
+func TestDrainDelay(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		env     string // CINEGRAPH_SERVER_DRAIN_DELAY; "" leaves the default
+		want    time.Duration
+		problem string // in the error; "" for none
+	}{
+		{name: "default stops at once", want: 0},
+		{name: "a few probe periods", env: "2s", want: 2 * time.Second},
+		{name: "zero", env: "0s", want: 0},
+		{name: "negative", env: "-1s", problem: "server.drain_delay: must not be negative"},
+		{name: "too long", env: "6m", problem: "server.drain_delay: at most 5m0s"},
+		{name: "not a duration", env: "soon", problem: "server.drain_delay"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var env []string
+			if tc.env != "" {
+				env = []string{"CINEGRAPH_SERVER_DRAIN_DELAY=" + tc.env}
+			}
+			cfg, err := Load("", env)
+			if tc.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.problem) {
+					t.Fatalf("err = %v, want a problem %q", err, tc.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Server.DrainDelay != tc.want {
+				t.Errorf("server.drain_delay = %s, want %s", cfg.Server.DrainDelay, tc.want)
+			}
+		})
 	}
 }
