@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cinegraph/cinegraph/router/compose"
 )
 
 // auditSuites are the test groups of the GraphQL federation gateway audit
@@ -20,22 +22,61 @@ var auditSuites = []string{
 	"corrupted-supergraph-node-id", "enum-intersection", "fed1-external-extends",
 	"fed1-external-extends-resolvable", "fed1-external-extension", "fed2-external-extends",
 	"fed2-external-extension", "include-skip", "input-object-intersection",
-	"interface-object-with-requires", "keys-mashup", "mutations", "mysterious-external",
-	"nested-provides", "node", "non-resolvable-interface-object", "null-keys",
-	"override-type-interface", "override-with-requires", "parent-entity-call",
-	"parent-entity-call-complex", "provides-on-interface", "provides-on-union", "requires-interface",
-	"requires-requires", "requires-with-argument", "requires-with-fragments", "shared-root",
-	"simple-entity-call", "simple-inaccessible", "simple-interface-object", "simple-override",
-	"simple-requires-provides", "typename", "unavailable-override", "union-interface-distributed", "union-intersection",
+	"interface-object-indirect-extension", "interface-object-with-requires", "keys-mashup",
+	"mutations", "mysterious-external", "nested-provides", "node", "non-resolvable-interface-object",
+	"null-keys", "override-type-interface", "override-with-requires", "parent-entity-call",
+	"parent-entity-call-complex", "partial-union", "partial-union-complex", "provides-on-interface",
+	"provides-on-union", "requires-circular", "requires-interface", "requires-requires",
+	"requires-with-argument", "requires-with-argument-conflict", "requires-with-fragments",
+	"shared-root", "simple-entity-call", "simple-inaccessible", "simple-interface-object",
+	"simple-override", "simple-requires-provides", "typename", "unavailable-override",
+	"union-interface-distributed", "union-intersection",
 }
 
 // TestFederationAudit runs the audit's queries through the router against
-// the audit's own subgraphs. It needs the audit server running
-// (`graphql-federation-audit serve`) and its address in
-// CINEGRAPH_FEDERATION_AUDIT, e.g. http://localhost:4200; otherwise it is
-// skipped. A test passes when data matches exactly and errors are present
-// exactly when the audit expects them.
+// the audit's own subgraphs and the supergraph the audit composed. It needs
+// the audit server running (`graphql-federation-audit serve`) and its
+// address in CINEGRAPH_FEDERATION_AUDIT, e.g. http://localhost:4200;
+// otherwise it is skipped. A test passes when data matches exactly and
+// errors are present exactly when the audit expects them.
 func TestFederationAudit(t *testing.T) {
+	runFederationAudit(t, func(t *testing.T, get auditGet, suite string) string {
+		return string(get(t, "/"+suite+"/supergraph"))
+	})
+}
+
+// TestFederationAuditComposed is TestFederationAudit on supergraphs that
+// router/compose composes from the audit's subgraph schemas, so that our
+// composition is held to the same queries as the audit's.
+func TestFederationAuditComposed(t *testing.T) {
+	runFederationAudit(t, func(t *testing.T, get auditGet, suite string) string {
+		var subgraphs []struct {
+			Name string `json:"name"`
+			URL  string `json:"url"`
+			SDL  string `json:"sdl"`
+		}
+		if err := json.Unmarshal(get(t, "/"+suite+"/subgraphs"), &subgraphs); err != nil {
+			t.Fatal(err)
+		}
+		in := make([]compose.Subgraph, len(subgraphs))
+		for i, s := range subgraphs {
+			in[i] = compose.Subgraph{Name: s.Name, URL: s.URL, SDL: s.SDL}
+		}
+		sdl, err := compose.Compose(in)
+		if err != nil {
+			t.Fatalf("compose: %v", err)
+		}
+		return sdl
+	})
+}
+
+// auditGet fetches a path from the audit server, failing the test unless
+// it answers 200.
+type auditGet func(t *testing.T, path string) []byte
+
+// runFederationAudit runs every audit suite against the supergraph that
+// supergraph returns for it.
+func runFederationAudit(t *testing.T, supergraph func(t *testing.T, get auditGet, suite string) string) {
 	base := os.Getenv("CINEGRAPH_FEDERATION_AUDIT")
 	if base == "" {
 		t.Skip("set CINEGRAPH_FEDERATION_AUDIT to the audit server's address")
@@ -55,7 +96,7 @@ func TestFederationAudit(t *testing.T) {
 	}
 	for _, suite := range auditSuites {
 		t.Run(suite, func(t *testing.T) {
-			r, err := New(Config{SupergraphSDL: string(get(t, "/"+suite+"/supergraph"))})
+			r, err := New(Config{SupergraphSDL: supergraph(t, get, suite)})
 			if err != nil {
 				t.Fatal(err)
 			}

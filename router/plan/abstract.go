@@ -5,7 +5,9 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -142,6 +144,18 @@ func onlyTypename(cfs []*CollectedField) bool {
 	return true
 }
 
+// onInterfaceOnly reports whether every inline fragment of sels, nested
+// ones included, is on iface itself. A fragment on another type inside one
+// on iface still names an implementation or another interface.
+func onInterfaceOnly(sels []Selection, iface string) bool {
+	for _, s := range sels {
+		if s.Fragment != nil && (s.Fragment.TypeCondition != iface || !onInterfaceOnly(s.Fragment.Selections, iface)) {
+			return false
+		}
+	}
+	return true
+}
+
 // interfaceLevel reports whether a selection on the interface iface can be
 // sent to graph as is: it names no implementation, and each selected field
 // resolves in graph, without @requires, on the interface and on every
@@ -150,12 +164,10 @@ func (b *builder) interfaceLevel(graph, iface string, possible []string, sels []
 	if len(provided) > 0 {
 		return false
 	}
-	var cfs []*CollectedField
-	for _, s := range sels {
-		if s.Fragment != nil && s.Fragment.TypeCondition != iface {
-			return false
-		}
+	if !onInterfaceOnly(sels, iface) {
+		return false
 	}
+	var cfs []*CollectedField
 	collectInto(&cfs, map[string]int{}, sels, iface, b.applies, true)
 	for _, cf := range cfs {
 		name := cf.First().Name
@@ -173,4 +185,63 @@ func (b *builder) interfaceLevel(graph, iface string, possible []string, sels []
 		}
 	}
 	return true
+}
+
+// fieldCandidates lists the subgraphs that could resolve typ.field on the
+// objects at path: graph, which does, and every other subgraph resolving
+// the field that could be resolving those objects. Those are the subgraphs
+// that resolve the field leading there (recorded with setCandidates) and,
+// for an entity, every subgraph with a key for it, since a plan may enter
+// any of them; at the root, any subgraph.
+func (b *builder) fieldCandidates(graph, typ, field string, path []string) []string {
+	from, known := b.reach[candidatesKey(path, typ)]
+	root := len(path) == 0 && typ == b.op.RootType
+	out := []string{graph}
+	for _, c := range b.sg.FieldGraphs(typ, field) {
+		if c == graph {
+			continue
+		}
+		if root || (known && slices.Contains(from, c)) || len(b.sg.Keys(c, typ)) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// setCandidates records the subgraphs that could resolve the field leading
+// to the objects of type typ at path, adding to those recorded already.
+func (b *builder) setCandidates(path []string, typ string, cands []string) {
+	k := candidatesKey(path, typ)
+	for _, c := range cands {
+		if !slices.Contains(b.reach[k], c) {
+			b.reach[k] = append(b.reach[k], c)
+		}
+	}
+}
+
+func candidatesKey(path []string, typ string) string {
+	return strings.Join(path, ".") + "|" + typ
+}
+
+// commonMembers keeps the members of the union that every candidate
+// subgraph of the field returning it declares. When a shareable field could
+// be resolved by several subgraphs whose unions differ (a partial union),
+// only those members are certain whichever subgraph answers, so a fragment
+// on any other member is not fetched: objects of that type get only their
+// __typename, as Apollo's planners do.
+func (b *builder) commonMembers(union string, possible, cands []string) []string {
+	var out []string
+	for _, m := range possible {
+		common := true
+		for _, c := range cands {
+			if !slices.Contains(b.sg.PossibleTypes(c, union), m) {
+				common = false
+				break
+			}
+		}
+		if common {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -69,7 +69,8 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 		if err != nil {
 			return nil, fmt.Errorf("requires of %s.%s: %w", typ, f.Name, err)
 		}
-		child = b.childExcluding(g, target, path, reqProd)
+		reqRep := repFields(reqSels, false, false)
+		child = b.childExcluding(g, target, path, reqProd, typ, reqRep)
 		if err := b.requireKey(g, child, out, typ, entityType, path, provided, depth); err != nil {
 			return nil, err
 		}
@@ -78,7 +79,7 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 				child.addDep(x)
 			}
 		}
-		mergeRep(&child.rep(typ).Fields, repFields(reqSels, false, false))
+		mergeRep(&child.rep(typ).Fields, reqRep)
 	} else {
 		child = b.child(g, target, path)
 		if err := b.requireKey(g, child, out, typ, entityType, path, provided, depth); err != nil {
@@ -107,13 +108,14 @@ func (b *builder) jump(g *group, out *selSet, typ string, cf *CollectedField, pa
 
 // child finds or creates g's entity fetch to graph for the objects at path.
 func (b *builder) child(g *group, graph string, path []string) *group {
-	return b.childExcluding(g, graph, path, nil)
+	return b.childExcluding(g, graph, path, nil, "", nil)
 }
 
 // childExcluding is child, skipping fetches in exclude (those producing
-// what the new field requires). Extra fetches for the same subgraph and
-// path get numbered keys.
-func (b *builder) childExcluding(g *group, graph string, path []string, exclude map[*group]bool) *group {
+// what the new field requires) and fetches whose representation of typ
+// cannot also carry rep (see repConflicts). Extra fetches for the same
+// subgraph and path get numbered keys.
+func (b *builder) childExcluding(g *group, graph string, path []string, exclude map[*group]bool, typ string, rep []*RepField) *group {
 	base := graph + "|" + strings.Join(path, ".")
 	k := base
 	for i := 2; ; i++ {
@@ -121,7 +123,7 @@ func (b *builder) childExcluding(g *group, graph string, path []string, exclude 
 		if c == nil {
 			break
 		}
-		if !exclude[c] && !b.dependsOnAny(c, exclude) {
+		if !exclude[c] && !b.dependsOnAny(c, exclude) && !c.repConflicts(typ, rep) {
 			return c
 		}
 		k = fmt.Sprintf("%s#%d", base, i)
@@ -129,6 +131,31 @@ func (b *builder) childExcluding(g *group, graph string, path []string, exclude 
 	c := b.newGroup(graph, g, path)
 	g.children[k] = c
 	return c
+}
+
+// repConflicts reports whether g's representation of typ already carries
+// a field of fields under another response key: the same field required
+// with other arguments (price(currency: "USD") and price(currency: "EUR")),
+// which one representation cannot hold twice, so the field requiring it
+// needs an entity fetch of its own.
+func (g *group) repConflicts(typ string, fields []*RepField) bool {
+	for _, r := range g.reps {
+		if r.TypeName == typ {
+			return repFieldsConflict(r.Fields, fields)
+		}
+	}
+	return false
+}
+
+func repFieldsConflict(dst, src []*RepField) bool {
+	for _, s := range src {
+		for _, d := range dst {
+			if d.Name == s.Name && (d.ResponseKey != s.ResponseKey || repFieldsConflict(d.Fields, s.Fields)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dependsOnAny reports whether any group in set waits for c: a fetch that

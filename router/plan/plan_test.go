@@ -173,6 +173,28 @@ func TestChainPlans(t *testing.T) {
 	}
 }
 
+// TestFestivalPlans covers selections that must not lose fields: fragments
+// nested in a fragment on an interface, @requires of one field with
+// different arguments, and a union whose members differ between the
+// subgraphs that could resolve the field returning it.
+func TestFestivalPlans(t *testing.T) {
+	t.Parallel()
+	sg := loadSupergraph(t, "../testdata/festival.supergraph.graphql")
+	const notices = `notices { __typename ... on Announcement { text } ... on Closure { reason } ... on Delay { minutes } }`
+	tests := []struct{ name, query string }{
+		{"fragment_nested_in_interface_fragment", `{ assets { ... on Asset { id ... on Licensed { licence } } } }`},
+		{"requires_same_field_other_arguments", `{ screenings { id slot slotSeconds } }`},
+		{"partial_union_under_shareable_field", `{ venue { board { ` + notices + ` } } }`},
+		{"partial_union_under_field_of_one_subgraph", `{ venue { annex { ` + notices + ` } } }`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			checkGolden(t, tc.name, planFor(t, sg, tc.query, nil))
+		})
+	}
+}
+
 func TestConditionDefaults(t *testing.T) {
 	t.Parallel()
 	sg := loadSupergraph(t, "../testdata/demo.supergraph.graphql")

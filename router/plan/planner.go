@@ -29,7 +29,7 @@ func (p *Planner) Build(op *Operation) (*QueryPlan, error) {
 	if prefix == "" {
 		prefix = defaultInternalPrefix
 	}
-	b := &builder{Planner: p, op: op, prefix: prefix, rootByGraph: map[string]*group{}, keyInProgress: map[string]bool{}, levels: map[string]*level{}}
+	b := &builder{Planner: p, op: op, prefix: prefix, rootByGraph: map[string]*group{}, keyInProgress: map[string]bool{}, levels: map[string]*level{}, reach: map[string][]string{}}
 	if err := b.planRoot(); err != nil {
 		return nil, err
 	}
@@ -90,6 +90,9 @@ type builder struct {
 	// levels holds, per level of the response tree (a path), the keys
 	// taken there, so that added fields never collide with other fields.
 	levels map[string]*level
+	// reach holds, per path and type, the subgraphs that could resolve the
+	// field leading to the objects of that type there (see fieldCandidates).
+	reach map[string][]string
 }
 
 func (b *builder) newGroup(graph string, parent *group, path []string) *group {
@@ -298,7 +301,9 @@ func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedF
 	def := b.sg.Schema.Types[f.Type.Name()]
 	sp := subPath(path, f.DataKey(), f.Type)
 	subs := cf.SubSelections()
+	cands := b.fieldCandidates(g.graph, parent, f.Name, path)
 	if def.Kind == ast.Object {
+		b.setCandidates(sp, def.Name, cands)
 		cfs := CollectFields(subs, def.Name, b.applies)
 		more, err := b.planFields(g, item.sub, def.Name, cfs, sp, provided, depth)
 		for x := range more {
@@ -317,6 +322,13 @@ func (b *builder) planSub(g *group, item *selItem, parent string, cf *CollectedF
 		// interface); only its possible types can come back, and fragments
 		// on others would not validate there.
 		possible = b.sg.PossibleTypes(g.graph, own)
+	}
+	if def.Kind == ast.Union {
+		possible = b.commonMembers(def.Name, possible, cands)
+	}
+	b.setCandidates(sp, def.Name, cands)
+	for _, obj := range possible {
+		b.setCandidates(sp, obj, cands)
 	}
 	if def.Kind == ast.Interface && len(possible) > 0 && b.interfaceLevel(g.graph, def.Name, possible, subs, provided) {
 		// Every implementation resolves the selection here the same way:
