@@ -98,6 +98,7 @@ func ServeAdmin(ctx context.Context, cfg config.Config, h http.Handler, logger *
 	}
 	sc := cfg.Server
 	sc.TLS = config.TLS{}
+	sc.DrainDelay = 0 // it stops after the public listener has drained
 	actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- Serve(actx, ln, h, nil, sc, cfg.ShutdownTimeout, logger.With("listener", "admin")) }()

@@ -116,6 +116,7 @@ func (p *Platform) serveInternal(ctx context.Context, h http.Handler) error {
 	p.internal = "http://" + ln.Addr().String()
 	sc := p.cfg.Server
 	sc.TLS = config.TLS{}
+	sc.DrainDelay = 0 // it stops after the public listener has drained
 	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	quiet := p.logger.With("listener", "internal")

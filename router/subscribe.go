@@ -138,7 +138,7 @@ func (s *streaming) serve(w http.ResponseWriter, req *http.Request) bool {
 
 // shutdownWith makes the http.Server serving req end subscriptions when it
 // shuts down: it does not close hijacked websockets or wait for streams
-// itself, and those must close with 1001 rather than be cut.
+// itself, and those must close with 1012 rather than be cut.
 func (s *streaming) shutdownWith(req *http.Request) {
 	srv, ok := req.Context().Value(http.ServerContextKey).(*http.Server)
 	if !ok {
@@ -156,11 +156,13 @@ func (s *streaming) shutdownWith(req *http.Request) {
 	srv.RegisterOnShutdown(s.r.Shutdown)
 }
 
-// Shutdown ends every subscription: websockets close with 1001, SSE and
-// multipart streams end with an error result.
+// Shutdown ends every subscription: websockets close with 1012 (service
+// restart) first, their operations left uncompleted so that clients
+// reconnect and subscribe again; then SSE and multipart streams end with an
+// UNAVAILABLE error result and their protocol's end.
 func (r *Router) Shutdown() {
-	r.streaming.manager.Shutdown()
 	r.streaming.ws.Shutdown()
+	r.streaming.manager.Shutdown()
 }
 
 // UpstreamSubscriptions returns how many subgraph subscriptions are open

@@ -24,6 +24,14 @@ const (
 	// DefaultMaxHeaderBytes bounds a request's headers (net/http's own
 	// default).
 	DefaultMaxHeaderBytes = 1 << 20
+	// DefaultDrainDelay is how long a stopping process keeps serving while
+	// unready: none, so a process run by hand stops at once. Behind a load
+	// balancer or a Kubernetes Service, set it above the time they take to
+	// see readiness fail (a few probe periods).
+	DefaultDrainDelay = 0
+	// MaxDrainDelay bounds drain_delay: a process asked to stop should not
+	// linger for long (Kubernetes kills it after its grace period anyway).
+	MaxDrainDelay = 5 * time.Minute
 )
 
 // Profiles: demo is the embedded, explorable default; production turns off
@@ -42,6 +50,12 @@ type Server struct {
 	IdleTimeout    time.Duration `koanf:"idle_timeout" yaml:"idle_timeout"`
 	MaxHeaderBytes int           `koanf:"max_header_bytes" yaml:"max_header_bytes"`
 	TLS            TLS           `koanf:"tls" yaml:"tls"`
+	// DrainDelay is how long a process keeps accepting and serving
+	// requests, readiness failing ("draining"), once asked to stop
+	// (SIGTERM, SIGINT) and before it stops accepting and finishes what
+	// is in flight within shutdown_timeout: the time for load balancers
+	// and endpoint controllers to stop sending it new work.
+	DrainDelay time.Duration `koanf:"drain_delay" yaml:"drain_delay"`
 }
 
 // TLS turns on HTTPS (and with it HTTP/2 and HSTS) when both files are set.
@@ -60,6 +74,7 @@ func defaultServer() Server {
 		WriteTimeout:      DefaultWriteTimeout,
 		IdleTimeout:       DefaultIdleTimeout,
 		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+		DrainDelay:        DefaultDrainDelay,
 	}
 }
 
@@ -74,6 +89,8 @@ func (s Server) problems(check func(ok bool, format string, args ...any)) {
 		check(d.v > 0, "server.%s: must be positive, got %s", d.key, d.v)
 	}
 	check(s.MaxHeaderBytes > 0, "server.max_header_bytes: must be positive, got %d", s.MaxHeaderBytes)
+	check(s.DrainDelay >= 0, "server.drain_delay: must not be negative, got %s", s.DrainDelay)
+	check(s.DrainDelay <= MaxDrainDelay, "server.drain_delay: at most %s, got %s", MaxDrainDelay, s.DrainDelay)
 	check((s.TLS.CertFile == "") == (s.TLS.KeyFile == ""), "server.tls: cert_file and key_file must be set together")
 }
 

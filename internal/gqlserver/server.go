@@ -53,9 +53,11 @@ type Options struct {
 // New returns the HTTP handler for a subgraph's executable schema: POST, GET
 // and websocket (graphql-transport-ws and graphql-ws) transports, a parsed
 // query cache, introspection, coded errors, recovered panics and
-// extensions.degraded when a fallback answered (DegradedExtension). Who the
-// viewer is comes from the viewer.Trust middleware the deployment wraps the
-// handler in; without it every request is anonymous.
+// extensions.degraded when a fallback answered (DegradedExtension). Its
+// websockets close with 1012 (CloseServiceRestart) when the http.Server
+// serving them shuts down. Who the viewer is comes from the viewer.Trust
+// middleware the deployment wraps the handler in; without it every request
+// is anonymous.
 func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	logger := opts.Logger
 	if logger == nil {
@@ -65,10 +67,11 @@ func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	srv := handler.New(es)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: DefaultKeepAlive,
-		// Subgraphs sit behind the router, which checks origins for clients.
-		Implementation: transport.CoderWebsocketImplementation{
+		// Subgraphs sit behind the router, which checks origins for clients;
+		// a server shutting down closes its sockets with 1012.
+		Implementation: newSockets(transport.CoderWebsocketImplementation{
 			AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true},
-		},
+		}),
 		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			ctx, err := viewer.FromInitPayload(ctx, payload)
 			if err != nil {

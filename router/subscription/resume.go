@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,12 +81,23 @@ func Resumable(req *wire.SubgraphRequest, rules map[string]ResumeRule, schema *a
 	firstQuery := format(doc)
 
 	args := field.Arguments[:0:0]
+	var replaced *ast.Value
 	for _, a := range field.Arguments {
 		if a.Name != rule.Argument {
 			args = append(args, a)
+		} else {
+			replaced = a.Value
 		}
 	}
 	field.Arguments = append(args, &ast.Argument{Name: rule.Argument, Value: &ast.Value{Kind: ast.Variable, Raw: resumeVariable}})
+	// The client's own position, when it came in a variable used nowhere
+	// else, leaves with its argument: an unused variable makes the
+	// operation invalid.
+	var dropped string
+	if replaced != nil && replaced.Kind == ast.Variable && !variableUsed(doc, replaced.Raw) {
+		dropped = replaced.Raw
+		op.VariableDefinitions = slices.DeleteFunc(slices.Clone(op.VariableDefinitions), func(d *ast.VariableDefinition) bool { return d.Variable == dropped })
+	}
 	op.VariableDefinitions = append(op.VariableDefinitions, &ast.VariableDefinition{Variable: resumeVariable, Type: argType})
 	resumeQuery := format(doc)
 
@@ -99,10 +111,77 @@ func Resumable(req *wire.SubgraphRequest, rules map[string]ResumeRule, schema *a
 		if vars == nil {
 			vars = map[string]any{}
 		}
+		delete(vars, dropped)
 		vars[resumeVariable] = cursor
 		return &wire.SubgraphRequest{Query: resumeQuery, OperationName: req.OperationName, Variables: vars, OperationKind: req.OperationKind}
 	}
 	return first, resume, true, nil
+}
+
+// variableUsed reports whether $name appears as a value anywhere in doc's
+// operations and fragments.
+func variableUsed(doc *ast.QueryDocument, name string) bool {
+	var inValue func(v *ast.Value) bool
+	inValue = func(v *ast.Value) bool {
+		if v == nil {
+			return false
+		}
+		if v.Kind == ast.Variable && v.Raw == name {
+			return true
+		}
+		for _, c := range v.Children {
+			if inValue(c.Value) {
+				return true
+			}
+		}
+		return false
+	}
+	inDirectives := func(ds ast.DirectiveList) bool {
+		for _, d := range ds {
+			for _, a := range d.Arguments {
+				if inValue(a.Value) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var inSelections func(set ast.SelectionSet) bool
+	inSelections = func(set ast.SelectionSet) bool {
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				for _, a := range sel.Arguments {
+					if inValue(a.Value) {
+						return true
+					}
+				}
+				if inDirectives(sel.Directives) || inSelections(sel.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if inDirectives(sel.Directives) || inSelections(sel.SelectionSet) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if inDirectives(sel.Directives) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, op := range doc.Operations {
+		if inDirectives(op.Directives) || inSelections(op.SelectionSet) {
+			return true
+		}
+	}
+	for _, f := range doc.Fragments {
+		if inDirectives(f.Directives) || inSelections(f.SelectionSet) {
+			return true
+		}
+	}
+	return false
 }
 
 func format(doc *ast.QueryDocument) string {

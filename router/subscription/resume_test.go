@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -43,6 +44,7 @@ func TestResumableRewritesTheUpstreamOperation(t *testing.T) {
 		first      []string // in the first request's query
 		resumed    []string // in the resumed request's query
 		notResumed []string
+		dropped    []string // variables the resumed request no longer has
 	}{
 		{
 			name:    "variables",
@@ -59,6 +61,23 @@ func TestResumableRewritesTheUpstreamOperation(t *testing.T) {
 			first:      []string{`since: "m-3"`, "_resumeCursor: id"},
 			resumed:    []string{`roomId: "r1"`, "since: $_resumeSince"},
 			notResumed: []string{`"m-3"`},
+		},
+		{
+			name:       "the client's since in a variable is replaced, the variable dropped",
+			query:      `subscription($roomId: ID!, $since: String) { messageAdded(roomId: $roomId, since: $since) { id body } }`,
+			vars:       map[string]any{"roomId": "r1", "since": "m-3"},
+			ok:         true,
+			first:      []string{"since: $since", "$since: String", "_resumeCursor: id"},
+			resumed:    []string{"roomId: $roomId", "since: $_resumeSince", "$roomId: ID!"},
+			notResumed: []string{"$since"},
+			dropped:    []string{"since"},
+		},
+		{
+			name:    "a since variable used elsewhere too stays",
+			query:   `subscription($since: String) { messageAdded(roomId: "r1", since: $since) { id body @include(if: true) } other: messageAdded(roomId: "r2", since: $since) { id } }`,
+			vars:    map[string]any{"since": "m-3"},
+			ok:      true,
+			resumed: []string{"since: $_resumeSince", "$since: String", `roomId: "r2", since: $since`},
 		},
 		{
 			name:  "no rule for the field",
@@ -106,6 +125,12 @@ func TestResumableRewritesTheUpstreamOperation(t *testing.T) {
 				t.Errorf("resumed variables %v, want _resumeSince m-7", next.Variables)
 			}
 			for k, v := range tc.vars {
+				if slices.Contains(tc.dropped, k) {
+					if _, kept := next.Variables[k]; kept {
+						t.Errorf("resumed variables %v still have %s", next.Variables, k)
+					}
+					continue
+				}
 				if next.Variables[k] != v {
 					t.Errorf("resumed variables %v lost %s", next.Variables, k)
 				}

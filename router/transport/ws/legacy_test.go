@@ -96,7 +96,7 @@ func TestLegacyProtocol(t *testing.T) {
 			t.Fatalf("close code %d", code)
 		}
 	})
-	t.Run("shutdown closes with 1001", func(t *testing.T) {
+	t.Run("shutdown closes with 1012", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, nil)
 		c := f.dial(t, ws.ProtocolLegacy)
@@ -104,8 +104,8 @@ func TestLegacyProtocol(t *testing.T) {
 		c.expect("connection_ack")
 		waitFor(t, "tracked", func() bool { return f.srv.Connections() == 1 })
 		f.srv.Shutdown()
-		if code, _ := c.closeCode(); code != websocket.CloseGoingAway {
-			t.Fatalf("close code %d", code)
+		if code, _ := c.closeCode(); code != websocket.CloseServiceRestart {
+			t.Fatalf("close code %d, want 1012", code)
 		}
 	})
 }

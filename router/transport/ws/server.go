@@ -176,7 +176,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.track(c) {
 		release()
 		cancel()
-		c.close(websocket.CloseGoingAway, "the server is shutting down")
+		c.close(websocket.CloseServiceRestart, ShutdownReason)
 		return
 	}
 	// Serve on a fresh goroutine and return: net/http's connection state
@@ -216,7 +216,14 @@ func (s *Server) Connections() int {
 	return len(s.conns)
 }
 
-// Shutdown closes every socket with 1001 (going away) and refuses new ones.
+// ShutdownReason is the reason of the close frame Shutdown sends.
+const ShutdownReason = "the server is restarting: reconnect and resume"
+
+// Shutdown closes every socket with 1012 (service restart) and refuses new
+// ones: graphql-ws and Apollo Client take 1012 as a reason to reconnect, to
+// another instance behind the same address, and subscribe again (from
+// their cursor, where the subscription takes one). Operations are not
+// completed first, so clients do not take them as finished.
 func (s *Server) Shutdown() {
 	s.mu.Lock()
 	s.shutdown = true
@@ -226,7 +233,7 @@ func (s *Server) Shutdown() {
 	}
 	s.mu.Unlock()
 	for _, c := range conns {
-		c.close(websocket.CloseGoingAway, "the server is shutting down")
+		c.close(websocket.CloseServiceRestart, ShutdownReason)
 	}
 }
 

@@ -152,7 +152,7 @@ func TestTransportWSLifecycle(t *testing.T) {
 			t.Fatalf("error %s %s", m.ID, m.Payload)
 		}
 	})
-	t.Run("shutdown closes with 1001", func(t *testing.T) {
+	t.Run("shutdown closes with 1012 and a reason", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, nil)
 		c := f.dial(t, ws.ProtocolTransportWS)
@@ -160,8 +160,18 @@ func TestTransportWSLifecycle(t *testing.T) {
 		c.expect("connection_ack")
 		waitFor(t, "connection tracked", func() bool { return f.srv.Connections() == 1 })
 		f.srv.Shutdown()
-		if code, _ := c.closeCode(); code != websocket.CloseGoingAway {
-			t.Fatalf("close code %d, want 1001", code)
+		if code, reason := c.closeCode(); code != websocket.CloseServiceRestart || reason != ws.ShutdownReason {
+			t.Fatalf("close %d %q, want 1012 %q", code, reason, ws.ShutdownReason)
+		}
+		// A socket opened after Shutdown is refused before its upgrade.
+		d := websocket.Dialer{Subprotocols: []string{ws.ProtocolTransportWS}, HandshakeTimeout: 2 * time.Second}
+		conn, resp, err := d.Dial(f.url, nil)
+		if err == nil {
+			conn.Close()
+			t.Fatal("a socket was accepted after Shutdown")
+		}
+		if resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("dial after Shutdown: %v %v, want HTTP 503", resp, err)
 		}
 	})
 	t.Run("unknown subprotocol", func(t *testing.T) {
