@@ -136,6 +136,23 @@ FAULTS_BENCH_FLAGS ?=
 bench-faults: build
 	$(GO) run ./bench/cmd/faults -bin $(BIN) $(FAULTS_BENCH_FLAGS)
 
+# Scale-out rehearsal in cluster mode on the engines of services-up: two
+# routers and two instances of each subgraph as separate processes (etcd
+# discovery, etcd run by the program), a steady mixed load through both
+# routers behind a client-side balancer that follows /health/ready, and
+# websocket subscribers resuming from their cursor; then phase A (one
+# instance of each subgraph and one router killed with SIGKILL) and phase B
+# (every process restarted one at a time with SIGTERM, server.drain_delay
+# 2s). Prints requests sent, failed, p50/p99, subscription messages missed
+# and duplicated, reconnects, and RSS and CPU seconds per 1,000 requests of
+# each process (SCALE_DEMO_FLAGS: -rate -subscribers -post-rate -steady
+# -crash -drain-delay ...); never fails on them. e2e/scaleout_test.go checks
+# the rolling restart's counts in make test.
+.PHONY: scale-demo
+SCALE_DEMO_FLAGS ?=
+scale-demo: build services-up
+	$(GO) run ./bench/cmd/scaleout -bin $(BIN) $(SCALE_DEMO_FLAGS)
+
 # Storage benchmark: the catalog page query through router and subgraphs in
 # embedded and cluster mode (the cluster half needs `make services-up`; it is
 # skipped with a message when the engines are down). STORAGE_BENCH_FLAGS:

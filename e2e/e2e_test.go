@@ -4,7 +4,8 @@
 // Client) and the web app's live tests (frontend/src/e2e) against them, and
 // a hostile page from another origin in headless Chromium (puppeteer-core),
 // and faults injected into a router and subgraphs running as separate
-// processes (bench/faults). Set CINEGRAPH_E2E=1 to run; `make test-e2e`
+// processes (bench/faults), and a rolling restart of routers and subgraph
+// instances in cluster mode. Set CINEGRAPH_E2E=1 to run; `make test-e2e`
 // does, after npm ci and installing Chromium.
 package e2e
 
@@ -58,7 +59,7 @@ func TestSubscriptionsEmbedded(t *testing.T) {
 	router2 := start(ctx, t, bin, listeningAt, env, "router", "--listen", "127.0.0.1:0", "--data-dir", data)
 	runNode(ctx, t, serve.url, router2.url)
 	runWebApp(ctx, t, serve.url)
-	checkGoingAway(ctx, t, serve)
+	checkServiceRestart(ctx, t, serve)
 }
 
 // TestSubscriptionsAcrossInstancesWithKafka runs two cinegraph serve
@@ -222,8 +223,9 @@ func runWebApp(ctx context.Context, t *testing.T, url string) {
 	t.Logf("%s", out)
 }
 
-// checkGoingAway stops p and expects its open websocket to close with 1001.
-func checkGoingAway(ctx context.Context, t *testing.T, p *process) {
+// checkServiceRestart stops p and expects its open websocket to close with
+// 1012 (service restart), which clients take as a reason to reconnect.
+func checkServiceRestart(ctx context.Context, t *testing.T, p *process) {
 	t.Helper()
 	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
 	conn, _, err := d.DialContext(ctx, "ws"+strings.TrimPrefix(p.url, "http")+"/graphql", nil)
@@ -247,8 +249,8 @@ func checkGoingAway(ctx context.Context, t *testing.T, p *process) {
 		if err == nil {
 			continue
 		}
-		if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
-			t.Fatalf("on shutdown the socket ended with %v, want close 1001", err)
+		if !websocket.IsCloseError(err, websocket.CloseServiceRestart) {
+			t.Fatalf("on shutdown the socket ended with %v, want close 1012", err)
 		}
 		return
 	}

@@ -188,8 +188,23 @@ func (c *Cluster) Close() {
 }
 
 func (c *Cluster) start(ctx context.Context, name string, args ...string) (*Process, error) {
-	cmd := exec.CommandContext(ctx, c.opts.Bin, args...)
-	cmd.Env = environ()
+	p, err := startProcess(ctx, c.opts.Bin, name, nil, args...)
+	if p != nil {
+		if _, again := c.procs[name]; !again {
+			c.order = append(c.order, name)
+		}
+		c.procs[name] = p
+	}
+	return p, err
+}
+
+// startProcess starts bin with args and env (over environ()) and waits
+// until it logs the address it listens at. The process gets SIGINT when ctx
+// ends. On an error after the start, the process is returned all the same
+// so that its owner can stop it.
+func startProcess(ctx context.Context, bin, name string, env []string, args ...string) (*Process, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(environ(), env...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
 	stderr, err := cmd.StderrPipe()
@@ -199,11 +214,7 @@ func (c *Cluster) start(ctx context.Context, name string, args ...string) (*Proc
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &Process{Name: name, cmd: cmd, args: args, exited: make(chan struct{})}
-	if _, again := c.procs[name]; !again {
-		c.order = append(c.order, name)
-	}
-	c.procs[name] = p
+	p := &Process{Name: name, cmd: cmd, args: args, exited: make(chan struct{}), Started: time.Now()}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -224,9 +235,9 @@ func (c *Cluster) start(ctx context.Context, name string, args ...string) (*Proc
 		p.URL = u
 		return p, nil
 	case <-p.exited:
-		return nil, fmt.Errorf("%s exited before listening:\n%s", name, p.Log())
+		return p, fmt.Errorf("%s exited before listening:\n%s", name, p.Log())
 	case <-time.After(60 * time.Second):
-		return nil, fmt.Errorf("%s did not listen within 60 s:\n%s", name, p.Log())
+		return p, fmt.Errorf("%s did not listen within 60 s:\n%s", name, p.Log())
 	}
 }
 
@@ -246,10 +257,12 @@ func environ() []string {
 type Process struct {
 	Name string
 	// URL is where it listens (http://127.0.0.1:port).
-	URL    string
-	cmd    *exec.Cmd
-	args   []string
-	exited chan struct{}
+	URL string
+	// Started is when it was started.
+	Started time.Time
+	cmd     *exec.Cmd
+	args    []string
+	exited  chan struct{}
 
 	mu  sync.Mutex
 	log []string
@@ -298,6 +311,38 @@ func (p *Process) Kill() error {
 	}
 	<-p.exited
 	return nil
+}
+
+// Pid is the process id.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
+// Exited is closed when the process has exited.
+func (p *Process) Exited() <-chan struct{} { return p.exited }
+
+// ExitCode is the process's exit status once it has exited (-1 when a
+// signal ended it), else -1.
+func (p *Process) ExitCode() int {
+	if p.Running() || p.cmd.ProcessState == nil {
+		return -1
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+// Terminate asks the process to stop (SIGTERM), as an orchestrator does
+// on a rolling restart, and waits up to wait for it to exit; it is killed
+// when it has not.
+func (p *Process) Terminate(wait time.Duration) error {
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	select {
+	case <-p.exited:
+		return nil
+	case <-time.After(wait):
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+		return fmt.Errorf("%s did not exit within %s of SIGTERM; killed", p.Name, wait)
+	}
 }
 
 func (p *Process) stop() {

@@ -36,6 +36,8 @@ type Result struct {
 	Kind    string
 	Start   time.Time
 	Latency time.Duration
+	// Target is the router it was sent to, where several serve.
+	Target string
 	// Err is empty when the response had data and no errors; else the
 	// first error's extensions.reason, else its code, else what went wrong.
 	Err string
