@@ -28,6 +28,8 @@ commands:
   token              print a demo token for a seeded profile (demo profile only)
   backup DIR         snapshot the embedded data into DIR, while serving
   restore DIR        put a snapshot back into the data directory (stop the platform first)
+  probe URL          GET a URL and exit 0 on a 2xx answer (a health check with no shell or curl)
+  version            print the version, commit, Go version and platform
 
 run 'cinegraph <command> -h' for a command's flags
 `
@@ -75,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBackup(ctx, rest, stdout, stderr)
 	case "restore":
 		return runRestore(ctx, rest, stdout, stderr)
+	case "probe":
+		return runProbe(ctx, rest, stdout, stderr)
+	case "version", "--version":
+		return runVersion(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
