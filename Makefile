@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: services-up services-down bench bench-subscriptions bench-attacks bench-faults run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go fuzz test-fuzz test-e2e chromium clean help
+.PHONY: test-deploy services-up services-down bench bench-subscriptions bench-attacks bench-faults run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go fuzz test-fuzz test-e2e chromium clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
@@ -23,6 +23,7 @@ run: build frontend
 
 deps:
 	$(GO) mod download
+	cd deploy && $(GO) mod download
 
 build: deps
 	$(GO) build -o $(BIN) ./cmd/cinegraph
@@ -88,7 +89,16 @@ fuzz:
 test-fuzz:
 	GO=$(GO) scripts/fuzz.sh 5s
 
-test: deps services-up check-generate check-compose check-fmt vet test-go test-fuzz frontend-test test-e2e
+# The deployment artefacts (deploy/: its own Go module, so Helm's and
+# Kubernetes' libraries stay out of the binary): the chart rendered with both
+# values files and decoded strictly into the Kubernetes types, the compose
+# files, the Dockerfile, and every shipped configuration through
+# cinegraph config --validate; then the policies (probes, resources,
+# non-root) checked on all of it.
+test-deploy: build
+	cd deploy && $(GO) vet ./... && CINEGRAPH_BIN=$(CURDIR)/$(BIN) $(GO) test $(GO_TEST_FLAGS) ./...
+
+test: deps services-up check-generate check-compose check-fmt vet test-go test-deploy test-fuzz frontend-test test-e2e
 
 # Subscriptions end to end: the real graphql-ws / Apollo Client libraries
 # against cinegraph serve and a second router (e2e/, its own npm lock file);
