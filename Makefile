@@ -14,7 +14,7 @@ BENCH_FLAGS ?=
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
-	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, short fuzzing, web app codegen-drift and tests"
+	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, deployment checks, short fuzzing, web app codegen-drift and tests, end-to-end tests"
 	@echo "make fuzz   - every fuzz target for FUZZTIME each (default 1m)"
 	@echo "make build | frontend | generate | compose | seed | clean"
 

@@ -180,8 +180,8 @@ func TestChartRenders(t *testing.T) {
 			},
 		},
 		{
-			name:   "values-production.yaml, ServiceMonitor API served",
-			render: ChartRender{ValuesFiles: prod, APIVersions: withSM},
+			name:   "values-production.yaml, ServiceMonitor enabled and served",
+			render: ChartRender{ValuesFiles: prod, APIVersions: withSM, Set: map[string]any{"serviceMonitor": map[string]any{"enabled": true}}},
 			want:   []string{"ServiceMonitor/cinegraph-router"},
 		},
 		{
