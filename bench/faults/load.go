@@ -104,7 +104,26 @@ func send(ctx context.Context, client *http.Client, url, query string) Result {
 // open loop: a slow router does not slow the load down), and records each
 // request's Result.
 type Load struct {
-	url    string
+	*steady
+	url string
+}
+
+// StartLoad starts sending each of Kinds rate times a second to url.
+func StartLoad(ctx context.Context, url string, rate int) *Load {
+	l := &Load{url: url}
+	l.steady = startSteady(ctx, Kinds, rate, func(ctx context.Context, client *http.Client, k Kind) Result {
+		return send(ctx, client, l.url, k.Query)
+	})
+	return l
+}
+
+// Stop stops sending, waits for the answers of requests in flight and
+// returns every Result by start time.
+func (l *Load) Stop() []Result { return l.stop() }
+
+// steady sends each of its kinds rate times a second with do, the kinds'
+// ticks spread over one interval, and records every answer.
+type steady struct {
 	client *http.Client
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -113,24 +132,17 @@ type Load struct {
 	results []Result
 }
 
-// StartLoad starts sending each of Kinds rate times a second to url.
-func StartLoad(ctx context.Context, url string, rate int) *Load {
+func startSteady(ctx context.Context, kinds []Kind, rate int, do func(context.Context, *http.Client, Kind) Result) *steady {
 	ctx, cancel := context.WithCancel(ctx)
-	l := &Load{
-		url:    url,
-		cancel: cancel,
-		client: &http.Client{
-			Timeout:   time.Minute,
-			Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second},
-		},
-	}
+	l := &steady{cancel: cancel, client: &http.Client{
+		Timeout:   time.Minute,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second},
+	}}
 	interval := time.Second / time.Duration(max(rate, 1))
-	for i, k := range Kinds {
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
+	for i, k := range kinds {
+		l.wg.Go(func() {
 			// Kinds start spread over one interval, not all at once.
-			time.Sleep(interval * time.Duration(i) / time.Duration(len(Kinds)))
+			time.Sleep(interval * time.Duration(i) / time.Duration(len(kinds)))
 			tick := time.NewTicker(interval)
 			defer tick.Stop()
 			for {
@@ -139,25 +151,29 @@ func StartLoad(ctx context.Context, url string, rate int) *Load {
 					return
 				case <-tick.C:
 				}
-				l.wg.Add(1)
-				go func() {
-					defer l.wg.Done()
+				l.wg.Go(func() {
 					// The request outlives a stopped load: its answer counts.
-					r := send(context.WithoutCancel(ctx), l.client, l.url, k.Query)
+					r := do(context.WithoutCancel(ctx), l.client, k)
 					r.Kind = k.Name
-					l.mu.Lock()
-					l.results = append(l.results, r)
-					l.mu.Unlock()
-				}()
+					l.record(r)
+				})
 			}
-		}()
+		})
 	}
 	return l
 }
 
-// Stop stops sending, waits for the answers of requests in flight and
+// record adds r to the results (requests sent beside the steady ones
+// count too).
+func (l *steady) record(r Result) {
+	l.mu.Lock()
+	l.results = append(l.results, r)
+	l.mu.Unlock()
+}
+
+// stop stops sending, waits for the answers of requests in flight and
 // returns every Result by start time.
-func (l *Load) Stop() []Result {
+func (l *steady) stop() []Result {
 	l.cancel()
 	l.wg.Wait()
 	l.client.CloseIdleConnections()

@@ -8,10 +8,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -216,41 +214,15 @@ func stopAll(subs []*ResumingSubscriber) {
 // balancedLoad is Load over a Balancer: each request goes to the next
 // ready router.
 type balancedLoad struct {
-	bal    *Balancer
-	client *http.Client
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-
-	mu      sync.Mutex
-	results []Result
+	*steady
+	bal *Balancer
 }
 
 func startBalancedLoad(ctx context.Context, bal *Balancer, rate int) *balancedLoad {
-	ctx, cancel := context.WithCancel(ctx)
-	l := &balancedLoad{bal: bal, cancel: cancel, client: &http.Client{
-		Timeout:   time.Minute,
-		Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second},
-	}}
-	interval := time.Second / time.Duration(max(rate, 1))
-	for i, k := range ScaleKinds {
-		l.wg.Go(func() {
-			time.Sleep(interval * time.Duration(i) / time.Duration(len(ScaleKinds)))
-			tick := time.NewTicker(interval)
-			defer tick.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-tick.C:
-				}
-				l.wg.Go(func() {
-					l.record(l.send(k.Name, func(url string) Result {
-						return send(context.WithoutCancel(ctx), l.client, url, k.Query)
-					}))
-				})
-			}
-		})
-	}
+	l := &balancedLoad{bal: bal}
+	l.steady = startSteady(ctx, ScaleKinds, rate, func(ctx context.Context, client *http.Client, k Kind) Result {
+		return l.send(k.Name, func(url string) Result { return send(ctx, client, url, k.Query) })
+	})
 	return l
 }
 
@@ -276,22 +248,6 @@ func connectionFailed(err string) bool {
 		}
 	}
 	return false
-}
-
-func (l *balancedLoad) record(r Result) {
-	l.mu.Lock()
-	l.results = append(l.results, r)
-	l.mu.Unlock()
-}
-
-func (l *balancedLoad) stop() []Result {
-	l.cancel()
-	l.wg.Wait()
-	l.client.CloseIdleConnections()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	slices.SortFunc(l.results, func(a, b Result) int { return a.Start.Compare(b.Start) })
-	return l.results
 }
 
 // publisher posts messages to a room through the balancer at a steady

@@ -128,23 +128,7 @@ func TestUpstreamRestartResumesOnAnotherInstance(t *testing.T) {
 					return raw
 				}})
 			defer s.Close()
-			var got []string
-			for {
-				p, ok := recv(t, s)
-				if !ok {
-					break
-				}
-				var ev wire.SubgraphResponse
-				if err := json.Unmarshal(p, &ev); err != nil {
-					t.Fatal(err)
-				}
-				msg, _ := ev.Data["messageAdded"].(map[string]any)
-				id, _ := msg["_resumeCursor"].(string)
-				if id == "" {
-					t.Fatalf("the client got %s, want only messages", p)
-				}
-				got = append(got, id)
-			}
+			got := cursorsUntilEnd(t, s)
 			if strings.Join(got, ",") != strings.Join(room, ",") {
 				t.Errorf("the client got %v, want %v (no gap, no duplicate)", got, room)
 			}

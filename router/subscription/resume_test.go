@@ -260,23 +260,7 @@ func TestLostUpstreamResumesWithoutGapOrDuplicate(t *testing.T) {
 					return raw
 				}})
 			defer s.Close()
-			var got []string
-			for {
-				p, ok := recv(t, s)
-				if !ok {
-					break
-				}
-				var ev wire.SubgraphResponse
-				if err := json.Unmarshal(p, &ev); err != nil {
-					t.Fatal(err)
-				}
-				msg, _ := ev.Data["messageAdded"].(map[string]any)
-				id, _ := msg["_resumeCursor"].(string)
-				if id == "" {
-					t.Fatalf("a client got %s, want only messages", p)
-				}
-				got = append(got, id)
-			}
+			got := cursorsUntilEnd(t, s)
 			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
 				t.Errorf("clients got %v, want %v (no gap, no duplicate)", got, tc.want)
 			}
@@ -320,5 +304,28 @@ func TestUpstreamWithoutRuleEndsWhenLost(t *testing.T) {
 	}
 	if len(up.requests) != 1 {
 		t.Errorf("opened %d times, want once", len(up.requests))
+	}
+}
+
+// cursorsUntilEnd reads s until it ends and returns the resume cursor of
+// every messageAdded event a client got, in order; anything else fails t.
+func cursorsUntilEnd(t *testing.T, s *subscription.Stream) []string {
+	t.Helper()
+	var got []string
+	for {
+		p, ok := recv(t, s)
+		if !ok {
+			return got
+		}
+		var ev wire.SubgraphResponse
+		if err := json.Unmarshal(p, &ev); err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := ev.Data["messageAdded"].(map[string]any)
+		id, _ := msg["_resumeCursor"].(string)
+		if id == "" {
+			t.Fatalf("a client got %s, want only messages", p)
+		}
+		got = append(got, id)
 	}
 }
