@@ -20,6 +20,7 @@ import (
 //	GET /config      the effective configuration, secrets masked (YAML)
 //	GET /subgraphs   each subgraph instance's health and circuit breakers
 //	GET /dedupe      the fetches and queries shared in flight (router.dedupe)
+//	GET /metrics     Prometheus metrics, with metrics.enabled on (metrics.go)
 //	GET /debug/pprof/... Go's profiles, with admin.pprof on
 //	GET /health/...  liveness and readiness, as on the public listener
 //
@@ -61,6 +62,9 @@ func adminHandler(rt *LiveRouter, checker *health.Checker, deps func() map[strin
 		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	}
+	if h := rt.Metrics().Handler(); h != nil {
+		mux.Handle("GET "+MetricsPath, h)
+	}
 	if deps != nil {
 		mux.HandleFunc("GET /dependencies", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
@@ -68,6 +72,19 @@ func adminHandler(rt *LiveRouter, checker *health.Checker, deps func() map[strin
 			enc.SetIndent("", "  ")
 			_ = enc.Encode(deps())
 		})
+	}
+	checker.Register(mux)
+	return readOnly(mux)
+}
+
+// SubgraphAdminHandler is the admin surface of a process serving one
+// subgraph (`cinegraph subgraph <name>`): /health/live, /health/ready and,
+// with metrics on (m not nil), GET /metrics. Like the router's, it is
+// read-only.
+func SubgraphAdminHandler(checker *health.Checker, m *Metrics) http.Handler {
+	mux := http.NewServeMux()
+	if h := m.Handler(); h != nil {
+		mux.Handle("GET "+MetricsPath, h)
 	}
 	checker.Register(mux)
 	return readOnly(mux)

@@ -19,7 +19,7 @@ import (
 	"github.com/cinegraph/cinegraph/router"
 	"github.com/cinegraph/cinegraph/router/dedupe"
 	"github.com/cinegraph/cinegraph/router/discovery"
-	"github.com/cinegraph/cinegraph/router/fetch"
+	"github.com/cinegraph/cinegraph/router/metrics"
 	"github.com/cinegraph/cinegraph/router/resilience"
 	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/cinegraph/cinegraph/schema"
@@ -38,6 +38,8 @@ type Platform struct {
 	subgraphs Subgraphs
 	health    *health.Checker
 	handler   http.Handler
+	// metrics are the process's: the router's and the subgraphs'.
+	metrics *Metrics
 	// router is the router of the configuration in force (Reload).
 	router *LiveRouter
 	// internal serves the subgraphs to the router on loopback;
@@ -67,11 +69,11 @@ func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, o Opt
 	if err != nil {
 		return nil, errors.Join(err, bus.Close())
 	}
-	p := &Platform{cfg: cfg, logger: logger, bus: bus, subgraphs: subgraphs, health: health.New()}
+	p := &Platform{cfg: cfg, logger: logger, bus: bus, subgraphs: subgraphs, health: health.New(), metrics: NewMetrics(cfg)}
 
 	internal := http.NewServeMux()
 	for name, sg := range subgraphs {
-		internal.Handle(SubgraphPath(name), SubgraphHandler(sg, cfg.Router.AuthToken))
+		internal.Handle(SubgraphPath(name), p.metrics.Subgraph(name, SubgraphHandler(sg, cfg.Router.AuthToken)))
 		p.health.Add("subgraph:"+name, sg.Ready)
 	}
 	if err := p.serveInternal(ctx, internal); err != nil {
@@ -89,7 +91,7 @@ func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, o Opt
 	}
 	// The subgraphs run here, one instance each: router.discovery is for a
 	// router in front of separate subgraph processes (discovery.go).
-	rt, err := NewLiveRouter(ctx, withoutDiscovery(cfg), urls, p.health, logger)
+	rt, err := newLiveRouter(ctx, withoutDiscovery(cfg), urls, p.health, logger, p.metrics)
 	if err != nil {
 		return nil, errors.Join(err, p.Close())
 	}
@@ -136,6 +138,11 @@ func (p *Platform) InternalURL() string { return p.internal }
 // every fetch guarded as router.resilience says, and clients authenticated
 // as auth says; subgraphs get the viewer's identity beside RouterToken.
 func NewRouter(ctx context.Context, cfg config.Config, urls map[string]string, logger *slog.Logger) (*Router, error) {
+	return openRouter(ctx, cfg, urls, logger, nil)
+}
+
+// openRouter is NewRouter counting into m, which may be nil (metrics.go).
+func openRouter(ctx context.Context, cfg config.Config, urls map[string]string, logger *slog.Logger, m *metrics.Router) (*Router, error) {
 	token, err := RouterToken(cfg)
 	if err != nil {
 		return nil, err
@@ -144,14 +151,14 @@ func NewRouter(ctx context.Context, cfg config.Config, urls map[string]string, l
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	rt, err := newRouter(ctx, cfg, urls, id, logger)
+	rt, err := newRouter(ctx, cfg, urls, id, logger, m)
 	if err != nil {
 		return nil, errors.Join(err, id.Close())
 	}
 	return rt, nil
 }
 
-func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, id *identity, logger *slog.Logger) (*Router, error) {
+func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, id *identity, logger *slog.Logger, m *metrics.Router) (*Router, error) {
 	sdl := schema.Supergraph()
 	if cfg.Router.Supergraph != "" {
 		raw, err := os.ReadFile(cfg.Router.Supergraph)
@@ -189,6 +196,7 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		release = func() error { return errors.Join(closeReg(), releaseRedis()) }
 	}
 	shareFetches, mergeOps := dedupeGroup(cfg.Router.Dedupe), mergeOperations(cfg.Router.Dedupe)
+	tr := routerTracing(cfg.Tracing)
 	rt, err := router.New(router.Config{
 		SupergraphSDL:        sdl,
 		SubgraphURLs:         urls,
@@ -206,7 +214,9 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		Limits:               limitsConfig(cfg.Router.Limits),
 		// The guard times each attempt out (router.fetch_timeout or the
 		// subgraph's own), so no client timeout is set besides.
-		FetchMiddleware: []fetch.Middleware{guard.Middleware},
+		FetchMiddleware: fetchMiddleware(m, tracedGuard(tr, guard.Middleware)),
+		Tracing:         tr,
+		Metrics:         m,
 		Discovery:       reg,
 		Balance:         discovery.Policy(cfg.Router.Discovery.Balance),
 		CORS: router.CORSConfig{
@@ -227,6 +237,12 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		Identity:        id.config,
 		Policies:        policyDecider(cfg.Auth.Policies),
 		SubgraphHeaders: id.subgraph,
+		Compression: router.CompressionConfig{
+			Responses:  cfg.Router.Compression.Enabled,
+			MinBytes:   cfg.Router.Compression.MinBytes,
+			Algorithms: cfg.Router.Compression.Algorithms,
+			Subgraphs:  cfg.Router.Compression.Subgraphs,
+		},
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("router: %w", err), release())

@@ -33,6 +33,15 @@ type LiveRouter struct {
 	mu      sync.Mutex // serializes Reload and Close
 	current atomic.Pointer[generation]
 	closed  bool
+
+	// metrics count into the process's registry across reloads; nil
+	// counts nothing.
+	metrics *Metrics
+	// swapMu orders swapping the current router with reading the dedupe
+	// totals; replaced holds the counts of the routers replaced, so the
+	// totals never go down.
+	swapMu   sync.Mutex
+	replaced dedupeCounts
 }
 
 // generation is one configuration's router and the requests running on it.
@@ -48,18 +57,26 @@ type generation struct {
 
 // NewLiveRouter builds the router of cfg (urls names the subgraphs' URLs
 // for a configuration) and watches its subgraphs on checker.
+// Its metrics (NewMetrics, per metrics.*) are the process's; Metrics
+// returns them.
 func NewLiveRouter(ctx context.Context, cfg config.Config, urls func(config.Config) map[string]string, checker *health.Checker, logger *slog.Logger) (*LiveRouter, error) {
-	l := &LiveRouter{ctx: ctx, logger: logger, checker: checker, urls: urls}
+	return newLiveRouter(ctx, cfg, urls, checker, logger, NewMetrics(cfg))
+}
+
+// newLiveRouter is NewLiveRouter counting into m, which may be nil.
+func newLiveRouter(ctx context.Context, cfg config.Config, urls func(config.Config) map[string]string, checker *health.Checker, logger *slog.Logger, m *Metrics) (*LiveRouter, error) {
+	l := &LiveRouter{ctx: ctx, logger: logger, checker: checker, urls: urls, metrics: m}
 	g, err := l.build(cfg)
 	if err != nil {
 		return nil, err
 	}
 	l.current.Store(g)
+	m.watch(l)
 	return l, nil
 }
 
 func (l *LiveRouter) build(cfg config.Config) (*generation, error) {
-	rt, err := NewRouter(l.ctx, cfg, l.urls(cfg), l.logger)
+	rt, err := openRouter(l.ctx, cfg, l.urls(cfg), l.logger, l.metrics.Router())
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +107,10 @@ func (l *LiveRouter) Reload(cfg config.Config) error {
 	}
 	old.unwatch()
 	g.stopWatch = g.rt.Watch(l.ctx, l.checker)
+	l.swapMu.Lock()
+	l.replaced = l.replaced.plus(old.rt.dedupe.counts())
 	l.current.Store(g)
+	l.swapMu.Unlock()
 	l.retire(old)
 	return nil
 }
@@ -188,6 +208,19 @@ func (l *LiveRouter) Report() map[string]resilience.InstanceReport {
 
 // Dedupe is what the current router shared in flight since it was built.
 func (l *LiveRouter) Dedupe() DedupeReport { return l.current.Load().rt.dedupe }
+
+// dedupeTotals is what every router of this process shared in flight:
+// the replaced ones' counts as they stood when replaced, and the current
+// one's.
+func (l *LiveRouter) dedupeTotals() dedupeCounts {
+	l.swapMu.Lock()
+	defer l.swapMu.Unlock()
+	return l.replaced.plus(l.current.Load().rt.dedupe.counts())
+}
+
+// Metrics are the process's metrics the router counts into; nil with
+// metrics.enabled off.
+func (l *LiveRouter) Metrics() *Metrics { return l.metrics }
 
 // Close stops the current router's checks and releases it; routers
 // replaced earlier are released as their last requests end (a server's

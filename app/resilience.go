@@ -50,6 +50,33 @@ func (d DedupeReport) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
+// dedupeCounts are a DedupeReport's counts, zero for a part that is off.
+type dedupeCounts struct {
+	fetchesSent, fetchesShared, operationsExecuted, operationsMerged uint64
+}
+
+func (d DedupeReport) counts() dedupeCounts {
+	var out dedupeCounts
+	if d.fetches != nil {
+		c := d.fetches.Counts()
+		out.fetchesSent, out.fetchesShared = c.Fetches, c.Shared
+	}
+	if d.operations != nil {
+		c := d.operations.Counts()
+		out.operationsExecuted, out.operationsMerged = c.Runs, c.Merged
+	}
+	return out
+}
+
+func (c dedupeCounts) plus(o dedupeCounts) dedupeCounts {
+	return dedupeCounts{
+		fetchesSent:        c.fetchesSent + o.fetchesSent,
+		fetchesShared:      c.fetchesShared + o.fetchesShared,
+		operationsExecuted: c.operationsExecuted + o.operationsExecuted,
+		operationsMerged:   c.operationsMerged + o.operationsMerged,
+	}
+}
+
 // Close releases what the router holds beyond its memory: the Redis
 // client its rate limiter and persisted query store share in cluster mode.
 func (r *Router) Close() error {

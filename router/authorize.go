@@ -6,6 +6,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/auth"
 	"github.com/cinegraph/cinegraph/router/authz"
 	"github.com/cinegraph/cinegraph/router/plan"
+	"github.com/cinegraph/cinegraph/router/tracing"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
@@ -30,7 +31,9 @@ func (r *Router) planGuarded(ctx context.Context, p *prepared, key string, vars 
 	g := p.guards[key]
 	p.mu.Unlock()
 	if g == nil {
+		_, span := r.tracing.Start(ctx, tracing.SpanNormalize)
 		op, err := plan.Normalize(r.sg.APISchema(), p.doc, p.op, vars)
+		span.End()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -54,6 +57,7 @@ func (r *Router) planGuarded(ctx context.Context, p *prepared, key string, vars 
 	p.mu.Lock()
 	gp := p.guarded[key]
 	p.mu.Unlock()
+	r.planCached(ctx, gp != nil)
 	if gp != nil {
 		return gp.qp, gp.removed, nil
 	}

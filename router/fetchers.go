@@ -67,7 +67,8 @@ func newFetchers(sg *supergraph.Supergraph, cfg Config) (fetch.Set, *discovery.S
 	}
 	// Plain-HTTP subgraphs go over the router's own keep-alive pool unless
 	// the caller brought a transport of its own.
-	opts := fetch.HTTPOptions{Client: client, Conns: conns, Timeout: client.Timeout}
+	opts := fetch.HTTPOptions{Client: client, Conns: conns, Timeout: client.Timeout,
+		Compress: cfg.Compression.Subgraphs, CompressMinBytes: cfg.Compression.MinBytes}
 	return build(func(subgraph, url string) fetch.Fetcher {
 		return fetch.NewHTTP(subgraph, url, opts)
 	})

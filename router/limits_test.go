@@ -132,7 +132,7 @@ func TestRefusedBeforeValidation(t *testing.T) {
 	r := attackRouter(t, &limitstest.Subgraphs{}, limits.Config{}, nil)
 	for _, q := range []string{limitstest.FragmentBomb(30), "{" + strings.Repeat(" __typename", 15_000) + " }"} {
 		allocs := testing.AllocsPerRun(1, func() {
-			if p := r.parse(q, ""); p.errs == nil {
+			if p := r.parse(context.Background(), q, ""); p.errs == nil {
 				t.Fatalf("%.40q was not refused", q)
 			}
 		})
@@ -156,7 +156,7 @@ func TestValidationWorkIsBounded(t *testing.T) {
 	}
 	for name, q := range shapes {
 		allocs := testing.AllocsPerRun(1, func() {
-			if p := r.parse(q, ""); p.errs != nil {
+			if p := r.parse(context.Background(), q, ""); p.errs != nil {
 				t.Fatalf("%s: %v", name, p.errs)
 			}
 		})

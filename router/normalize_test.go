@@ -1,6 +1,9 @@
 package router
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 func TestNormalizeQuery(t *testing.T) {
 	t.Parallel()
@@ -35,12 +38,12 @@ func TestPlanCacheSharesLayouts(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
 	r := d.router(t, nil)
-	a := r.prepare("{ me { id } }", "")
-	b := r.prepare("{me{\n id}}", "")
+	a := r.prepare(context.Background(), "{ me { id } }", "")
+	b := r.prepare(context.Background(), "{me{\n id}}", "")
 	if a != b {
 		t.Fatal("layouts did not share a cache entry")
 	}
-	if r.prepare("{ me { name } }", "") == a {
+	if r.prepare(context.Background(), "{ me { name } }", "") == a {
 		t.Fatal("different operations shared an entry")
 	}
 }

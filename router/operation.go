@@ -12,6 +12,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/authz"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/request"
+	"github.com/cinegraph/cinegraph/router/tracing"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -113,7 +114,8 @@ func (r *Router) operation(ctx context.Context, req *request.Request) (*operatio
 	if refused := r.resolveDocument(ctx, req); refused != nil {
 		return nil, refused
 	}
-	p := r.prepare(req.Query, req.OperationName)
+	p := r.prepare(ctx, req.Query, req.OperationName)
+	r.traceOperation(ctx, req, p)
 	if p.errs != nil {
 		return nil, badRequest(request.Rejected, p.errs...)
 	}
@@ -142,7 +144,9 @@ func (r *Router) operation(ctx context.Context, req *request.Request) (*operatio
 	if refused != nil {
 		return nil, refused
 	}
-	qp, denied, err := r.planFor(ctx, p, vars, id)
+	pctx, span := r.tracing.Start(ctx, tracing.SpanPlan)
+	qp, denied, err := r.planFor(pctx, p, vars, id)
+	span.End()
 	if err != nil {
 		return nil, r.internalError("query planning failed", err, req)
 	}
@@ -175,9 +179,10 @@ type prepared struct {
 	errs gqlerror.List
 }
 
-func (r *Router) prepare(query, opName string) *prepared {
+func (r *Router) prepare(ctx context.Context, query, opName string) *prepared {
 	key := opName + "\x00" + query
 	if p, ok := r.cache.Get(key); ok {
+		r.metrics.PlanCache(true)
 		return p
 	}
 	// Same operation, other layout: share the entry.
@@ -185,11 +190,13 @@ func (r *Router) prepare(query, opName string) *prepared {
 	nkey := opName + "\x00\x01" + norm
 	if lexed {
 		if p, ok := r.cache.Get(nkey); ok {
+			r.metrics.PlanCache(true)
 			r.cache.Add(key, p)
 			return p
 		}
 	}
-	p := r.parse(query, opName)
+	r.metrics.PlanCache(false)
+	p := r.parse(ctx, query, opName)
 	r.cache.Add(key, p)
 	if lexed {
 		r.cache.Add(nkey, p)
@@ -198,9 +205,11 @@ func (r *Router) prepare(query, opName string) *prepared {
 }
 
 // parse parses and validates one operation.
-func (r *Router) parse(query, opName string) *prepared {
+func (r *Router) parse(ctx context.Context, query, opName string) *prepared {
 	p := &prepared{plans: map[string]*plan.QueryPlan{}}
+	_, span := r.tracing.Start(ctx, tracing.SpanParse)
 	doc, err := r.limits.Parse(query)
+	span.End()
 	if err != nil {
 		var ge *gqlerror.Error
 		if !errors.As(err, &ge) {
@@ -209,7 +218,10 @@ func (r *Router) parse(query, opName string) *prepared {
 		p.errs = gqlerror.List{ge}
 		return p
 	}
-	if errs := validator.Validate(r.sg.APISchema(), doc); len(errs) > 0 {
+	_, span = r.tracing.Start(ctx, tracing.SpanValidate)
+	errs := validator.Validate(r.sg.APISchema(), doc)
+	span.End()
+	if len(errs) > 0 {
 		p.errs = errs
 		return p
 	}
@@ -249,10 +261,13 @@ func (r *Router) planFor(ctx context.Context, p *prepared, vars map[string]any, 
 	p.mu.Lock()
 	qp := p.plans[key]
 	p.mu.Unlock()
+	r.planCached(ctx, qp != nil)
 	if qp != nil {
 		return qp, nil, nil
 	}
+	_, span := r.tracing.Start(ctx, tracing.SpanNormalize)
 	op, err := plan.Normalize(r.sg.APISchema(), p.doc, p.op, vars)
+	span.End()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cinegraph/cinegraph/internal/compression"
 	"github.com/cinegraph/cinegraph/router/auth"
 	"github.com/cinegraph/cinegraph/router/authz"
 	"github.com/cinegraph/cinegraph/router/dedupe"
@@ -19,11 +20,13 @@ import (
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/introspect"
 	"github.com/cinegraph/cinegraph/router/limits"
+	"github.com/cinegraph/cinegraph/router/metrics"
 	"github.com/cinegraph/cinegraph/router/persisted"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/ratelimit"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/supergraph"
+	"github.com/cinegraph/cinegraph/router/tracing"
 	"github.com/cinegraph/cinegraph/router/transport"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -111,9 +114,39 @@ type Config struct {
 	// the answer is not. Nil grants none, so every field with @policy is
 	// FORBIDDEN. It is never asked about anonymous clients.
 	Policies func(ctx context.Context, id *auth.Identity, policies []string) map[string]bool
+	// Tracing records the spans of each request (router/tracing); nil
+	// records none. Its Fetch and Attempts middleware, for fetch spans, go
+	// into FetchMiddleware separately.
+	Tracing *tracing.Tracing
 	// SubgraphHeaders are set on every subgraph request, e.g. a secret the
 	// subgraphs require of the router; clients cannot set them.
 	SubgraphHeaders http.Header
+	// Compression compresses responses to clients and, when asked,
+	// subgraph traffic; the zero value compresses nothing. Compressed
+	// request bodies from clients are accepted either way.
+	Compression CompressionConfig
+	// Metrics counts requests, plan cache lookups, websockets and
+	// subscriptions; nil counts nothing. Its Fetch middleware, to time
+	// fetches, goes into FetchMiddleware separately.
+	Metrics *metrics.Router
+}
+
+// CompressionConfig says what the router compresses (internal/compression).
+type CompressionConfig struct {
+	// Responses compresses responses to clients that accept zstd or gzip
+	// (Accept-Encoding), when they are at least MinBytes long; websocket,
+	// SSE and multipart streams never.
+	Responses bool
+	// MinBytes is the smallest body compressed, responses and subgraph
+	// requests alike; 0 compresses any.
+	MinBytes int
+	// Algorithms are the codings offered to clients, in order of
+	// preference ("zstd", "gzip"); nil means both, zstd first.
+	Algorithms []string
+	// Subgraphs gzips subgraph requests of at least MinBytes and asks
+	// subgraphs for compressed responses (Accept-Encoding: gzip, zstd).
+	// Subgraph responses are decoded by their Content-Encoding either way.
+	Subgraphs bool
 }
 
 // DefaultForwardHeaders are forwarded when Config names none: credentials
@@ -158,6 +191,13 @@ type Router struct {
 	// with policies deciding @policy (authorize.go).
 	guarded  bool
 	policies authz.PolicyFunc
+	// tracing records spans; nil records none (trace.go).
+	tracing *tracing.Tracing
+	// compress compresses responses that are not streams; nil when
+	// Config.Compression.Responses is off.
+	compress *compression.Compressor
+	// metrics is Config.Metrics; nil counts nothing.
+	metrics *metrics.Router
 }
 
 // New builds a Router from cfg.
@@ -165,6 +205,12 @@ func New(cfg Config) (*Router, error) {
 	sg, err := supergraph.Parse(cfg.SupergraphSDL)
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
+	}
+	var compress *compression.Compressor
+	if cfg.Compression.Responses {
+		if compress, err = compression.New(compression.Options{Algorithms: cfg.Compression.Algorithms, MinBytes: cfg.Compression.MinBytes}); err != nil {
+			return nil, fmt.Errorf("router: %w", err)
+		}
 	}
 	fetchers, balanced, err := newFetchers(sg, cfg)
 	if err != nil {
@@ -214,7 +260,10 @@ func New(cfg Config) (*Router, error) {
 		identity:  newIdentity(cfg),
 		guarded:   sg.HasAccessControl(),
 		policies:  cfg.Policies,
+		tracing:   cfg.Tracing,
 		balanced:  balanced,
+		compress:  compress,
+		metrics:   cfg.Metrics,
 	}
 	if cfg.PlanHeader != "" {
 		r.planHeader = http.CanonicalHeaderKey(cfg.PlanHeader)
@@ -239,13 +288,22 @@ func New(cfg Config) (*Router, error) {
 
 // ServeHTTP serves the /graphql endpoint.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if r.tracing != nil {
+		r.serveTraced(w, req)
+		return
+	}
 	r.front.ServeHTTP(w, req)
 }
 
-// serve picks the transport.
+// serve picks the transport; one response, not a stream, is compressed
+// as the client accepts.
 func (r *Router) serve(w http.ResponseWriter, req *http.Request) {
 	req = r.identify(req)
 	if r.streaming.serve(w, req) {
+		return
+	}
+	if r.compress != nil {
+		r.compress.Serve(w, req, r.handler)
 		return
 	}
 	r.handler.ServeHTTP(w, req)
@@ -285,18 +343,26 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 		one.Transport = request.HTTP
 		req = &one
 	}
+	start := r.metrics.Begin()
 	op, refused := r.operation(ctx, req)
 	if refused != nil {
+		r.countRefused(start, req, refused)
 		return &transport.Result{Response: refused.response(), Outcome: refused.outcome, RetryAfter: refused.retryAfter}
 	}
-	return &transport.Result{Response: r.run(ctx, op, req), Outcome: request.Executed}
+	resp := r.run(ctx, op, req)
+	r.countAnswered(start, op, metrics.Answered(resp))
+	return &transport.Result{Response: resp, Outcome: request.Executed}
 }
 
 // run executes a query or mutation once; a query identical to one already
 // executing waits for that one's result (Config.MergeOperations).
 func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *wire.Response {
 	header := r.subgraphHeaders(req.Header, op.identity)
-	execute := func(ctx context.Context) *wire.Response { return r.exec.Execute(ctx, op.plan, op.vars, header) }
+	execute := func(ctx context.Context) *wire.Response {
+		ctx, span := r.startExecute(ctx, op)
+		defer span.End()
+		return r.exec.Execute(ctx, op.plan, op.vars, header)
+	}
 	var resp *wire.Response
 	if key, ok := r.mergeKey(op, header); ok {
 		resp = r.mergeOps.Do(ctx, key, execute)

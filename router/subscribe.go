@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/metrics"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
@@ -18,6 +19,7 @@ import (
 	"github.com/cinegraph/cinegraph/router/transport/ws"
 	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // SubscriptionConfig configures subscriptions at /graphql (websockets, SSE,
@@ -78,6 +80,7 @@ func newStreaming(r *Router, cfg Config) *streaming {
 		up = upstream
 	}
 	s := &streaming{r: r, manager: subscription.NewManager(up, cfg.Subscriptions.Buffer, r.logger), resume: cfg.Subscriptions.Resume}
+	s.manager.Metrics = subscription.Metrics{Upstreams: r.metrics.Upstreams(), Delivered: r.metrics.Delivered(), Dropped: r.metrics.Dropped()}
 	onConnect := cfg.Subscriptions.OnConnect
 	if onConnect == nil {
 		onConnect = initHeaders(cfg.Subscriptions.InitPayloadHeaders)
@@ -92,6 +95,7 @@ func newStreaming(r *Router, cfg Config) *streaming {
 		MaxMessageBytes:  cfg.Subscriptions.MaxMessageBytes,
 		CheckOrigin:      r.crossOrigin.socketAllowed,
 		Admit:            r.admitSocket(),
+		Open:             r.metrics.Websockets(),
 	}
 	s.sse = &sse.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
 	s.multipart = &multipart.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
@@ -174,26 +178,33 @@ func (r *Router) UpstreamSubscriptions() int { return r.streaming.manager.Groups
 // of the plan; queries and mutations run once.
 func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subscription.Stream, *subscription.Refusal) {
 	r := s.r
+	start := r.metrics.Begin()
 	op, refused := r.operation(ctx, req)
 	if refused != nil {
+		r.countRefused(start, req, refused)
 		return nil, &subscription.Refusal{Response: refused.response(), Outcome: refused.outcome, RetryAfter: refused.retryAfter}
 	}
 	if op.kind != ast.Subscription || op.root == nil {
 		// A query or mutation, or a subscription authorization left nothing
 		// of: one answer, and nothing opened upstream.
-		raw, err := json.Marshal(r.run(ctx, op, req))
+		resp := r.run(ctx, op, req)
+		raw, err := json.Marshal(resp)
 		if err != nil {
+			r.countAnswered(start, op, metrics.Error)
 			f := r.internalError("encode the response", err, req)
 			return nil, &subscription.Refusal{Response: f.response(), Outcome: f.outcome}
 		}
+		r.countAnswered(start, op, metrics.Answered(resp))
 		return subscription.Single(raw), nil
 	}
 	header := r.subgraphHeaders(req.Header, op.identity)
+	subscribed := trace.SpanContextFromContext(ctx)
 	sub := &wire.SubgraphRequest{Query: op.root.Operation, OperationName: op.root.OperationName, Variables: fetchVariables(op.root, op.vars)}
 	// The upstream operation is part of the key: authorization may have
 	// filtered the same document differently for another client.
 	key, err := sharingKey(op.root.ServiceName, req.Query+"\x00"+op.root.Operation, req.OperationName, op.vars, header)
 	if err != nil {
+		r.countAnswered(start, op, metrics.Error)
 		f := r.internalError("encode subscription variables", err, req)
 		return nil, &subscription.Refusal{Response: f.response(), Outcome: f.outcome}
 	}
@@ -207,6 +218,7 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 			sub, resume = first, next
 		}
 	}
+	r.countAnswered(start, op, metrics.OK)
 	return s.manager.Subscribe(subscription.Source{
 		Key:      key,
 		Subgraph: op.root.ServiceName,
@@ -214,6 +226,8 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 		Header:   header,
 		Resume:   resume,
 		Complete: func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage {
+			ctx, span := r.startEvent(ctx, op, subscribed, op.root.ServiceName)
+			defer span.End()
 			resp := r.exec.ExecuteEvent(ctx, op.plan, op.root, op.rest, ev, op.vars, header)
 			authzErrors(resp, op.denied)
 			raw, err := json.Marshal(resp)

@@ -30,7 +30,7 @@ func newFlagSet(name string, stderr io.Writer, common *commonFlags) *flag.FlagSe
 		fs.StringVar(&common.configFile, "config", os.Getenv(config.FileEnv), "YAML config file (env CINEGRAPH_CONFIG)")
 		fs.StringVar(&common.listen, "listen", "", "address to listen on (overrides config)")
 		fs.StringVar(&common.dataDir, "data-dir", "", "where embedded data lives (overrides config)")
-		fs.StringVar(&common.adminListen, "admin-listen", "", "address of the read-only admin listener of serve and router (overrides admin.listen)")
+		fs.StringVar(&common.adminListen, "admin-listen", "", "address of the read-only admin listener: health, /metrics, and for serve and router /config, /subgraphs, /dedupe (overrides admin.listen)")
 	}
 	return fs
 }

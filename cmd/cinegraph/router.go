@@ -35,6 +35,11 @@ func runRouter(ctx context.Context, args []string, stderr io.Writer) error {
 		cfg.Router.Supergraph = *supergraph
 	}
 	logger := logging.New(stderr, cfg.Log)
+	stopTracing, err := startTracing(ctx, cfg, "router", logger)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 	checker := health.New()
 	urls := func(cfg config.Config) map[string]string { return cfg.Router.SubgraphURLs }
 	rt, err := app.NewLiveRouter(ctx, cfg, urls, checker, logger)

@@ -25,6 +25,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	logger := logging.New(stderr, cfg.Log)
+	stopTracing, err := startTracing(ctx, cfg, "serve", logger)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

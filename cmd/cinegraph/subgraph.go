@@ -44,6 +44,11 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	logger := logging.New(stderr, cfg.Log)
+	stopTracing, err := startTracing(ctx, cfg, name, logger)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 
 	bus, err := app.OpenBus(ctx, cfg)
 	if err != nil {
@@ -55,8 +60,9 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	checker := health.New()
 	checker.Add(name, sg.Ready)
+	metrics := app.NewMetrics(cfg)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", app.SubgraphHandler(sg, token))
+	mux.Handle("/graphql", metrics.Subgraph(name, app.SubgraphHandler(sg, token)))
 	checker.Register(mux)
 
 	ln, err := net.Listen("tcp", addr)
@@ -64,24 +70,29 @@ func runSubgraph(ctx context.Context, args []string, stderr io.Writer) error {
 		return errors.Join(fmt.Errorf("listen: %w", err), sg.Close(), bus.Close())
 	}
 	defer ln.Close()
+	// Health and /metrics on admin.listen, when set.
+	stopAdmin, err := app.ServeAdmin(ctx, cfg, app.SubgraphAdminHandler(checker, metrics), logger)
+	if err != nil {
+		return errors.Join(err, sg.Close(), bus.Close())
+	}
 	// Registered once listening; deregistered (its lease revoked) as soon
 	// as shutdown begins, so routers send nothing new while it drains.
 	deregister := func() error { return nil }
 	if *register != "" {
 		endpoints, err := app.EtcdEndpoints(*register)
 		if err != nil {
-			return errors.Join(fmt.Errorf("-register: %w", err), sg.Close(), bus.Close())
+			return errors.Join(fmt.Errorf("-register: %w", err), stopAdmin(), sg.Close(), bus.Close())
 		}
 		url := *advertise
 		if url == "" {
 			url = advertiseURL(ln.Addr())
 		}
 		if deregister, err = app.RegisterSubgraph(ctx, cfg, endpoints, name, url, logger); err != nil {
-			return errors.Join(err, sg.Close(), bus.Close())
+			return errors.Join(err, stopAdmin(), sg.Close(), bus.Close())
 		}
 	}
 	serveErr := app.Serve(ctx, ln, mux, checker, cfg.Server, cfg.ShutdownTimeout, logger)
-	return errors.Join(serveErr, deregister(), sg.Close(), bus.Close())
+	return errors.Join(serveErr, deregister(), stopAdmin(), sg.Close(), bus.Close())
 }
 
 // advertiseURL is the URL of the listener's /graphql for other hosts. A

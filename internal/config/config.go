@@ -46,10 +46,13 @@ type Config struct {
 	Auth Auth `koanf:"auth" yaml:"auth"`
 	// Admin is the read-only admin listener.
 	Admin    Admin    `koanf:"admin" yaml:"admin"`
+	Metrics  Metrics  `koanf:"metrics" yaml:"metrics"` // at /metrics on the admin listener (metrics.go)
 	Subgraph Subgraph `koanf:"subgraph" yaml:"subgraph"`
 	Frontend Frontend `koanf:"frontend" yaml:"frontend"`
 	// Server configures every HTTP server the process starts (server.go).
 	Server Server `koanf:"server" yaml:"server"`
+	// Tracing configures OpenTelemetry tracing (tracing.go).
+	Tracing Tracing `koanf:"tracing" yaml:"tracing"`
 	// ShutdownTimeout bounds draining requests on SIGINT/SIGTERM.
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout" yaml:"shutdown_timeout"`
 }
@@ -177,6 +180,9 @@ type Router struct {
 	SubgraphExtensions []string `koanf:"subgraph_extensions" yaml:"subgraph_extensions"`
 	// Dedupe shares identical subgraph queries in flight (dedupe.go).
 	Dedupe Dedupe `koanf:"dedupe" yaml:"dedupe"`
+	// Compression compresses responses to clients and, when asked,
+	// subgraph traffic (compression.go).
+	Compression Compression `koanf:"compression" yaml:"compression"`
 }
 
 // Admin configures the read-only admin listener of `serve` and `router`:
@@ -249,6 +255,7 @@ func Default() Config {
 			Subscriptions:      defaultSubscriptions(),
 			SubgraphExtensions: []string{"degraded"},
 			Dedupe:             defaultDedupe(),
+			Compression:        defaultCompression(),
 		},
 		Subgraph: Subgraph{Listen: map[string]string{
 			"catalog":  "127.0.0.1:4001",
@@ -258,7 +265,9 @@ func Default() Config {
 		}},
 		Auth:            defaultAuth(),
 		Frontend:        Frontend{Dir: "frontend/dist", Playground: true},
+		Metrics:         defaultMetrics(),
 		Server:          defaultServer(),
+		Tracing:         defaultTracing(),
 		ShutdownTimeout: 15 * time.Second,
 	}
 }
@@ -394,10 +403,10 @@ func anyMaps(v any) any {
 }
 
 // sliceKeys are the list settings; their environment values are comma lists.
-var sliceKeys = []string{"router.forward_headers", "router.subgraph_extensions", "router.dedupe.ignore_headers", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
+var sliceKeys = []string{"router.forward_headers", "router.subgraph_extensions", "router.dedupe.ignore_headers", "router.compression.algorithms", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
 	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers",
 	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences", "auth.web.scopes",
-	"router.discovery.etcd.endpoints"}
+	"router.discovery.etcd.endpoints", "tracing.fields"}
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.
@@ -532,12 +541,15 @@ func (c Config) problems() []error {
 		check(validHeaderName(h), "router.init_payload_headers.%s: %q is not a header name", key, h)
 	}
 	c.Server.problems(check)
+	c.Metrics.problems(check)
+	c.Tracing.problems(check)
 	check(c.Server.WriteTimeout > c.Router.Limits.RequestTimeout,
 		"server.write_timeout: %s must exceed router.limits.request_timeout (%s), or slow requests are cut before their own error", c.Server.WriteTimeout, c.Router.Limits.RequestTimeout)
 	c.Router.CORS.problems(check)
 	c.Router.CSRF.problems(check)
 	c.Router.Subscriptions.problems(check)
 	c.Router.Dedupe.problems(check)
+	c.Router.Compression.problems(check)
 	c.Router.RateLimit.problems(check)
 	c.Router.PersistedQueries.problems(check)
 	c.Router.Discovery.problems(check)

@@ -21,7 +21,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/cinegraph/cinegraph/internal/compression"
 	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/internal/telemetry"
 	"github.com/cinegraph/cinegraph/internal/viewer"
 )
 
@@ -48,11 +50,15 @@ type Options struct {
 	// ContextFor prepares a websocket connection's context (dataloaders for
 	// subscription events); nil leaves it as is.
 	ContextFor func(ctx context.Context) context.Context
+	// Tracing is the provider of the server's spans (tracing.go); nil
+	// means the process's (telemetry.Current).
+	Tracing *telemetry.Provider
 }
 
 // New returns the HTTP handler for a subgraph's executable schema: POST, GET
-// and websocket (graphql-transport-ws and graphql-ws) transports, a parsed
-// query cache, introspection, coded errors, recovered panics and
+// and websocket (graphql-transport-ws and graphql-ws) transports,
+// compressed request bodies and responses (gzip, zstd), a parsed query
+// cache, introspection, coded errors, recovered panics and
 // extensions.degraded when a fallback answered (DegradedExtension). Its
 // websockets close with 1012 (CloseServiceRestart) when the http.Server
 // serving them shuts down. Who the viewer is comes from the viewer.Trust
@@ -88,6 +94,12 @@ func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](DefaultQueryCacheSize))
 	srv.Use(extension.Introspection{})
+	traced := newTracing(opts.Name, opts.Tracing)
+	if traced != nil {
+		srv.Use(traced)
+	}
+	// Counts operations when Metrics.Handler wraps the server.
+	srv.Use(operationMetrics{})
 	srv.AroundResponses(reportDegraded)
 	srv.SetErrorPresenter(Presenter(logger))
 	srv.SetRecoverFunc(Recover(logger))
@@ -96,8 +108,21 @@ func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	if opts.Middleware != nil {
 		h = opts.Middleware(h)
 	}
-	return http.MaxBytesHandler(h, DefaultMaxBodyBytes)
+	h = traced.serve(h)
+	return compressor.Handler(http.MaxBytesHandler(h, DefaultMaxBodyBytes), DefaultMaxBodyBytes)
 }
+
+// compressor reads request bodies sent gzip- or zstd-compressed (a router
+// with router.compression.subgraphs sends them so) and compresses answers
+// of at least compression.DefaultMinBytes for clients that accept it,
+// zstd first; websockets pass untouched.
+var compressor = func() *compression.Compressor {
+	c, err := compression.New(compression.Options{MinBytes: compression.DefaultMinBytes})
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
 
 // Presenter maps errors to GraphQL errors carrying a code from the closed
 // set. Coded errors keep their message; anything else is logged and shown as

@@ -35,3 +35,14 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// StatusError is a subgraph answer that was not GraphQL, with an HTTP
+// status other than 2xx: the status says what went wrong.
+type StatusError struct {
+	Subgraph string
+	Status   int
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s answered HTTP %d", e.Subgraph, e.Status)
+}

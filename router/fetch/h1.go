@@ -120,7 +120,7 @@ type exchange struct {
 // post sends body to u and reads the whole response body into buf (up to
 // limit+1 bytes). A request on a reused connection that the subgraph had
 // already closed (nothing came back) is sent once more on a new one.
-func (p *ConnPool) post(ctx context.Context, u *url.URL, body []byte, header http.Header, buf []byte, limit int64) (exchange, error) {
+func (p *ConnPool) post(ctx context.Context, u *url.URL, body []byte, enc encoding, header http.Header, buf []byte, limit int64) (exchange, error) {
 	host := u.Host
 	if u.Port() == "" {
 		host = net.JoinHostPort(u.Hostname(), "80")
@@ -134,7 +134,7 @@ func (p *ConnPool) post(ctx context.Context, u *url.URL, body []byte, header htt
 				return exchange{}, err
 			}
 		}
-		ex, keep, gotResponse, err := p.roundTrip(ctx, c, u, body, header, buf, limit)
+		ex, keep, gotResponse, err := p.roundTrip(ctx, c, u, body, enc, header, buf, limit)
 		if err == nil {
 			if keep {
 				p.put(host, c)
@@ -173,7 +173,7 @@ func isClosedConn(err error) bool {
 	return false
 }
 
-func (p *ConnPool) roundTrip(ctx context.Context, c *h1Conn, u *url.URL, body []byte, header http.Header, buf []byte, limit int64) (ex exchange, keep, gotResponse bool, err error) {
+func (p *ConnPool) roundTrip(ctx context.Context, c *h1Conn, u *url.URL, body []byte, enc encoding, header http.Header, buf []byte, limit int64) (ex exchange, keep, gotResponse bool, err error) {
 	if d, ok := ctx.Deadline(); ok {
 		c.c.SetDeadline(d)
 	} else {
@@ -192,8 +192,19 @@ func (p *ConnPool) roundTrip(ctx context.Context, c *h1Conn, u *url.URL, body []
 	var num [20]byte
 	w.Write(strconv.AppendInt(num[:0], int64(len(body)), 10))
 	w.WriteString("\r\n")
+	if enc.content != "" {
+		w.WriteString("Content-Encoding: ")
+		w.WriteString(enc.content)
+		w.WriteString("\r\n")
+	}
+	if enc.accept {
+		w.WriteString("Accept-Encoding: ")
+		w.WriteString(acceptEncodings[0])
+		w.WriteString("\r\n")
+	}
 	for k, vs := range header {
-		if !validHeaderName(k) || k == "Host" || k == "Content-Length" || k == "Content-Type" || k == "Accept" || k == "Connection" || k == "Transfer-Encoding" {
+		if !validHeaderName(k) || k == "Host" || k == "Content-Length" || k == "Content-Type" || k == "Accept" || k == "Connection" || k == "Transfer-Encoding" ||
+			k == "Content-Encoding" || k == "Accept-Encoding" {
 			continue
 		}
 		for _, v := range vs {
@@ -218,7 +229,14 @@ func (p *ConnPool) roundTrip(ctx context.Context, c *h1Conn, u *url.URL, body []
 	if err != nil {
 		return exchange{}, false, true, err
 	}
-	raw, err := wire.ReadAll(buf, resp.Body, resp.ContentLength, limit)
+	rd, size, release, err := decoded(u.Host, resp.Header, resp.Body, resp.ContentLength)
+	if err != nil {
+		return exchange{}, false, true, err
+	}
+	if release != nil {
+		defer release()
+	}
+	raw, err := wire.ReadAll(buf, rd, size, limit)
 	if err != nil {
 		return exchange{}, false, true, err
 	}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/cinegraph/cinegraph/internal/compression"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
@@ -22,8 +24,15 @@ type HTTPOptions struct {
 	// Client, each bounded by Timeout when that is positive.
 	Conns   *ConnPool
 	Timeout time.Duration
-	// MaxResponseBytes bounds a subgraph response; 0 means 64 MiB.
+	// MaxResponseBytes bounds a subgraph response (decoded, when it came
+	// compressed); 0 means 64 MiB.
 	MaxResponseBytes int64
+	// Compress gzips request bodies of at least CompressMinBytes
+	// (Content-Encoding: gzip) and asks for compressed responses
+	// (Accept-Encoding: gzip, zstd). Responses are decoded by their
+	// Content-Encoding whether or not it is set.
+	Compress         bool
+	CompressMinBytes int
 }
 
 // HTTP posts GraphQL requests as JSON to one subgraph instance.
@@ -79,7 +88,49 @@ func DefaultTransport() *http.Transport {
 var (
 	contentTypeJSON = []string{"application/json"}
 	acceptGraphQL   = []string{"application/graphql-response+json, application/json"}
+	encodingGzip    = []string{compression.Gzip}
+	acceptEncodings = []string{compression.Gzip + ", " + compression.Zstd}
 )
+
+// encoding is how a request goes: its body's Content-Encoding ("" for
+// none), and whether it asks for a compressed response.
+type encoding struct {
+	content string
+	accept  bool
+}
+
+// compress gzips body into a pooled buffer when f compresses and body is
+// long enough; put hands the buffer back.
+func (f *HTTP) compress(body []byte) (out []byte, enc encoding, put func()) {
+	if !f.Compress {
+		return body, encoding{}, nil
+	}
+	enc.accept = true
+	if len(body) == 0 || len(body) < f.CompressMinBytes {
+		return body, enc, nil
+	}
+	buf := wire.GetBuffer()
+	*buf = compression.AppendGzip((*buf)[:0], body)
+	enc.content = compression.Gzip
+	return *buf, enc, func() { wire.PutBuffer(buf) }
+}
+
+// decoded returns a reader of body as its Content-Encoding says, size -1
+// when it is decoded, and release for the decoder (nil when none).
+func decoded(subgraph string, h http.Header, body io.Reader, size int64) (io.Reader, int64, func(), error) {
+	ce := h["Content-Encoding"]
+	if len(ce) == 0 {
+		return body, size, nil, nil
+	}
+	rd, release, err := compression.NewReader(ce, body)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("response from %s: %w", subgraph, err)
+	}
+	if release == nil {
+		return body, size, nil, nil
+	}
+	return rd, -1, release, nil
+}
 
 // Fetch implements Fetcher.
 func (f *HTTP) Fetch(ctx context.Context, sreq *wire.SubgraphRequest, header http.Header) (*wire.SubgraphResponse, error) {
@@ -89,20 +140,33 @@ func (f *HTTP) Fetch(ctx context.Context, sreq *wire.SubgraphRequest, header htt
 	body := wire.GetBuffer()
 	defer wire.PutBuffer(body)
 	*body = sreq.AppendJSON(*body)
+	send, enc, put := f.compress(*body)
+	if put != nil {
+		defer put()
+	}
 	if f.pooled != nil || f.urlErr != nil {
 		// The pool writes the request line and headers itself.
-		return f.fetchPooled(ctx, *body, header)
+		return f.fetchPooled(ctx, send, enc, header)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, bytes.NewReader(*body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, bytes.NewReader(send))
 	if err != nil {
 		return nil, fmt.Errorf("request to %s: %w", subgraph, err)
 	}
-	req.Header = make(http.Header, len(header)+2)
+	req.Header = make(http.Header, len(header)+4)
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
 	req.Header["Content-Type"] = contentTypeJSON
 	req.Header["Accept"] = acceptGraphQL
+	if enc.content != "" {
+		req.Header["Content-Encoding"] = encodingGzip
+	} else {
+		// A forwarded client header would misdescribe the router's body.
+		delete(req.Header, "Content-Encoding")
+	}
+	if enc.accept {
+		req.Header["Accept-Encoding"] = acceptEncodings
+	}
 	client := f.Client
 	if client == nil {
 		client = http.DefaultClient
@@ -116,7 +180,14 @@ func (f *HTTP) Fetch(ctx context.Context, sreq *wire.SubgraphRequest, header htt
 	// The decoded tree copies every string, so the read buffer is pooled too.
 	rbuf := wire.GetBuffer()
 	defer wire.PutBuffer(rbuf)
-	raw, err := wire.ReadAll(*rbuf, resp.Body, resp.ContentLength, limit)
+	rd, size, release, err := decoded(subgraph, resp.Header, resp.Body, resp.ContentLength)
+	if err != nil {
+		return nil, err
+	}
+	if release != nil {
+		defer release()
+	}
+	raw, err := wire.ReadAll(*rbuf, rd, size, limit)
 	*rbuf = raw[:0]
 	if err != nil {
 		return nil, fmt.Errorf("read response from %s: %w", subgraph, err)
@@ -132,18 +203,18 @@ func decodeSubgraphResponse(subgraph string, status int, raw []byte) (*wire.Subg
 	if err != nil {
 		// A non-GraphQL body: report the status, which says more.
 		if status/100 != 2 {
-			return nil, fmt.Errorf("%s answered HTTP %d", subgraph, status)
+			return nil, &StatusError{Subgraph: subgraph, Status: status}
 		}
 		return nil, fmt.Errorf("decode response from %s: %w", subgraph, err)
 	}
 	if out.Data == nil && len(out.Errors) == 0 && status/100 != 2 {
-		return nil, fmt.Errorf("%s answered HTTP %d", subgraph, status)
+		return nil, &StatusError{Subgraph: subgraph, Status: status}
 	}
 	return out, nil
 }
 
 // fetchPooled posts over the connection pool.
-func (f *HTTP) fetchPooled(ctx context.Context, body []byte, header http.Header) (*wire.SubgraphResponse, error) {
+func (f *HTTP) fetchPooled(ctx context.Context, body []byte, enc encoding, header http.Header) (*wire.SubgraphResponse, error) {
 	subgraph := f.subgraph
 	if f.urlErr != nil {
 		return nil, fmt.Errorf("request to %s: %w", subgraph, f.urlErr)
@@ -156,7 +227,7 @@ func (f *HTTP) fetchPooled(ctx context.Context, body []byte, header http.Header)
 	limit, allowed := readLimit(ctx, f.MaxResponseBytes)
 	rbuf := wire.GetBuffer()
 	defer wire.PutBuffer(rbuf)
-	ex, err := f.Conns.post(ctx, f.pooled, body, header, *rbuf, limit)
+	ex, err := f.Conns.post(ctx, f.pooled, body, enc, header, *rbuf, limit)
 	if ex.body != nil {
 		*rbuf = ex.body[:0]
 	}

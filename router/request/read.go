@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
 
+	"github.com/cinegraph/cinegraph/internal/compression"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
 
@@ -35,7 +37,8 @@ func bad(status int, format string, args ...any) *Error {
 
 // ReadHTTP reads the GraphQL request in r for transport t: a GET with query
 // parameters, or a POST with a JSON body of at most limit bytes (0 means
-// DefaultMaxBytes). On failure it returns the status to answer with; a
+// DefaultMaxBytes), sent as it is or compressed (Content-Encoding gzip or
+// zstd; at most limit bytes once decompressed too). On failure it returns the status to answer with; a
 // method other than GET and POST also gets an Allow header on w.
 func ReadHTTP(w http.ResponseWriter, r *http.Request, t Transport, limit int64) (*Request, *Error) {
 	if limit <= 0 {
@@ -67,14 +70,35 @@ func ReadHTTP(w http.ResponseWriter, r *http.Request, t Transport, limit int64) 
 		if err != nil || (ct != mediaJSON && ct != mediaGraphQLResponse) {
 			return nil, bad(http.StatusUnsupportedMediaType, "POST bodies must be application/json")
 		}
+		// A compressed body (Content-Encoding gzip or zstd) is held to the
+		// limit twice: as sent, and decoded, so that a small body inflating
+		// to gigabytes is refused after limit bytes of it.
+		var body io.Reader = http.MaxBytesReader(w, r.Body, limit)
+		length := r.ContentLength
+		rd, release, err := compression.NewReader(r.Header["Content-Encoding"], body)
+		if err != nil {
+			var unsupported *compression.UnsupportedError
+			if errors.As(err, &unsupported) {
+				return nil, bad(http.StatusUnsupportedMediaType, "%s", err)
+			}
+			return nil, bad(http.StatusBadRequest, "read request body: %v", err)
+		}
+		decoded := release != nil
+		if decoded {
+			defer release()
+			body, length = http.MaxBytesReader(w, io.NopCloser(rd), limit), -1
+		}
 		// Decoding copies every string out of the body, so its buffer is pooled.
 		buf := wire.GetBuffer()
 		defer wire.PutBuffer(buf)
-		raw, err := wire.ReadAll(*buf, http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
+		raw, err := wire.ReadAll(*buf, body, length, limit)
 		*buf = raw[:0]
 		if err != nil {
 			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+			switch {
+			case errors.As(err, &tooBig) && decoded:
+				return nil, bad(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes once decompressed", limit)
+			case errors.As(err, &tooBig):
 				return nil, bad(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", limit)
 			}
 			return nil, bad(http.StatusBadRequest, "read request body: %v", err)

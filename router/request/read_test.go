@@ -1,6 +1,7 @@
 package request_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -8,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cinegraph/cinegraph/internal/compression"
 	"github.com/cinegraph/cinegraph/router/request"
+	"github.com/klauspost/compress/zstd"
 )
 
 func TestReadHTTP(t *testing.T) {
@@ -152,6 +155,53 @@ func TestCanSubscribe(t *testing.T) {
 			t.Parallel()
 			if got := tr.CanSubscribe(); got != want {
 				t.Fatalf("CanSubscribe = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// Compressed bodies are read decoded, and held to the limit once decoded
+// as well as sent: a zip bomb is refused like any body too large.
+func TestReadHTTPCompressed(t *testing.T) {
+	t.Parallel()
+	small := []byte(`{"query":"{ a }"}`)
+	var zbuf bytes.Buffer
+	zw, _ := zstd.NewWriter(&zbuf)
+	_, _ = zw.Write(small)
+	_ = zw.Close()
+	bomb := compression.AppendGzip(nil, []byte(`{"query":"{ a `+strings.Repeat(" ", 10<<20)+`}"}`))
+	tests := []struct {
+		name     string
+		encoding string
+		body     []byte
+		status   int
+		wantErr  string
+	}{
+		{"gzip", "gzip", compression.AppendGzip(nil, small), 0, ""},
+		{"zstd", "zstd", zbuf.Bytes(), 0, ""},
+		{"identity", "identity", small, 0, ""},
+		{"zip bomb", "gzip", bomb, 413, "request body is larger than 128 bytes once decompressed"},
+		{"unsupported coding", "br", small, 415, `Content-Encoding "br" is not supported`},
+		{"not gzip", "gzip", small, 400, "read request body: gzip"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(tc.body))
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("Content-Encoding", tc.encoding)
+			req, bad := request.ReadHTTP(httptest.NewRecorder(), r, request.HTTP, 128)
+			if tc.wantErr != "" {
+				if bad == nil || bad.Status != tc.status || !strings.Contains(bad.Message, tc.wantErr) {
+					t.Fatalf("got %v, want %d %q", bad, tc.status, tc.wantErr)
+				}
+				return
+			}
+			if bad != nil {
+				t.Fatal(bad)
+			}
+			if req.Query != "{ a }" {
+				t.Fatalf("query %q", req.Query)
 			}
 		})
 	}

@@ -42,6 +42,8 @@ type Manager struct {
 	upstream Upstream
 	buffer   int
 	logger   *slog.Logger
+	// Metrics, set before the first Subscribe, counts what it does.
+	Metrics Metrics
 
 	mu      sync.Mutex
 	groups  map[string]*group
@@ -58,6 +60,21 @@ func NewManager(upstream Upstream, buffer int, logger *slog.Logger) *Manager {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Manager{upstream: upstream, buffer: buffer, logger: logger, groups: map[string]*group{}}
+}
+
+// Metrics counts a Manager's work; a nil field counts nothing.
+// Prometheus' Gauge and Counter fit.
+type Metrics struct {
+	// Upstreams goes up when an upstream subscription opens and down when
+	// it ends.
+	Upstreams interface {
+		Inc()
+		Dec()
+	}
+	// Delivered counts results handed to client streams, one per client
+	// per event; Dropped those a client lagging more than the buffer
+	// behind missed (its subscription then ends with an error).
+	Delivered, Dropped interface{ Add(float64) }
 }
 
 // group is one upstream subscription and the clients it feeds.
@@ -85,6 +102,9 @@ func (m *Manager) Subscribe(src Source) *Stream {
 		ctx, cancel := context.WithCancel(context.Background())
 		g = &group{key: src.Key, cancel: cancel, subs: map[*Stream]struct{}{}}
 		m.groups[src.Key] = g
+		if m.Metrics.Upstreams != nil {
+			m.Metrics.Upstreams.Inc()
+		}
 		go m.run(ctx, g, src)
 	}
 	s = newStream(m.buffer, nil)
@@ -127,6 +147,7 @@ func (m *Manager) leave(g *group, s *Stream) {
 
 func (m *Manager) endLocked(g *group) {
 	g.ended = true
+	m.upstreamEnded()
 	g.cancel()
 	if m.groups[g.key] == g {
 		delete(m.groups, g.key)
@@ -205,16 +226,32 @@ func (m *Manager) run(ctx context.Context, g *group, src Source) {
 func (m *Manager) deliver(g *group, payload json.RawMessage) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	delivered, dropped := 0, 0
 	for s := range g.subs {
 		select {
 		case s.ch <- payload:
+			delivered++
 		default:
+			dropped++
 			delete(g.subs, s)
 			s.end(ErrorPayload(errs.Unavailable, "subscription ended: the client fell more than %d results behind", cap(s.ch)))
 		}
 	}
+	if delivered > 0 && m.Metrics.Delivered != nil {
+		m.Metrics.Delivered.Add(float64(delivered))
+	}
+	if dropped > 0 && m.Metrics.Dropped != nil {
+		m.Metrics.Dropped.Add(float64(dropped))
+	}
 	if len(g.subs) == 0 && !g.ended {
 		m.endLocked(g)
+	}
+}
+
+// upstreamEnded counts an upstream subscription ended; each ends once.
+func (m *Manager) upstreamEnded() {
+	if m.Metrics.Upstreams != nil {
+		m.Metrics.Upstreams.Dec()
 	}
 }
 
@@ -231,6 +268,7 @@ func (m *Manager) Shutdown() {
 		}
 		g.subs = map[*Stream]struct{}{}
 		g.ended = true
+		m.upstreamEnded()
 		g.cancel()
 	}
 	m.groups = map[string]*group{}

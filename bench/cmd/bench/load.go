@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cinegraph/cinegraph/bench"
+	"github.com/cinegraph/cinegraph/internal/compression"
 )
 
 // target is an endpoint under load and the process that serves it.
@@ -37,64 +38,106 @@ type result struct {
 
 func gomaxprocs() int { return runtime.GOMAXPROCS(0) }
 
-func client(concurrency int) *http.Client {
-	return &http.Client{
+// loadClient posts the benchmark's requests, sending acceptEncoding (none
+// when empty) and decoding what comes back itself: net/http's transparent
+// gzip is off, so a target is asked for compression only when the
+// benchmark says.
+type loadClient struct {
+	*http.Client
+	acceptEncoding string
+}
+
+func client(concurrency int, acceptEncoding string) *loadClient {
+	return &loadClient{Client: &http.Client{
 		Timeout: 10 * time.Second,
 		Transport: &http.Transport{
 			MaxIdleConns:        concurrency * 2,
 			MaxIdleConnsPerHost: concurrency * 2,
 			IdleConnTimeout:     time.Minute,
+			DisableCompression:  true,
 		},
-	}
+	}, acceptEncoding: acceptEncoding}
 }
 
-func post(ctx context.Context, c *http.Client, url string, body []byte) ([]byte, error) {
+// reply is a response's body, decoded, and what it took on the wire.
+type reply struct {
+	body     []byte
+	wire     int
+	encoding string
+}
+
+func post(ctx context.Context, c *loadClient, url string, body []byte) (reply, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return reply{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
+	if c.acceptEncoding != "" {
+		req.Header.Set("Accept-Encoding", c.acceptEncoding)
+	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, err
+		return reply{}, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, err
+		return reply{}, err
+	}
+	r := reply{body: raw, wire: len(raw), encoding: resp.Header.Get("Content-Encoding")}
+	if r.encoding != "" {
+		rd, release, err := compression.NewReader(resp.Header.Values("Content-Encoding"), bytes.NewReader(raw))
+		if err != nil {
+			return r, err
+		}
+		if release != nil {
+			r.body, err = io.ReadAll(rd)
+			release()
+			if err != nil {
+				return r, fmt.Errorf("decode %s response: %w", r.encoding, err)
+			}
+		}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return raw, fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+		return r, fmt.Errorf("status %d: %s", resp.StatusCode, r.body)
 	}
-	return raw, nil
+	return r, nil
 }
 
 // verify checks that every target answers the scenario with the same data
-// and no errors, so the figures compare like with like.
-func verify(ctx context.Context, sc bench.Scenario, targets []target) error {
+// and no errors, so the figures compare like with like; it returns the
+// size of each target's answer, decoded and on the wire.
+func verify(ctx context.Context, o options, sc bench.Scenario, targets []target) ([]string, error) {
 	body, _ := json.Marshal(map[string]string{"query": sc.Query})
-	c := client(1)
+	c := client(1, o.acceptEncoding)
 	var first any
+	var sizes []string
 	for i, t := range targets {
-		raw, err := post(ctx, c, t.url, body)
+		rep, err := post(ctx, c, t.url, body)
 		if err != nil {
-			return fmt.Errorf("%s on %s: %w", sc.Name, t.name, err)
+			return nil, fmt.Errorf("%s on %s: %w", sc.Name, t.name, err)
 		}
+		raw := rep.body
+		enc := rep.encoding
+		if enc == "" {
+			enc = "identity"
+		}
+		sizes = append(sizes, fmt.Sprintf("%s %d bytes, %d on the wire (%s)", t.name, len(raw), rep.wire, enc))
 		var resp struct {
 			Data   any `json:"data"`
 			Errors any `json:"errors"`
 		}
 		if err := json.Unmarshal(raw, &resp); err != nil || resp.Errors != nil || resp.Data == nil {
-			return fmt.Errorf("%s on %s answered %s", sc.Name, t.name, raw)
+			return nil, fmt.Errorf("%s on %s answered %s", sc.Name, t.name, raw)
 		}
 		if i == 0 {
 			first = resp.Data
 		} else if !reflect.DeepEqual(first, resp.Data) {
-			return fmt.Errorf("%s: %s and %s answer differently:\n%s", sc.Name, targets[0].name, t.name, raw)
+			return nil, fmt.Errorf("%s: %s and %s answer differently:\n%s", sc.Name, targets[0].name, t.name, raw)
 		}
 	}
-	return nil
+	return sizes, nil
 }
 
 func measure(ctx context.Context, o options, sc bench.Scenario, targets []target) ([]*result, error) {
@@ -103,7 +146,7 @@ func measure(ctx context.Context, o options, sc bench.Scenario, targets []target
 	for i, t := range targets {
 		results[i] = &result{target: t.name}
 	}
-	c := client(o.concurrency)
+	c := client(o.concurrency, o.acceptEncoding)
 	for round := 0; round < o.rounds; round++ {
 		// Alternate the order so no target always runs on a warmer or
 		// cooler machine.
@@ -154,7 +197,7 @@ var errorsKey = []byte(`"errors"`)
 
 // load runs concurrency workers posting body for d; it returns the latency of
 // each successful request and the count of failed ones.
-func load(ctx context.Context, c *http.Client, url string, body []byte, concurrency int, d time.Duration) ([]time.Duration, int64, error) {
+func load(ctx context.Context, c *loadClient, url string, body []byte, concurrency int, d time.Duration) ([]time.Duration, int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var (
@@ -170,13 +213,13 @@ func load(ctx context.Context, c *http.Client, url string, body []byte, concurre
 			local := make([]time.Duration, 0, 4096)
 			for ctx.Err() == nil {
 				start := time.Now()
-				raw, err := post(ctx, c, url, body)
+				rep, err := post(ctx, c, url, body)
 				if ctx.Err() != nil {
 					break
 				}
 				// A GraphQL error (a breaker refusing, a limit) answers fast
 				// and would flatter the figures: it counts as a failure.
-				if err != nil || bytes.Contains(raw, errorsKey) {
+				if err != nil || bytes.Contains(rep.body, errorsKey) {
 					failed.Add(1)
 					continue
 				}

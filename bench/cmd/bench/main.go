@@ -3,7 +3,10 @@
 // separate processes, drives load from this process, and prints requests/s,
 // p50/p99 latency, CPU microseconds per request and peak RSS for each
 // target, alternating targets round by round so the comparison holds on a
-// noisy machine. A peer router can be measured in the same run:
+// noisy machine. -accept-encoding gzip (or zstd) asks every target for
+// compressed responses; the router's compression settings come from the
+// environment (CINEGRAPH_ROUTER_COMPRESSION_MIN_BYTES=0 ...). A peer router
+// can be measured in the same run:
 //
 //	CINEGRAPH_BENCH_PEER_CMD='./router --config config.yaml' \
 //	CINEGRAPH_BENCH_PEER_URL=http://127.0.0.1:3002/graphql \
@@ -18,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,6 +49,8 @@ type options struct {
 	concurrency int
 	routerPort  int
 	basePort    int
+	// acceptEncoding is sent with every request; empty sends none.
+	acceptEncoding string
 }
 
 func run(ctx context.Context) error {
@@ -58,6 +64,7 @@ func run(ctx context.Context) error {
 	flag.IntVar(&o.concurrency, "concurrency", 16, "concurrent client connections")
 	flag.IntVar(&o.routerPort, "router-port", 5000, "port for the Cinegraph router")
 	flag.IntVar(&o.basePort, "subgraph-port", 5001, "first of four subgraph ports")
+	flag.StringVar(&o.acceptEncoding, "accept-encoding", "", "Accept-Encoding sent with every request (gzip, zstd, ...); empty asks for no compression")
 	flag.Parse()
 
 	tmp, err := os.MkdirTemp("", "cinegraph-bench-")
@@ -127,10 +134,15 @@ func run(ctx context.Context) error {
 		targets["deep"] = append(targets["deep"], pt)
 	}
 
-	fmt.Printf("Federation benchmark: %d rounds x %s per target, %d connections, GOMAXPROCS of the load generator %d\n\n",
-		o.rounds, o.duration, o.concurrency, gomaxprocs())
+	ae := o.acceptEncoding
+	if ae == "" {
+		ae = "none"
+	}
+	fmt.Printf("Federation benchmark: %d rounds x %s per target, %d connections, GOMAXPROCS of the load generator %d, Accept-Encoding %s\n\n",
+		o.rounds, o.duration, o.concurrency, gomaxprocs(), ae)
 	for _, sc := range bench.Scenarios {
-		if err := verify(ctx, sc, targets[sc.Name]); err != nil {
+		sizes, err := verify(ctx, o, sc, targets[sc.Name])
+		if err != nil {
 			return err
 		}
 		results, err := measure(ctx, o, sc, targets[sc.Name])
@@ -138,6 +150,7 @@ func run(ctx context.Context) error {
 			return err
 		}
 		printTable(os.Stdout, sc, results)
+		fmt.Printf("Response: %s\n\n", strings.Join(sizes, "; "))
 	}
 	return nil
 }

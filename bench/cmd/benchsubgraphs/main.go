@@ -16,6 +16,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/bench"
 	"github.com/cinegraph/cinegraph/bench/fixtures"
+	"github.com/cinegraph/cinegraph/internal/compression"
 )
 
 func main() {
@@ -38,9 +39,15 @@ func run(ctx context.Context) error {
 	}
 	errc := make(chan error, len(subgraphs))
 	var servers []*http.Server
+	// As Cinegraph's own subgraph servers: compressed request bodies read,
+	// answers compressed for clients that ask.
+	compress, err := compression.New(compression.Options{MinBytes: compression.DefaultMinBytes})
+	if err != nil {
+		return err
+	}
 	for i, s := range subgraphs {
 		mux := http.NewServeMux()
-		mux.Handle("/graphql", s.Handler)
+		mux.Handle("/graphql", compress.Handler(s.Handler, 1<<20))
 		mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 		addr := fmt.Sprintf("%s:%d", *host, *base+i)
 		ln, err := net.Listen("tcp", addr)

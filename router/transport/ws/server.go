@@ -82,6 +82,12 @@ type Server struct {
 	// CloseTooManyRequests and the error as reason; release is called when
 	// an admitted connection ends.
 	Admit func(r *http.Request) (release func(), err error)
+	// Open, when set, goes up when a socket is admitted and down when it
+	// closes (a Prometheus gauge fits).
+	Open interface {
+		Inc()
+		Dec()
+	}
 
 	upgraderOnce sync.Once
 	upgrader     websocket.Upgrader
@@ -200,6 +206,9 @@ func (s *Server) track(c *conn) bool {
 		s.conns = map[*conn]struct{}{}
 	}
 	s.conns[c] = struct{}{}
+	if s.Open != nil {
+		s.Open.Inc()
+	}
 	return true
 }
 
@@ -207,6 +216,9 @@ func (s *Server) untrack(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
+	if s.Open != nil {
+		s.Open.Dec()
+	}
 }
 
 // Connections returns how many sockets are open.
