@@ -234,3 +234,34 @@ func TestDrainDelay(t *testing.T) {
 		})
 	}
 }
+
+// loadYAML loads the configuration from yaml (no file when empty) and env.
+func loadYAML(t *testing.T, yaml string, env []string) (Config, error) {
+	t.Helper()
+	path := ""
+	if yaml != "" {
+		path = filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return Load(path, env)
+}
+
+// checkProblems fails t unless err lists exactly as many problems as want,
+// each containing one of want.
+func checkProblems(t *testing.T, err error, want []string) {
+	t.Helper()
+	var invalid *Invalid
+	if !errors.As(err, &invalid) {
+		t.Fatalf("err = %v, want problems", err)
+	}
+	if len(invalid.Problems) != len(want) {
+		t.Errorf("%d problems, want %d:\n%v", len(invalid.Problems), len(want), err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("missing problem %q in:\n%v", w, err)
+		}
+	}
+}

@@ -1,9 +1,6 @@
 package config
 
 import (
-	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,14 +62,7 @@ func TestTracingSettings(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path := ""
-			if tc.yaml != "" {
-				path = filepath.Join(t.TempDir(), "config.yaml")
-				if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			cfg, err := Load(path, tc.env)
+			cfg, err := loadYAML(t, tc.yaml, tc.env)
 			if tc.problems == nil {
 				if err != nil {
 					t.Fatal(err)
@@ -80,18 +70,7 @@ func TestTracingSettings(t *testing.T) {
 				tc.check(t, cfg.Tracing)
 				return
 			}
-			var invalid *Invalid
-			if !errors.As(err, &invalid) {
-				t.Fatalf("err = %v, want problems", err)
-			}
-			if len(invalid.Problems) != len(tc.problems) {
-				t.Errorf("%d problems, want %d:\n%v", len(invalid.Problems), len(tc.problems), err)
-			}
-			for _, want := range tc.problems {
-				if !strings.Contains(err.Error(), want) {
-					t.Errorf("missing problem %q in:\n%v", want, err)
-				}
-			}
+			checkProblems(t, err, tc.problems)
 		})
 	}
 }
