@@ -364,7 +364,7 @@ func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *
 		return r.exec.Execute(ctx, op.plan, op.vars, header)
 	}
 	var resp *wire.Response
-	if key, ok := r.mergeKey(op, header); ok {
+	if key, ok := r.mergeKey(op, req, header); ok {
 		resp = r.mergeOps.Do(ctx, key, execute)
 	} else {
 		resp = execute(ctx)
@@ -414,10 +414,10 @@ func (r *Router) Plan(ctx context.Context, query, operationName string, variable
 }
 
 // mergeKey identifies the requests that one execution of op may answer: the
-// same plan (one per document and operation), variables, viewer, fields
-// authorization removed, and headers reaching subgraphs. Only queries are
-// merged.
-func (r *Router) mergeKey(op *operation, header http.Header) (string, bool) {
+// same document and operation name (so the same plan, however many were
+// built for it at once), variables, viewer, fields authorization removed,
+// and headers reaching subgraphs. Only queries are merged.
+func (r *Router) mergeKey(op *operation, req *request.Request, header http.Header) (string, bool) {
 	if r.mergeOps == nil || op.kind != ast.Query {
 		return "", false
 	}
@@ -429,5 +429,5 @@ func (r *Router) mergeKey(op *operation, header http.Header) (string, bool) {
 	if op.identity != nil {
 		subject = "sub=" + op.identity.Subject
 	}
-	return r.mergeOps.Key([]string{fmt.Sprintf("%p", op.plan), string(vars), subject, fmt.Sprint(op.denied)}, header), true
+	return r.mergeOps.Key([]string{req.Query, req.OperationName, string(vars), subject, fmt.Sprint(op.denied)}, header), true
 }
