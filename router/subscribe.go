@@ -96,9 +96,10 @@ func newStreaming(r *Router, cfg Config) *streaming {
 		CheckOrigin:      r.crossOrigin.socketAllowed,
 		Admit:            r.admitSocket(),
 		Open:             r.metrics.Websockets(),
+		Tracer:           r.tracing.Tracer(),
 	}
-	s.sse = &sse.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
-	s.multipart = &multipart.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes}
+	s.sse = &sse.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes, Tracer: r.tracing.Tracer()}
+	s.multipart = &multipart.Handler{Subscriber: s, MaxRequestBytes: cfg.MaxRequestBytes, Tracer: r.tracing.Tracer()}
 	return s
 }
 
@@ -225,17 +226,20 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 		Request:  sub,
 		Header:   header,
 		Resume:   resume,
-		Complete: func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage {
-			ctx, span := r.startEvent(ctx, op, subscribed, op.root.ServiceName)
+		Complete: func(ctx context.Context, ev *wire.SubgraphResponse) subscription.Result {
+			ctx, span := r.startEvent(ctx, op, subscribed, ev)
 			defer span.End()
+			res := subscription.Result{Trace: span.SpanContext()}
 			resp := r.exec.ExecuteEvent(ctx, op.plan, op.root, op.rest, ev, op.vars, header)
 			authzErrors(resp, op.denied)
 			raw, err := json.Marshal(resp)
 			if err != nil {
 				r.logger.Error("encode a subscription event", "error", err, "subgraph", op.root.ServiceName)
-				return subscription.ErrorPayload(cgerrs.Internal, "internal error")
+				res.Payload = subscription.ErrorPayload(cgerrs.Internal, "internal error")
+				return res
 			}
-			return raw
+			res.Payload = raw
+			return res
 		},
 	}), nil
 }

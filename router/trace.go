@@ -11,6 +11,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/telemetry"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/tracing"
+	"github.com/cinegraph/cinegraph/router/wire"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -100,13 +101,24 @@ func (r *Router) startExecute(ctx context.Context, op *operation) (context.Conte
 	return ctx, span
 }
 
-// startEvent starts the span of one subscription event of op: a trace of
-// its own, since the subscribing request ended long ago, linked to it.
-func (r *Router) startEvent(ctx context.Context, op *operation, subscribed trace.SpanContext, subgraph string) (context.Context, trace.Span) {
+// startEvent starts the span of one subscription event of op, linked to
+// the subscribing request's span (which ended long ago). An event whose
+// subgraph sent the trace context it was produced under continues that
+// trace, so that a chat message's delivery belongs to the trace of the
+// request that posted it; any other event starts a trace of its own. The
+// context's keys are taken out of the event's extensions either way: no
+// client sees them.
+func (r *Router) startEvent(ctx context.Context, op *operation, subscribed trace.SpanContext, ev *wire.SubgraphResponse) (context.Context, trace.Span) {
+	produced := tracing.TakeEventContext(ev)
 	if r.tracing == nil {
 		return ctx, noSpan
 	}
-	opts := []trace.SpanStartOption{trace.WithNewRoot(), trace.WithSpanKind(trace.SpanKindConsumer)}
+	opts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindConsumer)}
+	if produced.IsValid() {
+		ctx = trace.ContextWithRemoteSpanContext(ctx, produced)
+	} else {
+		opts = append(opts, trace.WithNewRoot())
+	}
 	if subscribed.IsValid() {
 		opts = append(opts, trace.WithLinks(trace.Link{SpanContext: subscribed}))
 	}
@@ -115,7 +127,7 @@ func (r *Router) startEvent(ctx context.Context, op *operation, subscribed trace
 		if op.def != nil {
 			span.SetAttributes(operationAttributes(op.def)...)
 		}
-		span.SetAttributes(tracing.AttrSubgraph.String(subgraph))
+		span.SetAttributes(tracing.AttrSubgraph.String(op.root.ServiceName))
 	}
 	return ctx, span
 }

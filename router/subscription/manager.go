@@ -29,7 +29,7 @@ type Source struct {
 	// Complete turns one subgraph event into the client result, running the
 	// rest of the query plan; it is called once per event per shared
 	// subscription, in event order.
-	Complete func(ctx context.Context, ev *wire.SubgraphResponse) json.RawMessage
+	Complete func(ctx context.Context, ev *wire.SubgraphResponse) Result
 	// Resume, when set, makes the subscription survive its upstream: when
 	// it is lost (not completed, not refused), it is reopened with the
 	// request Resume returns for the last event delivered (nil when none
@@ -221,15 +221,15 @@ func (m *Manager) run(ctx context.Context, g *group, src Source) {
 	}
 }
 
-// deliver fans payload out without ever blocking: a client whose buffer is
+// deliver fans res out without ever blocking: a client whose buffer is
 // full is ended with an error, so a burst cannot stall the others.
-func (m *Manager) deliver(g *group, payload json.RawMessage) {
+func (m *Manager) deliver(g *group, res Result) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delivered, dropped := 0, 0
 	for s := range g.subs {
 		select {
-		case s.ch <- payload:
+		case s.ch <- res:
 			delivered++
 		default:
 			dropped++

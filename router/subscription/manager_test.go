@@ -57,12 +57,12 @@ func (g *gate) counts() (opened, live int) {
 
 func source(key string, completions *int) subscription.Source {
 	var mu sync.Mutex
-	return subscription.Source{Key: key, Subgraph: "chat", Request: &wire.SubgraphRequest{Query: key}, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
+	return subscription.Source{Key: key, Subgraph: "chat", Request: &wire.SubgraphRequest{Query: key}, Complete: func(_ context.Context, ev *wire.SubgraphResponse) subscription.Result {
 		mu.Lock()
 		*completions++
 		mu.Unlock()
 		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
-		return raw
+		return subscription.Result{Payload: raw}
 	}}
 }
 
@@ -70,7 +70,7 @@ func recv(t *testing.T, s *subscription.Stream) (json.RawMessage, bool) {
 	t.Helper()
 	select {
 	case p, ok := <-s.C:
-		return p, ok
+		return p.Payload, ok
 	case <-time.After(3 * time.Second):
 		t.Fatal("no result")
 		return nil, false

@@ -123,9 +123,9 @@ func TestUpstreamRestartResumesOnAnotherInstance(t *testing.T) {
 			}
 			m := subscription.NewManager(up, 64, nil)
 			s := m.Subscribe(subscription.Source{Key: "k", Subgraph: "chat", Request: first, Resume: resume,
-				Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
+				Complete: func(_ context.Context, ev *wire.SubgraphResponse) subscription.Result {
 					raw, _ := json.Marshal(ev)
-					return raw
+					return subscription.Result{Payload: raw}
 				}})
 			defer s.Close()
 			got := cursorsUntilEnd(t, s)

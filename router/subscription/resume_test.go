@@ -255,9 +255,9 @@ func TestLostUpstreamResumesWithoutGapOrDuplicate(t *testing.T) {
 				t.Fatalf("Resumable: %v %v", ok, err)
 			}
 			s := m.Subscribe(subscription.Source{Key: "k", Subgraph: "chat", Request: first, Resume: resume,
-				Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
+				Complete: func(_ context.Context, ev *wire.SubgraphResponse) subscription.Result {
 					raw, _ := json.Marshal(ev)
-					return raw
+					return subscription.Result{Payload: raw}
 				}})
 			defer s.Close()
 			got := cursorsUntilEnd(t, s)
@@ -287,9 +287,9 @@ func TestUpstreamWithoutRuleEndsWhenLost(t *testing.T) {
 	var completions int
 	src := source("k", &completions)
 	src.Request = &wire.SubgraphRequest{Query: "k"}
-	src.Complete = func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
+	src.Complete = func(_ context.Context, ev *wire.SubgraphResponse) subscription.Result {
 		raw, _ := json.Marshal(ev)
-		return raw
+		return subscription.Result{Payload: raw}
 	}
 	s := m.Subscribe(src)
 	defer s.Close()

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/wire"
@@ -28,27 +30,37 @@ type Refusal struct {
 	RetryAfter int
 }
 
+// Result is one execution result on its way to a client.
+type Result struct {
+	// Payload is the result, JSON-encoded.
+	Payload json.RawMessage
+	// Trace is the span that produced the result (the event's execution),
+	// so that a transport's write continues its trace; invalid when nothing
+	// is traced.
+	Trace trace.SpanContext
+}
+
 // Stream is one client's view of a running operation.
 type Stream struct {
-	// C delivers execution results, JSON-encoded; it closes when the
-	// operation ends, after which Final says whether it ended on an error.
-	C <-chan json.RawMessage
+	// C delivers execution results; it closes when the operation ends,
+	// after which Final says whether it ended on an error.
+	C <-chan Result
 
-	ch    chan json.RawMessage
+	ch    chan Result
 	once  sync.Once
 	final json.RawMessage
 	stop  func()
 }
 
 func newStream(buffer int, stop func()) *Stream {
-	ch := make(chan json.RawMessage, buffer)
+	ch := make(chan Result, buffer)
 	return &Stream{C: ch, ch: ch, stop: stop}
 }
 
 // Single returns a stream that delivers one result and ends.
 func Single(payload json.RawMessage) *Stream {
 	s := newStream(1, nil)
-	s.ch <- payload
+	s.ch <- Result{Payload: payload}
 	s.end(nil)
 	return s
 }

@@ -25,10 +25,10 @@ func (subgraphSubscriber) Subscribe(_ context.Context, req *request.Request) (*s
 		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "room r9 does not exist", Extensions: map[string]any{"code": "NOT_FOUND"}}}}, Outcome: request.Rejected}
 	case "two":
 		m := subscription.NewManager(listUpstream{`{"n":1}`, `{"n":2}`}, 4, nil)
-		return m.Subscribe(subscription.Source{Key: "two", Request: &wire.SubgraphRequest{}, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
+		return m.Subscribe(subscription.Source{Key: "two", Request: &wire.SubgraphRequest{}, Complete: func(_ context.Context, ev *wire.SubgraphResponse) subscription.Result {
 			ev.Data["profile"] = req.Header.Get("X-Cinegraph-Profile")
 			raw, _ := json.Marshal(map[string]any{"data": ev.Data})
-			return raw
+			return subscription.Result{Payload: raw}
 		}}), nil
 	}
 	return subscription.NewManager(&gate{feed: make(chan int)}, 4, nil).Subscribe(subscription.Source{Key: "x", Request: &wire.SubgraphRequest{}}), nil

@@ -40,6 +40,9 @@ const (
 	// SpanEvent is one subscription event completed through the rest of
 	// its plan; it starts a trace linked to the subscribing request's.
 	SpanEvent = "graphql.subscription.event"
+	// SpanWrite is one subscription result written to a client by a
+	// streaming transport, a child of the event's span.
+	SpanWrite = "graphql.subscription.write"
 
 	// AttrPlanCacheHit says whether the plan came from the cache.
 	AttrPlanCacheHit = attribute.Key("cinegraph.plan.cache_hit")
@@ -49,6 +52,9 @@ const (
 	AttrAttempts = attribute.Key("cinegraph.fetch.attempts")
 	// AttrSubgraphErrors counts the GraphQL errors a subgraph answered.
 	AttrSubgraphErrors = attribute.Key("cinegraph.subgraph.errors")
+	// AttrTransport names the streaming transport a result went out on
+	// (websocket, sse, multipart).
+	AttrTransport = attribute.Key("cinegraph.transport")
 	// AttrFetchReason is why the guard refused or cut a fetch short
 	// (CIRCUIT_OPEN, TIMEOUT, BULKHEAD_FULL, NO_INSTANCES).
 	AttrFetchReason = attribute.Key("cinegraph.fetch.reason")
@@ -105,6 +111,50 @@ func (t *Tracing) Start(ctx context.Context, name string, opts ...trace.SpanStar
 		return ctx, noSpan
 	}
 	return t.tracer.Start(ctx, name, opts...)
+}
+
+// StartWrite starts the span of writing a subscription result produced
+// under parent to a client over transport. With tracer nil or parent
+// invalid (nothing traced) it starts nothing and allocates nothing.
+func StartWrite(tracer trace.Tracer, parent trace.SpanContext, transport string) trace.Span {
+	if tracer == nil || !parent.IsValid() {
+		return noSpan
+	}
+	_, span := tracer.Start(trace.ContextWithSpanContext(context.Background(), parent), SpanWrite,
+		trace.WithSpanKind(trace.SpanKindProducer), trace.WithAttributes(AttrTransport.String(transport)))
+	return span
+}
+
+// Keys of a subgraph subscription event's extensions that carry the W3C
+// trace context the event was produced under (a chat message's post):
+// the router continues that trace and takes the keys out.
+const (
+	EventTraceParent = "traceparent"
+	EventTraceState  = "tracestate"
+)
+
+// TakeEventContext removes the trace context keys from ev's extensions and
+// returns the span context they name; invalid when there was none, or it
+// did not parse.
+func TakeEventContext(ev *wire.SubgraphResponse) trace.SpanContext {
+	if ev == nil || ev.Extensions == nil {
+		return trace.SpanContext{}
+	}
+	tp, _ := ev.Extensions[EventTraceParent].(string)
+	ts, _ := ev.Extensions[EventTraceState].(string)
+	delete(ev.Extensions, EventTraceParent)
+	delete(ev.Extensions, EventTraceState)
+	if len(ev.Extensions) == 0 {
+		ev.Extensions = nil
+	}
+	if tp == "" {
+		return trace.SpanContext{}
+	}
+	carrier := propagation.MapCarrier{EventTraceParent: tp}
+	if ts != "" {
+		carrier[EventTraceState] = ts
+	}
+	return trace.SpanContextFromContext(propagation.TraceContext{}.Extract(context.Background(), carrier))
 }
 
 // Server is the server span of each client request: a new trace linked to

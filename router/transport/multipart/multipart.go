@@ -11,9 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/cinegraph/cinegraph/router/tracing"
 )
 
 // DefaultHeartbeat is how often an empty part is sent; Apollo's clients and
@@ -35,6 +39,9 @@ type Handler struct {
 	Subscriber subscription.Subscriber
 	// MaxRequestBytes bounds POST bodies; 0 means 1 MiB.
 	MaxRequestBytes int64
+	// Tracer, when set, spans each result written within a traced
+	// subscription event (tracing.StartWrite).
+	Tracer trace.Tracer
 	// Heartbeat 0 means DefaultHeartbeat.
 	Heartbeat time.Duration
 }
@@ -112,7 +119,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			flush()
-		case payload, ok := <-st.C:
+		case res, ok := <-st.C:
 			if !ok {
 				if final := st.Final(); final != nil {
 					writePart(w, final)
@@ -121,10 +128,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				flush()
 				return
 			}
-			if err := writePart(w, payload); err != nil {
+			span := tracing.StartWrite(h.Tracer, res.Trace, "multipart")
+			err := writePart(w, res.Payload)
+			if err == nil {
+				flush()
+			} else {
+				span.SetStatus(codes.Error, "client gone")
+			}
+			span.End()
+			if err != nil {
 				return
 			}
-			flush()
 		}
 	}
 }

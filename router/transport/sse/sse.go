@@ -11,9 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/cinegraph/cinegraph/router/tracing"
 )
 
 // DefaultKeepAlive is the interval of comment lines that keep proxies from
@@ -25,6 +29,9 @@ type Handler struct {
 	Subscriber subscription.Subscriber
 	// MaxRequestBytes bounds POST bodies; 0 means 1 MiB.
 	MaxRequestBytes int64
+	// Tracer, when set, spans each result written within a traced
+	// subscription event (tracing.StartWrite).
+	Tracer trace.Tracer
 	// KeepAlive 0 means DefaultKeepAlive.
 	KeepAlive time.Duration
 }
@@ -95,7 +102,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			flush()
-		case payload, ok := <-st.C:
+		case res, ok := <-st.C:
 			if !ok {
 				if final := st.Final(); final != nil {
 					writeEvent(w, "next", final)
@@ -104,10 +111,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				flush()
 				return
 			}
-			if err := writeEvent(w, "next", payload); err != nil {
+			span := tracing.StartWrite(h.Tracer, res.Trace, "sse")
+			err := writeEvent(w, "next", res.Payload)
+			if err == nil {
+				flush()
+			} else {
+				span.SetStatus(codes.Error, "client gone")
+			}
+			span.End()
+			if err != nil {
 				return
 			}
-			flush()
 		}
 	}
 }

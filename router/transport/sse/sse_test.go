@@ -43,9 +43,9 @@ func (s subscriber) Subscribe(_ context.Context, req *request.Request) (*subscri
 	case "forged":
 		return nil, &subscription.Refusal{Response: &wire.Response{Errors: []*wire.Error{{Message: "CSRF"}}}, Outcome: request.Blocked}
 	}
-	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
+	return s.m.Subscribe(subscription.Source{Key: req.Query, Complete: func(_ context.Context, ev *wire.SubgraphResponse) subscription.Result {
 		raw, _ := json.Marshal(map[string]any{"data": ev.Data})
-		return raw
+		return subscription.Result{Payload: raw}
 	}}), nil
 }
 

@@ -10,11 +10,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gorilla/websocket"
+	"go.opentelemetry.io/otel/codes"
+
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/router/request"
 	"github.com/cinegraph/cinegraph/router/subscription"
+	"github.com/cinegraph/cinegraph/router/tracing"
 	"github.com/cinegraph/cinegraph/router/wire"
-	"github.com/gorilla/websocket"
 )
 
 // message is a protocol message in either direction.
@@ -348,8 +351,14 @@ func (c *conn) run(ctx context.Context, id string, o *op, req *request.Request) 
 // forward writes the results of operation id until its stream ends.
 func (c *conn) forward(id string, o *op, st *subscription.Stream) {
 	defer o.cancel()
-	for payload := range st.C {
-		if !c.write(c.proto.result(id, payload)) {
+	for res := range st.C {
+		span := tracing.StartWrite(c.srv.Tracer, res.Trace, "websocket")
+		ok := c.write(c.proto.result(id, res.Payload))
+		if !ok {
+			span.SetStatus(codes.Error, "client gone")
+		}
+		span.End()
+		if !ok {
 			st.Close()
 			return
 		}

@@ -70,9 +70,9 @@ func (s testSubscriber) Subscribe(_ context.Context, req *request.Request) (*sub
 	return s.m.Subscribe(subscription.Source{
 		Key:     req.Query,
 		Request: &wire.SubgraphRequest{Query: req.Query},
-		Complete: func(_ context.Context, ev *wire.SubgraphResponse) json.RawMessage {
+		Complete: func(_ context.Context, ev *wire.SubgraphResponse) subscription.Result {
 			raw, _ := json.Marshal(map[string]any{"data": ev.Data})
-			return raw
+			return subscription.Result{Payload: raw}
 		},
 	}), nil
 }

@@ -13,8 +13,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cinegraph/cinegraph/router/subscription"
 	"github.com/gorilla/websocket"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/cinegraph/cinegraph/router/subscription"
 )
 
 // Subprotocols.
@@ -88,6 +90,9 @@ type Server struct {
 		Inc()
 		Dec()
 	}
+	// Tracer, when set, spans each result written within a traced
+	// subscription event (tracing.StartWrite).
+	Tracer trace.Tracer
 
 	upgraderOnce sync.Once
 	upgrader     websocket.Upgrader
