@@ -4,7 +4,7 @@
 #   deploy/local/services-up.sh [engine ...]   (default: all)
 source "$(dirname "$0")/lib.sh"
 engines=("$@")
-(( ${#engines[@]} > 0 )) || engines=(postgres redis kafka cassandra elasticsearch)
+(( ${#engines[@]} > 0 )) || engines=(postgres redis kafka cassandra elasticsearch zipkin)
 start=$SECONDS
 for e in "${engines[@]}"; do
 	[[ -x "$REPO_ROOT/deploy/local/$e.sh" ]] || die "no engine script deploy/local/$e.sh"

@@ -1,6 +1,6 @@
 // Package enginetest gives tests the addresses of the real engines that
 // `make services-up` starts (PostgreSQL, Redis, Cassandra, Elasticsearch,
-// Kafka). An engine that does not answer fails the test under CI=true or
+// Kafka, and Zipkin for traces). An engine that does not answer fails the test under CI=true or
 // CINEGRAPH_REQUIRE_ENGINES=1, so a missing server can never pass silently;
 // elsewhere the test is skipped with a message saying how to start it.
 package enginetest
@@ -87,6 +87,23 @@ func Kafka(t testing.TB) []string {
 	brokers := Storage(t).Kafka.Brokers
 	require(t, "Kafka", brokers[0])
 	return brokers
+}
+
+// Zipkin returns the base URL of a reachable Zipkin server
+// (deploy/local/zipkin.sh; CINEGRAPH_ZIPKIN_URL overrides it): spans go to
+// URL/api/v2/spans, traces are read back from URL/api/v2/trace/{id}.
+func Zipkin(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("CINEGRAPH_ZIPKIN_URL")
+	if base == "" {
+		base = "http://127.0.0.1:59411"
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		t.Fatalf("CINEGRAPH_ZIPKIN_URL %q is not a URL", base)
+	}
+	require(t, "Zipkin", u.Host)
+	return strings.TrimSuffix(base, "/")
 }
 
 func require(t testing.TB, engine, addr string) {

@@ -5,8 +5,11 @@
 // target, alternating targets round by round so the comparison holds on a
 // noisy machine. -accept-encoding gzip (or zstd) asks every target for
 // compressed responses; the router's compression settings come from the
-// environment (CINEGRAPH_ROUTER_COMPRESSION_MIN_BYTES=0 ...). A peer router
-// can be measured in the same run:
+// environment (CINEGRAPH_ROUTER_COMPRESSION_MIN_BYTES=0 ...). -tracing
+// 0.01,1 measures, side by side with the router as configured (tracing
+// off by default), one more router per sampling ratio exporting its spans
+// over OTLP/HTTP to a sink in this process that accepts and drops them. A
+// peer router can be measured in the same run:
 //
 //	CINEGRAPH_BENCH_PEER_CMD='./router --config config.yaml' \
 //	CINEGRAPH_BENCH_PEER_URL=http://127.0.0.1:3002/graphql \
@@ -51,6 +54,8 @@ type options struct {
 	basePort    int
 	// acceptEncoding is sent with every request; empty sends none.
 	acceptEncoding string
+	// tracing lists sampling ratios, each measured on a router of its own.
+	tracing string
 }
 
 func run(ctx context.Context) error {
@@ -65,7 +70,12 @@ func run(ctx context.Context) error {
 	flag.IntVar(&o.routerPort, "router-port", 5000, "port for the Cinegraph router")
 	flag.IntVar(&o.basePort, "subgraph-port", 5001, "first of four subgraph ports")
 	flag.StringVar(&o.acceptEncoding, "accept-encoding", "", "Accept-Encoding sent with every request (gzip, zstd, ...); empty asks for no compression")
+	flag.StringVar(&o.tracing, "tracing", "", "comma-separated sampling ratios (0.01,1): one more router each, exporting spans over OTLP/HTTP to a local sink")
 	flag.Parse()
+	ratios, err := parseRatios(o.tracing)
+	if err != nil {
+		return err
+	}
 
 	tmp, err := os.MkdirTemp("", "cinegraph-bench-")
 	if err != nil {
@@ -112,6 +122,27 @@ func run(ctx context.Context) error {
 	targets["single"] = []target{direct, cinegraph}
 	targets["deep"] = []target{cinegraph}
 
+	var sink *spanSink
+	if len(ratios) > 0 {
+		sink = startSpanSink()
+		defer sink.Close()
+		for i, ratio := range ratios {
+			port := o.routerPort + 10 + i
+			u := fmt.Sprintf("http://127.0.0.1:%d", port)
+			p, err := startProcess(ctx, "cinegraph", []string{o.cinegraph, "router", "--supergraph", supergraphFile, "--listen", fmt.Sprintf("127.0.0.1:%d", port)},
+				[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false",
+					"CINEGRAPH_TRACING_EXPORTER=otlp-http", "CINEGRAPH_TRACING_ENDPOINT=" + sink.URL,
+					fmt.Sprintf("CINEGRAPH_TRACING_SAMPLING_RATIO=%g", ratio)}, u+"/health/ready")
+			if err != nil {
+				return err
+			}
+			defer p.stop()
+			t := target{name: fmt.Sprintf("cinegraph, tracing %g%%", ratio*100), url: u + "/graphql", proc: p}
+			targets["single"] = append(targets["single"], t)
+			targets["deep"] = append(targets["deep"], t)
+		}
+	}
+
 	if peerCmd := os.Getenv("CINEGRAPH_BENCH_PEER_CMD"); peerCmd != "" {
 		peerURL := os.Getenv("CINEGRAPH_BENCH_PEER_URL")
 		if peerURL == "" {
@@ -151,6 +182,10 @@ func run(ctx context.Context) error {
 		}
 		printTable(os.Stdout, sc, results)
 		fmt.Printf("Response: %s\n\n", strings.Join(sizes, "; "))
+	}
+	if sink != nil {
+		// Proof that the traced routers exported: batches the sink took.
+		fmt.Printf("Span exports received by the OTLP sink: %d\n", sink.exports.Load())
 	}
 	return nil
 }
