@@ -14,12 +14,26 @@ BENCH_FLAGS ?=
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
+	@echo "make run-observed - make run with every span sent to a local Zipkin ($(ZIPKIN_URL)/zipkin/) and metrics on http://$(ADMIN_LISTEN)/metrics"
 	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, deployment checks, short fuzzing, web app codegen-drift and tests, end-to-end tests"
 	@echo "make fuzz   - every fuzz target for FUZZTIME each (default 1m)"
 	@echo "make build | frontend | generate | compose | seed | clean"
 
 run: build frontend
 	./$(BIN) serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+# The platform as make run starts it, observed: every span exported to a
+# local Zipkin (deploy/local/zipkin.sh, started first: Maven Central's
+# executable jar, in-memory) whose UI shows the traces, and Prometheus
+# metrics on the admin listener.
+ZIPKIN_URL   ?= http://127.0.0.1:59411
+ADMIN_LISTEN ?= 127.0.0.1:4001
+.PHONY: run-observed
+run-observed: build frontend
+	deploy/local/zipkin.sh up
+	@echo "traces: $(ZIPKIN_URL)/zipkin/  metrics: http://$(ADMIN_LISTEN)/metrics"
+	CINEGRAPH_TRACING_EXPORTER=zipkin CINEGRAPH_TRACING_ENDPOINT=$(ZIPKIN_URL)/api/v2/spans \
+		CINEGRAPH_ADMIN_LISTEN=$(ADMIN_LISTEN) ./$(BIN) serve --listen $(LISTEN) --data-dir $(DATA_DIR)
 
 deps:
 	$(GO) mod download
