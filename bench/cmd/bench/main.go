@@ -8,8 +8,9 @@
 // environment (CINEGRAPH_ROUTER_COMPRESSION_MIN_BYTES=0 ...). -tracing
 // 0.01,1 measures, side by side with the router as configured (tracing
 // off by default), one more router per sampling ratio exporting its spans
-// over OTLP/HTTP to a sink in this process that accepts and drops them. A
-// peer router can be measured in the same run:
+// over OTLP/HTTP to a sink in this process that accepts and drops them;
+// -baseline BIN measures another cinegraph binary (an earlier build) beside
+// this one. A peer router can be measured in the same run:
 //
 //	CINEGRAPH_BENCH_PEER_CMD='./router --config config.yaml' \
 //	CINEGRAPH_BENCH_PEER_URL=http://127.0.0.1:3002/graphql \
@@ -56,6 +57,9 @@ type options struct {
 	acceptEncoding string
 	// tracing lists sampling ratios, each measured on a router of its own.
 	tracing string
+	// baseline is another cinegraph binary (an earlier build) measured
+	// beside this one.
+	baseline string
 }
 
 func run(ctx context.Context) error {
@@ -70,6 +74,7 @@ func run(ctx context.Context) error {
 	flag.IntVar(&o.routerPort, "router-port", 5000, "port for the Cinegraph router")
 	flag.IntVar(&o.basePort, "subgraph-port", 5001, "first of four subgraph ports")
 	flag.StringVar(&o.acceptEncoding, "accept-encoding", "", "Accept-Encoding sent with every request (gzip, zstd, ...); empty asks for no compression")
+	flag.StringVar(&o.baseline, "baseline", "", "another cinegraph binary (an earlier build) measured beside this one, configured alike")
 	flag.StringVar(&o.tracing, "tracing", "", "comma-separated sampling ratios (0.01,1): one more router each, exporting spans over OTLP/HTTP to a local sink")
 	flag.Parse()
 	ratios, err := parseRatios(o.tracing)
@@ -121,6 +126,20 @@ func run(ctx context.Context) error {
 	cinegraph := target{name: "cinegraph", url: routerURL + "/graphql", proc: ours}
 	targets["single"] = []target{direct, cinegraph}
 	targets["deep"] = []target{cinegraph}
+
+	if o.baseline != "" {
+		port := o.routerPort + 9
+		u := fmt.Sprintf("http://127.0.0.1:%d", port)
+		p, err := startProcess(ctx, "baseline", []string{o.baseline, "router", "--supergraph", supergraphFile, "--listen", fmt.Sprintf("127.0.0.1:%d", port)},
+			[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false"}, u+"/health/ready")
+		if err != nil {
+			return err
+		}
+		defer p.stop()
+		t := target{name: "cinegraph baseline", url: u + "/graphql", proc: p}
+		targets["single"] = append(targets["single"], t)
+		targets["deep"] = append(targets["deep"], t)
+	}
 
 	var sink *spanSink
 	if len(ratios) > 0 {
