@@ -203,6 +203,8 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		ForwardHeaders:       cfg.Router.ForwardHeaders,
 		PlanHeader:           cfg.Router.PlanHeader,
 		CostHeader:           cfg.Router.CostHeader,
+		TimingsScope:         cfg.Router.TimingsScope,
+		AccessLog:            cfg.Log.Access,
 		ExposeSubgraphErrors: cfg.Router.ExposeSubgraphErrors,
 		DisableIntrospection: !cfg.Router.Introspection,
 		MaxRequestBytes:      cfg.Router.MaxRequestBytes,

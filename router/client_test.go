@@ -30,7 +30,7 @@ func TestClientWithoutTransportIsTuned(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, ok := r.exec.Fetchers["accounts"].(*fetch.HTTP)
+			f, ok := fetch.Unwrap(r.exec.Fetchers["accounts"]).(*fetch.HTTP)
 			if !ok {
 				t.Fatalf("fetcher is %T", r.exec.Fetchers["accounts"])
 			}

@@ -28,7 +28,12 @@ func newFetchers(sg *supergraph.Supergraph, cfg Config) (fetch.Set, *discovery.S
 	if err != nil {
 		return nil, nil, fmt.Errorf("router: %w", err)
 	}
-	build := func(newFetcher func(subgraph, url string) fetch.Fetcher) (fetch.Set, *discovery.Set, error) {
+	build := func(send func(subgraph, url string) fetch.Fetcher) (fetch.Set, *discovery.Set, error) {
+		// Each attempt is counted where it is sent, inside retries, for
+		// the timings of those who ask (execute.WithTimings).
+		newFetcher := func(subgraph, url string) fetch.Fetcher {
+			return fetch.CountAttempts(send(subgraph, url))
+		}
 		if cfg.Discovery == nil {
 			return fetch.NewSet(urls, newFetcher, cfg.FetchMiddleware...), nil, nil
 		}

@@ -75,7 +75,7 @@ func (r *Router) authenticate(ctx context.Context, req *request.Request) (*auth.
 		return nil, nil
 	}
 	if !errors.Is(err, auth.ErrInvalidToken) {
-		return nil, r.internalError("token verification failed", err, req)
+		return nil, r.internalError(ctx, "token verification failed", err, req)
 	}
 	return nil, &refusal{outcome: request.Unauthenticated, code: cgerrs.Unauthenticated, errs: gqlerror.List{gqlerror.Errorf("%s", err.Error())}}
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/internal/logging"
 	"github.com/cinegraph/cinegraph/router/auth"
 	"github.com/cinegraph/cinegraph/router/authz"
 	"github.com/cinegraph/cinegraph/router/plan"
@@ -89,9 +91,15 @@ func badRequest(outcome request.Outcome, errs ...*gqlerror.Error) *refusal {
 }
 
 // internalError is the router's own failure: the detail goes to the log and
-// the client gets a generic error.
-func (r *Router) internalError(what string, cause error, req *request.Request) *refusal {
-	r.logger.Error(what, "error", cause, "operation", req.OperationName, "transport", req.Transport.String())
+// the client gets a generic error. A failure that only follows from the
+// client going away (ctx cancelled) is logged at debug level: nothing is
+// wrong and nobody reads the answer.
+func (r *Router) internalError(ctx context.Context, what string, cause error, req *request.Request) *refusal {
+	level := slog.LevelError
+	if logging.Cancelled(ctx) {
+		level = slog.LevelDebug
+	}
+	r.logger.Log(ctx, level, what, "error", cause, "operation", req.OperationName, "transport", req.Transport.String())
 	return &refusal{outcome: request.Failed, code: cgerrs.Internal, errs: gqlerror.List{gqlerror.Errorf("internal error")}, cause: cause}
 }
 
@@ -148,14 +156,14 @@ func (r *Router) operation(ctx context.Context, req *request.Request) (*operatio
 	qp, denied, err := r.planFor(pctx, p, vars, id)
 	span.End()
 	if err != nil {
-		return nil, r.internalError("query planning failed", err, req)
+		return nil, r.internalError(ctx, "query planning failed", err, req)
 	}
 	op := &operation{kind: kind, vars: vars, plan: qp, identity: id, denied: denied, doc: p.doc, def: p.op, cost: cost}
 	// A subscription whose every root field was denied opens nothing
 	// upstream: it is answered once, with the errors (subscribe.go).
 	if kind == ast.Subscription && qp.Node != nil {
 		if op.root, op.rest, err = plan.SplitSubscription(qp); err != nil {
-			return nil, r.internalError("subscription planning failed", err, req)
+			return nil, r.internalError(ctx, "subscription planning failed", err, req)
 		}
 	}
 	return op, nil

@@ -2,6 +2,7 @@ package router
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -19,7 +20,7 @@ func TestInternalErrorsStayInTheLog(t *testing.T) {
 	d := newDemo(t)
 	r := d.router(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
 	cause := errors.New("no fetch for field Product.secret")
-	f := r.internalError("query planning failed", cause, &request.Request{OperationName: "Top", Transport: request.SSE})
+	f := r.internalError(context.Background(), "query planning failed", cause, &request.Request{OperationName: "Top", Transport: request.SSE})
 	raw, err := json.Marshal(f.response())
 	if err != nil {
 		t.Fatal(err)

@@ -66,7 +66,17 @@ type Config struct {
 	// its operation's cost (header value "true", or extensions.cost: true
 	// in the request): the response's extensions.cost then holds the
 	// estimated and actual cost and the limit. Empty never shows it.
-	CostHeader           string
+	CostHeader string
+	// TimingsScope is the scope a client's token must carry to see its
+	// fetches' timings (extensions.timings) when Auth is set; empty lets
+	// any client that asks see them. Timings are asked for like plans (the
+	// PlanHeader with value "true", or extensions.timings: true in the
+	// request) and never shown without a PlanHeader. Without Auth, as
+	// plans, they are shown to whoever asks.
+	TimingsScope string
+	// AccessLog writes one info line per client request to Logger when it
+	// ends (requestlog.go).
+	AccessLog            bool
 	ExposeSubgraphErrors bool
 	// Dedupe, when set, shares identical subgraph queries in flight at the
 	// same time (router/dedupe); nil sends every fetch.
@@ -169,7 +179,11 @@ type Router struct {
 	// Config.CostHeader, canonical.
 	cost       limits.CostModel
 	costHeader string
-	logger     *slog.Logger
+	// timingsScope is Config.TimingsScope.
+	timingsScope string
+	// accessLog is Config.AccessLog.
+	accessLog bool
+	logger    *slog.Logger
 	// balanced holds the balancers of the subgraphs when Config.Discovery
 	// is set; nil otherwise.
 	balanced *discovery.Set
@@ -264,6 +278,9 @@ func New(cfg Config) (*Router, error) {
 		balanced:  balanced,
 		compress:  compress,
 		metrics:   cfg.Metrics,
+
+		timingsScope: cfg.TimingsScope,
+		accessLog:    cfg.AccessLog,
 	}
 	if cfg.PlanHeader != "" {
 		r.planHeader = http.CanonicalHeaderKey(cfg.PlanHeader)
@@ -286,13 +303,15 @@ func New(cfg Config) (*Router, error) {
 	return r, nil
 }
 
-// ServeHTTP serves the /graphql endpoint.
+// ServeHTTP serves the /graphql endpoint. Each request gets its id
+// (requestlog.go), then its span, then its access log line.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	req, id := identifyRequest(w, req)
 	if r.tracing != nil {
-		r.serveTraced(w, req)
+		r.serveTraced(w, req, id)
 		return
 	}
-	r.front.ServeHTTP(w, req)
+	r.serveLogged(w, req, id)
 }
 
 // serve picks the transport; one response, not a stream, is compressed
@@ -347,10 +366,14 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 	op, refused := r.operation(ctx, req)
 	if refused != nil {
 		r.countRefused(start, req, refused)
+		noteAccess(ctx, nil, req.OperationName, metrics.Refused(refused.outcome))
 		return &transport.Result{Response: refused.response(), Outcome: refused.outcome, RetryAfter: refused.retryAfter}
 	}
+	ctx = logOperation(ctx, op)
 	resp := r.run(ctx, op, req)
-	r.countAnswered(start, op, metrics.Answered(resp))
+	outcome := metrics.Answered(resp)
+	r.countAnswered(start, op, outcome)
+	noteAccess(ctx, op, "", outcome)
 	return &transport.Result{Response: resp, Outcome: request.Executed}
 }
 
@@ -358,16 +381,22 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 // executing waits for that one's result (Config.MergeOperations).
 func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *wire.Response {
 	header := r.subgraphHeaders(req.Header, op.identity)
-	execute := func(ctx context.Context) *wire.Response {
+	runPlan := func(ctx context.Context) *wire.Response {
 		ctx, span := r.startExecute(ctx, op)
 		defer span.End()
 		return r.exec.Execute(ctx, op.plan, op.vars, header)
 	}
+	var timings *execute.Timings
+	if r.wantsTimings(req, op) {
+		// Timed requests run alone: a merged execution's fetches are
+		// another request's.
+		ctx, timings = execute.WithTimings(ctx)
+	}
 	var resp *wire.Response
-	if key, ok := r.mergeKey(op, req, header); ok {
-		resp = r.mergeOps.Do(ctx, key, execute)
+	if key, ok := r.mergeKey(op, req, header); ok && timings == nil {
+		resp = r.mergeOps.Do(ctx, key, runPlan)
 	} else {
-		resp = execute(ctx)
+		resp = runPlan(ctx)
 	}
 	authzErrors(resp, op.denied)
 	if r.wantsPlan(req) {
@@ -378,6 +407,12 @@ func (r *Router) run(ctx context.Context, op *operation, req *request.Request) *
 	}
 	if r.wantsCost(req) {
 		r.reportCost(op, resp)
+	}
+	if timings != nil {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["timings"] = timings.Report()
 	}
 	return resp
 }
@@ -393,6 +428,27 @@ func (r *Router) wantsPlan(req *request.Request) bool {
 	}
 	b, _ := req.Extensions["plan"].(bool)
 	return b
+}
+
+// wantsTimings reports whether req asks for its fetches' timings and may
+// see them: asked as a plan is (the plan header, or extensions.timings),
+// never without a plan header configured, and only by a client whose token
+// carries Config.TimingsScope when clients are authenticated. Timings tell
+// how the subgraphs behind the router perform, which a public client has
+// no need to know.
+func (r *Router) wantsTimings(req *request.Request, op *operation) bool {
+	if r.planHeader == "" {
+		return false
+	}
+	if !strings.EqualFold(req.Header.Get(r.planHeader), "true") {
+		if b, _ := req.Extensions["timings"].(bool); !b {
+			return false
+		}
+	}
+	if r.identity.auth == nil || r.timingsScope == "" {
+		return true
+	}
+	return op.identity.HasScope(r.timingsScope)
 }
 
 // Plan returns the query plan for an operation as JSON, for `cinegraph

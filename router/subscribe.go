@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/router/dedupe"
 	"github.com/cinegraph/cinegraph/router/metrics"
 	"github.com/cinegraph/cinegraph/router/plan"
 	"github.com/cinegraph/cinegraph/router/request"
@@ -183,8 +185,10 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 	op, refused := r.operation(ctx, req)
 	if refused != nil {
 		r.countRefused(start, req, refused)
+		noteAccess(ctx, nil, req.OperationName, metrics.Refused(refused.outcome))
 		return nil, &subscription.Refusal{Response: refused.response(), Outcome: refused.outcome, RetryAfter: refused.retryAfter}
 	}
+	ctx = logOperation(ctx, op)
 	if op.kind != ast.Subscription || op.root == nil {
 		// A query or mutation, or a subscription authorization left nothing
 		// of: one answer, and nothing opened upstream.
@@ -192,10 +196,11 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 		raw, err := json.Marshal(resp)
 		if err != nil {
 			r.countAnswered(start, op, metrics.Error)
-			f := r.internalError("encode the response", err, req)
+			f := r.internalError(ctx, "encode the response", err, req)
 			return nil, &subscription.Refusal{Response: f.response(), Outcome: f.outcome}
 		}
 		r.countAnswered(start, op, metrics.Answered(resp))
+		noteAccess(ctx, op, "", metrics.Answered(resp))
 		return subscription.Single(raw), nil
 	}
 	header := r.subgraphHeaders(req.Header, op.identity)
@@ -206,7 +211,7 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 	key, err := sharingKey(op.root.ServiceName, req.Query+"\x00"+op.root.Operation, req.OperationName, op.vars, header)
 	if err != nil {
 		r.countAnswered(start, op, metrics.Error)
-		f := r.internalError("encode subscription variables", err, req)
+		f := r.internalError(ctx, "encode subscription variables", err, req)
 		return nil, &subscription.Refusal{Response: f.response(), Outcome: f.outcome}
 	}
 	var resume func(*wire.SubgraphResponse) *wire.SubgraphRequest
@@ -214,12 +219,13 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 		first, next, ok, err := subscription.Resumable(sub, s.resume, r.sg.Schema)
 		switch {
 		case err != nil:
-			r.logger.Warn("subscription not resumable", "subgraph", op.root.ServiceName, "error", err)
+			r.logger.WarnContext(ctx, "subscription not resumable", "subgraph", op.root.ServiceName, "error", err)
 		case ok:
 			sub, resume = first, next
 		}
 	}
 	r.countAnswered(start, op, metrics.OK)
+	noteAccess(ctx, op, "", metrics.OK)
 	return s.manager.Subscribe(subscription.Source{
 		Key:      key,
 		Subgraph: op.root.ServiceName,
@@ -234,7 +240,7 @@ func (s *streaming) Subscribe(ctx context.Context, req *request.Request) (*subsc
 			authzErrors(resp, op.denied)
 			raw, err := json.Marshal(resp)
 			if err != nil {
-				r.logger.Error("encode a subscription event", "error", err, "subgraph", op.root.ServiceName)
+				r.logger.ErrorContext(ctx, "encode a subscription event", "error", err, "subgraph", op.root.ServiceName)
 				res.Payload = subscription.ErrorPayload(cgerrs.Internal, "internal error")
 				return res
 			}
@@ -258,7 +264,8 @@ func fetchVariables(f *plan.Fetch, vars map[string]any) map[string]any {
 }
 
 // sharingKey identifies identical subscriptions: same operation, variables
-// and forwarded headers (which may change what a subgraph answers).
+// and forwarded headers (which may change what a subgraph answers), request
+// ids and trace context aside (dedupe.DefaultIgnoreHeaders).
 func sharingKey(subgraph, query, opName string, vars map[string]any, header http.Header) (string, error) {
 	v, err := json.Marshal(vars) // map keys are sorted
 	if err != nil {
@@ -266,7 +273,11 @@ func sharingKey(subgraph, query, opName string, vars map[string]any, header http
 	}
 	names := make([]string, 0, len(header))
 	for k := range header {
-		names = append(names, k)
+		// Every request has its own id and trace context, which change
+		// nothing in the events: counting them would share nothing.
+		if !slices.Contains(dedupe.DefaultIgnoreHeaders, k) {
+			names = append(names, k)
+		}
 	}
 	sort.Strings(names)
 	var b strings.Builder

@@ -30,11 +30,11 @@ import (
 // span of its own trace, linked to the subscribing request's span.
 
 // serveTraced serves req within its server span.
-func (r *Router) serveTraced(w http.ResponseWriter, req *http.Request) {
+func (r *Router) serveTraced(w http.ResponseWriter, req *http.Request, id string) {
 	req, span := r.tracing.Server().Start(req)
 	rec := &telemetry.StatusRecorder{ResponseWriter: w}
 	defer func() { telemetry.End(span, rec.Status()) }()
-	r.front.ServeHTTP(rec, req)
+	r.serveLogged(rec, req, id)
 }
 
 // traceOperation names the operation on the request's span, once it is

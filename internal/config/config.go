@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/env/v2"
@@ -57,10 +58,17 @@ type Config struct {
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout" yaml:"shutdown_timeout"`
 }
 
-// Log configures structured logging.
+// Log configures structured logging. Lines written while serving a
+// request carry its trace_id and span_id (when traced), request_id and,
+// once parsed, its operation (internal/logging).
 type Log struct {
 	Level  string `koanf:"level" yaml:"level"`   // debug, info, warn, error
 	Format string `koanf:"format" yaml:"format"` // text or json
+	// Access writes one info line (msg=access) per client request to the
+	// router when it ends: method, path, status, duration, operation,
+	// operation_type, outcome, bytes, request_id and trace_id. It needs
+	// log.level info or debug.
+	Access bool `koanf:"access" yaml:"access"`
 }
 
 // Storage selects the storage engines.
@@ -138,6 +146,13 @@ type Router struct {
 	// operation's estimated and actual cost in the response's extensions;
 	// empty never shows it.
 	CostHeader string `koanf:"cost_header" yaml:"cost_header"`
+	// TimingsScope is the scope a client's token must carry to see the
+	// timings of its subgraph fetches (extensions.timings), asked for with
+	// the plan header (value "true") or extensions.timings: true. Without
+	// plan_header no one sees them; when no auth key set is configured
+	// (every client anonymous) whoever asks does. Empty lets any client
+	// that asks see them.
+	TimingsScope string `koanf:"timings_scope" yaml:"timings_scope"`
 	// InitPayloadHeaders maps websocket connection_init payload keys to the
 	// request header each stands for, for clients that cannot set headers
 	// on a websocket.
@@ -237,8 +252,11 @@ func Default() Config {
 			// from the client's own headers.
 			ForwardHeaders: []string{"X-Request-Id"},
 			// Any client may ask for its query plan, for debugging.
-			PlanHeader:    "X-Cinegraph-Plan",
-			CostHeader:    "X-Cinegraph-Cost",
+			PlanHeader: "X-Cinegraph-Plan",
+			CostHeader: "X-Cinegraph-Cost",
+			// The scope demo tokens carry when asked for an admin's
+			// (internal/viewer.AdminScope).
+			TimingsScope:  "admin",
 			Introspection: true,
 			// connection_init payload keys become headers as they are
 			// (Authorization included); no key needs mapping by default.
@@ -504,6 +522,8 @@ func (c Config) problems() []error {
 	check(c.Admin.Listen == "" || validAddr(c.Admin.Listen), "admin.listen: %q is not a host:port address", c.Admin.Listen)
 	check(slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level), "log.level: %q is not one of debug, info, warn, error", c.Log.Level)
 	check(slices.Contains([]string{"text", "json"}, c.Log.Format), "log.format: %q is not one of text, json", c.Log.Format)
+	check(!strings.ContainsFunc(c.Router.TimingsScope, unicode.IsSpace), "router.timings_scope: %q is not one scope (scopes are space-separated in tokens)", c.Router.TimingsScope)
+	check(!c.Log.Access || c.Log.Level == "info" || c.Log.Level == "debug", "log.access: access lines are written at info level, which log.level %q drops; set log.level to info or debug", c.Log.Level)
 	check(slices.Contains([]string{"embedded", "cluster"}, c.Storage.Mode), "storage.mode: %q is not one of embedded, cluster", c.Storage.Mode)
 	c.Storage.SQLite.problems(check)
 	c.Events.problems(check)

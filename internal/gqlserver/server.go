@@ -23,6 +23,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/compression"
 	"github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/internal/logging"
 	"github.com/cinegraph/cinegraph/internal/telemetry"
 	"github.com/cinegraph/cinegraph/internal/viewer"
 )
@@ -101,6 +102,7 @@ func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	// Counts operations when Metrics.Handler wraps the server.
 	srv.Use(operationMetrics{})
 	srv.AroundResponses(reportDegraded)
+	srv.AroundOperations(logOperation)
 	srv.SetErrorPresenter(Presenter(logger))
 	srv.SetRecoverFunc(Recover(logger))
 
@@ -108,7 +110,7 @@ func New(es graphql.ExecutableSchema, opts Options) http.Handler {
 	if opts.Middleware != nil {
 		h = opts.Middleware(h)
 	}
-	h = traced.serve(h)
+	h = traced.serve(withRequestID(h))
 	return compressor.Handler(http.MaxBytesHandler(h, DefaultMaxBodyBytes), DefaultMaxBodyBytes)
 }
 
@@ -140,7 +142,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				gqlErr.Extensions["field"] = e.Field
 			}
 			if e.Code == errs.Internal || e.Code == errs.Unavailable {
-				logger.ErrorContext(ctx, "request failed", "code", e.Code, "err", err, "path", gqlErr.Path.String())
+				logger.Log(ctx, failureLevel(ctx), "request failed", "code", e.Code, "err", err, "path", gqlErr.Path.String())
 			}
 			return gqlErr
 		}
@@ -153,11 +155,21 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions["code"] = string(errs.BadUserInput)
 			return gqlErr
 		}
-		logger.ErrorContext(ctx, "unexpected error", "err", err, "path", gqlErr.Path.String())
+		logger.Log(ctx, failureLevel(ctx), "unexpected error", "err", err, "path", gqlErr.Path.String())
 		gqlErr.Message = "internal error"
 		gqlErr.Extensions["code"] = string(errs.Internal)
 		return gqlErr
 	}
+}
+
+// failureLevel is error, or debug once the caller went away (the router
+// stopped waiting, its client left): what fails then fails because of it,
+// and nobody reads the answer.
+func failureLevel(ctx context.Context) slog.Level {
+	if logging.Cancelled(ctx) {
+		return slog.LevelDebug
+	}
+	return slog.LevelError
 }
 
 // Recover turns a resolver panic into an INTERNAL error and logs the stack.

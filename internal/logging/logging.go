@@ -1,5 +1,9 @@
 // Package logging builds the structured logger (log/slog) of a Cinegraph
 // process from its configuration: text for people, JSON for log pipelines.
+// Either format goes through Handler, which adds to every line written
+// with a request's context (ErrorContext, WarnContext, InfoContext...) the
+// trace and span ids of its OpenTelemetry span and the attributes stored
+// in the context with With: the request id, the operation name.
 package logging
 
 import (
@@ -15,7 +19,7 @@ func New(w io.Writer, cfg config.Log) *slog.Logger {
 	_ = level.UnmarshalText([]byte(cfg.Level)) // validated by config
 	opts := &slog.HandlerOptions{Level: level}
 	if cfg.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(NewHandler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(NewHandler(slog.NewTextHandler(w, opts)))
 }

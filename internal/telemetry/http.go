@@ -103,13 +103,19 @@ func requestAttributes(req *http.Request) []attribute.KeyValue {
 	return attrs
 }
 
-// StatusRecorder remembers the status a handler answers with. It passes
-// Flush and Hijack through (SSE, multipart and websockets need them) and
-// unwraps for http.ResponseController.
+// StatusRecorder remembers the status a handler answers with and counts
+// the body bytes it writes. It passes Flush and Hijack through (SSE,
+// multipart and websockets need them) and unwraps for
+// http.ResponseController.
 type StatusRecorder struct {
 	http.ResponseWriter
 	status int
+	bytes  int64
 }
+
+// Bytes is the count of body bytes written through the recorder; a
+// hijacked connection's traffic is not counted.
+func (w *StatusRecorder) Bytes() int64 { return w.bytes }
 
 // Status is the status written, 200 when the handler wrote none, 101
 // after a hijack.
@@ -131,7 +137,9 @@ func (w *StatusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	return w.ResponseWriter.Write(b)
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
 func (w *StatusRecorder) Flush() {

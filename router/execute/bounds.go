@@ -44,6 +44,7 @@ func (e *Executor) start(ctx context.Context, vars map[string]any, header http.H
 		ctx = fetch.WithAllowance(ctx, func() int64 { return e.MaxResponseBytes - r.size.Load() })
 	}
 	r.ctx = ctx
+	r.timings = timingsFrom(ctx)
 	return r, stop
 }
 

@@ -134,10 +134,10 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 	vars := r.variables(f, 1)
 	vars["representations"] = reps
 	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: vars, OperationKind: f.OperationKind}
-	resp, err := r.e.Fetchers.Fetch(r.ctx, f.ServiceName, req, r.header)
+	resp, err := r.fetchTimed(f.ServiceName, fl.Path, req)
 	if err != nil {
 		if !r.overAllowance(err) {
-			r.addErrors(r.e.fetchFailed(f.ServiceName, err, c.path(owners[0][0])))
+			r.addErrors(r.e.fetchFailed(r.ctx, f.ServiceName, err, c.path(owners[0][0])))
 		}
 		return
 	}
@@ -153,7 +153,7 @@ func (r *run) entityFetch(fl *plan.Flatten) {
 		ents, _ = resp.Data["_entities"].([]any)
 	}
 	if resp.Data != nil && resp.Data["_entities"] != nil && len(ents) != len(reps) {
-		r.errors = append(r.errors, r.e.fetchFailed(f.ServiceName, fmt.Errorf("_entities returned %d results for %d representations", len(ents), len(reps)), nil))
+		r.errors = append(r.errors, r.e.fetchFailed(r.ctx, f.ServiceName, fmt.Errorf("_entities returned %d results for %d representations", len(ents), len(reps)), nil))
 		ents = nil
 	}
 	for i, ent := range ents {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	cgerrs "github.com/cinegraph/cinegraph/internal/errs"
+	"github.com/cinegraph/cinegraph/internal/logging"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/wire"
 )
@@ -41,8 +42,9 @@ func (e *Executor) subgraphError(service string, se wire.SubgraphError, path []a
 // that a resilience policy refused or cut short says why in
 // extensions.reason; the refusals are expected while a subgraph is cut off,
 // so they are logged at debug level rather than once per request as
-// warnings.
-func (e *Executor) fetchFailed(service string, err error, path []any) *wire.Error {
+// warnings. So are the failures of an execution whose client went away
+// (ctx cancelled): nobody reads the answer, and nothing is wrong.
+func (e *Executor) fetchFailed(ctx context.Context, service string, err error, path []any) *wire.Error {
 	ext := map[string]any{"code": string(cgerrs.Unavailable), "serviceName": service}
 	msg := fmt.Sprintf("subgraph %s is unavailable", service)
 	level := slog.LevelWarn
@@ -54,8 +56,11 @@ func (e *Executor) fetchFailed(service string, err error, path []any) *wire.Erro
 			level = slog.LevelDebug
 		}
 	}
+	if logging.Cancelled(ctx) {
+		level = slog.LevelDebug
+	}
 	if e.Logger != nil {
-		e.Logger.Log(context.Background(), level, "subgraph fetch failed", "subgraph", service, "error", err)
+		e.Logger.Log(ctx, level, "subgraph fetch failed", "subgraph", service, "error", err)
 	}
 	if e.ExposeSubgraphErrors {
 		msg += ": " + err.Error()

@@ -57,6 +57,9 @@ type run struct {
 	// extensions gathers the subgraphs' PropagateExtensions.
 	extensions map[string]any
 	size       atomic.Int64 // bytes of subgraph data gathered, for MaxResponseBytes
+	// timings records the fetches when the context asks (WithTimings);
+	// nil, the usual case, records nothing.
+	timings *Timings
 }
 
 // Execute runs qp with the coerced request variables; header holds the
@@ -77,7 +80,7 @@ func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[str
 // violation is reported only when no fetch error explains it.
 func (r *run) respond(qp *plan.QueryPlan) *wire.Response {
 	e := r.e
-	s := shaper{schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, logger: e.Logger, rootType: qp.Operation.RootType, max: int(e.MaxResponseBytes)}
+	s := shaper{ctx: r.ctx, schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, logger: e.Logger, rootType: qp.Operation.RootType, max: int(e.MaxResponseBytes)}
 	data := s.shape(r.data, qp.Operation)
 	if s.over > 0 || (e.MaxResponseBytes > 0 && int64(len(data)) > e.MaxResponseBytes) {
 		return refused(&tooLarge{size: int64(max(len(data), s.over)), max: e.MaxResponseBytes}, cgerrs.BadUserInput, "response size")
@@ -126,7 +129,7 @@ func (r *run) node(n plan.Node) {
 func (r *run) recoverPanic() {
 	if p := recover(); p != nil {
 		if r.e.Logger != nil {
-			r.e.Logger.Error("plan execution panicked", "panic", p)
+			r.e.Logger.ErrorContext(r.ctx, "plan execution panicked", "panic", p)
 		}
 		r.addErrors(&wire.Error{Message: "internal error", Extensions: map[string]any{"code": string(cgerrs.Internal)}})
 	}
@@ -153,10 +156,10 @@ func (r *run) variables(f *plan.Fetch, extra int) map[string]any {
 
 func (r *run) rootFetch(f *plan.Fetch) {
 	req := &wire.SubgraphRequest{Query: f.Operation, OperationName: f.OperationName, Variables: r.variables(f, 0), OperationKind: f.OperationKind}
-	resp, err := r.e.Fetchers.Fetch(r.ctx, f.ServiceName, req, r.header)
+	resp, err := r.fetchTimed(f.ServiceName, nil, req)
 	if err != nil {
 		if !r.overAllowance(err) {
-			r.addErrors(r.e.fetchFailed(f.ServiceName, err, nil))
+			r.addErrors(r.e.fetchFailed(r.ctx, f.ServiceName, err, nil))
 		}
 		return
 	}

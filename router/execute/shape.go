@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
@@ -19,8 +20,10 @@ type shaper struct {
 	applies    plan.Applies
 	vars       map[string]any
 	introspect func(*plan.CollectedField, map[string]any) ([]byte, error)
-	// logger receives the detail of internal failures; nil drops it.
+	// logger receives the detail of internal failures; nil drops it. ctx
+	// is the execution's, whose request the lines name.
 	logger   *slog.Logger
+	ctx      context.Context
 	rootType string
 	op       *plan.Operation // memoizes field collection across requests
 
@@ -164,7 +167,7 @@ func (s *shaper) introspection(cf *plan.CollectedField) bool {
 	b, err := s.introspect(cf, s.vars)
 	if err != nil {
 		if s.logger != nil {
-			s.logger.Error("introspection failed", "field", cf.Key, "error", err)
+			s.logger.ErrorContext(s.ctx, "introspection failed", "field", cf.Key, "error", err)
 		}
 		s.errors = append(s.errors, &wire.Error{Message: "internal error", Path: []any{cf.Key}, Extensions: map[string]any{"code": string(cgerrs.Internal)}})
 		if cf.First().Type.NonNull {

@@ -99,7 +99,7 @@ func (d *Documents) Resolve(ctx context.Context, query, hash string) (string, *e
 	}
 	if d.cfg.APQ != nil {
 		if err := d.cfg.APQ.Add(ctx, strings.ToLower(hash), query); err != nil {
-			d.logger.Warn("register persisted query", "error", err)
+			d.logger.WarnContext(ctx, "register persisted query", "error", err)
 		}
 	}
 	return query, nil
@@ -120,7 +120,7 @@ func (d *Documents) lookup(ctx context.Context, hash string) (string, *errs.Erro
 	if len(hash) <= maxHashLen {
 		doc, ok, err := d.cfg.APQ.Get(ctx, strings.ToLower(hash))
 		if err != nil {
-			d.logger.Warn("look up persisted query", "error", err)
+			d.logger.WarnContext(ctx, "look up persisted query", "error", err)
 		}
 		if ok {
 			return doc, nil

@@ -115,7 +115,7 @@ func (p *Policy) allow(ctx context.Context, key string, limit Limit, name, op st
 	}
 	d, err := p.cfg.Limiter.Allow(ctx, key, limit)
 	if err != nil {
-		p.cfg.Logger.Warn("rate limiter failed; request allowed", "error", err, "limit", name)
+		p.cfg.Logger.WarnContext(ctx, "rate limiter failed; request allowed", "error", err, "limit", name)
 		return nil
 	}
 	if d.Allowed {

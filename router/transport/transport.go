@@ -54,7 +54,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
 			if h.Logger != nil {
-				h.Logger.Error("graphql request panicked", "panic", fmt.Sprint(p))
+				h.Logger.ErrorContext(r.Context(), "graphql request panicked", "panic", fmt.Sprint(p))
 			}
 			writeError(w, media, http.StatusInternalServerError, "internal server error", errs.Internal)
 		}
