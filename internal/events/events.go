@@ -3,6 +3,15 @@
 // key, with consumer groups that commit after processing. The embedded bus
 // (package events/embedded) keeps the log in a local SQLite file; the Kafka
 // bus implements the same interface for cluster mode.
+//
+// Events carry the trace context of whoever made them (Event.Headers, W3C
+// traceparent, tracestate and baggage; WithTrace), which both buses store
+// and return; with tracing on they span each publish and each handler call
+// by the OpenTelemetry messaging conventions (Tracing, trace.go), and
+// Deliveries (delivery.go) takes an event's trace on to the GraphQL
+// subscription response that delivers it. With tracing off none of it adds
+// headers or allocates. The pipeline's gauges (metrics.go) are the outbox
+// backlog and the consumer lag.
 package events
 
 import (
@@ -39,6 +48,11 @@ type Event struct {
 	Payload json.RawMessage `json:"payload"`
 	// Offset is the event's position in its topic, set by the bus on delivery.
 	Offset int64 `json:"offset,omitempty"`
+	// Headers carry the trace context of whoever made the event (the W3C
+	// traceparent, tracestate and baggage fields: WithTrace), so its
+	// consumers continue that trace. Nil when tracing is off; the buses and
+	// the outbox store and return them unchanged.
+	Headers map[string]string `json:"headers,omitempty"`
 }
 
 // Validate reports what is missing from an event about to be published.

@@ -6,11 +6,13 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/telemetry"
 )
 
@@ -85,12 +87,25 @@ func (t *tracing) ExtensionName() string { return extensionLabel }
 func (t *tracing) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptOperation spans an operation ("query TitleById"), as the
-// conventions name it; a subscription's span covers its start only.
+// conventions name it; a subscription's span covers its start only. A
+// subscription's responses carry the trace context of the event each
+// delivers (delivery.go), whether or not the operation itself is sampled:
+// the event's trace decides.
 func (t *tracing) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		var d *events.Deliveries
+		ctx, d = t.deliveries(ctx, oc.Operation)
+		return traceDeliveries(t.operation(ctx, oc, next), d)
+	}
+	return t.operation(ctx, oc, next)
+}
+
+// operation is InterceptOperation's span of the operation itself.
+func (t *tracing) operation(ctx context.Context, oc *graphql.OperationContext, next graphql.OperationHandler) graphql.ResponseHandler {
 	if !trace.SpanFromContext(ctx).IsRecording() {
 		return next(ctx)
 	}
-	oc := graphql.GetOperationContext(ctx)
 	kind, name := "query", oc.OperationName
 	if oc.Operation != nil {
 		if oc.Operation.Operation != "" {

@@ -16,6 +16,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/internal/telemetry"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	chatresolvers "github.com/cinegraph/cinegraph/resolvers/chat"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/chatlive"
@@ -72,6 +73,8 @@ func Open(ctx context.Context, opts Options) (*Subgraph, error) {
 type tuning struct {
 	loaders   chatloaders.Config
 	hubBuffer int
+	// tracing replaces the process's tracing provider in the handler.
+	tracing *telemetry.Provider
 }
 
 // open wires a subgraph around an opened store; it owns the store once it
@@ -116,6 +119,7 @@ func open(ctx context.Context, store chatservice.Store, opts Options, tune tunin
 		Logger:     logger,
 		Middleware: chatloaders.Middleware(svc, tune.loaders),
 		ContextFor: chatloaders.ForConnection(svc, tune.loaders),
+		Tracing:    tune.tracing,
 	})
 	return &Subgraph{
 		service: svc,

@@ -18,6 +18,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/internal/telemetry"
 	"github.com/cinegraph/cinegraph/internal/workers"
 	resolvers "github.com/cinegraph/cinegraph/resolvers/insights"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightslive"
@@ -51,6 +52,9 @@ type Options struct {
 	// recommendations ranking; a new registry when nil. Dependencies
 	// reports it.
 	Guards *depguard.Registry
+	// Tracing is the provider of the handler's spans; the process's
+	// (telemetry.Current) when nil.
+	Tracing *telemetry.Provider
 }
 
 // Subgraph is a running insights subgraph.
@@ -144,6 +148,7 @@ func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subg
 			Logger:     logger,
 			Middleware: insightsloaders.Middleware(svc, insightsloaders.Config{}),
 			ContextFor: insightsloaders.ForConnection(svc, insightsloaders.Config{}),
+			Tracing:    opts.Tracing,
 		},
 	)
 	return s, nil

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("RetriedPublishDeliveredOnce", func(t *testing.T) { t.Parallel(); retriedPublish(t, open) })
 	t.Run("ListenSeesOnlyNewEvents", func(t *testing.T) { t.Parallel(); listen(t, open) })
 	t.Run("PublishRejectsInvalid", func(t *testing.T) { t.Parallel(); rejectsInvalid(t, open) })
+	t.Run("HeadersRoundTrip", func(t *testing.T) { t.Parallel(); headersRoundTrip(t, open) })
 }
 
 // Event builds a test event with id key-n.
@@ -226,5 +227,55 @@ func rejectsInvalid(t *testing.T, open Open) {
 	}
 	if n != 0 {
 		t.Fatalf("a rejected batch stored %d events", n)
+	}
+}
+
+// headersRoundTrip publishes events with and without trace headers: both
+// a consumer and a listener get each event's headers back as published,
+// and none for an event published without.
+func headersRoundTrip(t *testing.T, open Open) {
+	b, _ := open(t)
+	ctx, cancel := context.WithTimeout(context.Background(), Wait)
+	defer cancel()
+	live, err := b.Listen(ctx, events.TopicInsights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"plain-1": nil,
+		"traced-2": {
+			events.HeaderTraceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+			events.HeaderTracestate:  "congo=t61rcWkgMzE",
+			events.HeaderBaggage:     "userId=alice",
+		},
+	}
+	plain, traced := Event(t, events.TopicInsights, "plain", 1), Event(t, events.TopicInsights, "traced", 2)
+	traced.Headers = want[traced.ID]
+	publish(t, b, plain, traced)
+	check := func(how string, ev events.Event) {
+		t.Helper()
+		w, ok := want[ev.ID]
+		if !ok {
+			t.Fatalf("%s an unexpected event %s", how, ev.ID)
+		}
+		if len(ev.Headers) != len(w) || (w == nil && ev.Headers != nil) {
+			t.Fatalf("%s %s with headers %v, want %v", how, ev.ID, ev.Headers, w)
+		}
+		for k, v := range w {
+			if ev.Headers[k] != v {
+				t.Fatalf("%s %s with headers %v, want %v", how, ev.ID, ev.Headers, w)
+			}
+		}
+	}
+	for _, ev := range Collect(t, b, events.TopicInsights, "headers", len(want)) {
+		check("consumed", ev)
+	}
+	for range want {
+		select {
+		case ev := <-live:
+			check("listened", ev)
+		case <-ctx.Done():
+			t.Fatal("the listener missed events")
+		}
 	}
 }

@@ -10,6 +10,7 @@ package embedded
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/internal/telemetry"
 )
 
 // Tuning of the poll loops.
@@ -57,6 +59,9 @@ var migrations = []string{
 	`ALTER TABLE events ADD COLUMN appended INTEGER NOT NULL DEFAULT 0;
 	UPDATE events SET appended = time;
 	CREATE INDEX events_appended ON events (appended);`,
+	// headers are an event's trace context (events.Event.Headers) as a
+	// JSON object; NULL for events without, as every earlier one is.
+	`ALTER TABLE events ADD COLUMN headers BLOB;`,
 }
 
 // Options tune a bus beyond its file. The zero value keeps every event,
@@ -70,6 +75,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock events are appended and aged by; time.Now if nil.
 	Now func() time.Time
+	// Tracing is the provider of the bus's producer and consumer spans;
+	// the process's (telemetry.Current) when nil.
+	Tracing *telemetry.Provider
 }
 
 // Bus is the SQLite-backed event log.
@@ -78,6 +86,7 @@ type Bus struct {
 	retention Retention
 	logger    *slog.Logger
 	now       func() time.Time
+	tracing   *events.Tracing // nil when tracing is off
 
 	mu     sync.Mutex
 	wake   chan struct{} // closed and replaced on every publish
@@ -110,6 +119,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*Bus, error) {
 		return nil, fmt.Errorf("event log: %w", err)
 	}
 	b := &Bus{db: db, retention: o.Retention, logger: o.Logger, now: o.Now, wake: make(chan struct{}), done: make(chan struct{})}
+	b.tracing = events.NewTracing(o.Tracing, events.SystemEmbedded)
 	if b.logger == nil {
 		b.logger = slog.Default()
 	}
@@ -130,8 +140,9 @@ func OpenWith(ctx context.Context, path string, o Options) (*Bus, error) {
 }
 
 // Publish appends evs in one transaction; an event whose ID is already in
-// the log is skipped, which makes retried publishes safe.
-func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
+// the log is skipped, which makes retried publishes safe. With tracing on,
+// each event is sent in a producer span and carries its trace context.
+func (b *Bus) Publish(ctx context.Context, evs ...events.Event) (err error) {
 	if len(evs) == 0 {
 		return nil
 	}
@@ -140,19 +151,25 @@ func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
 			return fmt.Errorf("publish: %w", err)
 		}
 	}
+	evs, end := b.tracing.Publish(ctx, evs)
+	defer func() { end(err) }()
 	tx, err := b.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (id, topic, key, type, time, payload, appended) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (id, topic, key, type, time, payload, appended, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	defer stmt.Close()
 	appended := b.now().UnixNano()
 	for _, ev := range evs {
-		if _, err := stmt.ExecContext(ctx, ev.ID, ev.Topic, ev.Key, ev.Type, ev.Time.UnixNano(), []byte(ev.Payload), appended); err != nil {
+		headers, err := encodeHeaders(ev.Headers)
+		if err != nil {
+			return fmt.Errorf("publish %s to %s: headers: %w", ev.ID, ev.Topic, err)
+		}
+		if _, err := stmt.ExecContext(ctx, ev.ID, ev.Topic, ev.Key, ev.Type, ev.Time.UnixNano(), []byte(ev.Payload), appended, headers); err != nil {
 			return fmt.Errorf("publish %s to %s: %w", ev.ID, ev.Topic, err)
 		}
 	}
@@ -197,17 +214,32 @@ func (b *Bus) Consume(ctx context.Context, topic, group string, h events.Handler
 	if err != nil {
 		return fmt.Errorf("consume %s as %s: %w", topic, group, err)
 	}
-	return b.tail(ctx, topic, from, func(ev events.Event) error {
-		if err := h(ctx, ev); err != nil {
+	lag := events.ConsumerLag(topic, group)
+	var end int64 // the topic's last offset, as of the batch in hand
+	onBatch := func(batch []events.Event) error {
+		if len(batch) < BatchSize {
+			// The batch reached the end of the log.
+			end = batch[len(batch)-1].Offset
+			return nil
+		}
+		// More are waiting: one indexed look-up says how many.
+		return b.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE topic = ?`, topic).Scan(&end)
+	}
+	return b.tail(ctx, topic, from, onBatch, func(ev events.Event) error {
+		hctx, done := b.tracing.Process(ctx, group, ev)
+		err := h(hctx, ev)
+		done(err)
+		if err != nil {
 			return fmt.Errorf("consume %s as %s: event %s: %w", topic, group, ev.ID, err)
 		}
 		// The commit must land even if ctx ends while h ran: the event was
 		// processed, and skipping the commit would redeliver it.
-		_, err := b.db.ExecContext(context.WithoutCancel(ctx), `INSERT INTO consumer_offsets (topic, grp, seq) VALUES (?, ?, ?)
+		_, err = b.db.ExecContext(context.WithoutCancel(ctx), `INSERT INTO consumer_offsets (topic, grp, seq) VALUES (?, ?, ?)
 			ON CONFLICT (topic, grp) DO UPDATE SET seq = excluded.seq`, topic, group, ev.Offset)
 		if err != nil {
 			return fmt.Errorf("commit %s as %s at %d: %w", topic, group, ev.Offset, err)
 		}
+		lag.Set(float64(max(end-ev.Offset, 0)))
 		return nil
 	})
 }
@@ -226,7 +258,7 @@ func (b *Bus) Listen(ctx context.Context, topic string) (<-chan events.Event, er
 		// the stream: live subscribers would silently stop receiving. Retry
 		// from the last delivered event until ctx is done.
 		for {
-			err := b.tail(ctx, topic, last, func(ev events.Event) error {
+			err := b.tail(ctx, topic, last, nil, func(ev events.Event) error {
 				select {
 				case out <- ev:
 					last = ev.Offset
@@ -249,8 +281,9 @@ func (b *Bus) Listen(ctx context.Context, topic string) (<-chan events.Event, er
 }
 
 // tail calls deliver for each event of topic after offset from, in order,
-// waiting for new ones until ctx is done.
-func (b *Bus) tail(ctx context.Context, topic string, from int64, deliver func(events.Event) error) error {
+// waiting for new ones until ctx is done. onBatch, when not nil, sees each
+// non-empty batch read before its events are delivered.
+func (b *Bus) tail(ctx context.Context, topic string, from int64, onBatch func([]events.Event) error, deliver func(events.Event) error) error {
 	timer := time.NewTimer(PollInterval)
 	defer timer.Stop()
 	for {
@@ -261,6 +294,14 @@ func (b *Bus) tail(ctx context.Context, topic string, from int64, deliver func(e
 				return nil
 			}
 			return err
+		}
+		if onBatch != nil && len(batch) > 0 {
+			if err := onBatch(batch); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return fmt.Errorf("read %s: %w", topic, err)
+			}
 		}
 		for _, ev := range batch {
 			if err := deliver(ev); err != nil {
@@ -291,7 +332,7 @@ func (b *Bus) tail(ctx context.Context, topic string, from int64, deliver func(e
 }
 
 func (b *Bus) read(ctx context.Context, topic string, after int64) ([]events.Event, error) {
-	rows, err := b.db.QueryContext(ctx, `SELECT seq, id, key, type, time, payload FROM events WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?`, topic, after, BatchSize)
+	rows, err := b.db.QueryContext(ctx, `SELECT seq, id, key, type, time, payload, headers FROM events WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?`, topic, after, BatchSize)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", topic, err)
 	}
@@ -300,12 +341,20 @@ func (b *Bus) read(ctx context.Context, topic string, after int64) ([]events.Eve
 	for rows.Next() {
 		ev := events.Event{Topic: topic}
 		var nanos int64
-		var payload []byte
-		if err := rows.Scan(&ev.Offset, &ev.ID, &ev.Key, &ev.Type, &nanos, &payload); err != nil {
+		var payload, headers []byte
+		if err := rows.Scan(&ev.Offset, &ev.ID, &ev.Key, &ev.Type, &nanos, &payload, &headers); err != nil {
 			return nil, fmt.Errorf("read %s: %w", topic, err)
 		}
 		ev.Time = time.Unix(0, nanos).UTC()
 		ev.Payload = payload
+		if len(headers) > 0 {
+			if err := json.Unmarshal(headers, &ev.Headers); err != nil {
+				// Lost trace context must not stop the log: the event
+				// is delivered without it.
+				b.logger.Warn("event log: unreadable headers dropped", "topic", topic, "id", ev.ID, "err", err)
+				ev.Headers = nil
+			}
+		}
 		out = append(out, ev)
 	}
 	return out, rows.Err()
@@ -324,4 +373,13 @@ func (b *Bus) Close() error {
 	})
 	<-b.done
 	return b.db.Close()
+}
+
+// encodeHeaders is the headers column of an event: NULL (nil) for none,
+// which costs an untraced publish nothing.
+func encodeHeaders(h map[string]string) (any, error) {
+	if len(h) == 0 {
+		return nil, nil
+	}
+	return json.Marshal(h)
 }

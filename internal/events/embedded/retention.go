@@ -84,7 +84,7 @@ type Pruned struct {
 }
 
 // eventBytes is an event's size in Size.Bytes.
-const eventBytes = `octet_length(events.id) + octet_length(events.topic) + octet_length(events.key) + octet_length(events.type) + octet_length(events.payload)`
+const eventBytes = `octet_length(events.id) + octet_length(events.topic) + octet_length(events.key) + octet_length(events.type) + octet_length(events.payload) + COALESCE(octet_length(events.headers), 0)`
 
 // acknowledged holds for an event every consumer group of its topic has
 // committed: at or before the lowest committed offset (a group registers

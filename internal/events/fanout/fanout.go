@@ -2,7 +2,9 @@
 // per process, each event decoded once and routed by key to the
 // subscriptions that asked for it, each with a bounded buffer so a slow
 // subscriber is dropped instead of growing memory. Subgraphs supply only the
-// topic, the key and the decoding.
+// topic, the key and the decoding. Each value keeps the trace context of
+// its event, and Stream hands it to the GraphQL server (events.Deliveries)
+// so that the subscription's response continues the event's trace.
 package fanout
 
 import (
@@ -67,16 +69,23 @@ type Hub[K comparable, T any] struct {
 	stopped bool
 }
 
+// Delivery is a value a subscription receives, with the trace context
+// its event carried (events.Event.Headers; nil without).
+type Delivery[T any] struct {
+	Value   T
+	Headers map[string]string
+}
+
 // Subscription receives the values of one key, or of every key.
 type Subscription[K comparable, T any] struct {
 	// C delivers values; it is closed when the subscription ends, after
 	// which Err says why.
-	C <-chan T
+	C <-chan Delivery[T]
 
 	hub   *Hub[K, T]
 	key   K
 	every bool
-	ch    chan T
+	ch    chan Delivery[T]
 	once  sync.Once
 	err   error // set before ch closes
 }
@@ -154,17 +163,18 @@ func (h *Hub[K, T]) dispatch(ev events.Event) {
 		return
 	}
 	key := h.cfg.Key(v)
+	d := Delivery[T]{Value: v, Headers: ev.Headers}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for sub := range h.byKey[key] {
-		h.sendLocked(sub, v)
+		h.sendLocked(sub, d)
 	}
 	for sub := range h.all {
-		h.sendLocked(sub, v)
+		h.sendLocked(sub, d)
 	}
 }
 
-func (h *Hub[K, T]) sendLocked(sub *Subscription[K, T], v T) {
+func (h *Hub[K, T]) sendLocked(sub *Subscription[K, T], v Delivery[T]) {
 	select {
 	case sub.ch <- v:
 	default:
@@ -185,7 +195,7 @@ func (h *Hub[K, T]) SubscribeAll() *Subscription[K, T] {
 }
 
 func (h *Hub[K, T]) subscribe(key K, every bool) *Subscription[K, T] {
-	ch := make(chan T, h.cfg.Buffer)
+	ch := make(chan Delivery[T], h.cfg.Buffer)
 	sub := &Subscription[K, T]{C: ch, hub: h, key: key, every: every, ch: ch}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -281,9 +291,13 @@ func (s *Subscription[K, T]) Err() error { return s.err }
 // Stream adapts a subscription to a channel of value pointers bound to ctx,
 // the shape GraphQL subscription resolvers return. When the hub ends the
 // stream (not ctx), the reason goes to the Outcome in ctx, if any, and to
-// onEnd, when not nil, before the channel closes.
+// onEnd, when not nil, before the channel closes. With tracing on, each
+// value's delivery is begun in the events.Deliveries of ctx just before
+// it is sent, so the server's response for it carries its trace.
 func (s *Subscription[K, T]) Stream(ctx context.Context, onEnd func(error)) <-chan *T {
 	out := make(chan *T)
+	deliveries := events.DeliveriesFrom(ctx)
+	topic := s.hub.cfg.Topic
 	go func() {
 		defer close(out)
 		defer s.Close()
@@ -291,7 +305,7 @@ func (s *Subscription[K, T]) Stream(ctx context.Context, onEnd func(error)) <-ch
 			select {
 			case <-ctx.Done():
 				return
-			case v, ok := <-s.C:
+			case d, ok := <-s.C:
 				if !ok {
 					if err := s.Err(); err != nil && ctx.Err() == nil {
 						outcomeFrom(ctx).set(err)
@@ -301,9 +315,14 @@ func (s *Subscription[K, T]) Stream(ctx context.Context, onEnd func(error)) <-ch
 					}
 					return
 				}
+				v := d.Value
+				span := deliveries.Begin(topic, d.Headers)
 				select {
 				case out <- &v:
 				case <-ctx.Done():
+					if span != nil {
+						span.End()
+					}
 					return
 				}
 			}

@@ -93,7 +93,7 @@ func receive(t *testing.T, sub *Subscription[string, note]) (note, bool) {
 	t.Helper()
 	select {
 	case n, ok := <-sub.C:
-		return n, ok
+		return n.Value, ok
 	case <-time.After(5 * time.Second):
 		t.Fatal("timed out waiting for the subscription")
 		return note{}, false
@@ -177,7 +177,7 @@ func TestRoutesAndDrops(t *testing.T) {
 			}
 			var got []string
 			for n := range sub.C {
-				got = append(got, n.ID)
+				got = append(got, n.Value.ID)
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Fatalf("got %v, want %v", got, tc.want)

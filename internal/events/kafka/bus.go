@@ -5,7 +5,10 @@
 // travel as headers and the payload as the value. Consumers use consumer
 // groups and commit after the handler succeeds; they drop event ids they
 // have already processed (a bounded memory of recent ids per group), which
-// absorbs retried publishes. Listen tails every partition from its end
+// absorbs retried publishes. An event's trace context (Event.Headers:
+// traceparent, tracestate, baggage) travels as message headers of the same
+// names, and the bus spans its publishes and handler calls by the
+// messaging conventions (events.Tracing). Listen tails every partition from its end
 // without a group, for live fan-out inside one instance.
 package kafka
 
@@ -21,6 +24,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/telemetry"
 )
 
 var _ events.Bus = (*Bus)(nil)
@@ -51,6 +55,9 @@ type Options struct {
 	// Logger reports messages that are skipped because they are not
 	// Cinegraph events; slog.Default() if nil.
 	Logger *slog.Logger
+	// Tracing is the provider of the bus's producer and consumer spans;
+	// the process's (telemetry.Current) when nil.
+	Tracing *telemetry.Provider
 }
 
 // Bus is the Kafka-backed event bus.
@@ -60,6 +67,8 @@ type Bus struct {
 	client *kafka.Client
 	writer *kafka.Writer
 	dialer *kafka.Dialer
+	// tracing spans publishes and handler calls; nil when tracing is off.
+	tracing *events.Tracing
 
 	mu     sync.Mutex
 	topics map[string]bool     // Kafka topics known to exist
@@ -101,9 +110,10 @@ func Open(ctx context.Context, cfg config.Kafka, opts Options) (*Bus, error) {
 			BatchTimeout:           5 * time.Millisecond,
 			AllowAutoTopicCreation: false,
 		},
-		dialer: &kafka.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, DualStack: true},
-		topics: map[string]bool{},
-		seen:   map[string]*seenIDs{},
+		dialer:  &kafka.Dialer{ClientID: cfg.ClientID, Timeout: 10 * time.Second, DualStack: true},
+		topics:  map[string]bool{},
+		seen:    map[string]*seenIDs{},
+		tracing: events.NewTracing(opts.Tracing, events.SystemKafka),
 	}
 	if err := b.ensureTopics(ctx, events.TopicCatalogChanges, events.TopicChatMessages, events.TopicVideoEvents, events.TopicInsights); err != nil {
 		_ = b.writer.Close()
@@ -200,7 +210,7 @@ func (b *Bus) partitions(ctx context.Context, topic string) ([]int, error) {
 // atomic write here: a failed Publish may have stored some events, and the
 // caller retries the whole batch; consumers drop the ids they have already
 // processed, so a retry does not process an event twice.
-func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
+func (b *Bus) Publish(ctx context.Context, evs ...events.Event) (err error) {
 	if len(evs) == 0 {
 		return nil
 	}
@@ -214,16 +224,21 @@ func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
 	if err := b.ensureTopics(ctx, topics...); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
+	evs, end := b.tracing.Publish(ctx, evs)
+	defer func() { end(err) }()
 	msgs := make([]kafka.Message, len(evs))
 	for i, ev := range evs {
+		headers := make([]kafka.Header, 3, 3+len(ev.Headers))
+		headers[0] = kafka.Header{Key: headerID, Value: []byte(ev.ID)}
+		headers[1] = kafka.Header{Key: headerType, Value: []byte(ev.Type)}
+		headers[2] = kafka.Header{Key: headerTime, Value: []byte(ev.Time.UTC().Format(time.RFC3339Nano))}
+		for k, v := range ev.Headers {
+			headers = append(headers, kafka.Header{Key: k, Value: []byte(v)})
+		}
 		msgs[i] = kafka.Message{
-			Topic: b.kafkaTopic(ev.Topic),
-			Value: ev.Payload,
-			Headers: []kafka.Header{
-				{Key: headerID, Value: []byte(ev.ID)},
-				{Key: headerType, Value: []byte(ev.Type)},
-				{Key: headerTime, Value: []byte(ev.Time.UTC().Format(time.RFC3339Nano))},
-			},
+			Topic:   b.kafkaTopic(ev.Topic),
+			Value:   ev.Payload,
+			Headers: headers,
 		}
 		if ev.Key != "" {
 			msgs[i].Key = []byte(ev.Key)
@@ -250,6 +265,13 @@ func decode(topic string, m kafka.Message) (events.Event, error) {
 				return ev, fmt.Errorf("message %d/%d: time header: %w", m.Partition, m.Offset, err)
 			}
 			ev.Time = at
+		default:
+			// Every other header is the event's (its trace context),
+			// including those another producer's instrumentation set.
+			if ev.Headers == nil {
+				ev.Headers = make(map[string]string, len(m.Headers))
+			}
+			ev.Headers[h.Key] = string(h.Value)
 		}
 	}
 	if ev.ID == "" {

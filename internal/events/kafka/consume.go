@@ -45,6 +45,7 @@ func (b *Bus) Consume(ctx context.Context, topic, group string, h events.Handler
 	})
 	defer r.Close()
 	seen := b.seenFor(group, topic)
+	lag := newPartitionLag(events.ConsumerLag(topic, group))
 	for {
 		m, err := r.FetchMessage(ctx)
 		if err != nil {
@@ -69,7 +70,10 @@ func (b *Bus) Consume(ctx context.Context, topic, group string, h events.Handler
 			b.opts.Logger.Warn("skipping a message that is not a Cinegraph event",
 				"topic", topic, "group", group, "partition", m.Partition, "offset", m.Offset, "err", err)
 		case !seen.has(ev.ID):
-			if err := h(ctx, ev); err != nil {
+			hctx, done := b.tracing.Process(ctx, group, ev)
+			err := h(hctx, ev)
+			done(err)
+			if err != nil {
 				return fmt.Errorf("consume %s as %s: event %s: %w", topic, group, ev.ID, err)
 			}
 			seen.add(ev.ID)
@@ -82,5 +86,29 @@ func (b *Bus) Consume(ctx context.Context, topic, group string, h events.Handler
 		if err != nil {
 			return fmt.Errorf("commit %s as %s at %d/%d: %w", topic, group, m.Partition, m.Offset, err)
 		}
+		lag.committed(m)
 	}
+}
+
+// partitionLag sums the lag of the partitions one consumer reads, each as
+// of its last committed message: the partition's high-water mark, which
+// the fetch that brought the message reported, less the next offset. A
+// partition reassigned to another member keeps its last value here until
+// this member reads it again.
+type partitionLag struct {
+	gauge interface{ Set(float64) }
+	by    map[int]int64
+}
+
+func newPartitionLag(g interface{ Set(float64) }) *partitionLag {
+	return &partitionLag{gauge: g, by: map[int]int64{}}
+}
+
+func (l *partitionLag) committed(m kafka.Message) {
+	l.by[m.Partition] = max(m.HighWaterMark-(m.Offset+1), 0)
+	var sum int64
+	for _, n := range l.by {
+		sum += n
+	}
+	l.gauge.Set(float64(sum))
 }

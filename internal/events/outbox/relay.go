@@ -3,6 +3,12 @@
 // the bus afterwards and deletes them only once the bus has them, so a crash
 // between the two writes delays an event but never loses it; the bus and
 // consumers drop a duplicate by event id if one is published twice.
+//
+// An event written with Seal keeps the trace context of the request that
+// wrote it, inside the stored payload (seal.go); the relay publishes it
+// with those headers, so the trace goes on from that request however
+// late the event leaves. The relay reports its backlog as
+// cinegraph_outbox_backlog (events.OutboxBacklog).
 package outbox
 
 import (
@@ -10,6 +16,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cinegraph/cinegraph/internal/events"
 )
@@ -29,9 +37,17 @@ type Store interface {
 	DeleteEvents(ctx context.Context, ids []string) error
 }
 
+// Counter is a Store that can count its pending events, which makes the
+// backlog gauge exact while the bus refuses events; without it the gauge
+// shows at most one batch then.
+type Counter interface {
+	PendingCount(ctx context.Context) (int, error)
+}
+
 // Options tune a Relay.
 type Options struct {
-	// Name says whose outbox this is, in log lines.
+	// Name says whose outbox this is, in log lines and as the outbox label
+	// of the backlog gauge.
 	Name      string
 	Interval  time.Duration
 	BatchSize int
@@ -44,6 +60,9 @@ type Relay struct {
 	pub   events.Publisher
 	opts  Options
 	wake  chan struct{}
+	// backlog is the events read and not yet published, as of the
+	// latest pass.
+	backlog prometheus.Gauge
 }
 
 // New returns a relay from store to pub; start it with Run.
@@ -57,7 +76,7 @@ func New(store Store, pub events.Publisher, opts Options) *Relay {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Relay{store: store, pub: pub, opts: opts, wake: make(chan struct{}, 1)}
+	return &Relay{store: store, pub: pub, opts: opts, wake: make(chan struct{}, 1), backlog: events.OutboxBacklog(opts.Name)}
 }
 
 // Wake asks for a pass now; it never blocks, and wake-ups coalesce.
@@ -96,9 +115,15 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 			return sent, fmt.Errorf("read outbox: %w", err)
 		}
 		if len(pending) == 0 {
+			r.backlog.Set(0)
 			return sent, nil
 		}
+		r.backlog.Set(float64(len(pending)))
+		for i := range pending {
+			pending[i] = Unseal(pending[i])
+		}
 		if err := r.pub.Publish(ctx, pending...); err != nil {
+			r.countBacklog(ctx)
 			return sent, fmt.Errorf("publish %d events: %w", len(pending), err)
 		}
 		ids := make([]string, len(pending))
@@ -113,7 +138,23 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 		}
 		sent += len(pending)
 		if len(pending) < r.opts.BatchSize {
+			r.backlog.Set(0)
 			return sent, nil
 		}
 	}
+}
+
+// countBacklog sets the backlog gauge after a failed publish to the exact
+// count when the store can tell it; otherwise it stays at the batch that
+// failed, which is what is known to wait.
+func (r *Relay) countBacklog(ctx context.Context) {
+	c, ok := r.store.(Counter)
+	if !ok {
+		return
+	}
+	n, err := c.PendingCount(ctx)
+	if err != nil {
+		return
+	}
+	r.backlog.Set(float64(n))
 }

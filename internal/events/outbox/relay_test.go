@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/events/outbox"
 )
@@ -258,5 +260,58 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// countingOutbox is a memOutbox that can count what waits (outbox.Counter).
+type countingOutbox struct{ memOutbox }
+
+func (o *countingOutbox) PendingCount(context.Context) (int, error) { return o.len(), nil }
+
+// TestBacklogGauge checks cinegraph_outbox_backlog: what a failed publish
+// left waiting (one batch, or all of it when the store can count), and
+// nothing once the relay caught up.
+func TestBacklogGauge(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		counting bool
+		pending  int
+		batch    int
+		failing  bool
+		want     float64
+	}{
+		{"caught up", false, 25, 10, false, 0},
+		{"bus down: one batch known to wait", false, 25, 10, true, 10},
+		{"bus down: the store counts", true, 25, 10, true, 25},
+		{"empty", false, 0, 10, false, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var store outbox.Store
+			if tc.counting {
+				o := &countingOutbox{}
+				o.addN(tc.pending)
+				store = o
+			} else {
+				o := &memOutbox{}
+				o.addN(tc.pending)
+				store = o
+			}
+			bus := &memBus{}
+			if tc.failing {
+				bus.fail = errors.New("bus down")
+			}
+			name := "backlog-" + tc.name
+			_, _ = outbox.New(store, bus, outbox.Options{Name: name, BatchSize: tc.batch, Logger: quiet}).Flush(context.Background())
+			var m dto.Metric
+			if err := events.OutboxBacklog(name).Write(&m); err != nil {
+				t.Fatal(err)
+			}
+			if got := m.GetGauge().GetValue(); got != tc.want {
+				t.Fatalf("backlog %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 )
 
 // Event types published to events.TopicCatalogChanges.
@@ -43,7 +44,7 @@ func (s *Service) AddToMyList(ctx context.Context, profileID, titleID string) (P
 		return Profile{}, err
 	}
 	now := s.now().UTC()
-	ev, err := s.event(EventMyListAdded, profileID, titleID, now)
+	ev, err := s.event(ctx, EventMyListAdded, profileID, titleID, now)
 	if err != nil {
 		return Profile{}, err
 	}
@@ -68,7 +69,7 @@ func (s *Service) RemoveFromMyList(ctx context.Context, profileID, titleID strin
 	if err != nil {
 		return Profile{}, err
 	}
-	ev, err := s.event(EventMyListRemoved, profileID, titleID, s.now().UTC())
+	ev, err := s.event(ctx, EventMyListRemoved, profileID, titleID, s.now().UTC())
 	if err != nil {
 		return Profile{}, err
 	}
@@ -102,10 +103,12 @@ func (s *Service) checkListChange(ctx context.Context, profileID, titleID string
 
 // event builds the event announcing a My List change; the store commits it
 // with the change and the relay publishes it, so no change goes unannounced.
-func (s *Service) event(typ, profileID, titleID string, at time.Time) (events.Event, error) {
+// It is sealed with the request's trace context, which its consumers
+// continue however late the relay publishes it.
+func (s *Service) event(ctx context.Context, typ, profileID, titleID string, at time.Time) (events.Event, error) {
 	ev, err := events.New(events.TopicCatalogChanges, profileID, typ, uuid.NewString(), at, MyListChange{ProfileID: profileID, TitleID: titleID})
 	if err != nil {
 		return events.Event{}, fmt.Errorf("build %s event: %w", typ, err)
 	}
-	return ev, nil
+	return outbox.Seal(ctx, ev), nil
 }

@@ -49,7 +49,8 @@ func TestDeliversPostedMessagesByRoom(t *testing.T) {
 	bus <- events.Event{ID: "y", Type: chatservice.EventMessagePosted, Payload: []byte(`not json`)}
 	bus <- posted(t, "m2", "room-a")
 	select {
-	case m := <-sub.C:
+	case d := <-sub.C:
+		m := d.Value
 		want := chatservice.Message{ID: "m2", RoomID: "room-a", AuthorID: "profile-1", Body: "b m2", SentAt: time.Unix(100, 0).UTC()}
 		if m.ID != want.ID || m.RoomID != want.RoomID || m.AuthorID != want.AuthorID || m.Body != want.Body || !m.SentAt.Equal(want.SentAt) {
 			t.Fatalf("got %+v, want %+v", m, want)

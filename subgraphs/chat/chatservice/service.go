@@ -10,6 +10,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 )
 
 // Service applies the chat rules on top of a Store.
@@ -206,6 +207,9 @@ func (s *Service) PostMessage(ctx context.Context, roomID, authorID, body string
 	if err != nil {
 		return nil, err
 	}
+	// The relay publishes the event later, from another goroutine: sealed
+	// with this request's trace context, it continues this trace.
+	ev = outbox.Seal(ctx, ev)
 	if err := s.store.AddMessage(ctx, m, ev); err != nil {
 		if errors.Is(err, ErrRoomNotFound) {
 			return nil, errs.Missing("chat room", roomID)

@@ -51,7 +51,8 @@ func TestDeliversScoresByRoom(t *testing.T) {
 	bus <- events.Event{ID: "x", Type: "insights.other", Payload: []byte(`{"roomId":"room-a"}`)}
 	bus <- scoredEvent(t, "m1", "room-a")
 	select {
-	case sc := <-sub.C:
+	case d := <-sub.C:
+		sc := d.Value
 		want := Scored{MessageID: "m1", RoomID: "room-a", TitleID: "t1", Label: "POSITIVE", Score: 0.5, Model: "m"}
 		if sc != want {
 			t.Fatalf("got %+v, want %+v", sc, want)

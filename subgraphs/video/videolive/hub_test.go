@@ -65,7 +65,7 @@ func take(t *testing.T, sub *Subscription, n int) []Playback {
 	for len(got) < n {
 		select {
 		case p := <-sub.C:
-			got = append(got, p)
+			got = append(got, p.Value)
 		case <-time.After(5 * time.Second):
 			t.Fatalf("got %d events, want %d", len(got), n)
 		}

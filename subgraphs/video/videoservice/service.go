@@ -10,6 +10,7 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/errs"
 	"github.com/cinegraph/cinegraph/internal/events"
+	"github.com/cinegraph/cinegraph/internal/events/outbox"
 )
 
 // Service applies the video subgraph's rules on top of a Store.
@@ -143,6 +144,9 @@ func (s *Service) ReportProgress(ctx context.Context, profileID, sessionID strin
 	if err != nil {
 		return Session{}, err
 	}
+	// Relayed later: sealed with this request's trace context, the event
+	// continues this trace in its consumers.
+	ev = outbox.Seal(ctx, ev)
 	err = s.store.RecordProgress(ctx, Progress{
 		SessionID:       session.ID,
 		ProfileID:       profileID,
