@@ -10,7 +10,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/cinegraph/cinegraph/internal/config"
+	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/gqlserver"
+	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/router/fetch"
 	"github.com/cinegraph/cinegraph/router/metrics"
 )
@@ -19,7 +21,8 @@ import (
 const MetricsPath = "/metrics"
 
 // Metrics is one process's Prometheus registry (its own, never the global
-// one) and what counts into it: the Go runtime and the process always, the
+// one) and what counts into it: the Go runtime, the process and the event
+// pipeline (outbox backlog, consumer lag) always, the
 // router's metrics once a router is built, the subgraph servers' once a
 // subgraph is served. A nil *Metrics (metrics.enabled off) counts nothing
 // and serves nothing.
@@ -45,6 +48,16 @@ func NewMetrics(cfg config.Config) *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	// The outbox relays' backlog and the bus consumers' lag, which they
+	// set wherever they run in this process.
+	reg.MustRegister(events.Collectors()...)
+	// Every store call of every subgraph in this process, timed by the
+	// stores' instruments from now on.
+	sm, err := storetrace.NewMetrics(reg)
+	if err != nil {
+		panic(err) // a fresh registry: a clash is a programming error
+	}
+	storetrace.Install(sm)
 	return &Metrics{cfg: cfg.Metrics, reg: reg}
 }
 

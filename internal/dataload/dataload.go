@@ -1,8 +1,8 @@
 // Package dataload is what every subgraph's dataloaders share: one set of
 // loaders per HTTP request, or per websocket connection without a cache,
 // reached from the context; and batch functions adapted from service calls
-// that answer in key order. Subgraphs keep only their loaders and what they
-// prefetch.
+// that answer in key order, each batch spanned when tracing is on (Traced).
+// Subgraphs keep only their loaders and what they prefetch.
 package dataload
 
 import (
@@ -13,6 +13,11 @@ import (
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/cinegraph/cinegraph/internal/telemetry"
 )
 
 // ErrMissing means an operation reached a resolver without loaders in its
@@ -102,4 +107,97 @@ func Fill(n int, err error) []error {
 		out[i] = err
 	}
 	return out
+}
+
+// Attribute keys of a loader batch's span.
+const (
+	AttrLoader    = attribute.Key("cinegraph.dataloader.name")
+	AttrBatchSize = attribute.Key("cinegraph.dataloader.batch_size")
+	AttrErrors    = attribute.Key("cinegraph.dataloader.errors")
+)
+
+// Traced gives each batch fetch runs a span, "load <name>", carrying the
+// batch's size, under which the store calls of the batch nest. It returns
+// fetch itself when the process's provider (telemetry.Current) records
+// nothing, so loaders cost no more per request with tracing off.
+//
+// dataloadgen runs a batch on the context of the Load that opened it (the
+// first key's caller), after the batching window: the span is that
+// caller's child, in its trace; the other callers waiting on the batch are
+// only counted in its size. The library's own WithTracer is not used: it
+// starts spans per Load and per waiting caller (several per key), and its
+// fetch span is not the parent of the fetch's calls.
+func Traced[K comparable, V any](name string, fetch func(context.Context, []K) ([]V, []error)) func(context.Context, []K) ([]V, []error) {
+	p := telemetry.Current()
+	if !telemetry.Recording(p.TracerProvider()) {
+		return fetch
+	}
+	tracer := p.Tracer()
+	spanName := "load " + name
+	loader := AttrLoader.String(name)
+	return func(ctx context.Context, keys []K) ([]V, []error) {
+		if !trace.SpanFromContext(ctx).IsRecording() {
+			return fetch(ctx, keys)
+		}
+		ctx, span := tracer.Start(ctx, spanName, trace.WithAttributes(loader, AttrBatchSize.Int(len(keys))))
+		defer span.End()
+		values, errs := fetch(ctx, keys)
+		failed := 0
+		var first error
+		for _, err := range errs {
+			if err != nil {
+				if first == nil {
+					first = err
+				}
+				failed++
+			}
+		}
+		if failed > 0 {
+			span.SetAttributes(AttrErrors.Int(failed))
+			// A batch whose every key failed is a failed fetch (Aligned
+			// fills every slot with the call's error); a few keys' errors
+			// are answers about those keys.
+			if failed == len(keys) {
+				span.RecordError(first)
+				span.SetStatus(codes.Error, first.Error())
+			}
+		}
+		return values, errs
+	}
+}
+
+// AttrPrefetch marks the span of a batch a prefetch made (StartBatch).
+const AttrPrefetch = attribute.Key("cinegraph.dataloader.prefetch")
+
+// Batch is the span of a batch made without a loader; End it with the
+// batch's error. The zero Batch spans nothing.
+type Batch struct{ span trace.Span }
+
+// StartBatch starts the span of a batch of size keys that a prefetch loads
+// for the loader called name and primes into it: named and sized as the
+// loader's own batches (Traced), marked cinegraph.dataloader.prefetch. It
+// spans nothing outside a recorded trace or with tracing off.
+func StartBatch(ctx context.Context, name string, size int) (context.Context, Batch) {
+	if !trace.SpanFromContext(ctx).IsRecording() {
+		return ctx, Batch{}
+	}
+	p := telemetry.Current()
+	if !telemetry.Recording(p.TracerProvider()) {
+		return ctx, Batch{}
+	}
+	ctx, span := p.Tracer().Start(ctx, "load "+name, trace.WithAttributes(
+		AttrLoader.String(name), AttrBatchSize.Int(size), AttrPrefetch.Bool(true)))
+	return ctx, Batch{span: span}
+}
+
+// End ends the batch's span, failed when err is not nil.
+func (b Batch) End(err error) {
+	if b.span == nil {
+		return
+	}
+	if err != nil {
+		b.span.RecordError(err)
+		b.span.SetStatus(codes.Error, err.Error())
+	}
+	b.span.End()
 }

@@ -9,9 +9,12 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/catalogservice"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/search"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/search/searchobserved"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogobserved"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog/store/catalogsqlite"
 )
 
@@ -82,7 +85,11 @@ func newGuards(logger *slog.Logger) *depguard.Registry {
 	return depguard.NewRegistry(logger.With("subgraph", Name))
 }
 
-// openEmbedded opens the pure-Go store and search index under dataDir.
+// bleveIndex names the embedded search index in its spans.
+const bleveIndex = "catalog-search"
+
+// openEmbedded opens the pure-Go store and search index under dataDir,
+// their calls traced and timed.
 func openEmbedded(ctx context.Context, dataDir string, db sqlite.Options) (catalogservice.Store, search.Searcher, error) {
 	store, err := catalogsqlite.OpenWith(ctx, filepath.Join(dataDir, catalogsqlite.FileName), db)
 	if err != nil {
@@ -92,5 +99,5 @@ func openEmbedded(ctx context.Context, dataDir string, db sqlite.Options) (catal
 	if err != nil {
 		return nil, nil, errors.Join(fmt.Errorf("catalog: %w", err), store.Close())
 	}
-	return store, searcher, nil
+	return catalogobserved.Wrap(store, storetrace.SQLite), searchobserved.Wrap(searcher, storetrace.Bleve, bleveIndex), nil
 }

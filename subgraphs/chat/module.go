@@ -8,8 +8,10 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
+	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatobserved"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/store/chatsqlite"
 )
 
@@ -44,11 +46,12 @@ func Module(h Hooks) subgraph.Module {
 	}.Module()
 }
 
-// openEmbeddedStore opens the pure-Go store under dataDir.
+// openEmbeddedStore opens the pure-Go store under dataDir, its calls traced
+// and timed.
 func openEmbeddedStore(ctx context.Context, dataDir string, db sqlite.Options) (chatservice.Store, error) {
 	store, err := chatsqlite.OpenWith(ctx, filepath.Join(dataDir, chatsqlite.FileName), db)
 	if err != nil {
 		return nil, fmt.Errorf("chat: %w", err)
 	}
-	return store, nil
+	return chatobserved.Wrap(store, storetrace.SQLite, ""), nil
 }

@@ -8,8 +8,10 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/store/insightsobserved"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/store/insightssqlite"
 )
 
@@ -44,11 +46,12 @@ func Module(h Hooks) subgraph.Module {
 	}.Module()
 }
 
-// openEmbeddedStore opens the pure-Go store under dataDir.
+// openEmbeddedStore opens the pure-Go store under dataDir, its calls traced
+// and timed.
 func openEmbeddedStore(ctx context.Context, dataDir string, db sqlite.Options) (insightsservice.Store, error) {
 	store, err := insightssqlite.OpenWith(ctx, filepath.Join(dataDir, insightssqlite.FileName), db)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
-	return store, nil
+	return insightsobserved.Wrap(store, storetrace.SQLite), nil
 }

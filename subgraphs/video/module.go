@@ -8,7 +8,9 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
+	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
+	"github.com/cinegraph/cinegraph/subgraphs/video/store/videoobserved"
 	"github.com/cinegraph/cinegraph/subgraphs/video/store/videosqlite"
 	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
@@ -41,11 +43,12 @@ func Module(h Hooks) subgraph.Module {
 	}.Module()
 }
 
-// openEmbeddedStore opens the pure-Go store under dataDir.
+// openEmbeddedStore opens the pure-Go store under dataDir, its calls traced
+// and timed.
 func openEmbeddedStore(ctx context.Context, dataDir string, db sqlite.Options) (videoservice.Store, error) {
 	store, err := videosqlite.OpenWith(ctx, filepath.Join(dataDir, videosqlite.FileName), db)
 	if err != nil {
 		return nil, fmt.Errorf("video: %w", err)
 	}
-	return store, nil
+	return videoobserved.Wrap(store, storetrace.SQLite, ""), nil
 }

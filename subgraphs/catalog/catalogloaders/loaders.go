@@ -52,18 +52,18 @@ type Loaders struct {
 func New(svc *catalogservice.Service, cfg Config) *Loaders {
 	opts := cfg.Options(DefaultWait)
 	l := &Loaders{
-		Titles:          dataloadgen.NewLoader(dataload.Aligned(svc.TitlesByIDs), opts...),
-		Genres:          dataloadgen.NewLoader(dataload.Aligned(svc.GenresBySlugs), opts...),
-		People:          dataloadgen.NewLoader(dataload.Aligned(svc.PeopleByIDs), opts...),
-		Episodes:        dataloadgen.NewLoader(dataload.Aligned(svc.EpisodesByIDs), opts...),
-		Profiles:        dataloadgen.NewLoader(dataload.Aligned(svc.ProfilesByIDs), opts...),
-		CreditsByTitle:  dataloadgen.NewLoader(dataload.Aligned(svc.CreditsByTitles), opts...),
-		CreditsByPerson: dataloadgen.NewLoader(dataload.Aligned(svc.CreditsByPeople), opts...),
-		SeasonsByTitle:  dataloadgen.NewLoader(dataload.Aligned(svc.SeasonsByTitles), opts...),
-		MyList:          dataloadgen.NewLoader(dataload.Aligned(svc.MyLists), opts...),
+		Titles:          dataloadgen.NewLoader(dataload.Traced("Titles", dataload.Aligned(svc.TitlesByIDs)), opts...),
+		Genres:          dataloadgen.NewLoader(dataload.Traced("Genres", dataload.Aligned(svc.GenresBySlugs)), opts...),
+		People:          dataloadgen.NewLoader(dataload.Traced("People", dataload.Aligned(svc.PeopleByIDs)), opts...),
+		Episodes:        dataloadgen.NewLoader(dataload.Traced("Episodes", dataload.Aligned(svc.EpisodesByIDs)), opts...),
+		Profiles:        dataloadgen.NewLoader(dataload.Traced("Profiles", dataload.Aligned(svc.ProfilesByIDs)), opts...),
+		CreditsByTitle:  dataloadgen.NewLoader(dataload.Traced("CreditsByTitle", dataload.Aligned(svc.CreditsByTitles)), opts...),
+		CreditsByPerson: dataloadgen.NewLoader(dataload.Traced("CreditsByPerson", dataload.Aligned(svc.CreditsByPeople)), opts...),
+		SeasonsByTitle:  dataloadgen.NewLoader(dataload.Traced("SeasonsByTitle", dataload.Aligned(svc.SeasonsByTitles)), opts...),
+		MyList:          dataloadgen.NewLoader(dataload.Traced("MyList", dataload.Aligned(svc.MyLists)), opts...),
 		svc:             svc,
 	}
-	l.GenreTitles = dataloadgen.NewLoader(dataload.Aligned(l.genrePages), opts...)
+	l.GenreTitles = dataloadgen.NewLoader(dataload.Traced("GenreTitles", dataload.Aligned(l.genrePages)), opts...)
 	return l
 }
 
@@ -85,9 +85,11 @@ func ForConnection(svc *catalogservice.Service, cfg Config) func(context.Context
 
 // PrefetchTitles loads a batch of titles at once (an _entities batch), in
 // ids order, nil where unknown, and caches them for the fields that lead
-// back to them.
+// back to them; the call is spanned as the loader's batches are.
 func (l *Loaders) PrefetchTitles(ctx context.Context, ids []string) ([]*catalogservice.Title, error) {
-	found, err := l.svc.TitlesByIDs(ctx, ids)
+	bctx, batch := dataload.StartBatch(ctx, "Titles", len(ids))
+	found, err := l.svc.TitlesByIDs(bctx, ids)
+	batch.End(err)
 	if err != nil {
 		return nil, err
 	}

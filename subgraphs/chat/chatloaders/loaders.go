@@ -40,16 +40,16 @@ type Loaders struct {
 func New(svc *chatservice.Service, cfg Config) *Loaders {
 	opts := cfg.Options(DefaultWait)
 	l := &Loaders{
-		RoomByID:    dataloadgen.NewLoader(dataload.Aligned(svc.RoomsByIDs), opts...),
-		MessageByID: dataloadgen.NewLoader(dataload.Aligned(svc.MessagesByIDs), opts...),
-		RoomStats:   dataloadgen.NewLoader(dataload.Aligned(svc.RoomStats), opts...),
-		MessagePage: dataloadgen.NewLoader(dataload.Aligned(svc.MessagePages), opts...),
+		RoomByID:    dataloadgen.NewLoader(dataload.Traced("RoomByID", dataload.Aligned(svc.RoomsByIDs)), opts...),
+		MessageByID: dataloadgen.NewLoader(dataload.Traced("MessageByID", dataload.Aligned(svc.MessagesByIDs)), opts...),
+		RoomStats:   dataloadgen.NewLoader(dataload.Traced("RoomStats", dataload.Aligned(svc.RoomStats)), opts...),
+		MessagePage: dataloadgen.NewLoader(dataload.Traced("MessagePage", dataload.Aligned(svc.MessagePages)), opts...),
 		svc:         svc,
 		cached:      !cfg.NoCache,
 	}
 	// Rooms found by title are primed by id, so their messages' room field
 	// costs nothing more.
-	l.RoomByTitle = dataloadgen.NewLoader(dataload.Aligned(func(ctx context.Context, titleIDs []string) ([]*chatservice.Room, error) {
+	l.RoomByTitle = dataloadgen.NewLoader(dataload.Traced("RoomByTitle", dataload.Aligned(func(ctx context.Context, titleIDs []string) ([]*chatservice.Room, error) {
 		rooms, err := svc.RoomsByTitleIDs(ctx, titleIDs)
 		for _, r := range rooms {
 			if r != nil {
@@ -57,7 +57,7 @@ func New(svc *chatservice.Service, cfg Config) *Loaders {
 			}
 		}
 		return rooms, err
-	}), opts...)
+	})), opts...)
 	return l
 }
 

@@ -3,6 +3,7 @@ package chatloaders
 import (
 	"context"
 
+	"github.com/cinegraph/cinegraph/internal/dataload"
 	"github.com/cinegraph/cinegraph/subgraphs/chat/chatservice"
 )
 
@@ -13,7 +14,9 @@ import (
 // store calls however the field goroutines happen to be scheduled (a
 // loader's time window alone can be missed by a goroutine stalled on a busy
 // machine). Failures are left to the resolvers, which load again and
-// report them on their own fields; uncached loaders prefetch nothing.
+// report them on their own fields; uncached loaders prefetch nothing. Each
+// batched call is spanned as its loader's batches are
+// (dataload.StartBatch).
 //
 // The plans say what is selected; the resolvers read them off the
 // operation.
@@ -56,7 +59,9 @@ func (l *Loaders) PrefetchTitles(ctx context.Context, titleIDs []string, plan Ti
 		return
 	}
 	p := l.prefetch()
-	rooms, err := l.svc.RoomsByTitleIDs(ctx, titleIDs)
+	bctx, batch := dataload.StartBatch(ctx, "RoomByTitle", len(titleIDs))
+	rooms, err := l.svc.RoomsByTitleIDs(bctx, titleIDs)
+	batch.End(err)
 	if err != nil {
 		return
 	}
@@ -107,7 +112,10 @@ func (p *prefetch) rooms(ctx context.Context, rooms []*chatservice.Room, plan Ro
 		return
 	}
 	if plan.Stats {
-		if stats, err := p.l.svc.RoomStats(ctx, ids); err == nil {
+		bctx, batch := dataload.StartBatch(ctx, "RoomStats", len(ids))
+		stats, err := p.l.svc.RoomStats(bctx, ids)
+		batch.End(err)
+		if err == nil {
 			for i, id := range ids {
 				p.l.RoomStats.Prime(id, stats[i])
 			}
@@ -129,7 +137,9 @@ func (p *prefetch) pages(ctx context.Context, ids []string, plan PagePlan) {
 		}
 		qs[i] = q
 	}
-	pages, err := p.l.svc.MessagePages(ctx, qs)
+	bctx, batch := dataload.StartBatch(ctx, "MessagePage", len(qs))
+	pages, err := p.l.svc.MessagePages(bctx, qs)
+	batch.End(err)
 	if err != nil {
 		return
 	}
@@ -162,7 +172,9 @@ func (p *prefetch) messages(ctx context.Context, msgs []*chatservice.Message, pl
 		}
 	}
 	if len(missing) > 0 {
-		found, err := p.l.svc.RoomsByIDs(ctx, missing)
+		bctx, batch := dataload.StartBatch(ctx, "RoomByID", len(missing))
+		found, err := p.l.svc.RoomsByIDs(bctx, missing)
+		batch.End(err)
 		if err != nil {
 			return
 		}

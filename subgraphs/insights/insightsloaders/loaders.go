@@ -37,9 +37,9 @@ func New(svc *insightsservice.Service, cfg Config) *Loaders {
 	opts := cfg.Options(DefaultWait, dataloadgen.WithBatchCapacity(insightsservice.MaxBatch))
 	return &Loaders{
 		svc:             svc,
-		Audience:        dataloadgen.NewLoader(dataload.Aligned(svc.Audiences), opts...),
-		Detections:      dataloadgen.NewLoader(dataload.Aligned(svc.Detections), opts...),
-		Recommendations: dataloadgen.NewLoader(dataload.Aligned(svc.Recommendations), opts...),
+		Audience:        dataloadgen.NewLoader(dataload.Traced("Audience", dataload.Aligned(svc.Audiences)), opts...),
+		Detections:      dataloadgen.NewLoader(dataload.Traced("Detections", dataload.Aligned(svc.Detections)), opts...),
+		Recommendations: dataloadgen.NewLoader(dataload.Traced("Recommendations", dataload.Aligned(svc.Recommendations)), opts...),
 	}
 }
 
@@ -63,26 +63,30 @@ func ForConnection(svc *insightsservice.Service, cfg Config) func(context.Contex
 // caches them, so the titles' field resolvers find them loaded. It makes the
 // batch independent of how the resolvers are scheduled.
 func (l *Loaders) PrefetchAudiences(ctx context.Context, titleIDs []string) error {
-	return prefetch(ctx, l.Audience, l.svc.Audiences, titleIDs)
+	return prefetch(ctx, "Audience", l.Audience, l.svc.Audiences, titleIDs)
 }
 
 // PrefetchDetections reads the detections of a page of videos in one call
 // and caches them.
 func (l *Loaders) PrefetchDetections(ctx context.Context, videoIDs []string) error {
-	return prefetch(ctx, l.Detections, l.svc.Detections, videoIDs)
+	return prefetch(ctx, "Detections", l.Detections, l.svc.Detections, videoIDs)
 }
 
 // PrefetchRecommendations ranks titles for a page of profiles in one call
 // and caches the lists.
 func (l *Loaders) PrefetchRecommendations(ctx context.Context, profileIDs []string) error {
-	return prefetch(ctx, l.Recommendations, l.svc.Recommendations, profileIDs)
+	return prefetch(ctx, "Recommendations", l.Recommendations, l.svc.Recommendations, profileIDs)
 }
 
-func prefetch[V any](ctx context.Context, l *dataloadgen.Loader[string, V], read func(context.Context, []string) ([]V, error), ids []string) error {
+// prefetch reads ids in one call and primes l, the loader called name,
+// with the answers; the call is spanned as the loader's batches are.
+func prefetch[V any](ctx context.Context, name string, l *dataloadgen.Loader[string, V], read func(context.Context, []string) ([]V, error), ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	values, err := read(ctx, ids)
+	bctx, batch := dataload.StartBatch(ctx, name, len(ids))
+	values, err := read(bctx, ids)
+	batch.End(err)
 	if err != nil {
 		return err
 	}

@@ -51,11 +51,11 @@ type Loaders struct {
 func New(svc *videoservice.Service, cfg Config) *Loaders {
 	opts := cfg.Options(DefaultWait)
 	return &Loaders{
-		VideoByID:         dataloadgen.NewLoader(dataload.Aligned(svc.VideosByIDs), opts...),
-		VideosByTitle:     dataloadgen.NewLoader(dataload.Aligned(svc.VideosByTitles), opts...),
-		VideoByEpisode:    dataloadgen.NewLoader(dataload.Aligned(svc.VideosByEpisodes), opts...),
-		RenditionsByVideo: dataloadgen.NewLoader(dataload.Aligned(svc.RenditionsByVideos), opts...),
-		ViewingByProfile:  dataloadgen.NewLoader(viewingByProfile(svc), opts...),
+		VideoByID:         dataloadgen.NewLoader(dataload.Traced("VideoByID", dataload.Aligned(svc.VideosByIDs)), opts...),
+		VideosByTitle:     dataloadgen.NewLoader(dataload.Traced("VideosByTitle", dataload.Aligned(svc.VideosByTitles)), opts...),
+		VideoByEpisode:    dataloadgen.NewLoader(dataload.Traced("VideoByEpisode", dataload.Aligned(svc.VideosByEpisodes)), opts...),
+		RenditionsByVideo: dataloadgen.NewLoader(dataload.Traced("RenditionsByVideo", dataload.Aligned(svc.RenditionsByVideos)), opts...),
+		ViewingByProfile:  dataloadgen.NewLoader(dataload.Traced("ViewingByProfile", viewingByProfile(svc)), opts...),
 		svc:               svc,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/cinegraph/cinegraph/internal/dataload"
 	"github.com/cinegraph/cinegraph/subgraphs/video/videoservice"
 )
 
@@ -12,12 +13,15 @@ import (
 // that the operation selects, with one service call per relation, then
 // prime the loaders so the field resolvers find every answer cached.
 // Batching then does not depend on resolvers being scheduled within the
-// loaders' wait.
+// loaders' wait. Each call is spanned as its loader's batches are
+// (dataload.StartBatch).
 
 // PrefetchVideos loads videos by id, in key order (nil for unknown ids),
 // and their renditions when renditions is set.
 func (l *Loaders) PrefetchVideos(ctx context.Context, ids []string, renditions bool) ([]*videoservice.Video, error) {
-	videos, err := l.svc.VideosByIDs(ctx, ids)
+	bctx, batch := dataload.StartBatch(ctx, "VideoByID", len(ids))
+	videos, err := l.svc.VideosByIDs(bctx, ids)
+	batch.End(err)
 	if err != nil {
 		return nil, fmt.Errorf("prefetch videos: %w", err)
 	}
@@ -39,7 +43,9 @@ func (l *Loaders) PrefetchVideos(ctx context.Context, ids []string, renditions b
 // PrefetchTitles loads the titles' videos, and their renditions when
 // renditions is set.
 func (l *Loaders) PrefetchTitles(ctx context.Context, titleIDs []string, renditions bool) error {
-	grouped, err := l.svc.VideosByTitles(ctx, titleIDs)
+	bctx, batch := dataload.StartBatch(ctx, "VideosByTitle", len(titleIDs))
+	grouped, err := l.svc.VideosByTitles(bctx, titleIDs)
+	batch.End(err)
 	if err != nil {
 		return fmt.Errorf("prefetch videos of titles: %w", err)
 	}
@@ -58,7 +64,9 @@ func (l *Loaders) PrefetchTitles(ctx context.Context, titleIDs []string, renditi
 // PrefetchEpisodes loads the episodes' videos, and their renditions when
 // renditions is set.
 func (l *Loaders) PrefetchEpisodes(ctx context.Context, episodeIDs []string, renditions bool) error {
-	found, err := l.svc.VideosByEpisodes(ctx, episodeIDs)
+	bctx, batch := dataload.StartBatch(ctx, "VideoByEpisode", len(episodeIDs))
+	found, err := l.svc.VideosByEpisodes(bctx, episodeIDs)
+	batch.End(err)
 	if err != nil {
 		return fmt.Errorf("prefetch videos of episodes: %w", err)
 	}
@@ -120,7 +128,9 @@ func (l *Loaders) PrefetchProfiles(ctx context.Context, profileIDs []string, pla
 // filter), then the videos they point at when videos is set, and those
 // videos' renditions when renditions is set too.
 func (l *Loaders) PrefetchViewing(ctx context.Context, keys []ViewingKey, videos, renditions bool) error {
-	lists, errs := viewingByProfile(l.svc)(ctx, keys)
+	bctx, batch := dataload.StartBatch(ctx, "ViewingByProfile", len(keys))
+	lists, errs := viewingByProfile(l.svc)(bctx, keys)
+	batch.End(firstError(errs))
 	seen := map[string]bool{}
 	var ids []string
 	for i, k := range keys {
@@ -150,7 +160,9 @@ func (l *Loaders) prefetchRenditions(ctx context.Context, videos []videoservice.
 	for i, v := range videos {
 		ids[i] = v.ID
 	}
-	grouped, err := l.svc.RenditionsByVideos(ctx, ids)
+	bctx, batch := dataload.StartBatch(ctx, "RenditionsByVideo", len(ids))
+	grouped, err := l.svc.RenditionsByVideos(bctx, ids)
+	batch.End(err)
 	if err != nil {
 		return fmt.Errorf("prefetch renditions: %w", err)
 	}
@@ -165,4 +177,15 @@ func (l *Loaders) primeVideos(videos []videoservice.Video) {
 	for i := range videos {
 		l.VideoByID.Prime(videos[i].ID, &videos[i])
 	}
+}
+
+// firstError is the first failure among a batch's per-key errors: a failed
+// call fills every key of its filter with the same one.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

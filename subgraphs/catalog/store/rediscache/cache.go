@@ -99,10 +99,12 @@ func New(inner catalogservice.Store, client redis.UniversalClient, opts ...Optio
 }
 
 // Open connects to the Redis of cfg, checks it answers, and caches inner's
-// reads there for cfg.CacheTTL. Close closes the connection and inner; when
+// reads there for cfg.CacheTTL; every Redis round trip is traced and timed
+// (observed.go). Close closes the connection and inner; when
 // Open fails, inner stays open and the caller's to close.
 func Open(ctx context.Context, cfg config.Redis, inner catalogservice.Store, opts ...Option) (*Store, error) {
 	client := redis.NewClient(&redis.Options{Addr: cfg.Addr, Password: cfg.Password, DB: cfg.DB})
+	client.AddHook(newObserver())
 	if err := client.Ping(ctx).Err(); err != nil {
 		_ = client.Close()
 		return nil, fmt.Errorf("open catalog cache: connect redis at %s: %w", cfg.Addr, err)

@@ -1,0 +1,122 @@
+package catalogobserved_test
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/cinegraph/cinegraph/internal/events/embedded"
+	"github.com/cinegraph/cinegraph/internal/storetrace"
+	"github.com/cinegraph/cinegraph/internal/storetrace/storetracetest"
+	"github.com/cinegraph/cinegraph/internal/subgraph"
+	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
+	"github.com/cinegraph/cinegraph/subgraphs/catalog"
+)
+
+// TestQueryTraced runs GraphQL queries against an embedded catalog opened
+// through its Module: people's credits load through the CreditsByPerson
+// dataloader, whose one batch span (under the resolver whose Load opened
+// the batch) carries the batch size and parents the one sqlite store call;
+// a search is a bleve span beside the store's; the histogram counts every
+// call.
+//
+// Not parallel: it installs the process's provider and store metrics.
+func TestQueryTraced(t *testing.T) {
+	const credits = `query People($r: [_Any!]!) { _entities(representations: $r) { ... on Person { name credits { role } } } }`
+	var people []map[string]any
+	for _, id := range []string{"n0001", "n0002", "n0003", "n0004"} {
+		people = append(people, map[string]any{"__typename": "Person", "id": id})
+	}
+	const search = `query Search { search(query: "the", first: 3) { totalCount edges { node { name } } } }`
+	calls := map[string]int{"PeopleByIDs": 1, "CreditsByPeople": 1}
+	tests := []struct {
+		name    string
+		tracing bool
+		query   string
+		vars    map[string]any
+		want    storetracetest.Want
+	}{
+		{
+			name:    "tracing on",
+			tracing: true,
+			query:   credits,
+			vars:    map[string]any{"r": people},
+			want: storetracetest.Want{
+				System:  storetrace.SQLite,
+				Calls:   calls,
+				Batches: map[string]int{"CreditsByPerson": 4},
+				BatchOf: map[string]string{"CreditsByPeople": "CreditsByPerson"},
+			},
+		},
+		{
+			// The index answers the page's names itself.
+			name:    "search",
+			tracing: true,
+			query:   search,
+			want: storetracetest.Want{
+				System: storetrace.Bleve,
+				Calls:  map[string]int{"Search": 1},
+			},
+		},
+		{
+			name:  "tracing off",
+			query: credits,
+			vars:  map[string]any{"r": people},
+			want:  storetracetest.Want{Calls: calls},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := storetracetest.Install(t, tc.tracing)
+			c := viewertest.Client(openCatalog(t).Handler(), viewertest.As("profile-1"))
+			rec.Mark(t)
+			var out map[string]any
+			var opts []client.Option
+			for k, v := range tc.vars {
+				opts = append(opts, client.Var(k, v))
+			}
+			c.MustPost(tc.query, &out, opts...)
+
+			got := rec.Calls(t)
+			for op, n := range tc.want.Calls {
+				if got[op] != n {
+					t.Errorf("histogram counted %d %s calls, want %d", got[op], op, n)
+				}
+			}
+			if !tc.tracing {
+				if spans := rec.Spans(); len(spans) != 0 {
+					t.Fatalf("%d spans with tracing off, want none", len(spans))
+				}
+				return
+			}
+			storetracetest.Check(t, rec.Spans(), tc.want)
+		})
+	}
+}
+
+// openCatalog opens the catalog subgraph in embedded mode through its
+// Module.
+func openCatalog(t *testing.T) subgraph.Subgraph {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := t.TempDir()
+	bus, err := embedded.Open(ctx, filepath.Join(dir, "events.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg, err := catalog.Module(catalog.Hooks{}).OpenEmbedded(ctx, subgraph.EmbeddedDeps{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := sg.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		_ = bus.Close()
+	})
+	return sg
+}
