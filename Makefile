@@ -10,14 +10,15 @@ GO_TEST_FLAGS ?= -count=1
 
 BENCH_FLAGS ?=
 
-.PHONY: test-deploy services-up services-down bench bench-subscriptions bench-attacks bench-faults run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go fuzz test-fuzz test-e2e chromium clean help
+# prometheus and dashboards: deploy/observability (below).
+.PHONY: prometheus dashboards test-deploy services-up services-down bench bench-subscriptions bench-attacks bench-faults run build deps frontend frontend-deps frontend-test generate check-generate compose check-compose fmt check-fmt vet test test-go fuzz test-fuzz test-e2e chromium clean help
 
 help:
 	@echo "make run    - build and start cinegraph serve on http://$(LISTEN) (embedded storage in $(DATA_DIR))"
 	@echo "make run-observed - make run with every span sent to a local Zipkin ($(ZIPKIN_URL)/zipkin/) and metrics on http://$(ADMIN_LISTEN)/metrics"
 	@echo "make test   - generate-drift, compose-drift, gofmt, go vet, Go tests, deployment checks, short fuzzing, web app codegen-drift and tests, end-to-end tests"
 	@echo "make fuzz   - every fuzz target for FUZZTIME each (default 1m)"
-	@echo "make build | frontend | generate | compose | seed | clean"
+	@echo "make build | frontend | generate | compose | seed | dashboards | clean"
 
 run: build frontend
 	./$(BIN) serve --listen $(LISTEN) --data-dir $(DATA_DIR)
@@ -108,9 +109,23 @@ test-fuzz:
 # values files and decoded strictly into the Kubernetes types, the compose
 # files, the Dockerfile, and every shipped configuration through
 # cinegraph config --validate; then the policies (probes, resources,
-# non-root) checked on all of it.
-test-deploy: build
+# non-root) checked on all of it. And deploy/observability: the Grafana
+# dashboards match their Go code and, like the alert rules, name only
+# metrics a running cinegraph serve exports; promtool checks the rules and
+# runs their unit tests; the OpenTelemetry Collector configuration loads
+# with the collector's own components.
+test-deploy: build prometheus
 	cd deploy && $(GO) vet ./... && CINEGRAPH_BIN=$(CURDIR)/$(BIN) $(GO) test $(GO_TEST_FLAGS) ./...
+
+# promtool and prometheus (Debian's package, installed when missing) for
+# test-deploy's rule checks and test-e2e's scrape test.
+prometheus:
+	deploy/local/prometheus.sh install
+
+# Rewrite deploy/observability/grafana/*.json from the Go code that builds
+# them (deploy/observability/dashboards.go); test-deploy fails on drift.
+dashboards:
+	cd deploy && $(GO) run ./observability/cmd/dashboards
 
 test: deps services-up check-generate check-compose check-fmt vet test-go test-deploy test-fuzz frontend-test test-e2e
 
@@ -126,7 +141,7 @@ e2e/node_modules/.package-lock.json: e2e/package-lock.json
 chromium:
 	deploy/local/chromium.sh
 
-test-e2e: e2e/node_modules/.package-lock.json frontend-deps chromium
+test-e2e: e2e/node_modules/.package-lock.json frontend-deps chromium prometheus
 	CINEGRAPH_E2E=1 $(GO) test -count=1 ./e2e/
 
 # Subscription load: N websocket clients through the router on rooms while
