@@ -132,7 +132,7 @@ func start(ctx context.Context, t *testing.T, bin string, ready *regexp.Regexp, 
 	// The config loader refuses unknown CINEGRAPH_ variables, these tests'
 	// switches among them.
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CINEGRAPH_E2E=") && !strings.HasPrefix(kv, "CINEGRAPH_CHROMIUM=") {
+		if !strings.HasPrefix(kv, "CINEGRAPH_E2E=") && !strings.HasPrefix(kv, "CINEGRAPH_CHROMIUM=") && !strings.HasPrefix(kv, "CINEGRAPH_ZIPKIN_URL=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
