@@ -34,6 +34,9 @@ type result struct {
 	cpu       time.Duration
 	latencies []time.Duration
 	peakRSS   int64
+	// roundCPU is each round's CPU per request in microseconds: their
+	// spread is the noise a difference between targets is judged by.
+	roundCPU []float64
 }
 
 func gomaxprocs() int { return runtime.GOMAXPROCS(0) }
@@ -179,6 +182,9 @@ func measure(ctx context.Context, o options, sc bench.Scenario, targets []target
 			r.elapsed += elapsed
 			r.cpu += cpuAfter - cpuBefore
 			r.latencies = append(r.latencies, lat...)
+			if len(lat) > 0 {
+				r.roundCPU = append(r.roundCPU, float64((cpuAfter-cpuBefore).Microseconds())/float64(len(lat)))
+			}
 		}
 	}
 	for i, t := range targets {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/cinegraph/cinegraph/bench"
@@ -18,14 +19,18 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func printTable(w io.Writer, sc bench.Scenario, results []*result) {
 	fmt.Fprintf(w, "### %s\n\n", sc.Title)
-	fmt.Fprintln(w, "| target | requests/s | p50 | p99 | CPU us/request | peak RSS | errors |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| target | requests/s | p50 | p99 | CPU us/request | by round, min-max | peak RSS | errors |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {
 		rps := float64(r.requests) / r.elapsed.Seconds()
 		cpuPerReq := float64(r.cpu.Microseconds()) / float64(r.requests)
-		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %.1f | %.1f MiB | %d |\n",
+		spread := "-"
+		if len(r.roundCPU) > 0 {
+			spread = fmt.Sprintf("%.1f-%.1f", slices.Min(r.roundCPU), slices.Max(r.roundCPU))
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %.1f | %s | %.1f MiB | %d |\n",
 			r.target, rps, round(percentile(r.latencies, 0.50)), round(percentile(r.latencies, 0.99)),
-			cpuPerReq, float64(r.peakRSS)/(1<<20), r.errors)
+			cpuPerReq, spread, float64(r.peakRSS)/(1<<20), r.errors)
 	}
 	fmt.Fprintln(w)
 }
