@@ -109,7 +109,9 @@ func (r *Router) subgraphHeaders(h http.Header, id *auth.Identity) http.Header {
 			continue
 		}
 		if vs := h.Values(name); len(vs) > 0 {
-			out[name] = append([]string(nil), vs...)
+			// Shared, not copied: neither side changes a header's values
+			// in place (Set and Add replace or grow the slice).
+			out[name] = vs[:len(vs):len(vs)]
 		}
 	}
 	for name, vs := range r.identity.static {

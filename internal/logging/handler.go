@@ -18,17 +18,28 @@ const (
 	KeyOperation = "operation"
 )
 
-// ctxKey holds a *ctxAttrs in a context.
+// ctxKey finds the nearest *ctxAttrs in a context.
 type ctxKey struct{}
 
-// ctxAttrs are the attributes With stored. They are never changed once
-// stored, so lines written concurrently from one request (parallel fetches)
-// read them without a lock.
+// ctxAttrs are the attributes With stored, and the context node that
+// holds them: one allocation per With, not one for the attributes and one
+// for a context.WithValue. They are never changed once stored, so lines
+// written concurrently from one request (parallel fetches) read them
+// without a lock.
 type ctxAttrs struct {
+	context.Context
 	attrs []slog.Attr
-	// inline holds the first attributes, so a context with one or two
-	// (the request id, then the operation) costs one allocation, not two.
+	// inline holds the first attributes, so that the request id, then the
+	// operation, fit in the node's own allocation.
 	inline [2]slog.Attr
+}
+
+// Value answers ctxKey itself and asks the parent for any other key.
+func (c *ctxAttrs) Value(key any) any {
+	if key == (ctxKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
 }
 
 // With returns ctx carrying attrs for every line logged with it, beside
@@ -39,7 +50,7 @@ func With(ctx context.Context, attrs ...slog.Attr) context.Context {
 		return ctx
 	}
 	prev := Attrs(ctx)
-	stored := &ctxAttrs{}
+	stored := &ctxAttrs{Context: ctx}
 	merged := stored.inline[:0]
 	for _, p := range prev {
 		if !hasKey(attrs, p.Key) {
@@ -47,7 +58,7 @@ func With(ctx context.Context, attrs ...slog.Attr) context.Context {
 		}
 	}
 	stored.attrs = append(merged, attrs...)
-	return context.WithValue(ctx, ctxKey{}, stored)
+	return stored
 }
 
 // Attrs returns the attributes With stored in ctx; the caller must not
