@@ -82,3 +82,28 @@ func tool(t *testing.T, name, env string) string {
 	t.Skipf("no %s (deploy/local/prometheus.sh install, or set %s)", name, env)
 	return ""
 }
+
+// TestComposePrometheusConfig checks the full compose stack's Prometheus
+// configuration (deploy/compose/prometheus.yml) with promtool, laid out as
+// stack.yml mounts it: beside the alert rules.
+func TestComposePrometheusConfig(t *testing.T) {
+	promtool := tool(t, "promtool", "CINEGRAPH_PROMTOOL")
+	dir := t.TempDir()
+	for src, dst := range map[string]string{
+		filepath.Join("..", "compose", "prometheus.yml"): "prometheus.yml",
+		AlertsFile: "alerts.yml",
+	} {
+		raw, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, dst), raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.CommandContext(t.Context(), promtool, "check", "config", "prometheus.yml")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("promtool check config: %v\n%s", err, out)
+	}
+}

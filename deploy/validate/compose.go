@@ -126,7 +126,10 @@ func CheckCompose(p *types.Project) []ComposeViolation {
 // their container ports; stackOthers its other services.
 var (
 	StackSubgraphPorts = map[string]int{"catalog": 4001, "video": 4002, "chat": 4003, "insights": 4004}
-	stackOthers        = []string{"etcd", "migrate", "router"}
+	stackOthers        = []string{"etcd", "migrate", "router", "zipkin", "prometheus", "grafana"}
+	// StackAdminListen is where every Cinegraph process of the stack
+	// serves /metrics, for the stack's Prometheus (compose/prometheus.yml).
+	StackAdminListen = "0.0.0.0:9090"
 )
 
 // CheckStack applies the full stack's own policies on top of CheckCompose:
@@ -197,6 +200,9 @@ func CheckStack(p *types.Project) []ComposeViolation {
 			add(name, "command", "--listen %q, want 0.0.0.0:%d (reachable from the router's container)", listen, port)
 		}
 		etcdService(name, "--register", composeFlag(cmd, "register"))
+		if admin := composeFlag(cmd, "admin-listen"); admin != StackAdminListen {
+			add(name, "metrics", "--admin-listen %q, want %s (where the stack's Prometheus scrapes)", admin, StackAdminListen)
+		}
 		if !composeProbesPort(s, port) {
 			add(name, "healthcheck", "the health check does not probe 127.0.0.1:%d, the port it listens on", port)
 		}
@@ -211,6 +217,9 @@ func CheckStack(p *types.Project) []ComposeViolation {
 			add("router", "command", "command %q does not start with router", cmd)
 		}
 		etcdService("router", "--discovery", composeFlag(cmd, "discovery"))
+		if admin := composeFlag(cmd, "admin-listen"); admin != StackAdminListen {
+			add("router", "metrics", "--admin-listen %q, want %s (where the stack's Prometheus scrapes)", admin, StackAdminListen)
+		}
 		published := false
 		for _, port := range r.Ports {
 			if port.Target == 4000 && port.Published == "4000" && port.HostIP == "127.0.0.1" {

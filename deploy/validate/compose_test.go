@@ -70,6 +70,50 @@ func TestComposeFiles(t *testing.T) {
 			t.Errorf("application services run %d images, want 1: %v", len(images), images)
 		}
 	})
+	t.Run("observability", func(t *testing.T) {
+		p := loadStack(t, composeNoEnv)
+		// Each service mounts what the repository ships, from where it is.
+		mounts := map[string]map[string]string{
+			"prometheus": {
+				"/etc/prometheus/prometheus.yml": "deploy/compose/prometheus.yml",
+				"/etc/prometheus/alerts.yml":     "deploy/observability/prometheus/alerts.yml",
+			},
+			"grafana": {
+				"/etc/grafana/provisioning/datasources/cinegraph.yml": "deploy/compose/grafana/datasources.yml",
+				"/etc/grafana/provisioning/dashboards/cinegraph.yml":  "deploy/compose/grafana/dashboards.yml",
+				"/var/lib/grafana/dashboards/cinegraph":               "deploy/observability/grafana",
+			},
+		}
+		root, _ := filepath.Abs(composeRepoRoot)
+		for name, want := range mounts {
+			got := map[string]string{}
+			for _, v := range p.Services[name].Volumes {
+				if v.Type == types.VolumeTypeBind {
+					if !v.ReadOnly {
+						t.Errorf("%s mounts %s writable", name, v.Target)
+					}
+					rel, _ := filepath.Rel(root, v.Source)
+					got[v.Target] = filepath.ToSlash(rel)
+				}
+			}
+			for target, source := range want {
+				if got[target] != source {
+					t.Errorf("%s: %s mounted from %q, want %s", name, target, got[target], source)
+				}
+				if _, err := os.Stat(filepath.Join(root, source)); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		// The provisioned dashboards are the ones the package builds.
+		raw, err := os.ReadFile(filepath.Join(composeDir, "grafana", "dashboards.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(raw), "path: /var/lib/grafana/dashboards/cinegraph") {
+			t.Errorf("grafana/dashboards.yml does not provision /var/lib/grafana/dashboards/cinegraph:\n%s", raw)
+		}
+	})
 	t.Run("router token from the environment", func(t *testing.T) {
 		p := loadStack(t, map[string]string{"CINEGRAPH_ROUTER_AUTH_TOKEN": "from-the-environment"})
 		for _, name := range []string{"catalog", "video", "chat", "insights", "router"} {
@@ -135,6 +179,17 @@ func TestComposeViolations(t *testing.T) {
 			s.DependsOn["jaeger"] = types.ServiceDependency{Condition: types.ServiceConditionStarted}
 			p.Services["router"] = s
 		}, "router", "depends_on"},
+		{"subgraph without an admin listener", func(p *types.Project) {
+			s := p.Services["video"]
+			s.Command = types.ShellCommand{"subgraph", "video", "--listen", "0.0.0.0:4002", "--register", "etcd://etcd:2379"}
+			p.Services["video"] = s
+		}, "video", "metrics"},
+		{"no Prometheus", func(p *types.Project) {
+			delete(p.Services, "prometheus")
+			g := p.Services["grafana"]
+			delete(g.DependsOn, "prometheus")
+			p.Services["grafana"] = g
+		}, "prometheus", "stack"},
 		{"no image name", func(p *types.Project) {
 			s := p.Services["catalog"]
 			s.Image = ""
