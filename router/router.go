@@ -485,5 +485,23 @@ func (r *Router) mergeKey(op *operation, req *request.Request, header http.Heade
 	if op.identity != nil {
 		subject = "sub=" + op.identity.Subject
 	}
-	return r.mergeOps.Key([]string{req.Query, req.OperationName, string(vars), subject, fmt.Sprint(op.denied)}, header), true
+	return r.mergeOps.Key([]string{req.Query, req.OperationName, string(vars), subject, deniedKey(op.denied)}, header), true
+}
+
+// deniedKey writes the fields authorization removed as a key part; empty,
+// at no cost, when it removed none.
+func deniedKey(denied []authz.Removed) string {
+	if len(denied) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, d := range denied {
+		b.WriteString(strings.Join(d.Path, "."))
+		b.WriteByte(' ')
+		b.WriteString(d.Field)
+		b.WriteByte(' ')
+		b.WriteString(string(d.Code))
+		b.WriteByte(';')
+	}
+	return b.String()
 }

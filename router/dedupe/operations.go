@@ -53,7 +53,18 @@ func (o *Operations) Counts() OperationCounts {
 // variables, who asks) and the headers that reach subgraphs, less the
 // ignored ones.
 func (o *Operations) Key(parts []string, header http.Header) string {
+	n := len(parts)
+	for _, p := range parts {
+		n += len(p)
+	}
+	for k, vs := range header {
+		n += len(k) + 2
+		for _, v := range vs {
+			n += len(v) + 1
+		}
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, p := range parts {
 		b.WriteString(p)
 		b.WriteByte(0)
