@@ -123,29 +123,42 @@ func TestChartRenders(t *testing.T) {
 			render: ChartRender{ValuesFiles: both},
 			want: []string{"HorizontalPodAutoscaler/cinegraph-router", "PodDisruptionBudget/cinegraph-router", "PodDisruptionBudget/cinegraph-chat",
 				"Job/cinegraph-migrate", "ConfigMap/cinegraph-migrate-config", "NetworkPolicy/cinegraph-default-deny"},
-			absent:        []string{"ServiceMonitor/cinegraph-router", "Ingress/cinegraph-router", "PodDisruptionBudget/cinegraph-catalog"},
+			absent:        []string{"ServiceMonitor/cinegraph-metrics", "Ingress/cinegraph-router", "PodDisruptionBudget/cinegraph-catalog"},
 			networkPolicy: 7,
 		},
 		{
 			name:   "values.yaml, ServiceMonitor API served but not enabled",
 			render: ChartRender{ValuesFiles: both, APIVersions: withSM},
-			absent: []string{"ServiceMonitor/cinegraph-router"},
+			absent: []string{"ServiceMonitor/cinegraph-metrics"},
 		},
 		{
 			name:   "values.yaml, ServiceMonitor enabled and served",
 			render: ChartRender{ValuesFiles: both, APIVersions: withSM, Set: map[string]any{"serviceMonitor": map[string]any{"enabled": true}}},
-			want:   []string{"ServiceMonitor/cinegraph-router"},
+			want:   []string{"ServiceMonitor/cinegraph-metrics"},
 			check: func(t *testing.T, r *RenderedChart) {
-				sm := chartObject[*monitoringv1.ServiceMonitor](t, r.Objects, "ServiceMonitor", "cinegraph-router")
+				sm := chartObject[*monitoringv1.ServiceMonitor](t, r.Objects, "ServiceMonitor", "cinegraph-metrics")
 				if len(sm.Spec.Endpoints) != 1 || sm.Spec.Endpoints[0].Port != "admin" || sm.Spec.Endpoints[0].Path != "/metrics" {
 					t.Errorf("ServiceMonitor endpoints = %+v, want the admin port's /metrics", sm.Spec.Endpoints)
+				}
+				// Every process is scraped: the router's Service and each
+				// subgraph's match the selector and name an admin port.
+				for _, component := range append([]string{"router"}, chartSubgraphs...) {
+					svc := chartObject[*corev1.Service](t, r.Objects, "Service", "cinegraph-"+component)
+					for k, v := range sm.Spec.Selector.MatchLabels {
+						if svc.Labels[k] != v {
+							t.Errorf("the ServiceMonitor's selector %v does not select Service %s (labels %v)", sm.Spec.Selector.MatchLabels, svc.Name, svc.Labels)
+						}
+					}
+					if !slices.ContainsFunc(svc.Spec.Ports, func(p corev1.ServicePort) bool { return p.Name == "admin" }) {
+						t.Errorf("Service %s has no admin port to scrape: %+v", svc.Name, svc.Spec.Ports)
+					}
 				}
 			},
 		},
 		{
 			name:   "values.yaml, ServiceMonitor enabled but not served",
 			render: ChartRender{ValuesFiles: both, Set: map[string]any{"serviceMonitor": map[string]any{"enabled": true}}},
-			absent: []string{"ServiceMonitor/cinegraph-router"},
+			absent: []string{"ServiceMonitor/cinegraph-metrics"},
 			check: func(t *testing.T, r *RenderedChart) {
 				if !strings.Contains(r.Notes, "no ServiceMonitor was created") {
 					t.Errorf("NOTES.txt does not say the ServiceMonitor was left out:\n%s", r.Notes)
@@ -157,7 +170,7 @@ func TestChartRenders(t *testing.T) {
 			render: ChartRender{ValuesFiles: prod},
 			want: []string{"Ingress/cinegraph-router", "PodDisruptionBudget/cinegraph-router", "PodDisruptionBudget/cinegraph-catalog",
 				"PodDisruptionBudget/cinegraph-video", "PodDisruptionBudget/cinegraph-chat", "PodDisruptionBudget/cinegraph-insights"},
-			absent:        []string{"ServiceMonitor/cinegraph-router"},
+			absent:        []string{"ServiceMonitor/cinegraph-metrics"},
 			networkPolicy: 7,
 			check: func(t *testing.T, r *RenderedChart) {
 				ing := chartObject[*networkingv1.Ingress](t, r.Objects, "Ingress", "cinegraph-router")
@@ -182,7 +195,7 @@ func TestChartRenders(t *testing.T) {
 		{
 			name:   "values-production.yaml, ServiceMonitor enabled and served",
 			render: ChartRender{ValuesFiles: prod, APIVersions: withSM, Set: map[string]any{"serviceMonitor": map[string]any{"enabled": true}}},
-			want:   []string{"ServiceMonitor/cinegraph-router"},
+			want:   []string{"ServiceMonitor/cinegraph-metrics"},
 		},
 		{
 			name: "one router replica without autoscaling",
@@ -343,8 +356,12 @@ func TestChartContents(t *testing.T) {
 				if svc.Spec.ClusterIP != corev1.ClusterIPNone {
 					t.Errorf("Service %s is not headless", svcName)
 				}
-				if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Name != "graphql" || svc.Spec.Ports[0].Protocol != corev1.ProtocolTCP {
-					t.Errorf("Service %s ports = %+v, want one TCP port named graphql", svcName, svc.Spec.Ports)
+				if len(svc.Spec.Ports) != 2 || svc.Spec.Ports[0].Name != "graphql" || svc.Spec.Ports[0].Protocol != corev1.ProtocolTCP ||
+					svc.Spec.Ports[1].Name != "admin" || svc.Spec.Ports[1].Port != 9090 {
+					t.Errorf("Service %s ports = %+v, want TCP ports graphql and admin (9090)", svcName, svc.Spec.Ports)
+				}
+				if !slices.Contains(c.Args, "--admin-listen") {
+					t.Errorf("%s args = %q, want an --admin-listen for /metrics", sg, c.Args)
 				}
 				want := "_graphql._tcp." + svcName + "." + chartNamespace + ".svc.cluster.local"
 				if names[sg] != want {
@@ -420,11 +437,16 @@ func TestChartContents(t *testing.T) {
 				t.Error("the migration's ConfigMap is not a hook, so it would not exist when the job runs")
 			}
 		}},
-		{"network policies: subgraphs only from the router", func(t *testing.T) {
+		{"network policies: subgraphs only from the router, admin only from Prometheus", func(t *testing.T) {
 			for _, sg := range chartSubgraphs {
 				np := chartObject[*networkingv1.NetworkPolicy](t, r.Objects, "NetworkPolicy", "cinegraph-"+sg)
-				if len(np.Spec.Ingress) != 1 || len(np.Spec.Ingress[0].From) != 1 {
-					t.Fatalf("%s ingress = %+v, want one rule from the router", sg, np.Spec.Ingress)
+				if len(np.Spec.Ingress) != 2 || len(np.Spec.Ingress[0].From) != 1 {
+					t.Fatalf("%s ingress = %+v, want a rule from the router and one from Prometheus", sg, np.Spec.Ingress)
+				}
+				admin := np.Spec.Ingress[1]
+				if p := admin.Ports; len(p) != 1 || p[0].Port == nil || *p[0].Port != intstr.FromString("admin") ||
+					len(admin.From) != 1 || admin.From[0].PodSelector == nil || admin.From[0].PodSelector.MatchLabels["app.kubernetes.io/name"] != "prometheus" {
+					t.Errorf("%s admin ingress %+v, want the admin port from Prometheus alone", sg, admin)
 				}
 				from := np.Spec.Ingress[0].From[0]
 				if from.PodSelector == nil || from.PodSelector.MatchLabels["app.kubernetes.io/component"] != "router" || from.NamespaceSelector != nil {
