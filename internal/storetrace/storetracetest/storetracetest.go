@@ -102,6 +102,26 @@ func (r *Recorder) counts(t *testing.T) map[string]uint64 {
 	return out
 }
 
+// Verify checks what was recorded since Mark against want: the histogram
+// counted want.Calls (whether or not tracing is on), and the spans are
+// none with tracing off, else what Check asks of them.
+func (r *Recorder) Verify(t *testing.T, tracing bool, want Want) {
+	t.Helper()
+	got := r.Calls(t)
+	for op, n := range want.Calls {
+		if got[op] != n {
+			t.Errorf("histogram counted %d %s calls, want %d", got[op], op, n)
+		}
+	}
+	if !tracing {
+		if spans := r.Spans(); len(spans) != 0 {
+			t.Fatalf("%d spans with tracing off, want none", len(spans))
+		}
+		return
+	}
+	Check(t, r.Spans(), want)
+}
+
 // Want is what one operation's spans should show.
 type Want struct {
 	// System is every store span's db.system.name.

@@ -66,19 +66,7 @@ func TestQueryTraced(t *testing.T) {
 			var out map[string]any
 			c.MustPost(audiences, &out, client.Var("r", titles))
 
-			calls := rec.Calls(t)
-			for op, n := range tc.want.Calls {
-				if calls[op] != n {
-					t.Errorf("histogram counted %d %s calls, want %d", calls[op], op, n)
-				}
-			}
-			if !tc.tracing {
-				if spans := rec.Spans(); len(spans) != 0 {
-					t.Fatalf("%d spans with tracing off, want none", len(spans))
-				}
-				return
-			}
-			storetracetest.Check(t, rec.Spans(), tc.want)
+			rec.Verify(t, tc.tracing, tc.want)
 		})
 	}
 }

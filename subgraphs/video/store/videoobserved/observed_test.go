@@ -75,19 +75,7 @@ func TestQueryTraced(t *testing.T) {
 				tc.want.Batches["RenditionsByVideo"] = found
 			}
 
-			got := rec.Calls(t)
-			for op, n := range tc.want.Calls {
-				if got[op] != n {
-					t.Errorf("histogram counted %d %s calls, want %d", got[op], op, n)
-				}
-			}
-			if !tc.tracing {
-				if spans := rec.Spans(); len(spans) != 0 {
-					t.Fatalf("%d spans with tracing off, want none", len(spans))
-				}
-				return
-			}
-			storetracetest.Check(t, rec.Spans(), tc.want)
+			rec.Verify(t, tc.tracing, tc.want)
 		})
 	}
 }
