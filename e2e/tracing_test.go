@@ -298,16 +298,35 @@ func TestChatMessageTraceInZipkin(t *testing.T) {
 			Errors []any
 		}
 	}
+	// One reader for the socket: a read deadline would break the
+	// connection for the reads after it.
+	frames := make(chan next, 64)
+	go func() {
+		defer close(frames)
+		for {
+			var m next
+			if err := conn.ReadJSON(&m); err != nil {
+				return
+			}
+			frames <- m
+		}
+	}()
 	// received waits for both deliveries of the message with body, giving
 	// up (false) after wait.
 	received := func(body string, wait time.Duration) (string, bool) {
 		var messageID string
 		insights := map[string]bool{}
-		_ = conn.SetReadDeadline(time.Now().Add(wait))
+		timeout := time.After(wait)
 		for {
 			var m next
-			if err := conn.ReadJSON(&m); err != nil {
+			select {
+			case <-timeout:
 				return messageID, false
+			case f, ok := <-frames:
+				if !ok {
+					t.Fatal("the websocket closed")
+				}
+				m = f
 			}
 			if m.Type != "next" || len(m.Payload.Errors) > 0 {
 				t.Fatalf("subscription %s: %+v", m.ID, m)
