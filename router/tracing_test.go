@@ -384,8 +384,9 @@ func (staticSubgraphs) Fetch(_ context.Context, subgraph string, _ *wire.Subgrap
 
 // BenchmarkTracing measures the router's request path (the HTTP handler,
 // two parallel fetches answered from memory) with tracing off, with the
-// no-op provider of tracing.exporter none, and on: every request sampled,
-// its spans batched to an exporter that drops them.
+// no-op provider of tracing.exporter none, on (every request sampled, its
+// spans batched to an exporter that drops them), and unsampled (what the
+// requests a sampling ratio leaves out cost).
 func BenchmarkTracing(b *testing.B) {
 	on, err := telemetry.New(context.Background(), config.Tracing{Exporter: config.TracingOTLPGRPC, SamplingRatio: 1}, "bench",
 		telemetry.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(discardExporter{})))
@@ -393,6 +394,11 @@ func BenchmarkTracing(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer func() { _ = on.Shutdown(context.Background()) }()
+	unsampled, err := telemetry.New(context.Background(), config.Tracing{Exporter: config.TracingOTLPGRPC, SamplingRatio: 0}, "bench",
+		telemetry.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(discardExporter{})))
+	if err != nil {
+		b.Fatal(err)
+	}
 	none, err := telemetry.New(context.Background(), config.Tracing{Exporter: config.TracingNone}, "bench")
 	if err != nil {
 		b.Fatal(err)
@@ -404,6 +410,7 @@ func BenchmarkTracing(b *testing.B) {
 		{"off", nil},
 		{"none", tracing.New(none.TracerProvider(), none.Propagator(), tracing.Options{})},
 		{"on", tracing.New(on.TracerProvider(), on.Propagator(), tracing.Options{})},
+		{"unsampled", tracing.New(unsampled.TracerProvider(), unsampled.Propagator(), tracing.Options{})},
 	}
 	body, _ := json.Marshal(map[string]string{"query": bothQuery})
 	for _, bc := range cases {

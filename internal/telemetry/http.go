@@ -165,5 +165,32 @@ func (w *StatusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 
 // Inject writes ctx's trace context and baggage into header.
 func Inject(ctx context.Context, prop propagation.TextMapPropagator, header http.Header) {
-	prop.Inject(ctx, propagation.HeaderCarrier(header))
+	prop.Inject(ctx, HeaderCarrier(header))
 }
+
+// HeaderCarrier is propagation.HeaderCarrier writing the W3C fields under
+// their canonical header names directly: http.Header.Set would make the
+// canonical form of "traceparent" anew, one allocation per header per
+// request.
+type HeaderCarrier http.Header
+
+// Get returns the first value of key.
+func (h HeaderCarrier) Get(key string) string { return http.Header(h).Get(key) }
+
+// Set sets key to value alone.
+func (h HeaderCarrier) Set(key, value string) {
+	switch key {
+	case "traceparent":
+		key = "Traceparent"
+	case "tracestate":
+		key = "Tracestate"
+	case "baggage":
+		key = "Baggage"
+	default:
+		key = http.CanonicalHeaderKey(key)
+	}
+	h[key] = []string{value}
+}
+
+// Keys lists the header names.
+func (h HeaderCarrier) Keys() []string { return propagation.HeaderCarrier(h).Keys() }

@@ -105,12 +105,22 @@ func (t *Tracing) Tracer() trace.Tracer {
 var noSpan trace.Span = noop.Span{}
 
 // Start starts an internal span named name, a child of ctx's; with t nil
-// it returns ctx as it is and a span that does nothing.
+// it returns ctx as it is and a span that does nothing. So it does under a
+// parent the sampler dropped: the provider's sampler is parent-based, so
+// no child of it would be recorded, and the span would cost allocations
+// (the span, its context, its options) on every request sampling left out.
 func (t *Tracing) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
-	if t == nil {
+	if t == nil || unsampled(ctx) {
 		return ctx, noSpan
 	}
 	return t.tracer.Start(ctx, name, opts...)
+}
+
+// unsampled reports whether ctx holds a span context that sampling
+// dropped: every span under it is dropped too (parent-based sampling).
+func unsampled(ctx context.Context) bool {
+	sc := trace.SpanContextFromContext(ctx)
+	return sc.IsValid() && !sc.IsSampled()
 }
 
 // StartWrite starts the span of writing a subscription result produced
@@ -220,6 +230,16 @@ func instanceAttributes(subgraph, instance string) []attribute.KeyValue {
 }
 
 func (f *fetcher) Fetch(ctx context.Context, req *wire.SubgraphRequest, header http.Header) (*wire.SubgraphResponse, error) {
+	if unsampled(ctx) {
+		// No span, but the subgraph still learns it is in a trace that
+		// sampling dropped, so it records nothing of it either.
+		h := header.Clone()
+		if h == nil {
+			h = http.Header{}
+		}
+		f.t.prop.Inject(ctx, telemetry.HeaderCarrier(h))
+		return f.next.Fetch(ctx, req, h)
+	}
 	ctx, span := f.t.tracer.Start(ctx, f.name, trace.WithSpanKind(trace.SpanKindClient))
 	defer span.End()
 	var attempts atomic.Int32
@@ -239,7 +259,7 @@ func (f *fetcher) Fetch(ctx context.Context, req *wire.SubgraphRequest, header h
 	if h == nil {
 		h = http.Header{}
 	}
-	f.t.prop.Inject(ctx, propagation.HeaderCarrier(h))
+	f.t.prop.Inject(ctx, telemetry.HeaderCarrier(h))
 	resp, err := f.next.Fetch(ctx, req, h)
 	if !span.IsRecording() {
 		return resp, err
