@@ -1,17 +1,12 @@
 package catalogobserved_test
 
 import (
-	"context"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/storetrace/storetracetest"
-	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 	"github.com/cinegraph/cinegraph/subgraphs/catalog"
 )
@@ -71,7 +66,7 @@ func TestQueryTraced(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := storetracetest.Install(t, tc.tracing)
-			c := viewertest.Client(openCatalog(t).Handler(), viewertest.As("profile-1"))
+			c := viewertest.Client(storetracetest.OpenEmbedded(t, catalog.Module(catalog.Hooks{})).Handler(), viewertest.As("profile-1"))
 			rec.Mark(t)
 			var out map[string]any
 			var opts []client.Option
@@ -83,28 +78,4 @@ func TestQueryTraced(t *testing.T) {
 			rec.Verify(t, tc.tracing, tc.want)
 		})
 	}
-}
-
-// openCatalog opens the catalog subgraph in embedded mode through its
-// Module.
-func openCatalog(t *testing.T) subgraph.Subgraph {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
-	bus, err := embedded.Open(ctx, filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg, err := catalog.Module(catalog.Hooks{}).OpenEmbedded(ctx, subgraph.EmbeddedDeps{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := sg.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		_ = bus.Close()
-	})
-	return sg
 }

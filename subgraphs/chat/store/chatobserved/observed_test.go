@@ -2,19 +2,15 @@ package chatobserved_test
 
 import (
 	"context"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cinegraph/cinegraph/internal/events"
-	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/storetrace/storetracetest"
-	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/internal/telemetry"
 	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 	"github.com/cinegraph/cinegraph/subgraphs/chat"
@@ -81,7 +77,7 @@ func TestQueryTraced(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := storetracetest.Install(t, tc.tracing)
-			c := viewertest.Client(openChat(t).Handler(), viewertest.As("profile-1"))
+			c := viewertest.Client(storetracetest.OpenEmbedded(t, chat.Module(chat.Hooks{})).Handler(), viewertest.As("profile-1"))
 			var opts []client.Option
 			for k, v := range tc.vars {
 				opts = append(opts, client.Var(k, v))
@@ -93,29 +89,6 @@ func TestQueryTraced(t *testing.T) {
 			rec.Verify(t, tc.tracing, tc.want)
 		})
 	}
-}
-
-// openChat opens the chat subgraph in embedded mode through its Module.
-func openChat(t *testing.T) subgraph.Subgraph {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
-	bus, err := embedded.Open(ctx, filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg, err := chat.Module(chat.Hooks{}).OpenEmbedded(ctx, subgraph.EmbeddedDeps{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := sg.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		_ = bus.Close()
-	})
-	return sg
 }
 
 // stub answers every call at once, so that what the wrapper adds is all

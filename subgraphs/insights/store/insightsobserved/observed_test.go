@@ -3,8 +3,6 @@ package insightsobserved_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,11 +10,9 @@ import (
 	"go.opentelemetry.io/otel/codes"
 
 	"github.com/cinegraph/cinegraph/internal/enginetest"
-	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	pg "github.com/cinegraph/cinegraph/internal/postgres"
 	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/storetrace/storetracetest"
-	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/internal/telemetry"
 	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
@@ -61,7 +57,7 @@ func TestQueryTraced(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := storetracetest.Install(t, tc.tracing)
-			c := viewertest.Client(openInsights(t).Handler(), viewertest.As("profile-1"))
+			c := viewertest.Client(storetracetest.OpenEmbedded(t, insights.Module(insights.Hooks{})).Handler(), viewertest.As("profile-1"))
 			rec.Mark(t)
 			var out map[string]any
 			c.MustPost(audiences, &out, client.Var("r", titles))
@@ -69,30 +65,6 @@ func TestQueryTraced(t *testing.T) {
 			rec.Verify(t, tc.tracing, tc.want)
 		})
 	}
-}
-
-// openInsights opens the insights subgraph in embedded mode through its
-// Module.
-func openInsights(t *testing.T) subgraph.Subgraph {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
-	bus, err := embedded.Open(ctx, filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg, err := insights.Module(insights.Hooks{}).OpenEmbedded(ctx, subgraph.EmbeddedDeps{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := sg.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		_ = bus.Close()
-	})
-	return sg
 }
 
 // TestPostgresCallsTraced: over PostgreSQL (the cluster engine, in a

@@ -1,17 +1,12 @@
 package videoobserved_test
 
 import (
-	"context"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/cinegraph/cinegraph/internal/events/embedded"
 	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/storetrace/storetracetest"
-	"github.com/cinegraph/cinegraph/internal/subgraph"
 	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 	"github.com/cinegraph/cinegraph/subgraphs/video"
 )
@@ -53,7 +48,7 @@ func TestQueryTraced(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := storetracetest.Install(t, tc.tracing)
-			c := viewertest.Client(openVideo(t).Handler(), viewertest.As("profile-1"))
+			c := viewertest.Client(storetracetest.OpenEmbedded(t, video.Module(video.Hooks{})).Handler(), viewertest.As("profile-1"))
 			rec.Mark(t)
 			var out struct {
 				Entities []struct {
@@ -78,28 +73,4 @@ func TestQueryTraced(t *testing.T) {
 			rec.Verify(t, tc.tracing, tc.want)
 		})
 	}
-}
-
-// openVideo opens the catalog subgraph in embedded mode through its
-// Module.
-func openVideo(t *testing.T) subgraph.Subgraph {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
-	bus, err := embedded.Open(ctx, filepath.Join(dir, "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg, err := video.Module(video.Hooks{}).OpenEmbedded(ctx, subgraph.EmbeddedDeps{DataDir: dir, Bus: bus, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := sg.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-		_ = bus.Close()
-	})
-	return sg
 }
