@@ -201,6 +201,16 @@ STORAGE_BENCH_FLAGS ?=
 bench-storage:
 	$(GO) run ./bench/storage $(STORAGE_BENCH_FLAGS)
 
+# Sentiment evaluation: plain VADER and the default chat model on the labelled
+# watch-party chat set (subgraphs/insights/sentiment/chatset), tuning and
+# held-out splits: accuracy, macro-F1, per-class P/R/F1, confusion matrices
+# (EVAL_SENTIMENT_FLAGS: -misses lists the tuning split's mistakes). Prints
+# figures; chatset's tests pin them.
+.PHONY: eval-sentiment
+EVAL_SENTIMENT_FLAGS ?=
+eval-sentiment:
+	$(GO) run ./cmd/eval-sentiment $(EVAL_SENTIMENT_FLAGS)
+
 # The real engines of cluster mode (PostgreSQL, Redis, Kafka, Cassandra,
 # Elasticsearch), installed and started by the project's own scripts on 127.0.0.1.
 services-up:

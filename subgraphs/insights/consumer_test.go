@@ -17,6 +17,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 )
 
 type audience struct {
@@ -119,7 +120,7 @@ func TestConsumesChatMessages(t *testing.T) {
 		if err := json.Unmarshal(ev.Payload, &payload); err != nil {
 			t.Fatalf("decode insight: %v", err)
 		}
-		want := insightsservice.SentimentScored{MessageID: "live-1", RoomID: room, TitleID: titleID, Label: "POSITIVE", Score: payload.Score, Model: "vader-lexicon"}
+		want := insightsservice.SentimentScored{MessageID: "live-1", RoomID: room, TitleID: titleID, Label: "POSITIVE", Score: payload.Score, Model: sentiment.ChatName}
 		if ev.Key != room || ev.Type != insightsservice.EventTypeSentimentScored || payload != want || payload.Score <= 0 {
 			t.Fatalf("insight event %+v with %+v, want key %s and %+v", ev, payload, room, want)
 		}

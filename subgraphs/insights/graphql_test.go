@@ -17,6 +17,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 )
 
 func TestServiceSDL(t *testing.T) {
@@ -131,8 +132,8 @@ func TestEntities(t *testing.T) {
 		}
 		for i, want := range []string{"POSITIVE", "NEGATIVE", "NEUTRAL"} {
 			got := resp.Entities[i]
-			if got.ID != reps[i]["id"] || got.Sentiment.Label != want || got.Sentiment.Model != "vader-lexicon" {
-				t.Errorf("entity %d = %+v %+v, want %s from vader-lexicon", i, got, got.Sentiment, want)
+			if got.ID != reps[i]["id"] || got.Sentiment.Label != want || got.Sentiment.Model != sentiment.ChatName {
+				t.Errorf("entity %d = %+v %+v, want %s from %s", i, got, got.Sentiment, want, sentiment.ChatName)
 			}
 		}
 		if resp.Entities[0].Sentiment.Score <= 0 || resp.Entities[1].Sentiment.Score >= 0 {

@@ -95,7 +95,7 @@ func codes(errs []gqlError) []string {
 // seededAudience is what the seed says a title's audience is.
 func seededAudience(titleID string) insightsservice.Audience {
 	a := insightsservice.Audience{TitleID: titleID}
-	for _, sc := range insightsservice.BuildSeed(fixture(), sentiment.NewVader()).Scores {
+	for _, sc := range insightsservice.BuildSeed(fixture(), sentiment.NewChat()).Scores {
 		if sc.TitleID != titleID {
 			continue
 		}

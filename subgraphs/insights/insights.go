@@ -45,8 +45,8 @@ type Options struct {
 	// test's decorator); the subgraph then ignores DataDir and closes it on
 	// Close.
 	Store insightsservice.Store
-	// Model scores message sentiment; the lexicon model (sentiment.NewVader)
-	// when nil.
+	// Model scores message sentiment; the chat lexicon model
+	// (sentiment.NewChat) when nil.
 	Model sentiment.Model
 	// Guards keeps the guards of the sentiment model and the
 	// recommendations ranking; a new registry when nil. Dependencies
@@ -97,7 +97,7 @@ func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subg
 	logger = logger.With("subgraph", Name)
 	model := opts.Model
 	if model == nil {
-		model = sentiment.NewVader()
+		model = sentiment.NewChat()
 	}
 	guards := opts.Guards
 	if guards == nil {

@@ -24,8 +24,8 @@ type Service struct {
 // Option adjusts a Service.
 type Option func(*Service)
 
-// WithModel sets the model that scores message sentiment; the lexicon
-// model (sentiment.NewVader) otherwise.
+// WithModel sets the model that scores message sentiment; the chat lexicon
+// model (sentiment.NewChat) otherwise.
 func WithModel(model sentiment.Model) Option { return func(s *Service) { s.model = model } }
 
 // WithPublisher sets where insight results are published; without one,
@@ -46,7 +46,7 @@ func New(store Store, opts ...Option) *Service {
 		opt(s)
 	}
 	if s.model == nil {
-		s.model = sentiment.NewVader()
+		s.model = sentiment.NewChat()
 	}
 	if s.sentimentGuard == nil {
 		s.sentimentGuard = depguard.New(SentimentDependency, depguard.Policy{}, nil)

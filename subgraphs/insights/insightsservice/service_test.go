@@ -311,7 +311,7 @@ func TestNewRequiresAStore(t *testing.T) {
 	insightsservice.New(nil)
 }
 
-func TestNewDefaultsToTheLexiconModel(t *testing.T) {
+func TestNewDefaultsToTheChatModel(t *testing.T) {
 	t.Parallel()
 	store, err := insightssqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
@@ -319,7 +319,7 @@ func TestNewDefaultsToTheLexiconModel(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = store.Close() })
 	got, err := insightsservice.New(store).Sentiment("I love this, it is wonderful")
-	if err != nil || got.Model != sentiment.VaderName || got.Label != sentiment.Positive {
-		t.Fatalf("Sentiment = %+v, %v; want a positive %s score", got, err, sentiment.VaderName)
+	if err != nil || got.Model != sentiment.ChatName || got.Label != sentiment.Positive {
+		t.Fatalf("Sentiment = %+v, %v; want a positive %s score", got, err, sentiment.ChatName)
 	}
 }
