@@ -211,6 +211,16 @@ EVAL_SENTIMENT_FLAGS ?=
 eval-sentiment:
 	$(GO) run ./cmd/eval-sentiment $(EVAL_SENTIMENT_FLAGS)
 
+# Recommendations evaluation: leave-one-out over the seeded viewing history
+# (each profile's most recent title hidden), hit@10, NDCG@10 and coverage for
+# popularity against item-to-item collaborative filtering (cosine, Jaccard),
+# and the same on synthetic genre-taste histories. Prints figures; never fails
+# on them.
+.PHONY: eval-recommend
+EVAL_RECOMMEND_FLAGS ?=
+eval-recommend:
+	$(GO) run ./cmd/eval-recommend $(EVAL_RECOMMEND_FLAGS)
+
 # The real engines of cluster mode (PostgreSQL, Redis, Kafka, Cassandra,
 # Elasticsearch), installed and started by the project's own scripts on 127.0.0.1.
 services-up:

@@ -375,6 +375,11 @@ func (w countingInsights) PopularTitles(ctx context.Context, limit int) ([]insig
 	return w.s.PopularTitles(ctx, limit)
 }
 
+func (w countingInsights) CoViewsByTitleIDs(ctx context.Context, ids []string) ([]insightsservice.CoViews, error) {
+	w.c.call()
+	return w.s.CoViewsByTitleIDs(ctx, ids)
+}
+
 func (w countingInsights) ReplaceSeed(ctx context.Context, data insightsservice.SeedData) error {
 	w.c.call()
 	return w.s.ReplaceSeed(ctx, data)

@@ -250,7 +250,9 @@ func TestEntities(t *testing.T) {
 		if len(recs) != 7 {
 			t.Fatalf("got %d recommendations, want 7", len(recs))
 		}
-		reason := regexp.MustCompile(`^(Watched by 1 viewer|Watched by \d+ viewers|Not watched by anyone yet); (audiences are (positive|neutral|negative)|no audience reactions yet)$`)
+		// Personal picks (titles co-watched with profile-1's) come first,
+		// then popular titles.
+		reason := regexp.MustCompile(`^(Viewers who watched (one|\d+) of your titles also watched this|Watched by 1 viewer|Watched by \d+ viewers|Not watched by anyone yet); (audiences are (positive|neutral|negative)|no audience reactions yet)$`)
 		for i, r := range recs {
 			if watched[r.Title.ID] {
 				t.Errorf("recommended %s, which profile-1 watched", r.Title.ID)
@@ -265,8 +267,8 @@ func TestEntities(t *testing.T) {
 				t.Errorf("reason %q does not explain the ranking", r.Reason)
 			}
 		}
-		if !strings.HasPrefix(recs[0].Reason, "Watched by") {
-			t.Errorf("top recommendation %q is not a watched title", recs[0].Reason)
+		if !strings.HasPrefix(recs[0].Reason, "Viewers who watched") {
+			t.Errorf("top recommendation %q is not a title co-watched with profile-1's", recs[0].Reason)
 		}
 	})
 

@@ -22,9 +22,11 @@ const (
 	candidatePool = 500
 )
 
-// Recommendations ranks titles for each profile, in order: titles most
-// profiles watched, lifted by positive audiences, without the titles the
-// profile watched. Each list holds at most MaxRecommendations.
+// Recommendations ranks titles for each profile, in order: first the
+// titles watched by the viewers of what the profile watched (item-to-item
+// collaborative filtering, see recommend), then titles most profiles
+// watched, lifted by positive audiences; never the titles the profile
+// watched. Each list holds at most MaxRecommendations.
 //
 // The ranking runs through its guard. While it fails, is slow or is cut
 // off, every profile gets the same list of the most popular titles, ranked
@@ -63,39 +65,194 @@ func (s *Service) popular(ctx context.Context, profiles int) ([][]Recommendation
 	return out, nil
 }
 
-// recommend is the personal ranking.
+// recommend is the personal ranking: item-to-item collaborative filtering
+// over the profiles' viewing histories, filled up with popular titles.
+//
+// A candidate's affinity is the sum of its similarity to each title the
+// profile watched, from the pair counts the store keeps (CoViewsByTitleIDs).
+// The counts live in the store, updated as each view is saved, rather than
+// in memory rebuilt at start: the store is the source of truth, replicas
+// share one consumer group and so each sees only some views, and a restart
+// or a reseed then needs no rebuild. Titles the profile watched are never
+// suggested. Personal picks come first, by affinity, then the most popular
+// unwatched titles fill the list up to MaxRecommendations; a profile with
+// no history (cold start) gets popular titles only.
 func (s *Service) recommend(ctx context.Context, profileIDs []string) ([][]Recommendation, error) {
 	watched, err := s.store.WatchedTitlesByProfileIDs(ctx, profileIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load watched titles of %d profiles: %w", len(profileIDs), err)
 	}
 	most := 0
+	var history []string
 	for _, w := range watched {
 		most = max(most, len(w))
+		history = append(history, w...)
 	}
 	popular, err := s.store.PopularTitles(ctx, candidatePool+most)
 	if err != nil {
 		return nil, fmt.Errorf("load popular titles: %w", err)
 	}
 	ranked := rank(popular)
+	coViews := map[string]CoViews{}
+	if s.similarity.Of != nil && len(history) > 0 {
+		co, err := s.store.CoViewsByTitleIDs(ctx, history)
+		if err != nil {
+			return nil, fmt.Errorf("load co-viewed titles of %d titles: %w", len(history), err)
+		}
+		for _, c := range co {
+			coViews[c.TitleID] = c
+		}
+	}
+	position := make(map[string]int, len(ranked))
+	for i, r := range ranked {
+		position[r.TitleID] = i
+	}
+	picks := make([][]affinity, len(profileIDs))
+	var unranked []string
+	for i := range profileIDs {
+		picks[i] = personalPicks(watched[i], coViews, s.similarity, position)
+		for _, p := range picks[i] {
+			if _, ok := position[p.titleID]; !ok {
+				unranked = append(unranked, p.titleID)
+			}
+		}
+	}
+	audiences := map[string]Audience{}
+	if len(unranked) > 0 {
+		found, err := s.store.AudiencesByTitleIDs(ctx, unranked)
+		if err != nil {
+			return nil, fmt.Errorf("load audience sentiment of %d recommended titles: %w", len(unranked), err)
+		}
+		for _, a := range found {
+			audiences[a.TitleID] = a
+		}
+	}
+	for _, r := range ranked {
+		audiences[r.TitleID] = r.Audience
+	}
 	out := make([][]Recommendation, len(profileIDs))
 	for i := range profileIDs {
-		seen := make(map[string]bool, len(watched[i]))
-		for _, id := range watched[i] {
-			seen[id] = true
-		}
-		list := make([]Recommendation, 0, MaxRecommendations)
-		for _, r := range ranked {
-			if len(list) == MaxRecommendations {
-				break
-			}
-			if !seen[r.TitleID] {
-				list = append(list, r)
-			}
-		}
-		out[i] = list
+		out[i] = fillUp(picks[i], watched[i], ranked, audiences)
 	}
 	return out, nil
+}
+
+// affinity is how well an unwatched title suits a profile.
+type affinity struct {
+	titleID string
+	// sum is the title's summed similarity to the profile's titles, mean
+	// that sum over all of them.
+	sum, mean float64
+	// because is how many of the profile's titles share viewers with it.
+	because int
+}
+
+// personalPicks scores every unwatched title that shares viewers with a
+// watched one, and returns the best MaxRecommendations: highest summed
+// similarity first, then the more popular (position in the popularity
+// ranking), then by id.
+func personalPicks(watched []string, coViews map[string]CoViews, sim Similarity, position map[string]int) []affinity {
+	if sim.Of == nil || len(watched) == 0 {
+		return nil
+	}
+	seen := make(map[string]bool, len(watched))
+	for _, id := range watched {
+		seen[id] = true
+	}
+	scores := map[string]*affinity{}
+	for _, w := range watched {
+		c, ok := coViews[w]
+		if !ok {
+			continue
+		}
+		for _, o := range c.With {
+			if seen[o.TitleID] {
+				continue
+			}
+			v := sim.Of(o.Both, c.Viewers, o.Viewers)
+			if v <= 0 {
+				continue
+			}
+			a := scores[o.TitleID]
+			if a == nil {
+				a = &affinity{titleID: o.TitleID}
+				scores[o.TitleID] = a
+			}
+			a.sum += v
+			a.because++
+		}
+	}
+	out := make([]affinity, 0, len(scores))
+	for _, a := range scores {
+		a.mean = a.sum / float64(len(watched))
+		out = append(out, *a)
+	}
+	rankOf := func(id string) int {
+		if p, ok := position[id]; ok {
+			return p
+		}
+		return len(position)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].sum != out[j].sum {
+			return out[i].sum > out[j].sum
+		}
+		if pi, pj := rankOf(out[i].titleID), rankOf(out[j].titleID); pi != pj {
+			return pi < pj
+		}
+		return out[i].titleID < out[j].titleID
+	})
+	return out[:min(len(out), MaxRecommendations)]
+}
+
+// fillUp turns a profile's personal picks into recommendations and fills
+// the list up to MaxRecommendations with the popular titles it neither
+// watched nor was offered. Scores fall as the list goes: a personal pick
+// scores 0.5 plus half its mean similarity, a popular one half its
+// popularity score, so both stay in 0..1.
+func fillUp(picks []affinity, watched []string, ranked []Recommendation, audiences map[string]Audience) []Recommendation {
+	seen := make(map[string]bool, len(watched)+len(picks))
+	for _, id := range watched {
+		seen[id] = true
+	}
+	list := make([]Recommendation, 0, MaxRecommendations)
+	for _, p := range picks {
+		seen[p.titleID] = true
+		a := audiences[p.titleID]
+		a.TitleID = p.titleID
+		list = append(list, Recommendation{
+			TitleID:  p.titleID,
+			Score:    math.Round((0.5+0.5*min(p.mean, 1))*1e4) / 1e4,
+			Reason:   personalReason(p, a),
+			Audience: a,
+		})
+	}
+	personal := len(list) > 0
+	for _, r := range ranked {
+		if len(list) == MaxRecommendations {
+			break
+		}
+		if seen[r.TitleID] {
+			continue
+		}
+		if personal {
+			r.Score = math.Round(r.Score/2*1e4) / 1e4
+		}
+		list = append(list, r)
+	}
+	return list
+}
+
+// personalReason explains a personal pick, e.g. "Viewers who watched 2 of
+// your titles also watched this; audiences are positive". The insights
+// data holds title ids, not names, so the reason counts titles rather than
+// naming them.
+func personalReason(p affinity, a Audience) string {
+	because := "Viewers who watched one of your titles also watched this"
+	if p.because > 1 {
+		because = fmt.Sprintf("Viewers who watched %d of your titles also watched this", p.because)
+	}
+	return because + "; " + audienceReason(a)
 }
 
 // rank scores the popular titles and orders them best first.
@@ -148,10 +305,14 @@ func reason(p TitleStat) string {
 	default:
 		parts = append(parts, fmt.Sprintf("Watched by %d viewers", p.Viewers))
 	}
-	if p.Audience.MessageCount == 0 {
-		parts = append(parts, "no audience reactions yet")
-	} else {
-		parts = append(parts, "audiences are "+strings.ToLower(string(p.Audience.Label())))
-	}
+	parts = append(parts, audienceReason(p.Audience))
 	return strings.Join(parts, "; ")
+}
+
+// audienceReason says how a title's watch party felt.
+func audienceReason(a Audience) string {
+	if a.MessageCount == 0 {
+		return "no audience reactions yet"
+	}
+	return "audiences are " + strings.ToLower(string(a.Label()))
 }

@@ -17,6 +17,8 @@ type Service struct {
 	model sentiment.Model
 	pub   events.Publisher
 	now   func() time.Time
+	// similarity compares titles for recommendations (similarity.go).
+	similarity Similarity
 	// The guards of the model and of the ranking (guards.go).
 	sentimentGuard, recommendationsGuard *depguard.Guard
 }
@@ -41,7 +43,7 @@ func New(store Store, opts ...Option) *Service {
 	if store == nil {
 		panic("insights service: nil store")
 	}
-	s := &Service{store: store, now: time.Now}
+	s := &Service{store: store, now: time.Now, similarity: Cosine}
 	for _, opt := range opts {
 		opt(s)
 	}

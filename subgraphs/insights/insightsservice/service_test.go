@@ -243,12 +243,16 @@ func TestRecommendations(t *testing.T) {
 		}
 		return out
 	}
-	// score = 0.7 * viewers/3 + 0.3 * (average + 1) / 2, rounded to 4 places.
+	// Popular titles: score = 0.7 * viewers/3 + 0.3 * (average + 1) / 2,
+	// rounded to 4 places, halved after personal picks.
 	t1 := rec{"t1", 0.85, "Watched by 3 viewers; no audience reactions yet"}
 	t2 := rec{"t2", 0.3833, "Watched by 1 viewer; no audience reactions yet"}
 	t3 := rec{"t3", 0.27, "Not watched by anyone yet; audiences are positive"}
 	t4 := rec{"t4", 0.06, "Not watched by anyone yet; audiences are negative"}
-	want := [][]rec{{t2, t3, t4}, {t1, t2, t3, t4}, {t3, t4}}
+	// p2 watched t1, as did p1, who also watched t2: t2 is a personal pick
+	// for p2, scored 0.5 + cosine(1 both, 3 and 1 viewers) / 2.
+	t2For2 := rec{"t2", 0.7887, "Viewers who watched one of your titles also watched this; no audience reactions yet"}
+	want := [][]rec{{t2For2, {"t3", 0.135, t3.Reason}, {"t4", 0.03, t4.Reason}}, {t1, t2, t3, t4}, {t3, t4}}
 	for i := range want {
 		if g := simplify(got[i]); !reflect.DeepEqual(g, want[i]) {
 			t.Errorf("recommendations[%d] = %+v\nwant %+v", i, g, want[i])

@@ -26,6 +26,12 @@ type Store interface {
 	// PopularTitles returns at most limit titles that anyone watched or
 	// talked about, most viewers first, then most messages, then by id.
 	PopularTitles(ctx context.Context, limit int) ([]TitleStat, error)
+	// CoViewsByTitleIDs returns one CoViews per id, in order: how many
+	// profiles watched the title and, for every other title any of them
+	// watched, how many watched both. The store keeps the pair counts as it
+	// saves views (a new view of t by p adds one to t's pair with each other
+	// title p watched), so a read costs no scan of the whole history.
+	CoViewsByTitleIDs(ctx context.Context, titleIDs []string) ([]CoViews, error)
 	// ReplaceSeed swaps the seeded rows for data in one transaction,
 	// keeping rows that came from live events.
 	ReplaceSeed(ctx context.Context, data SeedData) error

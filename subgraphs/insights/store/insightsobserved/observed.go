@@ -39,6 +39,7 @@ func WrapWith(next insightsservice.Store, o storetrace.Options) insightsservice.
 		watchedTitles: in.Op("WatchedTitlesByProfileIDs", "views"),
 		// Popularity ranks views and messages together.
 		popularTitles: in.Op("PopularTitles", ""),
+		coViews:       in.Op("CoViewsByTitleIDs", "co_views"),
 		replaceSeed:   in.Op("ReplaceSeed", ""),
 		empty:         in.Op("Empty", ""),
 		ping:          in.Op("Ping", ""),
@@ -49,7 +50,7 @@ type store struct {
 	next insightsservice.Store
 
 	saveScores, audiences, detections, saveViews, watchedTitles *storetrace.Op
-	popularTitles, replaceSeed, empty, ping                     *storetrace.Op
+	popularTitles, coViews, replaceSeed, empty, ping            *storetrace.Op
 }
 
 func (s *store) SaveScores(ctx context.Context, scores []insightsservice.MessageScore) (int, error) {
@@ -90,6 +91,13 @@ func (s *store) WatchedTitlesByProfileIDs(ctx context.Context, profileIDs []stri
 func (s *store) PopularTitles(ctx context.Context, limit int) ([]insightsservice.TitleStat, error) {
 	ctx, c := s.popularTitles.Start(ctx)
 	out, err := s.next.PopularTitles(ctx, limit)
+	c.End(err)
+	return out, err
+}
+
+func (s *store) CoViewsByTitleIDs(ctx context.Context, titleIDs []string) ([]insightsservice.CoViews, error) {
+	ctx, c := s.coViews.Start(ctx)
+	out, err := s.next.CoViewsByTitleIDs(ctx, titleIDs)
 	c.End(err)
 	return out, err
 }

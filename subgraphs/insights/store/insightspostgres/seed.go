@@ -28,7 +28,16 @@ func (s *Store) ReplaceSeed(ctx context.Context, data insightsservice.SeedData) 
 		if err := copyDetections(ctx, tx, data.Detections); err != nil {
 			return err
 		}
-		return insertViews(ctx, tx, data.Views)
+		if err := insertViews(ctx, tx, data.Views); err != nil {
+			return err
+		}
+		// Seeded views went, others came: recount the pairs in one pass.
+		for _, stmt := range rebuildCoViews {
+			if _, err := tx.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("recount co-views: %w", err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("replace seed: %w", err)

@@ -33,4 +33,15 @@ var migrations = []string{
 		PRIMARY KEY (profile_id, title_id)
 	);
 	CREATE INDEX views_by_title ON views (title_id);`,
+	// co_views counts, for each ordered pair of titles, the profiles that
+	// watched both (recommendations' item-to-item similarity); a title's
+	// pair with itself counts its viewers. SaveViews keeps it up to date;
+	// this fills it from the views already stored.
+	`CREATE TABLE co_views (
+		title_id TEXT NOT NULL,
+		other_id TEXT NOT NULL,
+		profiles INTEGER NOT NULL,
+		PRIMARY KEY (title_id, other_id)
+	) WITHOUT ROWID;
+	` + rebuildCoViews,
 }

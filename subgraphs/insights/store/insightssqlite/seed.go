@@ -30,8 +30,12 @@ func (s *Store) ReplaceSeed(ctx context.Context, data insightsservice.SeedData) 
 	if err := insertDetections(ctx, tx, data.Detections); err != nil {
 		return fmt.Errorf("replace seed: %w", err)
 	}
-	if err := insertViews(ctx, tx, data.Views); err != nil {
+	if err := insertViews(ctx, tx, data.Views, false); err != nil {
 		return fmt.Errorf("replace seed: %w", err)
+	}
+	// Seeded views went, others came: recount the pairs in one pass.
+	if _, err := tx.ExecContext(ctx, rebuildCoViews); err != nil {
+		return fmt.Errorf("replace seed: recount co-views: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("replace seed: %w", err)

@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) insightsservice.Store) {
 		{"ReplaceSeedKeepsLiveData", testReplaceSeed},
 		{"BatchesBeyondOneQuery", testLargeBatch},
 		{"DuplicateIDsAcrossChunks", testDuplicateIDs},
+		{"CoViewsCountedAsViewsArrive", testCoViews},
+		{"CoViewsFollowReseeds", testCoViewsReseed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
