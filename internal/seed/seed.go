@@ -33,16 +33,18 @@ func Epoch() time.Time { return epoch }
 
 // Fixture is the whole seeded data set.
 type Fixture struct {
-	Genres     []Genre
-	People     []Person
-	Titles     []Title
-	Profiles   []Profile
-	MyList     []ListEntry
-	Videos     []Video
-	Rooms      []Room
-	Messages   []Message
-	Viewing    []Viewing
-	Detections []Detection
+	Genres   []Genre
+	People   []Person
+	Titles   []Title
+	Profiles []Profile
+	MyList   []ListEntry
+	Videos   []Video
+	Rooms    []Room
+	Messages []Message
+	Viewing  []Viewing
+	// Frames are stills of the videos, which the insights subgraph runs
+	// its object detector on.
+	Frames []Frame
 }
 
 // Genre is a catalog genre.
@@ -153,14 +155,22 @@ type Viewing struct {
 	LastWatchedAt   time.Time
 }
 
-// Detection is an object annotated in a video frame.
-type Detection struct {
-	VideoID    string
-	Label      string
-	Confidence float64
-	AtSeconds  float64
-	X, Y, W, H float64
+// Frame is a still of a video at a point in time. Seeded videos have no
+// media of their own, so each frame is one of the sample photographs in
+// FrameImages, named by file.
+type Frame struct {
+	VideoID   string
+	TitleID   string
+	AtSeconds float64
+	// Image is a file name from FrameImages.
+	Image string
 }
+
+// FrameImages are the photographs seeded frames show: scikit-image's
+// sample data (public domain and CC0), which deploy/local/models.sh puts in
+// the models folder's frames/ beside the detector. The astronaut has a
+// face; the others have none.
+var FrameImages = []string{"astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "hubble_deep_field.jpg"}
 
 // RoomID is the watch-party room of a title.
 func RoomID(titleID string) string { return "room-" + titleID }
@@ -180,7 +190,7 @@ func Generate() *Fixture {
 	f.Rooms = rooms(f.Titles)
 	f.Messages = g.messages(f.Rooms)
 	f.Viewing = g.viewing(f.Videos)
-	f.Detections = g.detections(f.Videos)
+	f.Frames = g.frames(f.Videos)
 	return f
 }
 

@@ -71,7 +71,7 @@ func TestFixtureShape(t *testing.T) {
 			t.Fatalf("viewing of unknown video %s", v.VideoID)
 		}
 	}
-	if len(f.Rooms) != len(f.Titles) || len(f.Profiles) != ProfileCount || len(f.Detections) == 0 || len(f.MyList) == 0 {
-		t.Fatalf("rooms %d profiles %d detections %d mylist %d", len(f.Rooms), len(f.Profiles), len(f.Detections), len(f.MyList))
+	if len(f.Rooms) != len(f.Titles) || len(f.Profiles) != ProfileCount || len(f.Frames) == 0 || len(f.MyList) == 0 {
+		t.Fatalf("rooms %d profiles %d frames %d mylist %d", len(f.Rooms), len(f.Profiles), len(f.Frames), len(f.MyList))
 	}
 }

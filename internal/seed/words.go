@@ -15,6 +15,4 @@ var (
 	positiveLines = []string{"This is amazing, best episode so far!", "I love this soundtrack so much", "Wow, what a brilliant twist", "Great acting from the whole cast", "This scene is beautiful", "Absolutely fantastic, I'm hooked", "Such a fun movie, love it", "The ending was perfect", "Best show I've watched this year", "Wonderful chemistry between the leads"}
 	negativeLines = []string{"This is so boring, nothing happens", "Terrible dialogue, I hate it", "Worst plot twist ever", "The pacing is awful", "I'm disappointed, the book was better", "Ugh, this scene is painful to watch", "What a waste of a great cast", "Bad CGI ruins it", "This makes no sense at all", "So predictable and dull"}
 	neutralLines  = []string{"Who is that guy again?", "Wait, is this the same city as before?", "Starting episode two now", "Anyone else watching from Lisbon?", "Pausing for snacks", "How long is this one?", "I think this was filmed in Iceland", "Back, what did I miss?", "The score is by the same composer as last season", "Rewinding to catch that line"}
-
-	objectLabels = []string{"person", "car", "dog", "cat", "bicycle", "horse", "boat", "airplane", "bird", "umbrella", "chair", "bottle", "cup", "laptop", "cell phone", "clock", "book", "train", "truck", "bench"}
 )

@@ -28,7 +28,7 @@ type OneStore[S interface {
 	// benchmark counts calls through it); it must not return nil.
 	Wrap func(S) S
 	// Assemble builds the subgraph on store; it closes store when it fails.
-	Assemble func(ctx context.Context, store S, bus events.Bus, logger *slog.Logger) (Subgraph, error)
+	Assemble func(ctx context.Context, store S, d AssembleDeps) (Subgraph, error)
 }
 
 // Module is the constructor set the composition root loops over.
@@ -43,22 +43,32 @@ func (o OneStore[S]) Module() Module {
 			if err != nil {
 				return nil, err
 			}
-			return o.assemble(ctx, store, d.Bus, d.Logger)
+			return o.assemble(ctx, store, AssembleDeps{Bus: d.Bus, Logger: d.Logger, ML: d.ML})
 		},
 		OpenCluster: func(ctx context.Context, d ClusterDeps) (Subgraph, error) {
 			store, err := o.Cluster(ctx, d.Storage)
 			if err != nil {
 				return nil, err
 			}
-			return o.assemble(ctx, store, d.Bus, d.Logger)
+			return o.assemble(ctx, store, AssembleDeps{Bus: d.Bus, Logger: d.Logger, ML: d.ML})
 		},
 	}
 }
 
-func (o OneStore[S]) assemble(ctx context.Context, store S, bus events.Bus, logger *slog.Logger) (Subgraph, error) {
+func (o OneStore[S]) assemble(ctx context.Context, store S, d AssembleDeps) (Subgraph, error) {
 	w, err := Decorate(o.Name+" store", store, o.Wrap)
 	if err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
-	return o.Assemble(ctx, w, bus, logger)
+	return o.Assemble(ctx, w, d)
+}
+
+// AssembleDeps is what a OneStore subgraph is built with besides its store,
+// in either storage mode.
+type AssembleDeps struct {
+	// Bus carries domain events; shared, never closed by the subgraph.
+	Bus    events.Bus
+	Logger *slog.Logger
+	// ML configures the models the subgraph runs.
+	ML config.ML
 }

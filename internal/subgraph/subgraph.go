@@ -49,6 +49,8 @@ type EmbeddedDeps struct {
 	// SQLite is how the subgraph opens its embedded databases
 	// (storage.sqlite: their durability).
 	SQLite sqlite.Options
+	// ML configures the models a subgraph runs (insights).
+	ML config.ML
 }
 
 // ClusterDeps is what a subgraph gets in cluster mode: the settings of the
@@ -60,6 +62,8 @@ type ClusterDeps struct {
 	// and never closed by them.
 	Bus    events.Bus
 	Logger *slog.Logger
+	// ML configures the models a subgraph runs (insights).
+	ML config.ML
 }
 
 // Module is one subgraph's constructor set: how to open it on either kind
@@ -82,13 +86,13 @@ const (
 func (m Module) Open(ctx context.Context, cfg config.Config, bus events.Bus, logger *slog.Logger) (Subgraph, error) {
 	switch cfg.Storage.Mode {
 	case ModeEmbedded:
-		sg, err := m.OpenEmbedded(ctx, EmbeddedDeps{DataDir: cfg.DataDir, Bus: bus, Logger: logger, SQLite: sqlite.Options{Synchronous: sqlite.Synchronous(cfg.Storage.SQLite.Synchronous)}})
+		sg, err := m.OpenEmbedded(ctx, EmbeddedDeps{DataDir: cfg.DataDir, Bus: bus, Logger: logger, SQLite: sqlite.Options{Synchronous: sqlite.Synchronous(cfg.Storage.SQLite.Synchronous)}, ML: cfg.ML})
 		if err != nil {
 			return nil, fmt.Errorf("open %s subgraph: %w", m.Name, err)
 		}
 		return sg, nil
 	case ModeCluster:
-		sg, err := m.OpenCluster(ctx, ClusterDeps{Storage: cfg.Storage, Bus: bus, Logger: logger})
+		sg, err := m.OpenCluster(ctx, ClusterDeps{Storage: cfg.Storage, Bus: bus, Logger: logger, ML: cfg.ML})
 		if err != nil {
 			return nil, fmt.Errorf("open %s subgraph on the cluster engines: %w", m.Name, err)
 		}

@@ -3,10 +3,8 @@ package chat
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 
-	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
@@ -36,8 +34,8 @@ func Module(h Hooks) subgraph.Module {
 		Embedded: openEmbeddedStore,
 		Cluster:  openClusterStore,
 		Wrap:     h.WrapStore,
-		Assemble: func(ctx context.Context, store chatservice.Store, bus events.Bus, logger *slog.Logger) (subgraph.Subgraph, error) {
-			sg, err := Open(ctx, Options{Store: store, Bus: bus, Logger: logger})
+		Assemble: func(ctx context.Context, store chatservice.Store, d subgraph.AssembleDeps) (subgraph.Subgraph, error) {
+			sg, err := Open(ctx, Options{Store: store, Bus: d.Bus, Logger: d.Logger})
 			if err != nil {
 				return nil, err
 			}

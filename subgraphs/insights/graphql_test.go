@@ -14,7 +14,6 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/cinegraph/cinegraph/internal/seed"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
@@ -93,26 +92,9 @@ type entitiesResponse struct {
 	Entities []*entity `json:"_entities"`
 }
 
-// seededVideo returns a video with annotations and its detections.
-func seededVideo(t *testing.T) (seed.Video, []seed.Detection) {
-	t.Helper()
-	f := fixture()
-	byVideo := map[string][]seed.Detection{}
-	for _, d := range f.Detections {
-		byVideo[d.VideoID] = append(byVideo[d.VideoID], d)
-	}
-	for _, v := range f.Videos {
-		if ds := byVideo[v.ID]; len(ds) >= 5 {
-			return v, ds
-		}
-	}
-	t.Fatal("seed has no video with 5 detections")
-	return seed.Video{}, nil
-}
-
 func TestEntities(t *testing.T) {
 	t.Parallel()
-	sg := open(t, insights.Options{DataDir: t.TempDir()})
+	sg := open(t, insights.Options{DataDir: t.TempDir(), Detection: fakeDetection(t)})
 	c := viewertest.Client(sg.Handler(), viewertest.As("profile-1"))
 	f := fixture()
 	talked := f.Titles[0].ID
@@ -218,7 +200,7 @@ func TestEntities(t *testing.T) {
 				var got []float64
 				for _, d := range resp.Entities[0].Detections {
 					got = append(got, d.AtSeconds)
-					if d.Confidence < floor || d.Source != insightsservice.SourceSeedAnnotations || d.Box.Width <= 0 || d.Label == "" {
+					if d.Confidence < floor || d.Source != fakeModel || d.Box.Width <= 0 || d.Label == "" {
 						t.Errorf("detection %+v breaks the filter or lacks data", d)
 					}
 				}

@@ -55,6 +55,9 @@ type Options struct {
 	// Tracing is the provider of the handler's spans; the process's
 	// (telemetry.Current) when nil.
 	Tracing *telemetry.Provider
+	// Detection finds objects in video frames; when nil, videos have no
+	// detections. The subgraph closes its detector on Close.
+	Detection *Detection
 }
 
 // Subgraph is a running insights subgraph.
@@ -111,6 +114,9 @@ func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subg
 	if opts.Bus != nil {
 		svcOpts = append(svcOpts, insightsservice.WithPublisher(opts.Bus))
 	}
+	if d := opts.Detection; d != nil {
+		svcOpts = append(svcOpts, insightsservice.WithDetector(d.Detector, d.Frames))
+	}
 	svc := insightsservice.New(store, svcOpts...)
 	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
 	if err != nil {
@@ -136,10 +142,16 @@ func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subg
 		logger.WarnContext(ctx, "no event bus: live chat messages and viewing are not consumed")
 	}
 	work.OnStop(func() error {
-		if err := store.Close(); err != nil {
-			return fmt.Errorf("insights: close store: %w", err)
+		var errs []error
+		if opts.Detection != nil {
+			if err := opts.Detection.Detector.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("insights: close detector: %w", err))
+			}
 		}
-		return nil
+		if err := store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("insights: close store: %w", err))
+		}
+		return errors.Join(errs...)
 	})
 	s.handler = gqlserver.New(
 		graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc, Hub: s.hub, Logger: logger}}),

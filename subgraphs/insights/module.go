@@ -2,11 +2,11 @@ package insights
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 
-	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
@@ -36,9 +36,20 @@ func Module(h Hooks) subgraph.Module {
 		Embedded: openEmbeddedStore,
 		Cluster:  openClusterStore,
 		Wrap:     h.WrapStore,
-		Assemble: func(ctx context.Context, store insightsservice.Store, bus events.Bus, logger *slog.Logger) (subgraph.Subgraph, error) {
-			sg, err := Open(ctx, Options{Store: store, Bus: bus, Logger: logger})
+		Assemble: func(ctx context.Context, store insightsservice.Store, d subgraph.AssembleDeps) (subgraph.Subgraph, error) {
+			logger := d.Logger
+			if logger == nil {
+				logger = slog.Default()
+			}
+			det, err := OpenDetection(ctx, d.ML, logger.With("subgraph", Name))
 			if err != nil {
+				return nil, errors.Join(fmt.Errorf("insights: %w", err), store.Close())
+			}
+			sg, err := Open(ctx, Options{Store: store, Bus: d.Bus, Logger: d.Logger, Detection: det})
+			if err != nil {
+				if det != nil {
+					err = errors.Join(err, det.Detector.Close())
+				}
 				return nil, err
 			}
 			return sg, nil

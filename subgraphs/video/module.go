@@ -3,10 +3,8 @@ package video
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 
-	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/sqlite"
 	"github.com/cinegraph/cinegraph/internal/storetrace"
 	"github.com/cinegraph/cinegraph/internal/subgraph"
@@ -33,8 +31,8 @@ func Module(h Hooks) subgraph.Module {
 		Embedded: openEmbeddedStore,
 		Cluster:  openClusterStore,
 		Wrap:     h.WrapStore,
-		Assemble: func(ctx context.Context, store videoservice.Store, bus events.Bus, logger *slog.Logger) (subgraph.Subgraph, error) {
-			sg, err := Open(ctx, Options{Store: store, Bus: bus, Logger: logger})
+		Assemble: func(ctx context.Context, store videoservice.Store, d subgraph.AssembleDeps) (subgraph.Subgraph, error) {
+			sg, err := Open(ctx, Options{Store: store, Bus: d.Bus, Logger: d.Logger})
 			if err != nil {
 				return nil, err
 			}

@@ -53,12 +53,10 @@ type Detection struct {
 	AtSeconds  float64
 	// X, Y, W and H place the bounding box, relative to the frame.
 	X, Y, W, H float64
-	// Source names what produced the detection.
+	// Source names the model that produced the detection, with its
+	// version (detect.Detector's Name).
 	Source string
 }
-
-// SourceSeedAnnotations names detections loaded from the seed's annotations.
-const SourceSeedAnnotations = "seed-annotations"
 
 // View records that a profile watched (some of) a title.
 type View struct {

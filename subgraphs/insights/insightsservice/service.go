@@ -3,11 +3,13 @@ package insightsservice
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/cinegraph/cinegraph/internal/depguard"
 	"github.com/cinegraph/cinegraph/internal/events"
 	"github.com/cinegraph/cinegraph/internal/seed"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/detect"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/sentiment"
 )
 
@@ -21,6 +23,10 @@ type Service struct {
 	similarity Similarity
 	// The guards of the model and of the ranking (guards.go).
 	sentimentGuard, recommendationsGuard *depguard.Guard
+	// detector finds objects in frames read from frames; nil when
+	// detection is off (detections.go).
+	detector detect.Detector
+	frames   fs.FS
 }
 
 // Option adjusts a Service.
@@ -198,7 +204,13 @@ func (s *Service) RecordViewing(ctx context.Context, p VideoProgress) error {
 // Seed replaces the seeded scores, detections and views with those derived
 // from the fixture; data from live events stays.
 func (s *Service) Seed(ctx context.Context, f *seed.Fixture) error {
-	if err := s.store.ReplaceSeed(ctx, BuildSeed(f, s.model)); err != nil {
+	data := BuildSeed(f, s.model)
+	ds, err := s.detectFrames(ctx, f.Frames)
+	if err != nil {
+		return fmt.Errorf("seed insights: %w", err)
+	}
+	data.Detections = ds
+	if err := s.store.ReplaceSeed(ctx, data); err != nil {
 		return fmt.Errorf("seed insights: %w", err)
 	}
 	return nil
@@ -224,8 +236,8 @@ func (s *Service) Ready(ctx context.Context) error {
 }
 
 // BuildSeed derives the insights data from the fixture: seeded messages
-// scored with model, the annotations as detections, and viewing history as
-// views of titles.
+// scored with model and viewing history as views of titles. Detections
+// come from running the detector on the fixture's frames (Seed).
 func BuildSeed(f *seed.Fixture, model sentiment.Model) SeedData {
 	roomTitle := make(map[string]string, len(f.Rooms))
 	for _, r := range f.Rooms {
@@ -245,12 +257,6 @@ func BuildSeed(f *seed.Fixture, model sentiment.Model) SeedData {
 		data.Scores = append(data.Scores, MessageScore{
 			MessageID: m.ID, RoomID: m.RoomID, TitleID: titleID,
 			Label: r.Label, Score: r.Score, Model: r.Model, SentAt: m.SentAt.UTC(), Seeded: true,
-		})
-	}
-	for _, d := range f.Detections {
-		data.Detections = append(data.Detections, Detection{
-			VideoID: d.VideoID, Label: d.Label, Confidence: d.Confidence, AtSeconds: d.AtSeconds,
-			X: d.X, Y: d.Y, W: d.W, H: d.H, Source: SourceSeedAnnotations,
 		})
 	}
 	for _, v := range f.Viewing {
