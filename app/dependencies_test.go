@@ -30,6 +30,9 @@ func TestAdminListsDependencyGuards(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.Frontend.Dir = t.TempDir()
+	// No models: detection is off, so it has no guard here (the insights
+	// tests cover it with a detector).
+	cfg.ML.ModelsDir = t.TempDir()
 	o := Options{Catalog: catalog.Hooks{WrapSearcher: func(s search.Searcher) search.Searcher { return brokenSearch{s} }}}
 	p, err := OpenWith(context.Background(), cfg, slog.New(slog.DiscardHandler), o)
 	if err != nil {

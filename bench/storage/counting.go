@@ -360,6 +360,16 @@ func (w countingInsights) DetectionsByVideoIDs(ctx context.Context, ids []string
 	return w.s.DetectionsByVideoIDs(ctx, ids)
 }
 
+func (w countingInsights) DetectionsByTitleIDs(ctx context.Context, ids []string, minConfidence float64) ([][]insightsservice.Detection, error) {
+	w.c.call()
+	return w.s.DetectionsByTitleIDs(ctx, ids, minConfidence)
+}
+
+func (w countingInsights) ReplaceFrameDetections(ctx context.Context, frames []insightsservice.FrameAt, ds []insightsservice.Detection) error {
+	w.c.call()
+	return w.s.ReplaceFrameDetections(ctx, frames, ds)
+}
+
 func (w countingInsights) SaveViews(ctx context.Context, views []insightsservice.View) error {
 	w.c.call()
 	return w.s.SaveViews(ctx, views)

@@ -28,6 +28,9 @@ const (
 	TopicChatMessages   = "chat.messages"
 	TopicVideoEvents    = "video.events"
 	TopicInsights       = "insights.results"
+	// TopicVideoFrames carries keyframes the media pipeline extracted, for
+	// the insights subgraph's object detector.
+	TopicVideoFrames = "video.frames"
 )
 
 // Event is one record in a topic.

@@ -73,6 +73,21 @@ func (c consumer) videoProgress(ctx context.Context, ev events.Event) error {
 	return nil
 }
 
+// videoFrames runs the detector on a video's keyframes. While the
+// detector fails the event is retried, so no frame is lost.
+func (c consumer) videoFrames(ctx context.Context, ev events.Event) error {
+	var p insightsservice.FramesCaptured
+	if err := json.Unmarshal(ev.Payload, &p); err != nil {
+		return c.skip(ctx, ev, err)
+	}
+	n, err := c.svc.RecordFrames(ctx, p)
+	if err != nil {
+		return c.skipInvalid(ctx, ev, err)
+	}
+	c.logger.DebugContext(ctx, "detected objects in frames", "video", p.VideoID, "frames", len(p.Frames), "detections", n)
+	return nil
+}
+
 // skipInvalid drops an event the service rejects as malformed, since
 // redelivering it would fail forever, and returns any other error so the
 // event is retried.

@@ -25,10 +25,21 @@ const (
 	// recommendationsMaxWait, then get the popular titles.
 	recommendationsMaxConcurrent = 16
 	recommendationsMaxWait       = 100 * time.Millisecond
+	// detectionTimeout bounds detecting one event's frames (at most
+	// insightsservice.MaxFramesPerEvent): about 50 ms a frame on two CPU
+	// cores, so a full batch fits with room for a busy machine.
+	detectionTimeout = 30 * time.Second
+	// detectionMaxConcurrent batches run at once, one per consumer.
+	detectionMaxConcurrent = 4
+	detectionMaxWait       = time.Minute
 )
 
 func sentimentPolicy() depguard.Policy {
 	return depguard.Policy{Timeout: sentimentTimeout, MaxConcurrent: sentimentMaxConcurrent, MaxWait: sentimentMaxWait}
+}
+
+func detectionPolicy() depguard.Policy {
+	return depguard.Policy{Timeout: detectionTimeout, MaxConcurrent: detectionMaxConcurrent, MaxWait: detectionMaxWait}
 }
 
 func recommendationsPolicy() depguard.Policy {

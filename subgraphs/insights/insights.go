@@ -115,7 +115,9 @@ func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subg
 		svcOpts = append(svcOpts, insightsservice.WithPublisher(opts.Bus))
 	}
 	if d := opts.Detection; d != nil {
-		svcOpts = append(svcOpts, insightsservice.WithDetector(d.Detector, d.Frames))
+		svcOpts = append(svcOpts,
+			insightsservice.WithDetector(d.Detector, d.Frames),
+			insightsservice.WithDetectionGuard(guards.Guard(insightsservice.DetectionDependency, detectionPolicy())))
 	}
 	svc := insightsservice.New(store, svcOpts...)
 	seeded, err := seed.IfEmpty(ctx, svc, seed.Generate)
@@ -138,6 +140,11 @@ func open(ctx context.Context, store insightsservice.Store, opts Options) (*Subg
 		c := consumer{bus: opts.Bus, svc: svc, logger: logger}
 		work.Go("chat messages consumer", func(ctx context.Context) error { return c.run(ctx, events.TopicChatMessages, c.chatMessage) })
 		work.Go("video events consumer", func(ctx context.Context) error { return c.run(ctx, events.TopicVideoEvents, c.videoProgress) })
+		// Without a detector, frames stay in their topic for an instance
+		// that has one.
+		if opts.Detection != nil {
+			work.Go("video frames consumer", func(ctx context.Context) error { return c.run(ctx, events.TopicVideoFrames, c.videoFrames) })
+		}
 	} else {
 		logger.WarnContext(ctx, "no event bus: live chat messages and viewing are not consumed")
 	}

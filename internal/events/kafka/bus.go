@@ -77,7 +77,7 @@ type Bus struct {
 
 // Open connects to the brokers in cfg and creates the Cinegraph topics
 // (events.TopicCatalogChanges, TopicChatMessages, TopicVideoEvents,
-// TopicInsights) with cfg.Partitions partitions if they do not exist.
+// TopicInsights, TopicVideoFrames) with cfg.Partitions partitions if they do not exist.
 func Open(ctx context.Context, cfg config.Kafka, opts Options) (*Bus, error) {
 	if len(cfg.Brokers) == 0 {
 		return nil, errors.New("kafka: no brokers configured")
@@ -115,7 +115,7 @@ func Open(ctx context.Context, cfg config.Kafka, opts Options) (*Bus, error) {
 		seen:    map[string]*seenIDs{},
 		tracing: events.NewTracing(opts.Tracing, events.SystemKafka),
 	}
-	if err := b.ensureTopics(ctx, events.TopicCatalogChanges, events.TopicChatMessages, events.TopicVideoEvents, events.TopicInsights); err != nil {
+	if err := b.ensureTopics(ctx, events.TopicCatalogChanges, events.TopicChatMessages, events.TopicVideoEvents, events.TopicInsights, events.TopicVideoFrames); err != nil {
 		_ = b.writer.Close()
 		return nil, err
 	}

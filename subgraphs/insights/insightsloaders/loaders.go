@@ -1,5 +1,5 @@
 // Package insightsloaders holds the insights subgraph's per-request dataloaders:
-// audience sentiment by title, detections by video and recommendations by
+// audience sentiment and advisories by title, detections by video and recommendations by
 // profile, each batching one request's lookups into one service call, and
 // the prefetches that load a whole page of entities at once.
 package insightsloaders
@@ -29,6 +29,7 @@ type Loaders struct {
 
 	Audience        *dataloadgen.Loader[string, insightsservice.Audience]
 	Detections      *dataloadgen.Loader[string, []insightsservice.Detection]
+	Advisories      *dataloadgen.Loader[string, []insightsservice.Advisory]
 	Recommendations *dataloadgen.Loader[string, []insightsservice.Recommendation]
 }
 
@@ -39,6 +40,7 @@ func New(svc *insightsservice.Service, cfg Config) *Loaders {
 		svc:             svc,
 		Audience:        dataloadgen.NewLoader(dataload.Traced("Audience", dataload.Aligned(svc.Audiences)), opts...),
 		Detections:      dataloadgen.NewLoader(dataload.Traced("Detections", dataload.Aligned(svc.Detections)), opts...),
+		Advisories:      dataloadgen.NewLoader(dataload.Traced("Advisories", dataload.Aligned(svc.Advisories)), opts...),
 		Recommendations: dataloadgen.NewLoader(dataload.Traced("Recommendations", dataload.Aligned(svc.Recommendations)), opts...),
 	}
 }
@@ -64,6 +66,12 @@ func ForConnection(svc *insightsservice.Service, cfg Config) func(context.Contex
 // batch independent of how the resolvers are scheduled.
 func (l *Loaders) PrefetchAudiences(ctx context.Context, titleIDs []string) error {
 	return prefetch(ctx, "Audience", l.Audience, l.svc.Audiences, titleIDs)
+}
+
+// PrefetchAdvisories reads the advisories of a page of titles in one call
+// and caches them.
+func (l *Loaders) PrefetchAdvisories(ctx context.Context, titleIDs []string) error {
+	return prefetch(ctx, "Advisories", l.Advisories, l.svc.Advisories, titleIDs)
 }
 
 // PrefetchDetections reads the detections of a page of videos in one call

@@ -24,6 +24,26 @@ type VideoProgress struct {
 	Completed       bool   `json:"completed"`
 }
 
+// FramesCaptured is the payload of events.TopicVideoFrames: keyframes of
+// one video that the media pipeline extracted as image files. One event
+// carries a video's frames together, so the detector runs them as a batch.
+type FramesCaptured struct {
+	VideoID string          `json:"videoId"`
+	TitleID string          `json:"titleId"`
+	Frames  []CapturedFrame `json:"frames"`
+}
+
+// CapturedFrame is one keyframe of a FramesCaptured event.
+type CapturedFrame struct {
+	AtSeconds float64 `json:"atSeconds"`
+	// Path names the JPEG or PNG file, relative to the frames folder;
+	// paths that leave it are refused.
+	Path string `json:"path"`
+}
+
+// EventTypeFramesCaptured is the type of FramesCaptured events.
+const EventTypeFramesCaptured = "video.frames.captured"
+
 // SentimentScored is the payload the service publishes to
 // events.TopicInsights for each live message it scores.
 type SentimentScored struct {

@@ -16,7 +16,21 @@ const (
 	// (RecommendationsFallbackPopular), watched or not.
 	RecommendationsDependency      = "insights.recommendations"
 	RecommendationsFallbackPopular = "popular"
+	// DetectionDependency is the object detector. While it fails, frames
+	// wait in their topic: the consumer retries them, and videos keep the
+	// detections they have.
+	DetectionDependency = "insights.detection"
 )
+
+// WithDetectionGuard sets the guard around the object detector; a guard of
+// default policy otherwise.
+func WithDetectionGuard(g *depguard.Guard) Option {
+	return func(s *Service) {
+		if g != nil {
+			s.detectionGuard = g
+		}
+	}
+}
 
 // WithSentimentGuard sets the guard around the sentiment model; a guard of
 // default policy otherwise.

@@ -47,7 +47,10 @@ func (a Audience) Label() sentiment.Label { return sentiment.LabelFor(a.AverageS
 
 // Detection is an object seen in a video frame.
 type Detection struct {
-	VideoID    string
+	VideoID string
+	// TitleID is the title the video belongs to, so advisories can be
+	// summed per title.
+	TitleID    string
 	Label      string
 	Confidence float64
 	AtSeconds  float64
@@ -56,6 +59,15 @@ type Detection struct {
 	// Source names the model that produced the detection, with its
 	// version (detect.Detector's Name).
 	Source string
+	// Seeded marks detections of the seed's frames, which a reseed
+	// replaces; detections of frames from events stay.
+	Seeded bool
+}
+
+// FrameAt names one frame: a video and a time in it.
+type FrameAt struct {
+	VideoID   string
+	AtSeconds float64
 }
 
 // View records that a profile watched (some of) a title.

@@ -25,8 +25,9 @@ type Service struct {
 	sentimentGuard, recommendationsGuard *depguard.Guard
 	// detector finds objects in frames read from frames; nil when
 	// detection is off (detections.go).
-	detector detect.Detector
-	frames   fs.FS
+	detector       detect.Detector
+	frames         fs.FS
+	detectionGuard *depguard.Guard
 }
 
 // Option adjusts a Service.
@@ -55,6 +56,9 @@ func New(store Store, opts ...Option) *Service {
 	}
 	if s.model == nil {
 		s.model = sentiment.NewChat()
+	}
+	if s.detectionGuard == nil {
+		s.detectionGuard = depguard.New(DetectionDependency, depguard.Policy{}, nil)
 	}
 	if s.sentimentGuard == nil {
 		s.sentimentGuard = depguard.New(SentimentDependency, depguard.Policy{}, nil)

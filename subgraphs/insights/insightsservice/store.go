@@ -17,6 +17,14 @@ type Store interface {
 	// DetectionsByVideoIDs returns each video's detections in time order,
 	// one slice per id, in order.
 	DetectionsByVideoIDs(ctx context.Context, videoIDs []string) ([][]Detection, error)
+	// DetectionsByTitleIDs returns the detections of each title's videos
+	// scoring at least minConfidence, most confident first, one slice per
+	// id, in order.
+	DetectionsByTitleIDs(ctx context.Context, titleIDs []string, minConfidence float64) ([][]Detection, error)
+	// ReplaceFrameDetections replaces what is stored for each of frames
+	// from events (not from the seed) with the detections among ds, all or
+	// none; a frame detected again therefore keeps one set of detections.
+	ReplaceFrameDetections(ctx context.Context, frames []FrameAt, ds []Detection) error
 	// SaveViews records that profiles watched titles; a pair already
 	// recorded is kept as is.
 	SaveViews(ctx context.Context, views []View) error

@@ -16,6 +16,9 @@ const (
 	MaxRecommendations = 50
 	// MaxBatch bounds the keys in one batched read, e.g. representations.
 	MaxBatch = 1000
+	// MaxFramesPerEvent bounds the keyframes of one FramesCaptured event,
+	// which the detector runs together.
+	MaxFramesPerEvent = 64
 )
 
 // validID matches every id Cinegraph mints: seeded ids such as t0001,

@@ -31,12 +31,14 @@ func WrapWith(next insightsservice.Store, o storetrace.Options) insightsservice.
 	}
 	in := storetrace.New(o)
 	return &store{
-		next:          next,
-		saveScores:    in.Op("SaveScores", "message_scores"),
-		audiences:     in.Op("AudiencesByTitleIDs", "message_scores"),
-		detections:    in.Op("DetectionsByVideoIDs", "detections"),
-		saveViews:     in.Op("SaveViews", "views"),
-		watchedTitles: in.Op("WatchedTitlesByProfileIDs", "views"),
+		next:            next,
+		saveScores:      in.Op("SaveScores", "message_scores"),
+		audiences:       in.Op("AudiencesByTitleIDs", "message_scores"),
+		detections:      in.Op("DetectionsByVideoIDs", "detections"),
+		titleDetections: in.Op("DetectionsByTitleIDs", "detections"),
+		frameDetections: in.Op("ReplaceFrameDetections", "detections"),
+		saveViews:       in.Op("SaveViews", "views"),
+		watchedTitles:   in.Op("WatchedTitlesByProfileIDs", "views"),
 		// Popularity ranks views and messages together.
 		popularTitles: in.Op("PopularTitles", ""),
 		coViews:       in.Op("CoViewsByTitleIDs", "co_views"),
@@ -51,6 +53,21 @@ type store struct {
 
 	saveScores, audiences, detections, saveViews, watchedTitles *storetrace.Op
 	popularTitles, coViews, replaceSeed, empty, ping            *storetrace.Op
+	titleDetections, frameDetections                            *storetrace.Op
+}
+
+func (s *store) DetectionsByTitleIDs(ctx context.Context, titleIDs []string, minConfidence float64) ([][]insightsservice.Detection, error) {
+	ctx, c := s.titleDetections.Start(ctx)
+	out, err := s.next.DetectionsByTitleIDs(ctx, titleIDs, minConfidence)
+	c.End(err)
+	return out, err
+}
+
+func (s *store) ReplaceFrameDetections(ctx context.Context, frames []insightsservice.FrameAt, ds []insightsservice.Detection) error {
+	ctx, c := s.frameDetections.Start(ctx)
+	err := s.next.ReplaceFrameDetections(ctx, frames, ds)
+	c.End(err)
+	return err
 }
 
 func (s *store) SaveScores(ctx context.Context, scores []insightsservice.MessageScore) (int, error) {

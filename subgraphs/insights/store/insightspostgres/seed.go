@@ -9,13 +9,13 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 )
 
-// ReplaceSeed implements insightsservice.Store. Detections come only from the seed,
-// so all of them are replaced; scores and views from live events stay.
+// ReplaceSeed implements insightsservice.Store. Scores, detections and views
+// from live events stay.
 func (s *Store) ReplaceSeed(ctx context.Context, data insightsservice.SeedData) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, stmt := range []string{
 			`DELETE FROM message_scores WHERE seeded`,
-			`DELETE FROM detections`,
+			`DELETE FROM detections WHERE seeded`,
 			`DELETE FROM views WHERE seeded`,
 		} {
 			if _, err := tx.Exec(ctx, stmt); err != nil {
@@ -25,7 +25,7 @@ func (s *Store) ReplaceSeed(ctx context.Context, data insightsservice.SeedData) 
 		if _, err := insertScores(ctx, tx, data.Scores); err != nil {
 			return err
 		}
-		if err := copyDetections(ctx, tx, data.Detections); err != nil {
+		if err := copyDetections(ctx, tx, data.Detections, true); err != nil {
 			return err
 		}
 		if err := insertViews(ctx, tx, data.Views); err != nil {

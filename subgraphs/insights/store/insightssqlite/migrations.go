@@ -44,4 +44,10 @@ var migrations = []string{
 		PRIMARY KEY (title_id, other_id)
 	) WITHOUT ROWID;
 	` + rebuildCoViews,
+	// Detections gain their title, for advisories per title, and a seeded
+	// mark, since frames from events now add detections a reseed must
+	// keep; every row before this came from the seed.
+	`ALTER TABLE detections ADD COLUMN title_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE detections ADD COLUMN seeded INTEGER NOT NULL DEFAULT 1;
+	CREATE INDEX detections_by_title ON detections (title_id, confidence);`,
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 )
 
-// ReplaceSeed implements insightsservice.Store. Detections come only from the seed,
-// so all of them are replaced; scores and views from live events stay.
+// ReplaceSeed implements insightsservice.Store. Scores, detections and views
+// from live events stay.
 func (s *Store) ReplaceSeed(ctx context.Context, data insightsservice.SeedData) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -17,7 +17,7 @@ func (s *Store) ReplaceSeed(ctx context.Context, data insightsservice.SeedData) 
 	defer func() { _ = tx.Rollback() }()
 	for _, stmt := range []string{
 		`DELETE FROM message_scores WHERE seeded = 1`,
-		`DELETE FROM detections`,
+		`DELETE FROM detections WHERE seeded = 1`,
 		`DELETE FROM views WHERE seeded = 1`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
@@ -27,7 +27,7 @@ func (s *Store) ReplaceSeed(ctx context.Context, data insightsservice.SeedData) 
 	if _, err := insertScores(ctx, tx, data.Scores); err != nil {
 		return fmt.Errorf("replace seed: %w", err)
 	}
-	if err := insertDetections(ctx, tx, data.Detections); err != nil {
+	if err := insertDetections(ctx, tx, data.Detections, true); err != nil {
 		return fmt.Errorf("replace seed: %w", err)
 	}
 	if err := insertViews(ctx, tx, data.Views, false); err != nil {

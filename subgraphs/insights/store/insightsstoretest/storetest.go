@@ -27,6 +27,8 @@ func Run(t *testing.T, open func(t *testing.T) insightsservice.Store) {
 		{"ScoresAllOrNothing", testScoresAtomic},
 		{"AudiencesInKeyOrder", testAudiences},
 		{"DetectionsInTimeOrder", testDetections},
+		{"FrameDetectionsReplacedPerFrame", testFrameDetections},
+		{"DetectionsByTitleMostConfidentFirst", testDetectionsByTitle},
 		{"ViewsAndWatchedTitles", testViews},
 		{"PopularTitlesRanking", testPopular},
 		{"ReplaceSeedKeepsLiveData", testReplaceSeed},
@@ -148,7 +150,7 @@ func audienceEqual(a, b insightsservice.Audience) bool {
 func testDetections(t *testing.T, s insightsservice.Store) {
 	ctx := context.Background()
 	det := func(video, label string, atSeconds float64) insightsservice.Detection {
-		return insightsservice.Detection{VideoID: video, Label: label, Confidence: 0.9, AtSeconds: atSeconds, X: 0.1, Y: 0.2, W: 0.3, H: 0.4, Source: "test"}
+		return insightsservice.Detection{VideoID: video, TitleID: "t-" + video, Label: label, Confidence: 0.9, AtSeconds: atSeconds, X: 0.1, Y: 0.2, W: 0.3, H: 0.4, Source: "test", Seeded: true}
 	}
 	data := insightsservice.SeedData{Detections: []insightsservice.Detection{
 		det("v1", "car", 30), det("v2", "dog", 5), det("v1", "person", 10), det("v1", "cat", 20),
@@ -360,5 +362,63 @@ func testDuplicateIDs(t *testing.T, s insightsservice.Store) {
 		if !reflect.DeepEqual(w, []string{"t0001", "t0002"}) {
 			t.Fatalf("watched[%d] = %v, want [t0001 t0002]", i, w)
 		}
+	}
+}
+
+func testFrameDetections(t *testing.T, s insightsservice.Store) {
+	ctx := context.Background()
+	det := func(label string, at, confidence float64, seeded bool) insightsservice.Detection {
+		return insightsservice.Detection{VideoID: "v1", TitleID: "t1", Label: label, Confidence: confidence, AtSeconds: at, X: 0.1, Y: 0.2, W: 0.3, H: 0.4, Source: "m@1", Seeded: seeded}
+	}
+	if err := s.ReplaceSeed(ctx, insightsservice.SeedData{Detections: []insightsservice.Detection{det("seed", 10, 0.5, true)}}); err != nil {
+		t.Fatalf("ReplaceSeed: %v", err)
+	}
+	frames := []insightsservice.FrameAt{{VideoID: "v1", AtSeconds: 10}, {VideoID: "v1", AtSeconds: 20}}
+	first := []insightsservice.Detection{det("a", 10, 0.9, false), det("b", 20, 0.8, false)}
+	// The same frames detected again (a redelivered event, a newer model)
+	// replace the first answer; the seed's detection at 10 s stays.
+	again := []insightsservice.Detection{det("c", 10, 0.7, false)}
+	for _, ds := range [][]insightsservice.Detection{first, again} {
+		if err := s.ReplaceFrameDetections(ctx, frames, ds); err != nil {
+			t.Fatalf("ReplaceFrameDetections: %v", err)
+		}
+	}
+	want := []insightsservice.Detection{det("seed", 10, 0.5, true), det("c", 10, 0.7, false)}
+	got, err := s.DetectionsByVideoIDs(ctx, []string{"v1"})
+	if err != nil || !reflect.DeepEqual(got[0], want) {
+		t.Fatalf("detections = %+v, %v\nwant %+v", got, err, want)
+	}
+	// A reseed replaces the seed's detections and keeps the live ones.
+	if err := s.ReplaceSeed(ctx, insightsservice.SeedData{}); err != nil {
+		t.Fatalf("ReplaceSeed: %v", err)
+	}
+	got, err = s.DetectionsByVideoIDs(ctx, []string{"v1"})
+	if err != nil || !reflect.DeepEqual(got[0], want[1:]) {
+		t.Fatalf("after reseed detections = %+v, %v\nwant %+v", got, err, want[1:])
+	}
+}
+
+func testDetectionsByTitle(t *testing.T, s insightsservice.Store) {
+	ctx := context.Background()
+	det := func(video, title string, confidence float64) insightsservice.Detection {
+		return insightsservice.Detection{VideoID: video, TitleID: title, Label: "FACE", Confidence: confidence, AtSeconds: confidence * 10, Source: "m@1", Seeded: true}
+	}
+	data := insightsservice.SeedData{Detections: []insightsservice.Detection{
+		det("v1", "t1", 0.6), det("v2", "t1", 0.9), det("v1", "t1", 0.3), det("v3", "t2", 0.7),
+	}}
+	if err := s.ReplaceSeed(ctx, data); err != nil {
+		t.Fatalf("ReplaceSeed: %v", err)
+	}
+	got, err := s.DetectionsByTitleIDs(ctx, []string{"t2", "t-none", "t1"}, 0.5)
+	if err != nil {
+		t.Fatalf("DetectionsByTitleIDs: %v", err)
+	}
+	want := [][]insightsservice.Detection{
+		{det("v3", "t2", 0.7)},
+		{},
+		{det("v2", "t1", 0.9), det("v1", "t1", 0.6)},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("detections = %+v\nwant %+v", got, want)
 	}
 }
