@@ -43,6 +43,14 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AdvisoryEvidence struct {
+		AtSeconds  func(childComplexity int) int
+		Confidence func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Video      func(childComplexity int) int
+	}
+
 	AudienceSentiment struct {
 		AverageScore func(childComplexity int) int
 		Label        func(childComplexity int) int
@@ -57,6 +65,11 @@ type ComplexityRoot struct {
 		Width  func(childComplexity int) int
 		X      func(childComplexity int) int
 		Y      func(childComplexity int) int
+	}
+
+	ContentAdvisory struct {
+		Evidence func(childComplexity int) int
+		Kind     func(childComplexity int) int
 	}
 
 	Detection struct {
@@ -112,6 +125,7 @@ type ComplexityRoot struct {
 	}
 
 	Title struct {
+		Advisories        func(childComplexity int) int
 		AudienceSentiment func(childComplexity int) int
 		ID                func(childComplexity int) int
 	}
@@ -152,6 +166,7 @@ type SubscriptionResolver interface {
 }
 type TitleResolver interface {
 	AudienceSentiment(ctx context.Context, obj *model.Title) (*model.AudienceSentiment, error)
+	Advisories(ctx context.Context, obj *model.Title) ([]*model.ContentAdvisory, error)
 }
 type VideoResolver interface {
 	Detections(ctx context.Context, obj *model.Video, minConfidence *float64) ([]*model.Detection, error)
@@ -174,6 +189,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AdvisoryEvidence.atSeconds":
+		if e.ComplexityRoot.AdvisoryEvidence.AtSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdvisoryEvidence.AtSeconds(childComplexity), true
+	case "AdvisoryEvidence.confidence":
+		if e.ComplexityRoot.AdvisoryEvidence.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdvisoryEvidence.Confidence(childComplexity), true
+	case "AdvisoryEvidence.label":
+		if e.ComplexityRoot.AdvisoryEvidence.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdvisoryEvidence.Label(childComplexity), true
+	case "AdvisoryEvidence.source":
+		if e.ComplexityRoot.AdvisoryEvidence.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdvisoryEvidence.Source(childComplexity), true
+	case "AdvisoryEvidence.video":
+		if e.ComplexityRoot.AdvisoryEvidence.Video == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdvisoryEvidence.Video(childComplexity), true
 
 	case "AudienceSentiment.averageScore":
 		if e.ComplexityRoot.AudienceSentiment.AverageScore == nil {
@@ -236,6 +282,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BoundingBox.Y(childComplexity), true
+
+	case "ContentAdvisory.evidence":
+		if e.ComplexityRoot.ContentAdvisory.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentAdvisory.Evidence(childComplexity), true
+	case "ContentAdvisory.kind":
+		if e.ComplexityRoot.ContentAdvisory.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentAdvisory.Kind(childComplexity), true
 
 	case "Detection.atSeconds":
 		if e.ComplexityRoot.Detection.AtSeconds == nil {
@@ -431,6 +490,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.InsightAdded(childComplexity, args["roomId"].(string)), true
 
+	case "Title.advisories":
+		if e.ComplexityRoot.Title.Advisories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Title.Advisories(childComplexity), true
 	case "Title.audienceSentiment":
 		if e.ComplexityRoot.Title.AudienceSentiment == nil {
 			break
@@ -618,6 +683,35 @@ type Title @key(fields: "id") {
   id: ID!
   "Null when insights cannot answer; the title stays."
   audienceSentiment: AudienceSentiment
+  """
+  What viewers may want to know before watching, found by the object
+  detector in the title's video frames; empty when it found nothing. Null
+  when insights cannot answer; the title stays.
+  """
+  advisories: [ContentAdvisory!]
+}
+
+"A reason to warn viewers, with the frames that show it."
+type ContentAdvisory {
+  kind: AdvisoryKind!
+  "The frames that show it, most confident first; at most five."
+  evidence: [AdvisoryEvidence!]!
+}
+
+enum AdvisoryKind {
+  "Exposed breasts, buttocks or genitals."
+  NUDITY
+}
+
+"One detection behind an advisory."
+type AdvisoryEvidence {
+  video: Video!
+  atSeconds: Float!
+  "The detector's label, e.g. BUTTOCKS_EXPOSED."
+  label: String!
+  confidence: Float!
+  "The model that found it, with its version."
+  source: String!
 }
 
 "Sentiment over every message posted in a title's watch party."
@@ -757,6 +851,22 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AdvisoryEvidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "video":
+		return ec.fieldContext_AdvisoryEvidence_video(ctx, field)
+	case "atSeconds":
+		return ec.fieldContext_AdvisoryEvidence_atSeconds(ctx, field)
+	case "label":
+		return ec.fieldContext_AdvisoryEvidence_label(ctx, field)
+	case "confidence":
+		return ec.fieldContext_AdvisoryEvidence_confidence(ctx, field)
+	case "source":
+		return ec.fieldContext_AdvisoryEvidence_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AdvisoryEvidence", field.Name)
+}
+
 func (ec *executionContext) childFields_AudienceSentiment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "messageCount":
@@ -787,6 +897,16 @@ func (ec *executionContext) childFields_BoundingBox(ctx context.Context, field g
 		return ec.fieldContext_BoundingBox_height(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BoundingBox", field.Name)
+}
+
+func (ec *executionContext) childFields_ContentAdvisory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ContentAdvisory_kind(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ContentAdvisory_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContentAdvisory", field.Name)
 }
 
 func (ec *executionContext) childFields_Detection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -867,6 +987,8 @@ func (ec *executionContext) childFields_Title(ctx context.Context, field graphql
 		return ec.fieldContext_Title_id(ctx, field)
 	case "audienceSentiment":
 		return ec.fieldContext_Title_audienceSentiment(ctx, field)
+	case "advisories":
+		return ec.fieldContext_Title_advisories(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Title", field.Name)
 }
@@ -1207,6 +1329,130 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AdvisoryEvidence_video(ctx context.Context, field graphql.CollectedField, obj *model.AdvisoryEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdvisoryEvidence_video(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Video, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Video) graphql.Marshaler {
+			return ec.marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐVideo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdvisoryEvidence_video(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdvisoryEvidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Video(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdvisoryEvidence_atSeconds(ctx context.Context, field graphql.CollectedField, obj *model.AdvisoryEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdvisoryEvidence_atSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdvisoryEvidence_atSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdvisoryEvidence", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AdvisoryEvidence_label(ctx context.Context, field graphql.CollectedField, obj *model.AdvisoryEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdvisoryEvidence_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdvisoryEvidence_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdvisoryEvidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _AdvisoryEvidence_confidence(ctx context.Context, field graphql.CollectedField, obj *model.AdvisoryEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdvisoryEvidence_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdvisoryEvidence_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdvisoryEvidence", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AdvisoryEvidence_source(ctx context.Context, field graphql.CollectedField, obj *model.AdvisoryEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdvisoryEvidence_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdvisoryEvidence_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AdvisoryEvidence", field, false, false, "String")
+}
+
 func (ec *executionContext) _AudienceSentiment_messageCount(ctx context.Context, field graphql.CollectedField, obj *model.AudienceSentiment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1435,6 +1681,61 @@ func (ec *executionContext) _BoundingBox_height(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_BoundingBox_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BoundingBox", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ContentAdvisory_kind(ctx context.Context, field graphql.CollectedField, obj *model.ContentAdvisory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentAdvisory_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AdvisoryKind) graphql.Marshaler {
+			return ec.marshalNAdvisoryKind2githubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAdvisoryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentAdvisory_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentAdvisory", field, false, false, "AdvisoryKind")
+}
+
+func (ec *executionContext) _ContentAdvisory_evidence(ctx context.Context, field graphql.CollectedField, obj *model.ContentAdvisory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentAdvisory_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AdvisoryEvidence) graphql.Marshaler {
+			return ec.marshalNAdvisoryEvidence2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAdvisoryEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentAdvisory_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContentAdvisory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdvisoryEvidence(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Detection_label(ctx context.Context, field graphql.CollectedField, obj *model.Detection) (ret graphql.Marshaler) {
@@ -2339,6 +2640,38 @@ func (ec *executionContext) fieldContext_Title_audienceSentiment(_ context.Conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AudienceSentiment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Title_advisories(ctx context.Context, field graphql.CollectedField, obj *model.Title) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Title_advisories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Title().Advisories(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ContentAdvisory) graphql.Marshaler {
+			return ec.marshalOContentAdvisory2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐContentAdvisoryᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Title_advisories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Title",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentAdvisory(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3747,6 +4080,59 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 
 // region    **************************** object.gotpl ****************************
 
+var advisoryEvidenceImplementors = []string{"AdvisoryEvidence"}
+
+func (ec *executionContext) _AdvisoryEvidence(ctx context.Context, sel ast.SelectionSet, obj *model.AdvisoryEvidence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, advisoryEvidenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdvisoryEvidence")
+		case "video":
+			out.Values[i] = ec._AdvisoryEvidence_video(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "atSeconds":
+			out.Values[i] = ec._AdvisoryEvidence_atSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._AdvisoryEvidence_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._AdvisoryEvidence_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._AdvisoryEvidence_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var audienceSentimentImplementors = []string{"AudienceSentiment"}
 
 func (ec *executionContext) _AudienceSentiment(ctx context.Context, sel ast.SelectionSet, obj *model.AudienceSentiment) graphql.Marshaler {
@@ -3833,6 +4219,44 @@ func (ec *executionContext) _BoundingBox(ctx context.Context, sel ast.SelectionS
 			}
 		case "height":
 			out.Values[i] = ec._BoundingBox_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contentAdvisoryImplementors = []string{"ContentAdvisory"}
+
+func (ec *executionContext) _ContentAdvisory(ctx context.Context, sel ast.SelectionSet, obj *model.ContentAdvisory) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contentAdvisoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContentAdvisory")
+		case "kind":
+			out.Values[i] = ec._ContentAdvisory_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._ContentAdvisory_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -4278,6 +4702,12 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Title_audienceSentiment(ctx, field, obj)
+				})
+		case "advisories":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Title_advisories(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4735,6 +5165,40 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAdvisoryEvidence2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAdvisoryEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AdvisoryEvidence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAdvisoryEvidence2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAdvisoryEvidence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAdvisoryEvidence2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAdvisoryEvidence(ctx context.Context, sel ast.SelectionSet, v *model.AdvisoryEvidence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AdvisoryEvidence!")
+		return graphql.Null
+	}
+	return ec._AdvisoryEvidence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAdvisoryKind2githubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAdvisoryKind(ctx context.Context, v any) (model.AdvisoryKind, error) {
+	var res model.AdvisoryKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAdvisoryKind2githubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐAdvisoryKind(ctx context.Context, sel ast.SelectionSet, v model.AdvisoryKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4755,6 +5219,14 @@ func (ec *executionContext) marshalNBoundingBox2ᚖgithubᚗcomᚋcinegraphᚋci
 		return graphql.Null
 	}
 	return ec._BoundingBox(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContentAdvisory2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐContentAdvisory(ctx context.Context, sel ast.SelectionSet, v *model.ContentAdvisory) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContentAdvisory!")
+		return graphql.Null
+	}
+	return ec._ContentAdvisory(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDetection2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetection(ctx context.Context, sel ast.SelectionSet, v *model.Detection) graphql.Marshaler {
@@ -4925,6 +5397,14 @@ func (ec *executionContext) unmarshalNTitleByIDsInput2ᚕᚖgithubᚗcomᚋcineg
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalNVideo2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐVideo(ctx context.Context, sel ast.SelectionSet, v *model.Video) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Video!")
+		return graphql.Null
+	}
+	return ec._Video(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNVideoByIDsInput2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐVideoByIDsInput(ctx context.Context, v any) ([]*model.VideoByIDsInput, error) {
@@ -5323,6 +5803,25 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOContentAdvisory2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐContentAdvisoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContentAdvisory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContentAdvisory2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐContentAdvisory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalODetection2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐDetectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Detection) graphql.Marshaler {

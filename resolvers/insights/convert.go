@@ -96,3 +96,17 @@ func toRecommendations(recs []insightsservice.Recommendation) []*model.Recommend
 	}
 	return out
 }
+
+func toAdvisories(as []insightsservice.Advisory) []*model.ContentAdvisory {
+	out := make([]*model.ContentAdvisory, len(as))
+	for i, a := range as {
+		evidence := make([]*model.AdvisoryEvidence, len(a.Evidence))
+		for j, d := range a.Evidence {
+			evidence[j] = &model.AdvisoryEvidence{
+				Video: &model.Video{ID: d.VideoID}, AtSeconds: d.AtSeconds, Label: d.Label, Confidence: d.Confidence, Source: d.Source,
+			}
+		}
+		out[i] = &model.ContentAdvisory{Kind: model.AdvisoryKind(a.Kind), Evidence: evidence}
+	}
+	return out
+}

@@ -44,6 +44,9 @@ func (r *entityResolver) FindManyTitleByIDs(ctx context.Context, reps []*model.T
 	if perr := prefetchSelected(ctx, "Title", "audienceSentiment", ids, (*insightsloaders.Loaders).PrefetchAudiences); perr != nil {
 		return nil, perr
 	}
+	if perr := prefetchSelected(ctx, "Title", "advisories", ids, (*insightsloaders.Loaders).PrefetchAdvisories); perr != nil {
+		return nil, perr
+	}
 	return out, err
 }
 

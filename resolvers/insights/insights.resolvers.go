@@ -84,6 +84,15 @@ func (r *titleResolver) AudienceSentiment(ctx context.Context, obj *model.Title)
 	return toAudience(audience), nil
 }
 
+// Advisories is the resolver for the advisories field.
+func (r *titleResolver) Advisories(ctx context.Context, obj *model.Title) ([]*model.ContentAdvisory, error) {
+	advisories, err := insightsloaders.For(ctx).Advisories.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return toAdvisories(advisories), nil
+}
+
 // Detections is the resolver for the detections field.
 func (r *videoResolver) Detections(ctx context.Context, obj *model.Video, minConfidence *float64) ([]*model.Detection, error) {
 	floor := defaultMinConfidence

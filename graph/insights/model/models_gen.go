@@ -9,6 +9,17 @@ import (
 	"strconv"
 )
 
+// One detection behind an advisory.
+type AdvisoryEvidence struct {
+	Video     *Video  `json:"video"`
+	AtSeconds float64 `json:"atSeconds"`
+	// The detector's label, e.g. BUTTOCKS_EXPOSED.
+	Label      string  `json:"label"`
+	Confidence float64 `json:"confidence"`
+	// The model that found it, with its version.
+	Source string `json:"source"`
+}
+
 // Sentiment over every message posted in a title's watch party.
 type AudienceSentiment struct {
 	MessageCount int            `json:"messageCount"`
@@ -25,6 +36,13 @@ type BoundingBox struct {
 	Y      float64 `json:"y"`
 	Width  float64 `json:"width"`
 	Height float64 `json:"height"`
+}
+
+// A reason to warn viewers, with the frames that show it.
+type ContentAdvisory struct {
+	Kind AdvisoryKind `json:"kind"`
+	// The frames that show it, most confident first; at most five.
+	Evidence []*AdvisoryEvidence `json:"evidence"`
 }
 
 type Detection struct {
@@ -85,6 +103,10 @@ type Title struct {
 	ID string `json:"id"`
 	// Null when insights cannot answer; the title stays.
 	AudienceSentiment *AudienceSentiment `json:"audienceSentiment,omitempty"`
+	// What viewers may want to know before watching, found by the object
+	// detector in the title's video frames; empty when it found nothing. Null
+	// when insights cannot answer; the title stays.
+	Advisories []*ContentAdvisory `json:"advisories,omitempty"`
 }
 
 func (Title) IsEntity() {}
@@ -104,6 +126,60 @@ func (Video) IsEntity() {}
 
 type VideoByIDsInput struct {
 	ID string `json:"ID"`
+}
+
+type AdvisoryKind string
+
+const (
+	// Exposed breasts, buttocks or genitals.
+	AdvisoryKindNudity AdvisoryKind = "NUDITY"
+)
+
+var AllAdvisoryKind = []AdvisoryKind{
+	AdvisoryKindNudity,
+}
+
+func (e AdvisoryKind) IsValid() bool {
+	switch e {
+	case AdvisoryKindNudity:
+		return true
+	}
+	return false
+}
+
+func (e AdvisoryKind) String() string {
+	return string(e)
+}
+
+func (e *AdvisoryKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AdvisoryKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AdvisoryKind", str)
+	}
+	return nil
+}
+
+func (e AdvisoryKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AdvisoryKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AdvisoryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type SentimentLabel string
