@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"math"
 	"slices"
 	"sync"
@@ -183,94 +184,94 @@ func Letterbox(frame image.Image, size int, dst []float32) Geometry {
 		clear(dst)
 		return g
 	}
-	px := pixelReader(frame)
+	pix, stride := rgba(frame)
 	plane := size * size
-	// Half-pixel centres, as OpenCV's INTER_LINEAR samples.
+	// Half-pixel centres, as OpenCV's INTER_LINEAR samples. Samples that
+	// fall in the padding read black: they get weight 0.
 	inv := float64(side) / float64(size)
 	xs := make([]sample, size)
 	for i := range xs {
-		xs[i] = sampleAt(i, inv, side)
+		xs[i] = sampleAt(i, inv, side, w, 4)
 	}
 	for dy := 0; dy < size; dy++ {
-		sy := sampleAt(dy, inv, side)
+		sy := sampleAt(dy, inv, side, h, stride)
+		row := dy * size
 		for dx := 0; dx < size; dx++ {
 			sx := xs[dx]
-			var rgb [3]float64
+			var r, gg, bb float32
 			for _, yy := range [2]struct {
-				i int
-				w float64
-			}{{sy.i0, 1 - sy.f}, {sy.i1, sy.f}} {
-				if yy.w == 0 || yy.i >= h {
+				off int
+				w   float32
+			}{{sy.o0, sy.w0}, {sy.o1, sy.w1}} {
+				if yy.w == 0 {
 					continue
 				}
 				for _, xx := range [2]struct {
-					i int
-					w float64
-				}{{sx.i0, 1 - sx.f}, {sx.i1, sx.f}} {
-					if xx.w == 0 || xx.i >= w {
+					off int
+					w   float32
+				}{{sx.o0, sx.w0}, {sx.o1, sx.w1}} {
+					if xx.w == 0 {
 						continue
 					}
-					r, gg, bb := px(b.Min.X+xx.i, b.Min.Y+yy.i)
+					o := yy.off + xx.off
 					wt := yy.w * xx.w
-					rgb[0] += wt * r
-					rgb[1] += wt * gg
-					rgb[2] += wt * bb
+					r += wt * float32(pix[o])
+					gg += wt * float32(pix[o+1])
+					bb += wt * float32(pix[o+2])
 				}
 			}
-			o := dy*size + dx
-			dst[o] = float32(rgb[0] / 255)
-			dst[plane+o] = float32(rgb[1] / 255)
-			dst[2*plane+o] = float32(rgb[2] / 255)
+			dst[row+dx] = r / 255
+			dst[plane+row+dx] = gg / 255
+			dst[2*plane+row+dx] = bb / 255
 		}
 	}
 	return g
 }
 
-// sample is where one output pixel reads the source along one axis: the
-// two neighbouring source pixels and the weight of the second.
+// sample is where one output pixel reads the source along one axis: byte
+// offsets of the two neighbouring source pixels and their weights; a
+// neighbour in the padding has weight 0.
 type sample struct {
-	i0, i1 int
-	f      float64
+	o0, o1 int
+	w0, w1 float32
 }
 
-func sampleAt(d int, inv float64, side int) sample {
+// sampleAt maps output index d to the source axis of length side (padded),
+// of which the first n pixels are the frame's, each step bytes apart.
+func sampleAt(d int, inv float64, side, n, step int) sample {
 	s := (float64(d)+0.5)*inv - 0.5
-	if s < 0 {
-		s = 0
+	s = max(s, 0)
+	i0 := min(int(s), side-1)
+	i1 := min(i0+1, side-1)
+	f := float32(s - float64(i0))
+	if i0 == i1 {
+		f = 0
 	}
-	i0 := int(s)
-	if i0 >= side-1 {
-		return sample{i0: side - 1, i1: side - 1}
+	out := sample{o0: i0 * step, o1: i1 * step, w0: 1 - f, w1: f}
+	if i0 >= n {
+		out.w0 = 0
 	}
-	return sample{i0: i0, i1: i0 + 1, f: s - float64(i0)}
+	if i1 >= n {
+		out.w1 = 0
+	}
+	return out
 }
 
-// pixelReader returns a fast 8-bit RGB reader for the common image types
-// (PNG and JPEG decode to these) and a generic one otherwise.
-func pixelReader(img image.Image) func(x, y int) (r, g, b float64) {
-	switch m := img.(type) {
+// rgba returns frame's pixels as 8-bit RGBA rows starting at the frame's
+// top-left corner, and the row stride: the image's own buffer for RGBA and
+// NRGBA images (alpha is ignored, as decoding to BGR does), a converted copy
+// otherwise (JPEG's YCbCr, grey, paletted).
+func rgba(frame image.Image) ([]byte, int) {
+	b := frame.Bounds()
+	switch m := frame.(type) {
 	case *image.RGBA:
-		return func(x, y int) (float64, float64, float64) {
-			o := m.PixOffset(x, y)
-			return float64(m.Pix[o]), float64(m.Pix[o+1]), float64(m.Pix[o+2])
-		}
+		return m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride
 	case *image.NRGBA:
-		// Alpha is dropped, as decoding to BGR does.
-		return func(x, y int) (float64, float64, float64) {
-			o := m.PixOffset(x, y)
-			return float64(m.Pix[o]), float64(m.Pix[o+1]), float64(m.Pix[o+2])
-		}
-	case *image.Gray:
-		return func(x, y int) (float64, float64, float64) {
-			v := float64(m.Pix[m.PixOffset(x, y)])
-			return v, v, v
-		}
-	default:
-		return func(x, y int) (float64, float64, float64) {
-			r, g, b, _ := img.At(x, y).RGBA()
-			return float64(r >> 8), float64(g >> 8), float64(b >> 8)
-		}
+		return m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride
 	}
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(out, out.Bounds(), frame, b.Min, draw.Src)
+	return out.Pix, out.Stride
 }
 
 // Decode turns one frame's raw output, 4+len(labels) rows of anchors
