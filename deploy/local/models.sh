@@ -38,6 +38,9 @@ pip_cmd() {
 	python3 -m pip --version >/dev/null 2>&1 && echo "python3 -m pip"
 }
 
+# The fetch_* functions run in "||" lists, where set -e does not apply, so
+# every step that can fail returns explicitly; .complete is written last.
+
 # wheel NAME VERSION DIR: download one wheel (no dependencies) into DIR.
 wheel() {
 	local name="$1" version="$2" dir="$3" pip
@@ -73,7 +76,7 @@ fetch_nudenet() {
 	wheel nudenet "$NUDENET_VERSION" "$tmp" || { rm -rf "$tmp"; return 1; }
 	unpack "$tmp"/nudenet-*.whl "$dir" nudenet/320n.onnx:320n.onnx \
 		"nudenet-$NUDENET_VERSION.dist-info/LICENSE:LICENSE" \
-		"nudenet-$NUDENET_VERSION.dist-info/LICENSE.md:LICENSE.md"
+		"nudenet-$NUDENET_VERSION.dist-info/LICENSE.md:LICENSE.md" || { rm -rf "$tmp"; return 1; }
 	rm -rf "$tmp"
 	touch "$dir/.complete"
 }
@@ -89,7 +92,7 @@ fetch_runtime() {
 	local whl; whl="$(ls "$tmp"/*.whl)"
 	# The shared libraries (the CUDA provider too, in the GPU wheel) and the
 	# licence; the Python bindings are left out.
-	python3 - "$whl" "$dir" <<'PY'
+	if ! python3 - "$whl" "$dir" <<'PY'
 import sys, zipfile, os, re
 whl, dest = sys.argv[1], sys.argv[2]
 with zipfile.ZipFile(whl) as z:
@@ -100,6 +103,10 @@ with zipfile.ZipFile(whl) as z:
             with z.open(m) as src, open(os.path.join(dest, name), "wb") as out:
                 out.write(src.read())
 PY
+	then
+		rm -rf "$tmp"
+		return 1
+	fi
 	rm -rf "$tmp"
 	touch "$dir/.complete"
 }
@@ -117,7 +124,7 @@ fetch_frames() {
 		skimage/data/chelsea.png:chelsea.png \
 		skimage/data/rocket.jpg:rocket.jpg \
 		skimage/data/hubble_deep_field.jpg:hubble_deep_field.jpg \
-		"scikit_image-$SKIMAGE_VERSION.dist-info/LICENSE.txt:LICENSE.txt"
+		"scikit_image-$SKIMAGE_VERSION.dist-info/LICENSE.txt:LICENSE.txt" || { rm -rf "$tmp"; return 1; }
 	rm -rf "$tmp"
 	touch "$dir/.complete"
 }
