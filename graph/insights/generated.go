@@ -109,9 +109,10 @@ type ComplexityRoot struct {
 	}
 
 	Recommendation struct {
-		Reason func(childComplexity int) int
-		Score  func(childComplexity int) int
-		Title  func(childComplexity int) int
+		BecauseYouWatched func(childComplexity int) int
+		Reason            func(childComplexity int) int
+		Score             func(childComplexity int) int
+		Title             func(childComplexity int) int
 	}
 
 	Sentiment struct {
@@ -440,6 +441,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
 
+	case "Recommendation.becauseYouWatched":
+		if e.ComplexityRoot.Recommendation.BecauseYouWatched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.BecauseYouWatched(childComplexity), true
 	case "Recommendation.reason":
 		if e.ComplexityRoot.Recommendation.Reason == nil {
 			break
@@ -734,6 +741,8 @@ type Recommendation {
   title: Title!
   score: Float!
   reason: String!
+  "The titles you watched that led to this one, most similar first (at most three); empty for popular picks."
+  becauseYouWatched: [Title!]!
 }
 
 "A live chat message and the sentiment scored for it."
@@ -965,6 +974,8 @@ func (ec *executionContext) childFields_Recommendation(ctx context.Context, fiel
 		return ec.fieldContext_Recommendation_score(ctx, field)
 	case "reason":
 		return ec.fieldContext_Recommendation_reason(ctx, field)
+	case "becauseYouWatched":
+		return ec.fieldContext_Recommendation_becauseYouWatched(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Recommendation", field.Name)
 }
@@ -2475,6 +2486,38 @@ func (ec *executionContext) _Recommendation_reason(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Recommendation_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Recommendation_becauseYouWatched(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_becauseYouWatched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BecauseYouWatched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Title) graphql.Marshaler {
+			return ec.marshalNTitle2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐTitleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_becauseYouWatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recommendation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Title(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Sentiment_label(ctx context.Context, field graphql.CollectedField, obj *model.Sentiment) (ret graphql.Marshaler) {
@@ -4601,6 +4644,11 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "becauseYouWatched":
+			out.Values[i] = ec._Recommendation_becauseYouWatched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5375,6 +5423,22 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTitle2ᚕᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐTitleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Title) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTitle2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐTitle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTitle2ᚖgithubᚗcomᚋcinegraphᚋcinegraphᚋgraphᚋinsightsᚋmodelᚐTitle(ctx context.Context, sel ast.SelectionSet, v *model.Title) graphql.Marshaler {

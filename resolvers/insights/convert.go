@@ -92,7 +92,11 @@ func toDetections(ds []insightsservice.Detection) []*model.Detection {
 func toRecommendations(recs []insightsservice.Recommendation) []*model.Recommendation {
 	out := make([]*model.Recommendation, len(recs))
 	for i, r := range recs {
-		out[i] = &model.Recommendation{Title: &model.Title{ID: r.TitleID}, Score: r.Score, Reason: r.Reason}
+		because := make([]*model.Title, len(r.Because))
+		for j, id := range r.Because {
+			because[j] = &model.Title{ID: id}
+		}
+		out[i] = &model.Recommendation{Title: &model.Title{ID: r.TitleID}, Score: r.Score, Reason: r.Reason, BecauseYouWatched: because}
 	}
 	return out
 }

@@ -48,7 +48,7 @@ const entitiesQuery = `query($reps: [_Any!]!, $minConfidence: Float, $first: Int
 		... on Message { id sentiment { label score model } }
 		... on Title { id audienceSentiment { messageCount positive neutral negative averageScore label } }
 		... on Video { id detections(minConfidence: $minConfidence) { label confidence atSeconds box { x y width height } source } }
-		... on Profile { id recommendations(first: $first) { title { id audienceSentiment { messageCount label } } score reason } }
+		... on Profile { id recommendations(first: $first) { title { id audienceSentiment { messageCount label } } score reason becauseYouWatched { id } } }
 	}
 }`
 
@@ -83,8 +83,11 @@ type entity struct {
 				Label        string `json:"label"`
 			} `json:"audienceSentiment"`
 		} `json:"title"`
-		Score  float64 `json:"score"`
-		Reason string  `json:"reason"`
+		Score             float64 `json:"score"`
+		Reason            string  `json:"reason"`
+		BecauseYouWatched []struct {
+			ID string `json:"id"`
+		} `json:"becauseYouWatched"`
 	} `json:"recommendations"`
 }
 
@@ -247,6 +250,16 @@ func TestEntities(t *testing.T) {
 			}
 			if !reason.MatchString(r.Reason) {
 				t.Errorf("reason %q does not explain the ranking", r.Reason)
+			}
+			// A personal pick names up to three titles profile-1 watched.
+			personal := strings.HasPrefix(r.Reason, "Viewers who watched")
+			if personal != (len(r.BecauseYouWatched) > 0) || len(r.BecauseYouWatched) > insightsservice.MaxBecause {
+				t.Errorf("%s (%q) is because of %v", r.Title.ID, r.Reason, r.BecauseYouWatched)
+			}
+			for _, b := range r.BecauseYouWatched {
+				if !watched[b.ID] {
+					t.Errorf("%s is because of %s, which profile-1 did not watch", r.Title.ID, b.ID)
+				}
 			}
 		}
 		if !strings.HasPrefix(recs[0].Reason, "Viewers who watched") {

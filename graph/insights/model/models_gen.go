@@ -86,6 +86,8 @@ type Recommendation struct {
 	Title  *Title  `json:"title"`
 	Score  float64 `json:"score"`
 	Reason string  `json:"reason"`
+	// The titles you watched that led to this one, most similar first (at most three); empty for popular picks.
+	BecauseYouWatched []*Title `json:"becauseYouWatched"`
 }
 
 type Sentiment struct {

@@ -91,6 +91,10 @@ type Recommendation struct {
 	TitleID string
 	Score   float64
 	Reason  string
+	// Because names the profile's watched titles most similar to this
+	// one, most similar first (at most MaxBecause); empty for popular
+	// picks.
+	Because []string
 	// Audience is the title's audience sentiment the ranking used, so
 	// callers need not load it again.
 	Audience Audience

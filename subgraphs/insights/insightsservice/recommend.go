@@ -145,6 +145,35 @@ type affinity struct {
 	sum, mean float64
 	// because is how many of the profile's titles share viewers with it.
 	because int
+	// from are those titles with their similarity to this one.
+	from []contribution
+}
+
+// contribution is how similar one watched title is to a candidate.
+type contribution struct {
+	titleID    string
+	similarity float64
+}
+
+// MaxBecause bounds the watched titles a recommendation names as its
+// reason.
+const MaxBecause = 3
+
+// becauseOf names the watched titles most similar to a pick, most similar
+// first, then by id.
+func (a affinity) becauseOf() []string {
+	from := slices.Clone(a.from)
+	sort.Slice(from, func(i, j int) bool {
+		if from[i].similarity != from[j].similarity {
+			return from[i].similarity > from[j].similarity
+		}
+		return from[i].titleID < from[j].titleID
+	})
+	out := make([]string, 0, min(len(from), MaxBecause))
+	for _, c := range from[:min(len(from), MaxBecause)] {
+		out = append(out, c.titleID)
+	}
+	return out
 }
 
 // personalPicks scores every unwatched title that shares viewers with a
@@ -180,6 +209,7 @@ func personalPicks(watched []string, coViews map[string]CoViews, sim Similarity,
 			}
 			a.sum += v
 			a.because++
+			a.from = append(a.from, contribution{titleID: w, similarity: v})
 		}
 	}
 	out := make([]affinity, 0, len(scores))
@@ -224,6 +254,7 @@ func fillUp(picks []affinity, watched []string, ranked []Recommendation, audienc
 			TitleID:  p.titleID,
 			Score:    math.Round((0.5+0.5*min(p.mean, 1))*1e4) / 1e4,
 			Reason:   personalReason(p, a),
+			Because:  p.becauseOf(),
 			Audience: a,
 		})
 	}

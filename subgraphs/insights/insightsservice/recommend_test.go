@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/cinegraph/cinegraph/internal/depguard"
@@ -109,6 +110,11 @@ func TestItemToItemRecommendations(t *testing.T) {
 				personal := r.Reason == "Viewers who watched one of your titles also watched this; no audience reactions yet"
 				if personal != (i < tc.personal) {
 					t.Errorf("x's %d. %s has reason %q; want %d personal picks first", i+1, r.TitleID, r.Reason, tc.personal)
+				}
+				// One of x's titles led to each personal pick, and the pick
+				// names it; popular picks name none.
+				if want := map[bool]int{true: 1, false: 0}[personal]; len(r.Because) != want || (personal && !slices.Contains(coHistory["x"], r.Because[0])) {
+					t.Errorf("x's %s is because of %v", r.TitleID, r.Because)
 				}
 				if i > 0 && r.Score > got[0][i-1].Score {
 					t.Errorf("x's scores rise: %v after %v", r.Score, got[0][i-1].Score)
