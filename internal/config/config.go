@@ -427,7 +427,7 @@ func anyMaps(v any) any {
 var sliceKeys = []string{"router.forward_headers", "router.subgraph_extensions", "router.dedupe.ignore_headers", "router.compression.algorithms", "router.resilience.required", "storage.cassandra.hosts", "storage.elasticsearch.addresses", "storage.kafka.brokers",
 	"router.cors.allowed_origins", "router.cors.allowed_headers", "router.csrf.required_headers",
 	"auth.jwks_files", "auth.jwks_urls", "auth.oidc_issuers", "auth.issuers", "auth.audiences", "auth.web.scopes",
-	"router.discovery.etcd.endpoints", "tracing.fields"}
+	"router.discovery.etcd.endpoints", "tracing.fields", "ml.detector.labels"}
 
 // mapKeys are the map settings; CINEGRAPH_ROUTER_SUBGRAPH_URLS_CATALOG sets
 // router.subgraph_urls.catalog.

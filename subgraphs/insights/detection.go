@@ -14,13 +14,12 @@ import (
 	"github.com/cinegraph/cinegraph/subgraphs/insights/detect/ortrun"
 )
 
-// Where deploy/local/models.sh installs the detector, its runtime and the
-// sample frames, under config.ML's folder.
+// Where deploy/local/models.sh installs the runtime and the sample frames,
+// under config.ML's folder (config.DefaultDetectorModel is the model).
 const (
-	detectorModelFile = "nudenet-3.4.2/320n.onnx"
-	runtimeCPUFile    = "onnxruntime-1.24.1/libonnxruntime.so"
-	runtimeGPUFile    = "onnxruntime-gpu-1.24.1/libonnxruntime.so"
-	framesFolder      = "frames"
+	runtimeCPUFile = "onnxruntime-1.24.1/libonnxruntime.so"
+	runtimeGPUFile = "onnxruntime-gpu-1.24.1/libonnxruntime.so"
+	framesFolder   = "frames"
 )
 
 // Detection is an open detector and the folder its frames are read from.
@@ -29,6 +28,16 @@ type Detection struct {
 	Frames   fs.FS
 	// Device is where the model runs: cpu or cuda.
 	Device string
+}
+
+// DetectorSpec describes the model ml.Detector names: the default
+// nudenet model's spec, or the one its settings spell out.
+func DetectorSpec(ml config.ML) detect.Spec {
+	d := ml.Detector
+	if len(d.Labels) == 0 {
+		return detect.NudeNet
+	}
+	return detect.Spec{Name: d.Name, InputSize: d.InputSize, Labels: d.Labels, AgnosticNMS: d.AgnosticNMS}
 }
 
 // OpenDetection loads the object detector ml asks for. When detection is
@@ -47,7 +56,7 @@ func OpenDetection(ctx context.Context, ml config.ML, logger *slog.Logger) (*Det
 			runtime = filepath.Join(dir, runtimeGPUFile)
 		}
 	}
-	session, err := ortrun.Open(runtime, filepath.Join(dir, detectorModelFile), ortrun.Options{Device: ml.Device})
+	session, err := ortrun.Open(runtime, ml.ModelPath(), ortrun.Options{Device: ml.Device})
 	if errors.Is(err, detect.ErrUnavailable) {
 		logger.WarnContext(ctx, "object detection off: model or runtime not installed (deploy/local/models.sh install)", "models_dir", dir, "err", err)
 		return nil, nil
@@ -55,7 +64,7 @@ func OpenDetection(ctx context.Context, ml config.ML, logger *slog.Logger) (*Det
 	if err != nil {
 		return nil, fmt.Errorf("object detector: %w", err)
 	}
-	d, err := detect.NewYOLO(session, detect.NudeNet)
+	d, err := detect.NewYOLO(session, DetectorSpec(ml))
 	if err != nil {
 		return nil, errors.Join(err, session.Close())
 	}

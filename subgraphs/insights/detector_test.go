@@ -314,3 +314,48 @@ func TestTitleAdvisories(t *testing.T) {
 		t.Fatalf("%s advisories = %+v, want an empty list", clean, adv)
 	}
 }
+
+// TestDetectorByConfiguration: a YOLOv8-style model other than the default
+// drops in through ml.detector (here the same file described afresh, with
+// labels renamed), and its name becomes the detections' source.
+func TestDetectorByConfiguration(t *testing.T) {
+	ml := config.Default().ML
+	if _, err := os.Stat(ml.ModelPath()); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing under CI=true (deploy/local/models.sh install): %v", ml.ModelPath(), err)
+		}
+		t.Skipf("detector not installed: %v", err)
+	}
+	ml.Detector.Model = filepath.Join(ml.Dir(), config.DefaultDetectorModel) // absolute works too
+	ml.Detector.Name = "renamed@2"
+	ml.Detector.InputSize = 320
+	for _, l := range detect.NudeNet.Labels {
+		ml.Detector.Labels = append(ml.Detector.Labels, "X_"+l)
+	}
+	cfg := config.Default()
+	cfg.ML = ml
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	det, err := insights.OpenDetection(context.Background(), ml, quiet)
+	if err != nil || det == nil {
+		t.Fatalf("OpenDetection = %v, %v", det, err)
+	}
+	t.Cleanup(func() { _ = det.Detector.Close() })
+	f, err := det.Frames.Open("astronaut.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := det.Detector.Detect(context.Background(), []image.Image{img})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if det.Detector.Name() != "renamed@2" || len(got[0]) != 1 || got[0][0].Label != "X_FACE_FEMALE" {
+		t.Fatalf("%s found %+v, want one X_FACE_FEMALE", det.Detector.Name(), got[0])
+	}
+}
