@@ -82,6 +82,43 @@ describe("App", () => {
     expect(await screen.findByText("No matches.")).toBeInTheDocument();
   });
 
+  it("says which watched titles led to a recommendation", async () => {
+    const recs = {
+      request: { query: RecommendationsDocument },
+      result: {
+        data: {
+          viewer: {
+            __typename: "Profile",
+            id: "profile-1",
+            recommendations: [
+              {
+                __typename: "Recommendation",
+                reason: "Viewers who watched 2 of your titles also watched this; audiences are positive",
+                score: 0.8,
+                becauseYouWatched: [
+                  { __typename: "Title", id: "t7", name: "Harbour Lights" },
+                  { __typename: "Title", id: "t8", name: "Night Ferry" },
+                ],
+                title: poster("t3", "Picked For You"),
+              },
+              {
+                __typename: "Recommendation",
+                reason: "Watched by 3 viewers; audiences are neutral",
+                score: 0.3,
+                becauseYouWatched: [],
+                title: poster("t4", "Popular One"),
+              },
+            ],
+          },
+        },
+      },
+    };
+    renderWithApollo(<App />, { mocks: [...home.filter((m) => m.request.query !== RecommendationsDocument), recs] });
+    const row = await screen.findByRole("region", { name: "Recommended for you" });
+    expect(await screen.findByText("Because you watched Harbour Lights, Night Ferry")).toBeInTheDocument();
+    expect(row).toHaveTextContent("Watched by 3 viewers; audiences are neutral");
+  });
+
   it("asks an anonymous viewer to sign in instead of showing the rows", async () => {
     const signedOut = (query: DocumentNode) => ({
       request: { query },

@@ -60,13 +60,19 @@ export function HomeScreen() {
       </PosterRow>
 
       <PosterRow heading="Recommended for you" empty={recs.error ? "Not available right now." : "No recommendations yet."} loading={recs.loading && !recs.data}>
-        {(recs.data?.viewer?.recommendations ?? []).map((r) => (
-          <PosterCard key={r.title.id} title={r.title}>
-            <Typography variant="caption" color="text.secondary" noWrap title={r.reason} sx={{ display: "block" }}>
-              {r.reason}
-            </Typography>
-          </PosterCard>
-        ))}
+        {(recs.data?.viewer?.recommendations ?? []).map((r) => {
+          // A personal pick names what led to it; a popular one says why
+          // in words.
+          const line =
+            r.becauseYouWatched.length > 0 ? `Because you watched ${r.becauseYouWatched.map((t) => t.name).join(", ")}` : r.reason;
+          return (
+            <PosterCard key={r.title.id} title={r.title}>
+              <Typography variant="caption" color="text.secondary" noWrap title={line} sx={{ display: "block" }}>
+                {line}
+              </Typography>
+            </PosterCard>
+          );
+        })}
       </PosterRow>
       <ErrorNotice error={recs.error} />
       {viewer.loading && !profile && <CircularProgress />}
