@@ -1,8 +1,10 @@
 // Package main is the storage benchmark behind `make bench-storage`: it runs
 // the same catalog page query through the whole platform (router and the
 // four subgraphs, in process on a loopback listener) on embedded storage and
-// on the cluster engines, and prints requests/s, p50/p99 latency and store
-// calls per request as a Markdown table.
+// on the cluster engines, and prints requests/s, p50/p95/p99 latency and
+// store calls per request as a Markdown table. It drives the platform with
+// a few clients in closed loop, or, with -rate, at a fixed arrival rate
+// (open loop), the way users arrive.
 package main
 
 import (
@@ -36,7 +38,8 @@ func run() error {
 	var (
 		duration = flag.Duration("duration", 10*time.Second, "measured time per storage mode")
 		warmup   = flag.Duration("warmup", 2*time.Second, "unmeasured load before each measurement")
-		clients  = flag.Int("clients", 4, "concurrent clients")
+		clients  = flag.Int("clients", 4, "concurrent clients (closed loop)")
+		rate     = flag.Float64("rate", 0, "requests per second, started on schedule whatever the answers' pace (open loop; replaces -clients)")
 		modes    = flag.String("modes", "embedded,cluster", "storage modes to measure, comma-separated")
 		dataDir  = flag.String("data", "", "embedded data directory (default: a fresh temporary one)")
 		verbose  = flag.Bool("v", false, "show the platform's logs")
@@ -55,6 +58,10 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("load settings: %w", err)
 	}
+	if *rate < 0 {
+		return fmt.Errorf("-rate %g: must be positive", *rate)
+	}
+	l := load{clients: *clients, rate: *rate, warmup: *warmup, duration: *duration}
 	var rows []result
 	for _, mode := range strings.Split(*modes, ",") {
 		cfg, cleanup, err := modeConfig(base, strings.TrimSpace(mode), *dataDir)
@@ -66,8 +73,8 @@ func run() error {
 			cleanup()
 			continue
 		}
-		fmt.Fprintf(os.Stderr, "%s: %d clients, %s warm-up, %s measured...\n", mode, *clients, *warmup, *duration)
-		r, err := measure(ctx, cfg, logger, load{clients: *clients, warmup: *warmup, duration: *duration})
+		fmt.Fprintf(os.Stderr, "%s: %d clients or %g requests/s, %s warm-up, %s measured...\n", mode, *clients, *rate, *warmup, *duration)
+		r, err := measure(ctx, cfg, logger, l)
 		cleanup()
 		if err != nil {
 			return fmt.Errorf("%s: %w", mode, err)
@@ -78,7 +85,7 @@ func run() error {
 	if len(rows) == 0 {
 		return errors.New("nothing measured")
 	}
-	printTable(os.Stdout, rows, *clients, *duration)
+	printTable(os.Stdout, rows, l)
 	return nil
 }
 

@@ -18,11 +18,22 @@ import (
 	"github.com/cinegraph/cinegraph/internal/config"
 )
 
-// load is how hard and how long to drive one mode.
+// load is how hard and how long to drive one mode: clients request
+// loops (closed loop), or, with rate set, requests started at that many a
+// second whatever the answers' pace (open loop).
 type load struct {
 	clients  int
+	rate     float64
 	warmup   time.Duration
 	duration time.Duration
+}
+
+// drive runs l's load on endpoint for d.
+func (l load) drive(ctx context.Context, client *http.Client, endpoint string, d time.Duration) (latencies, error) {
+	if l.rate > 0 {
+		return driveRate(ctx, client, endpoint, l.rate, d)
+	}
+	return drive(ctx, client, endpoint, l.clients, d)
 }
 
 // result is one mode's figures.
@@ -31,8 +42,10 @@ type result struct {
 	requests  int
 	failures  int
 	perSecond float64
-	p50, p99  time.Duration
-	calls     map[string]int64 // request-path store calls during the run
+	// p50, p95 and p99 latencies; in open loop from when each request was
+	// due, so a platform that falls behind shows it.
+	p50, p95, p99 time.Duration
+	calls         map[string]int64 // request-path store calls during the run
 }
 
 // callsPerRequest is the store calls one request caused, on average.
@@ -71,16 +84,21 @@ func measure(ctx context.Context, cfg config.Config, logger *slog.Logger, l load
 		}
 	}()
 
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: l.clients}, Timeout: 30 * time.Second}
+	// An open loop keeps as many connections as requests overlap.
+	idle := l.clients
+	if l.rate > 0 {
+		idle = 256
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: idle}, Timeout: 30 * time.Second}
 	endpoint := base + "/graphql"
 	if err := ask(ctx, client, endpoint); err != nil {
 		return result{}, fmt.Errorf("first query: %w", err)
 	}
-	if _, err := drive(ctx, client, endpoint, l.clients, l.warmup); err != nil {
+	if _, err := l.drive(ctx, client, endpoint, l.warmup); err != nil {
 		return result{}, err
 	}
 	before := counts.snapshot()
-	lat, err := drive(ctx, client, endpoint, l.clients, l.duration)
+	lat, err := l.drive(ctx, client, endpoint, l.duration)
 	if err != nil {
 		return result{}, err
 	}
@@ -93,7 +111,7 @@ func measure(ctx context.Context, cfg config.Config, logger *slog.Logger, l load
 	r.failures = lat.failed
 	r.perSecond = float64(r.requests) / l.duration.Seconds()
 	slices.Sort(lat.ok)
-	r.p50, r.p99 = percentile(lat.ok, 0.50), percentile(lat.ok, 0.99)
+	r.p50, r.p95, r.p99 = percentile(lat.ok, 0.50), percentile(lat.ok, 0.95), percentile(lat.ok, 0.99)
 	return r, nil
 }
 
@@ -135,6 +153,65 @@ func drive(ctx context.Context, client *http.Client, endpoint string, clients in
 				}
 				mu.Unlock()
 			}
+		}()
+	}
+	wg.Wait()
+	if len(all.ok) == 0 && first != nil {
+		return all, fmt.Errorf("every request failed: %w", first)
+	}
+	return all, nil
+}
+
+// maxInFlight bounds the open loop's outstanding requests; a request due
+// while that many are waiting fails, as a client would time out.
+const maxInFlight = 2000
+
+// driveRate starts a request every 1/rate seconds for d, each on its own
+// goroutine, and times each from when it was due (so queueing in the
+// client or the platform counts, which closed loops hide), waiting for the
+// stragglers at the end.
+func driveRate(ctx context.Context, client *http.Client, endpoint string, rate float64, d time.Duration) (latencies, error) {
+	interval := time.Duration(float64(time.Second) / rate)
+	var (
+		mu       sync.Mutex
+		all      latencies
+		first    error
+		wg       sync.WaitGroup
+		inFlight = make(chan struct{}, maxInFlight)
+	)
+	start := time.Now()
+	for i := 0; ; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if due.Sub(start) >= d || ctx.Err() != nil {
+			break
+		}
+		if wait := time.Until(due); wait > 0 {
+			time.Sleep(wait)
+		}
+		select {
+		case inFlight <- struct{}{}:
+		default:
+			mu.Lock()
+			all.failed++
+			mu.Unlock()
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-inFlight }()
+			err := ask(ctx, client, endpoint)
+			took := time.Since(due)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				all.failed++
+				if first == nil {
+					first = err
+				}
+				return
+			}
+			all.ok = append(all.ok, took)
 		}()
 	}
 	wg.Wait()
