@@ -195,7 +195,8 @@ scale-demo: build services-up
 # Storage benchmark: the catalog page query through router and subgraphs in
 # embedded and cluster mode (the cluster half needs `make services-up`; it is
 # skipped with a message when the engines are down). STORAGE_BENCH_FLAGS:
-# -duration -warmup -clients -rate (open loop: requests/s on schedule) -modes.
+# -duration -warmup -clients -rate (open loop: requests/s on schedule) -modes
+# -cpuprofile FILE.
 # Prints figures; never fails on them.
 .PHONY: bench-storage
 STORAGE_BENCH_FLAGS ?=

@@ -43,6 +43,7 @@ func run() error {
 		modes    = flag.String("modes", "embedded,cluster", "storage modes to measure, comma-separated")
 		dataDir  = flag.String("data", "", "embedded data directory (default: a fresh temporary one)")
 		verbose  = flag.Bool("v", false, "show the platform's logs")
+		profile  = flag.String("cpuprofile", "", "write a CPU profile of the measured phases (router, subgraphs and load generator: one process) to this file")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -61,7 +62,7 @@ func run() error {
 	if *rate < 0 {
 		return fmt.Errorf("-rate %g: must be positive", *rate)
 	}
-	l := load{clients: *clients, rate: *rate, warmup: *warmup, duration: *duration}
+	l := load{clients: *clients, rate: *rate, warmup: *warmup, duration: *duration, profile: *profile}
 	var rows []result
 	for _, mode := range strings.Split(*modes, ",") {
 		cfg, cleanup, err := modeConfig(base, strings.TrimSpace(mode), *dataDir)

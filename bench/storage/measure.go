@@ -10,7 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +30,9 @@ type load struct {
 	rate     float64
 	warmup   time.Duration
 	duration time.Duration
+	// profile, when set, names the file a CPU profile of the measured
+	// phase goes to.
+	profile string
 }
 
 // drive runs l's load on endpoint for d.
@@ -98,7 +105,14 @@ func measure(ctx context.Context, cfg config.Config, logger *slog.Logger, l load
 		return result{}, err
 	}
 	before := counts.snapshot()
+	stopProfile, err := startProfile(l.profile, cfg.Storage.Mode)
+	if err != nil {
+		return result{}, err
+	}
 	lat, err := l.drive(ctx, client, endpoint, l.duration)
+	if perr := stopProfile(); perr != nil && err == nil {
+		err = perr
+	}
 	if err != nil {
 		return result{}, err
 	}
@@ -113,6 +127,30 @@ func measure(ctx context.Context, cfg config.Config, logger *slog.Logger, l load
 	slices.Sort(lat.ok)
 	r.p50, r.p95, r.p99 = percentile(lat.ok, 0.50), percentile(lat.ok, 0.95), percentile(lat.ok, 0.99)
 	return r, nil
+}
+
+// startProfile starts a CPU profile into path with the mode before its
+// extension (page.pprof: page-embedded.pprof), or does nothing without a
+// path, and returns what stops it.
+func startProfile(path, mode string) (func() error, error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	ext := filepath.Ext(path)
+	path = strings.TrimSuffix(path, ext) + "-" + mode + ext
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "%s: CPU profile in %s\n", mode, path)
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 // latencies are the durations of the successful requests of a run.
