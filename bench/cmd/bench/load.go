@@ -112,8 +112,23 @@ func post(ctx context.Context, c *loadClient, url string, body []byte) (reply, e
 // and no errors, so the figures compare like with like; it returns the
 // size of each target's answer, decoded and on the wire.
 func verify(ctx context.Context, o options, sc bench.Scenario, targets []target) ([]string, error) {
-	body, _ := json.Marshal(map[string]string{"query": sc.Query})
 	c := client(1, o.acceptEncoding)
+	var sizes []string
+	// Every query of the scenario; sizes are the first's.
+	for qi, q := range sc.Queries() {
+		s, err := verifyQuery(ctx, c, sc, q, targets)
+		if err != nil {
+			return nil, err
+		}
+		if qi == 0 {
+			sizes = s
+		}
+	}
+	return sizes, nil
+}
+
+func verifyQuery(ctx context.Context, c *loadClient, sc bench.Scenario, query string, targets []target) ([]string, error) {
+	body, _ := json.Marshal(map[string]string{"query": query})
 	var first any
 	var sizes []string
 	for i, t := range targets {
@@ -144,7 +159,11 @@ func verify(ctx context.Context, o options, sc bench.Scenario, targets []target)
 }
 
 func measure(ctx context.Context, o options, sc bench.Scenario, targets []target) ([]*result, error) {
-	body, _ := json.Marshal(map[string]string{"query": sc.Query, "operationName": sc.OperationName})
+	var body [][]byte
+	for _, q := range sc.Queries() {
+		b, _ := json.Marshal(map[string]string{"query": q, "operationName": sc.OperationName})
+		body = append(body, b)
+	}
 	results := make([]*result, len(targets))
 	for i, t := range targets {
 		results[i] = &result{target: t.name}
@@ -201,15 +220,16 @@ func measure(ctx context.Context, o options, sc bench.Scenario, targets []target
 // errorsKey marks a GraphQL response that carries errors.
 var errorsKey = []byte(`"errors"`)
 
-// load runs concurrency workers posting body for d; it returns the latency of
-// each successful request and the count of failed ones.
-func load(ctx context.Context, c *loadClient, url string, body []byte, concurrency int, d time.Duration) ([]time.Duration, int64, error) {
+// load runs concurrency workers posting bodies in turn for d; it returns the
+// latency of each successful request and the count of failed ones.
+func load(ctx context.Context, c *loadClient, url string, bodies [][]byte, concurrency int, d time.Duration) ([]time.Duration, int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var (
 		mu     sync.Mutex
 		all    []time.Duration
 		failed atomic.Int64
+		next   atomic.Int64
 		wg     sync.WaitGroup
 	)
 	for w := 0; w < concurrency; w++ {
@@ -219,6 +239,10 @@ func load(ctx context.Context, c *loadClient, url string, body []byte, concurren
 			local := make([]time.Duration, 0, 4096)
 			for ctx.Err() == nil {
 				start := time.Now()
+				body := bodies[0]
+				if len(bodies) > 1 {
+					body = bodies[(next.Add(1)-1)%int64(len(bodies))]
+				}
 				rep, err := post(ctx, c, url, body)
 				if ctx.Err() != nil {
 					break

@@ -3,7 +3,9 @@
 // separate processes, drives load from this process, and prints requests/s,
 // p50/p99 latency, CPU microseconds per request and peak RSS for each
 // target, alternating targets round by round so the comparison holds on a
-// noisy machine. -accept-encoding gzip (or zstd) asks every target for
+// noisy machine. Its scenarios (bench.Scenarios): a single fetch, a mixed
+// load of 120 different queries in turn that no router can merge, and a
+// deep query. -accept-encoding gzip (or zstd) asks every target for
 // compressed responses; the router's compression settings come from the
 // environment (CINEGRAPH_ROUTER_COMPRESSION_MIN_BYTES=0 ...). -tracing
 // 0.01,1 measures, side by side with the router as configured (tracing
@@ -124,8 +126,15 @@ func run(ctx context.Context) error {
 	targets := map[string][]target{}
 	direct := target{name: "subgraph direct", url: fmt.Sprintf("http://127.0.0.1:%d/graphql", o.basePort+2), proc: sg}
 	cinegraph := target{name: "cinegraph", url: routerURL + "/graphql", proc: ours}
-	targets["single"] = []target{direct, cinegraph}
-	targets["deep"] = []target{cinegraph}
+	// Every router runs every scenario; the subgraph called directly runs
+	// only the query it answers alone.
+	targets["single"] = []target{direct}
+	addRouter := func(t target) {
+		for _, sc := range bench.Scenarios {
+			targets[sc.Name] = append(targets[sc.Name], t)
+		}
+	}
+	addRouter(cinegraph)
 
 	if o.baseline != "" {
 		port := o.routerPort + 9
@@ -137,8 +146,7 @@ func run(ctx context.Context) error {
 		}
 		defer p.stop()
 		t := target{name: "cinegraph baseline", url: u + "/graphql", proc: p}
-		targets["single"] = append(targets["single"], t)
-		targets["deep"] = append(targets["deep"], t)
+		addRouter(t)
 	}
 
 	var sink *spanSink
@@ -157,8 +165,7 @@ func run(ctx context.Context) error {
 			}
 			defer p.stop()
 			t := target{name: fmt.Sprintf("cinegraph, tracing %g%%", ratio*100), url: u + "/graphql", proc: p}
-			targets["single"] = append(targets["single"], t)
-			targets["deep"] = append(targets["deep"], t)
+			addRouter(t)
 		}
 	}
 
@@ -180,8 +187,7 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		pt := target{name: name, url: peerURL, proc: peer}
-		targets["single"] = append(targets["single"], pt)
-		targets["deep"] = append(targets["deep"], pt)
+		addRouter(pt)
 	}
 
 	ae := o.acceptEncoding
