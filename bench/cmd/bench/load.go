@@ -27,13 +27,16 @@ type target struct {
 
 // result aggregates every round of one target.
 type result struct {
-	target    string
-	requests  int64
-	errors    int64
-	elapsed   time.Duration
-	cpu       time.Duration
-	latencies []time.Duration
-	peakRSS   int64
+	target   string
+	requests int64
+	errors   int64
+	elapsed  time.Duration
+	cpu      time.Duration
+	// subgraphCPU is the benchmark subgraphs' CPU (one process for all
+	// four) while this target was measured.
+	subgraphCPU time.Duration
+	latencies   []time.Duration
+	peakRSS     int64
 	// roundCPU is each round's CPU per request in microseconds: their
 	// spread is the noise a difference between targets is judged by.
 	roundCPU []float64
@@ -158,7 +161,7 @@ func verifyQuery(ctx context.Context, c *loadClient, sc bench.Scenario, query st
 	return sizes, nil
 }
 
-func measure(ctx context.Context, o options, sc bench.Scenario, targets []target) ([]*result, error) {
+func measure(ctx context.Context, o options, sc bench.Scenario, targets []target, subgraphs *process) ([]*result, error) {
 	var body [][]byte
 	for _, q := range sc.Queries() {
 		b, _ := json.Marshal(map[string]string{"query": q, "operationName": sc.OperationName})
@@ -185,6 +188,10 @@ func measure(ctx context.Context, o options, sc bench.Scenario, targets []target
 			if err != nil {
 				return nil, err
 			}
+			sgBefore, err := subgraphs.cpu()
+			if err != nil {
+				return nil, err
+			}
 			start := time.Now()
 			lat, errs, err := load(ctx, c, t.url, body, o.concurrency, o.duration)
 			if err != nil {
@@ -195,11 +202,16 @@ func measure(ctx context.Context, o options, sc bench.Scenario, targets []target
 			if err != nil {
 				return nil, err
 			}
+			sgAfter, err := subgraphs.cpu()
+			if err != nil {
+				return nil, err
+			}
 			r := results[i]
 			r.requests += int64(len(lat))
 			r.errors += errs
 			r.elapsed += elapsed
 			r.cpu += cpuAfter - cpuBefore
+			r.subgraphCPU += sgAfter - sgBefore
 			r.latencies = append(r.latencies, lat...)
 			if len(lat) > 0 {
 				r.roundCPU = append(r.roundCPU, float64((cpuAfter-cpuBefore).Microseconds())/float64(len(lat)))
