@@ -66,6 +66,9 @@ type options struct {
 	// baseline is another cinegraph binary (an earlier build) measured
 	// beside this one.
 	baseline string
+	// writeSupergraph, when set, is where the benchmark's supergraph is
+	// written, for a peer router to load, instead of measuring.
+	writeSupergraph string
 }
 
 func run(ctx context.Context) error {
@@ -82,6 +85,7 @@ func run(ctx context.Context) error {
 	flag.StringVar(&o.acceptEncoding, "accept-encoding", "", "Accept-Encoding sent with every request (gzip, zstd, ...); empty asks for no compression")
 	flag.StringVar(&o.baseline, "baseline", "", "another cinegraph binary (an earlier build) measured beside this one, configured alike")
 	flag.StringVar(&o.tracing, "tracing", "", "comma-separated sampling ratios (0.01,1): one more router each, exporting spans over OTLP/HTTP to a local sink")
+	flag.StringVar(&o.writeSupergraph, "write-supergraph", "", "write the benchmark's supergraph (subgraphs on -subgraph-port) to this file for a peer router, and exit")
 	flag.Parse()
 	ratios, err := parseRatios(o.tracing)
 	if err != nil {
@@ -106,6 +110,9 @@ func run(ctx context.Context) error {
 	supergraph, err := compose.Compose(subgraphs)
 	if err != nil {
 		return fmt.Errorf("compose benchmark supergraph: %w", err)
+	}
+	if o.writeSupergraph != "" {
+		return os.WriteFile(o.writeSupergraph, []byte(supergraph), 0o644)
 	}
 	supergraphFile := filepath.Join(tmp, "supergraph.graphql")
 	if err := os.WriteFile(supergraphFile, []byte(supergraph), 0o644); err != nil {
