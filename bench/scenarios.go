@@ -70,6 +70,15 @@ var Scenarios = []Scenario{
 		Variants:      mixedQueries,
 	},
 	{
+		Name:          "duplicates",
+		Title:         "duplicates: the same products twice under two aliases, so one plan holds identical inventory and reviews fetches",
+		OperationName: "Duplicates",
+		Query: `query Duplicates {
+  a: topProducts(first: 5) { upc name inStock shippingEstimate reviews { body } }
+  b: topProducts(first: 5) { upc name inStock shippingEstimate reviews { body } }
+}`,
+	},
+	{
 		Name:          "deep",
 		Title:         "deep: users -> reviews -> product -> reviews -> author, and topProducts with @requires",
 		OperationName: "Deep",
@@ -86,5 +95,11 @@ var Scenarios = []Scenario{
   }
   topProducts(first: 5) { upc name price weight inStock shippingEstimate reviews { body author { username } } }
 }`,
+	},
+	{
+		Name:          "big",
+		Title:         "big: 79,000 products (7.9 MiB, under the router's default 8 MiB response limit) from one subgraph",
+		OperationName: "Big",
+		Query:         `query Big { bulkProducts(count: 79000) { upc name price weight } }`,
 	},
 }

@@ -7,6 +7,7 @@ package products
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cinegraph/cinegraph/bench/graph/products"
 	"github.com/cinegraph/cinegraph/bench/graph/products/model"
@@ -21,6 +22,18 @@ func (r *queryResolver) TopProducts(ctx context.Context, first *int) ([]*model.P
 	out := make([]*model.Product, n)
 	for i := range out {
 		out[i] = product(&r.Data.Products[i])
+	}
+	return out, nil
+}
+
+// BulkProducts is the resolver for the bulkProducts field.
+func (r *queryResolver) BulkProducts(ctx context.Context, count int) ([]*model.Product, error) {
+	if count < 0 || count > maxBulkProducts {
+		return nil, fmt.Errorf("count %d is outside 0..%d", count, maxBulkProducts)
+	}
+	out := make([]*model.Product, count)
+	for i := range out {
+		out[i] = bulkProduct(i)
 	}
 	return out, nil
 }
