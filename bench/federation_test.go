@@ -11,6 +11,7 @@ import (
 	"github.com/cinegraph/cinegraph/bench/fixtures"
 	"github.com/cinegraph/cinegraph/router"
 	"github.com/cinegraph/cinegraph/router/compose"
+	"github.com/cinegraph/cinegraph/router/limits"
 )
 
 // federation serves the four benchmark subgraphs in-process and returns a
@@ -31,7 +32,7 @@ func federation(tb testing.TB) *router.Router {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r, err := router.New(router.Config{SupergraphSDL: sdl})
+	r, err := router.New(router.Config{SupergraphSDL: sdl, Limits: limits.Config{MaxResponseBytes: 64 << 20}}) // the big scenario answers 8 MiB
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -46,6 +46,10 @@ func main() {
 	}
 }
 
+// bigResponses lifts the router's response limit (8 MiB by default: the
+// data a request gathers from subgraphs counts too) for the big scenario.
+const bigResponses = "CINEGRAPH_ROUTER_LIMITS_MAX_RESPONSE_BYTES=67108864"
+
 // directName names the target that calls the products subgraph directly.
 const directName = "subgraph direct"
 
@@ -128,7 +132,7 @@ func run(ctx context.Context) error {
 	// Rate limits off: the load comes from one address by design, and a
 	// peer router runs none either.
 	ours, err := startProcess(ctx, "cinegraph", []string{o.cinegraph, "router", "--supergraph", supergraphFile, "--listen", fmt.Sprintf("127.0.0.1:%d", o.routerPort)},
-		[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false"}, routerURL+"/health/ready")
+		[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false", bigResponses}, routerURL+"/health/ready")
 	if err != nil {
 		return err
 	}
@@ -151,7 +155,7 @@ func run(ctx context.Context) error {
 		port := o.routerPort + 9
 		u := fmt.Sprintf("http://127.0.0.1:%d", port)
 		p, err := startProcess(ctx, "baseline", []string{o.baseline, "router", "--supergraph", supergraphFile, "--listen", fmt.Sprintf("127.0.0.1:%d", port)},
-			[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false"}, u+"/health/ready")
+			[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false", bigResponses}, u+"/health/ready")
 		if err != nil {
 			return err
 		}
@@ -168,7 +172,7 @@ func run(ctx context.Context) error {
 			port := o.routerPort + 10 + i
 			u := fmt.Sprintf("http://127.0.0.1:%d", port)
 			p, err := startProcess(ctx, "cinegraph", []string{o.cinegraph, "router", "--supergraph", supergraphFile, "--listen", fmt.Sprintf("127.0.0.1:%d", port)},
-				[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false",
+				[]string{"CINEGRAPH_LOG_LEVEL=warn", "CINEGRAPH_DATA_DIR=" + tmp, "CINEGRAPH_ROUTER_RATE_LIMIT_ENABLED=false", bigResponses,
 					"CINEGRAPH_TRACING_EXPORTER=otlp-http", "CINEGRAPH_TRACING_ENDPOINT=" + sink.URL,
 					fmt.Sprintf("CINEGRAPH_TRACING_SAMPLING_RATIO=%g", ratio)}, u+"/health/ready")
 			if err != nil {
