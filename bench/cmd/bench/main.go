@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -73,6 +74,8 @@ type options struct {
 	// writeSupergraph, when set, is where the benchmark's supergraph is
 	// written, for a peer router to load, instead of measuring.
 	writeSupergraph string
+	// scenarios, when set, names the scenarios to run (comma list).
+	scenarios string
 }
 
 func run(ctx context.Context) error {
@@ -90,6 +93,7 @@ func run(ctx context.Context) error {
 	flag.StringVar(&o.baseline, "baseline", "", "another cinegraph binary (an earlier build) measured beside this one, configured alike")
 	flag.StringVar(&o.tracing, "tracing", "", "comma-separated sampling ratios (0.01,1): one more router each, exporting spans over OTLP/HTTP to a local sink")
 	flag.StringVar(&o.writeSupergraph, "write-supergraph", "", "write the benchmark's supergraph (subgraphs on -subgraph-port) to this file for a peer router, and exit")
+	flag.StringVar(&o.scenarios, "scenarios", "", "comma-separated scenarios to run (single, mixed, duplicates, deep, big); empty runs all")
 	flag.Parse()
 	ratios, err := parseRatios(o.tracing)
 	if err != nil {
@@ -212,6 +216,9 @@ func run(ctx context.Context) error {
 	fmt.Printf("Federation benchmark: %d rounds x %s per target, %d connections, GOMAXPROCS of the load generator %d, Accept-Encoding %s\n\n",
 		o.rounds, o.duration, o.concurrency, gomaxprocs(), ae)
 	for _, sc := range bench.Scenarios {
+		if o.scenarios != "" && !slices.Contains(strings.Split(o.scenarios, ","), sc.Name) {
+			continue
+		}
 		sizes, err := verify(ctx, o, sc, targets[sc.Name])
 		if err != nil {
 			return err
