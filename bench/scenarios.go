@@ -98,8 +98,8 @@ var Scenarios = []Scenario{
 	},
 	{
 		Name:          "big",
-		Title:         "big: 80,000 products (8 MiB) from one subgraph",
+		Title:         "big: 68,000 products (8 MiB) from one subgraph",
 		OperationName: "Big",
-		Query:         `query Big { bulkProducts(count: 80000) { upc name price weight } }`,
+		Query:         `query Big { bulkProducts(count: 68000) { upc name price weight } }`,
 	},
 }
