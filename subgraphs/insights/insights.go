@@ -1,8 +1,9 @@
 // Package insights wires the insights subgraph together: the embedded store
-// or PostgreSQL (Module), the sentiment model, the service, the event
-// consumers that score live chat messages and count viewers, the live hub
-// that feeds insight subscriptions, and the GraphQL handler with per-request
-// dataloaders.
+// or PostgreSQL (Module), the sentiment model, the object detector when its
+// model is installed (OpenDetection), the service, the event consumers that
+// score live chat messages, count viewers and detect objects in video
+// frames, the live hub that feeds insight subscriptions, and the GraphQL
+// handler with per-request dataloaders.
 package insights
 
 import (
