@@ -80,7 +80,8 @@ func (e *Executor) Execute(ctx context.Context, qp *plan.QueryPlan, vars map[str
 // violation is reported only when no fetch error explains it.
 func (r *run) respond(qp *plan.QueryPlan) *wire.Response {
 	e := r.e
-	s := shaper{ctx: r.ctx, schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, logger: e.Logger, rootType: qp.Operation.RootType, max: int(e.MaxResponseBytes)}
+	s := shaper{ctx: r.ctx, schema: e.Schema, applies: plan.SchemaApplies(e.Schema), vars: r.vars, introspect: e.Introspect, logger: e.Logger, rootType: qp.Operation.RootType, max: int(e.MaxResponseBytes),
+		sizeHint: int(r.size.Load())}
 	data := s.shape(r.data, qp.Operation)
 	if s.over > 0 || (e.MaxResponseBytes > 0 && int64(len(data)) > e.MaxResponseBytes) {
 		return refused(&tooLarge{size: int64(max(len(data), s.over)), max: e.MaxResponseBytes}, cgerrs.BadUserInput, "response size")

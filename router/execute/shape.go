@@ -36,11 +36,21 @@ type shaper struct {
 	// written when the shaper stopped there.
 	max  int
 	over int
+	// sizeHint is the subgraph bytes the response is shaped from, its
+	// buffer's starting size.
+	sizeHint int
 }
 
 func (s *shaper) shape(data map[string]any, op *plan.Operation) []byte {
 	s.op = op
-	s.buf = make([]byte, 0, 1024)
+	// The response is about as large as the subgraph data it is shaped
+	// from: starting there spares a large response the copies of growing
+	// (append grows large slices by only a quarter at a time).
+	hint := max(s.sizeHint, 1024)
+	if s.max > 0 {
+		hint = min(hint, s.max+1)
+	}
+	s.buf = make([]byte, 0, hint)
 	if !s.object(data, op.RootType, op.Selections) {
 		return []byte("null")
 	}
