@@ -41,13 +41,28 @@ type Detector struct {
 	AgnosticNMS bool `koanf:"agnostic_nms" yaml:"agnostic_nms"`
 }
 
-// DefaultDetectorModel is where deploy/local/models.sh puts the default
-// detector, under ModelsDir.
-const DefaultDetectorModel = "nudenet-3.4.2/320n.onnx"
+// Where deploy/local/models.sh puts the default detector, ONNX Runtime (the
+// CPU build, and the GPU one when asked) and the sample frames, under
+// ModelsDir.
+const (
+	DefaultDetectorModel = "nudenet-3.4.2/320n.onnx"
+	runtimeCPU           = "onnxruntime-1.24.1/libonnxruntime.so"
+	runtimeGPU           = "onnxruntime-gpu-1.24.1/libonnxruntime.so"
+	framesFolder         = "frames"
+)
 
 func defaultML() ML {
 	return ML{Device: "auto", Detection: true, Detector: Detector{Model: DefaultDetectorModel}}
 }
+
+// RuntimePath is ONNX Runtime's CPU library.
+func (m ML) RuntimePath() string { return filepath.Join(m.Dir(), runtimeCPU) }
+
+// GPURuntimePath is ONNX Runtime's GPU library, installed only on request.
+func (m ML) GPURuntimePath() string { return filepath.Join(m.Dir(), runtimeGPU) }
+
+// FramesDir holds the sample frames the seeded videos show.
+func (m ML) FramesDir() string { return filepath.Join(m.Dir(), framesFolder) }
 
 // ModelPath is the detector's ONNX file.
 func (m ML) ModelPath() string {

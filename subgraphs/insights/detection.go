@@ -7,19 +7,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/detect"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/detect/ortrun"
-)
-
-// Where deploy/local/models.sh installs the runtime and the sample frames,
-// under config.ML's folder (config.DefaultDetectorModel is the model).
-const (
-	runtimeCPUFile = "onnxruntime-1.24.1/libonnxruntime.so"
-	runtimeGPUFile = "onnxruntime-gpu-1.24.1/libonnxruntime.so"
-	framesFolder   = "frames"
 )
 
 // Detection is an open detector and the folder its frames are read from.
@@ -49,16 +40,15 @@ func OpenDetection(ctx context.Context, ml config.ML, logger *slog.Logger) (*Det
 		logger.InfoContext(ctx, "object detection off (ml.detection is false)")
 		return nil, nil
 	}
-	dir := ml.Dir()
-	runtime := filepath.Join(dir, runtimeCPUFile)
+	runtime := ml.RuntimePath()
 	if ml.Device != "cpu" {
-		if _, err := os.Stat(filepath.Join(dir, runtimeGPUFile)); err == nil {
-			runtime = filepath.Join(dir, runtimeGPUFile)
+		if _, err := os.Stat(ml.GPURuntimePath()); err == nil {
+			runtime = ml.GPURuntimePath()
 		}
 	}
 	session, err := ortrun.Open(runtime, ml.ModelPath(), ortrun.Options{Device: ml.Device})
 	if errors.Is(err, detect.ErrUnavailable) {
-		logger.WarnContext(ctx, "object detection off: model or runtime not installed (deploy/local/models.sh install)", "models_dir", dir, "err", err)
+		logger.WarnContext(ctx, "object detection off: model or runtime not installed (deploy/local/models.sh install)", "models_dir", ml.Dir(), "err", err)
 		return nil, nil
 	}
 	if err != nil {
@@ -69,5 +59,5 @@ func OpenDetection(ctx context.Context, ml config.ML, logger *slog.Logger) (*Det
 		return nil, errors.Join(err, session.Close())
 	}
 	logger.InfoContext(ctx, "object detection on", "model", d.Name(), "device", session.Device(), "runtime", runtime)
-	return &Detection{Detector: d, Frames: os.DirFS(filepath.Join(dir, framesFolder)), Device: session.Device()}, nil
+	return &Detection{Detector: d, Frames: os.DirFS(ml.FramesDir()), Device: session.Device()}, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -22,6 +21,7 @@ import (
 	"github.com/cinegraph/cinegraph/internal/viewer/viewertest"
 	"github.com/cinegraph/cinegraph/subgraphs/insights"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/detect"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/detect/detecttest"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/insightsservice"
 )
 
@@ -101,20 +101,11 @@ func seededVideo(t *testing.T) (seed.Video, []wantDetection) {
 }
 
 // TestSeededDetectionsComeFromTheModel opens the subgraph with the real
-// detector (deploy/local/models.sh install; skipped without it, except
-// under CI=true) and checks what the seed stored: the astronaut frames show
+// detector (deploy/local/models.sh install; detecttest.Installed) and checks what the seed stored: the astronaut frames show
 // a face found by the model, named as the source, and no other frame of
 // the seed shows anything at the default confidence floor.
 func TestSeededDetectionsComeFromTheModel(t *testing.T) {
-	ml := config.Default().ML
-	for _, f := range []string{"nudenet-3.4.2/320n.onnx", "onnxruntime-1.24.1/libonnxruntime.so", "frames/astronaut.png"} {
-		if _, err := os.Stat(filepath.Join(ml.Dir(), f)); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s missing under CI=true (deploy/local/models.sh install): %v", f, err)
-			}
-			t.Skipf("%s not installed: %v", f, err)
-		}
-	}
+	ml := detecttest.Installed(t, config.Default().ML)
 	ctx := context.Background()
 	det, err := insights.OpenDetection(ctx, ml, quiet)
 	if err != nil || det == nil {
@@ -319,13 +310,7 @@ func TestTitleAdvisories(t *testing.T) {
 // drops in through ml.detector (here the same file described afresh, with
 // labels renamed), and its name becomes the detections' source.
 func TestDetectorByConfiguration(t *testing.T) {
-	ml := config.Default().ML
-	if _, err := os.Stat(ml.ModelPath()); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s missing under CI=true (deploy/local/models.sh install): %v", ml.ModelPath(), err)
-		}
-		t.Skipf("detector not installed: %v", err)
-	}
+	ml := detecttest.Installed(t, config.Default().ML)
 	ml.Detector.Model = filepath.Join(ml.Dir(), config.DefaultDetectorModel) // absolute works too
 	ml.Detector.Name = "renamed@2"
 	ml.Detector.InputSize = 320

@@ -68,10 +68,9 @@ func (s *Service) detectFrames(ctx context.Context, frames []seed.Frame) ([]Dete
 	var out []Detection
 	for _, f := range frames {
 		for _, o := range byName[f.Image] {
-			out = append(out, Detection{
-				VideoID: f.VideoID, TitleID: f.TitleID, Label: o.Label, Confidence: o.Score, AtSeconds: f.AtSeconds,
-				X: o.Box.X, Y: o.Box.Y, W: o.Box.W, H: o.Box.H, Source: source, Seeded: true,
-			})
+			d := detection(f.VideoID, f.TitleID, f.AtSeconds, o, source)
+			d.Seeded = true
+			out = append(out, d)
 		}
 	}
 	return out, nil
@@ -127,10 +126,7 @@ func (s *Service) RecordFrames(ctx context.Context, p FramesCaptured) (int, erro
 	for i, f := range p.Frames {
 		frames[i] = FrameAt{VideoID: p.VideoID, AtSeconds: f.AtSeconds}
 		for _, o := range found[i] {
-			ds = append(ds, Detection{
-				VideoID: p.VideoID, TitleID: p.TitleID, Label: o.Label, Confidence: o.Score, AtSeconds: f.AtSeconds,
-				X: o.Box.X, Y: o.Box.Y, W: o.Box.W, H: o.Box.H, Source: source,
-			})
+			ds = append(ds, detection(p.VideoID, p.TitleID, f.AtSeconds, o, source))
 		}
 	}
 	if err := s.store.ReplaceFrameDetections(ctx, frames, ds); err != nil {
@@ -160,4 +156,12 @@ func checkFrames(p FramesCaptured) error {
 		}
 	}
 	return nil
+}
+
+// detection is what source saw in the frame of video at atSeconds.
+func detection(videoID, titleID string, atSeconds float64, o detect.Object, source string) Detection {
+	return Detection{
+		VideoID: videoID, TitleID: titleID, Label: o.Label, Confidence: o.Score, AtSeconds: atSeconds,
+		X: o.Box.X, Y: o.Box.Y, W: o.Box.W, H: o.Box.H, Source: source,
+	}
 }

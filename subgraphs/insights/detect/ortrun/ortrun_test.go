@@ -15,25 +15,9 @@ import (
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/detect"
+	"github.com/cinegraph/cinegraph/subgraphs/insights/detect/detecttest"
 	"github.com/cinegraph/cinegraph/subgraphs/insights/detect/ortrun"
 )
-
-// installed returns the models folder deploy/local/models.sh fills; the
-// test skips without it, except under CI=true, where make test installs it
-// first and its absence is a failure.
-func installed(t *testing.T) string {
-	t.Helper()
-	dir := config.ML{}.Dir()
-	for _, f := range []string{"nudenet-3.4.2/320n.onnx", "onnxruntime-1.24.1/libonnxruntime.so", "frames/astronaut.png"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s missing under CI=true (deploy/local/models.sh install): %v", f, err)
-			}
-			t.Skipf("%s not installed (deploy/local/models.sh install): %v", f, err)
-		}
-	}
-	return dir
-}
 
 func decode(t *testing.T, path string) image.Image {
 	t.Helper()
@@ -67,8 +51,8 @@ func bgr(img image.Image) image.Image {
 // scikit-image's astronaut photograph (512×512, Eileen Collins, NASA,
 // public domain).
 func TestNudeNetFindsTheAstronautsFace(t *testing.T) {
-	dir := installed(t)
-	s, err := ortrun.Open(filepath.Join(dir, "onnxruntime-1.24.1/libonnxruntime.so"), filepath.Join(dir, "nudenet-3.4.2/320n.onnx"), ortrun.Options{Device: "cpu"})
+	ml := detecttest.Installed(t, config.Default().ML)
+	s, err := ortrun.Open(ml.RuntimePath(), ml.ModelPath(), ortrun.Options{Device: "cpu"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,8 +61,8 @@ func TestNudeNetFindsTheAstronautsFace(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = y.Close() })
-	astronaut := decode(t, filepath.Join(dir, "frames/astronaut.png"))
-	hubble := decode(t, filepath.Join(dir, "frames/hubble_deep_field.jpg"))
+	astronaut := decode(t, filepath.Join(ml.FramesDir(), "astronaut.png"))
+	hubble := decode(t, filepath.Join(ml.FramesDir(), "hubble_deep_field.jpg"))
 
 	got, err := y.Detect(context.Background(), []image.Image{astronaut, hubble, bgr(astronaut)})
 	if err != nil {
@@ -127,8 +111,8 @@ func TestOpenMissingFiles(t *testing.T) {
 // a clear error and auto falls back to the CPU. (With the GPU wheel and a
 // GPU, auto picks cuda; that is measured by make bench-insights.)
 func TestDeviceChoice(t *testing.T) {
-	dir := installed(t)
-	lib, model := filepath.Join(dir, "onnxruntime-1.24.1/libonnxruntime.so"), filepath.Join(dir, "nudenet-3.4.2/320n.onnx")
+	ml := detecttest.Installed(t, config.Default().ML)
+	lib, model := ml.RuntimePath(), ml.ModelPath()
 	for _, tc := range []struct {
 		device, want, err string
 	}{
