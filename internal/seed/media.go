@@ -2,6 +2,8 @@ package seed
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -67,8 +69,13 @@ func (g *generator) video(t Title, episodeID, kind, name string, seconds int) Vi
 }
 
 func (g *generator) messages(rooms []Room) []Message {
+	// The busy rooms belong to the titles listed first (by name, as the
+	// titles query and the web app's home page order them), so the first
+	// titles anyone looks at have an audience.
+	byName := slices.Clone(rooms)
+	slices.SortStableFunc(byName, func(a, b Room) int { return strings.Compare(a.TitleName, b.TitleName) })
 	var out []Message
-	for i, r := range rooms {
+	for i, r := range byName {
 		if i >= RoomsWithMessages {
 			break
 		}
