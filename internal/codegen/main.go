@@ -14,8 +14,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen/config"
@@ -60,6 +63,7 @@ func run(layoutRoot, subgraph string) error {
 	if err != nil {
 		return fmt.Errorf("gqlgen config for %s: %w", subgraph, err)
 	}
+	log.SetOutput(quietEntityNotes{os.Stderr})
 	if err := api.Generate(cfg); err != nil {
 		return fmt.Errorf("generate %s: %w", subgraph, err)
 	}
@@ -167,4 +171,19 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// entityNote is the line gqlgen logs for each federation batch lookup
+// (Entity.findMany...) when it binds resolvers: the federation plugin
+// generates those lookups itself, so the note is expected, not a failure.
+var entityNote = regexp.MustCompile(`adding resolver method for Entity\.findMany\w+, nothing matched`)
+
+// quietEntityNotes passes gqlgen's log lines through, except entityNote's.
+type quietEntityNotes struct{ w io.Writer }
+
+func (q quietEntityNotes) Write(p []byte) (int, error) {
+	if entityNote.Match(p) {
+		return len(p), nil
+	}
+	return q.w.Write(p)
 }
