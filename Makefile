@@ -127,13 +127,30 @@ prometheus:
 dashboards:
 	cd deploy && $(GO) run ./observability/cmd/dashboards
 
-test: deps services-up models check-generate check-compose check-fmt vet test-go test-deploy test-fuzz frontend-test test-e2e
+# make test stops the engines it started (those that were not already
+# running) when it finishes, pass or fail; KEEP_ENGINES=1 leaves them up for
+# repeated runs (make services-down stops them).
+KEEP_ENGINES ?=
+STARTED_ENGINES := $(DATA_DIR)/engines/started-by-make-test
+test:
+	@mkdir -p $(dir $(STARTED_ENGINES)) && rm -f $(STARTED_ENGINES)
+	@CINEGRAPH_STARTED_FILE=$(abspath $(STARTED_ENGINES)) $(MAKE) --no-print-directory test-suite; rc=$$?; \
+	if [ -s $(STARTED_ENGINES) ]; then \
+		if [ "$(KEEP_ENGINES)" = 1 ]; then echo "engines left running (KEEP_ENGINES=1): $$(tr '\n' ' ' < $(STARTED_ENGINES))"; \
+		else deploy/local/services-down.sh $$(cat $(STARTED_ENGINES)); fi; \
+	fi; \
+	rm -f $(STARTED_ENGINES); exit $$rc
+
+.PHONY: test-suite
+test-suite: deps services-up models check-generate check-compose check-fmt vet test-go test-deploy test-fuzz frontend-test test-e2e
 
 # Subscriptions end to end: the real graphql-ws / Apollo Client libraries
 # against cinegraph serve and a second router (e2e/, its own npm lock file);
 # with the cluster engines up, also two cluster-mode instances over Kafka.
 # And a hostile page on another origin in headless Chromium (Debian's
-# package, installed when missing) trying to act as the visitor.
+# package, installed when missing) trying to act as the visitor, and the
+# built web app's browser suite (e2e/browser: its main flows, the phone
+# layout and axe-core's accessibility rules on every screen).
 e2e/node_modules/.package-lock.json: e2e/package-lock.json
 	cd e2e && $(NPM) ci --no-audit --no-fund
 	@touch $@
@@ -141,7 +158,7 @@ e2e/node_modules/.package-lock.json: e2e/package-lock.json
 chromium:
 	deploy/local/chromium.sh
 
-test-e2e: e2e/node_modules/.package-lock.json frontend-deps chromium prometheus
+test-e2e: e2e/node_modules/.package-lock.json frontend chromium prometheus
 	CINEGRAPH_E2E=1 $(GO) test -count=1 ./e2e/
 
 # Subscription load: N websocket clients through the router on rooms while
@@ -222,6 +239,20 @@ eval-sentiment:
 EVAL_RECOMMEND_FLAGS ?=
 eval-recommend:
 	$(GO) run ./cmd/eval-recommend $(EVAL_RECOMMEND_FLAGS)
+
+# Search relevance evaluation: the judged query set
+# (subgraphs/catalog/search/testdata/judgments.json) against the embedded
+# bleve index of the seed and, when deploy/local/services-up.sh elasticsearch
+# has one running, a throwaway Elasticsearch index of it: precision@10,
+# NDCG@10, zero-result rate and totalCount against the titles judged
+# relevant, per query category, and how far the engines' first ten hits
+# agree (EVAL_SEARCH_FLAGS: -per-query, -show QUERY, -require-elastic).
+# Prints figures; never fails on them (searcheval's and the elastic
+# package's tests pin them).
+.PHONY: eval-search
+EVAL_SEARCH_FLAGS ?=
+eval-search:
+	$(GO) run ./cmd/eval-search $(EVAL_SEARCH_FLAGS)
 
 # The insights models out of the request path: sentiment messages/s per
 # model, detection frames/s per batch size on the device the detector picks
