@@ -138,11 +138,12 @@ func (p *Platform) InternalURL() string { return p.internal }
 // every fetch guarded as router.resilience says, and clients authenticated
 // as auth says; subgraphs get the viewer's identity beside RouterToken.
 func NewRouter(ctx context.Context, cfg config.Config, urls map[string]string, logger *slog.Logger) (*Router, error) {
-	return openRouter(ctx, cfg, urls, logger, nil)
+	return openRouter(ctx, cfg, urls, logger, nil, nil)
 }
 
-// openRouter is NewRouter counting into m, which may be nil (metrics.go).
-func openRouter(ctx context.Context, cfg config.Config, urls map[string]string, logger *slog.Logger, m *metrics.Router) (*Router, error) {
+// openRouter is NewRouter counting into m, which may be nil (metrics.go),
+// with the ops report of src, which may be nil too (ops.go).
+func openRouter(ctx context.Context, cfg config.Config, urls map[string]string, logger *slog.Logger, m *metrics.Router, src *opsSource) (*Router, error) {
 	token, err := RouterToken(cfg)
 	if err != nil {
 		return nil, err
@@ -151,14 +152,14 @@ func openRouter(ctx context.Context, cfg config.Config, urls map[string]string, 
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	rt, err := newRouter(ctx, cfg, urls, id, logger, m)
+	rt, err := newRouter(ctx, cfg, urls, id, logger, m, src)
 	if err != nil {
 		return nil, errors.Join(err, id.Close())
 	}
 	return rt, nil
 }
 
-func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, id *identity, logger *slog.Logger, m *metrics.Router) (*Router, error) {
+func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, id *identity, logger *slog.Logger, m *metrics.Router, src *opsSource) (*Router, error) {
 	sdl := schema.Supergraph()
 	if cfg.Router.Supergraph != "" {
 		raw, err := os.ReadFile(cfg.Router.Supergraph)
@@ -219,8 +220,11 @@ func newRouter(ctx context.Context, cfg config.Config, urls map[string]string, i
 		FetchMiddleware: fetchMiddleware(m, tracedGuard(tr, guard.Middleware)),
 		Tracing:         tr,
 		Metrics:         m,
-		Discovery:       reg,
-		Balance:         discovery.Policy(cfg.Router.Discovery.Balance),
+		// The process's own sources (the ops report) are answered here.
+		InProcess:   routerSources(src),
+		OnOperation: src.observe(),
+		Discovery:   reg,
+		Balance:     discovery.Policy(cfg.Router.Discovery.Balance),
 		CORS: router.CORSConfig{
 			AllowedOrigins:   cfg.Router.CORS.AllowedOrigins,
 			AllowCredentials: cfg.Router.CORS.AllowCredentials,

@@ -37,6 +37,9 @@ type LiveRouter struct {
 	// metrics count into the process's registry across reloads; nil
 	// counts nothing.
 	metrics *Metrics
+	// ops answers the supergraph's ops query for every router this
+	// builds, and keeps their slowest operations (ops.go).
+	ops *opsSource
 	// swapMu orders swapping the current router with reading the dedupe
 	// totals; replaced holds the counts of the routers replaced, so the
 	// totals never go down.
@@ -66,6 +69,7 @@ func NewLiveRouter(ctx context.Context, cfg config.Config, urls func(config.Conf
 // newLiveRouter is NewLiveRouter counting into m, which may be nil.
 func newLiveRouter(ctx context.Context, cfg config.Config, urls func(config.Config) map[string]string, checker *health.Checker, logger *slog.Logger, m *Metrics) (*LiveRouter, error) {
 	l := &LiveRouter{ctx: ctx, logger: logger, checker: checker, urls: urls, metrics: m}
+	l.ops = newOpsSource(l, logger.With("component", "ops"))
 	g, err := l.build(cfg)
 	if err != nil {
 		return nil, err
@@ -76,7 +80,7 @@ func newLiveRouter(ctx context.Context, cfg config.Config, urls func(config.Conf
 }
 
 func (l *LiveRouter) build(cfg config.Config) (*generation, error) {
-	rt, err := openRouter(l.ctx, cfg, l.urls(cfg), l.logger, l.metrics.Router())
+	rt, err := openRouter(l.ctx, cfg, l.urls(cfg), l.logger, l.metrics.Router(), l.ops)
 	if err != nil {
 		return nil, err
 	}

@@ -13,16 +13,48 @@ import (
 // cfg.FetchMiddleware. With cfg.Discovery, each subgraph's fetcher is a
 // balancer over the instances the registry lists, each instance's fetcher
 // wrapped alike; the discovery.Set returned then keeps them up to date.
+// A subgraph in cfg.InProcess is answered by its fetcher there, wrapped
+// alike, whatever the rest use; one the supergraph does not define is left
+// out (a supergraph composed without that source).
 func newFetchers(sg *supergraph.Supergraph, cfg Config) (fetch.Set, *discovery.Set, error) {
+	set, balanced, err := remoteFetchers(sg, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	local := map[string]string{}
+	for name := range cfg.InProcess {
+		if g, ok := sg.Graph(name); ok {
+			local[name] = g.URL
+		}
+	}
+	if len(local) > 0 {
+		in := fetch.NewSet(local, func(subgraph, _ string) fetch.Fetcher {
+			return fetch.CountAttempts(cfg.InProcess[subgraph])
+		}, cfg.FetchMiddleware...)
+		for name, f := range in {
+			set[name] = f
+		}
+	}
+	return set, balanced, nil
+}
+
+// remoteFetchers builds the fetchers of the subgraphs not in cfg.InProcess
+// (newFetchers).
+func remoteFetchers(sg *supergraph.Supergraph, cfg Config) (fetch.Set, *discovery.Set, error) {
 	urls := map[string]string{}
 	for _, g := range sg.Graphs {
+		if _, local := cfg.InProcess[g.Name]; local {
+			continue
+		}
 		urls[g.Name] = g.URL
 	}
 	for name, u := range cfg.SubgraphURLs {
 		if _, ok := sg.Graph(name); !ok {
 			return nil, nil, fmt.Errorf("router: SubgraphURLs names %q, which the supergraph does not define", name)
 		}
-		urls[name] = u
+		if _, local := cfg.InProcess[name]; !local {
+			urls[name] = u
+		}
 	}
 	policy, err := discovery.ParsePolicy(string(cfg.Balance))
 	if err != nil {
@@ -39,7 +71,9 @@ func newFetchers(sg *supergraph.Supergraph, cfg Config) (fetch.Set, *discovery.S
 		}
 		names := make([]string, 0, len(sg.Graphs))
 		for _, g := range sg.Graphs {
-			names = append(names, g.Name)
+			if _, local := cfg.InProcess[g.Name]; !local {
+				names = append(names, g.Name)
+			}
 		}
 		set := discovery.NewSet(cfg.Discovery, names, policy, func(subgraph, url string) fetch.Fetcher {
 			f := newFetcher(subgraph, url)

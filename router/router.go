@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/cinegraph/cinegraph/internal/compression"
 	"github.com/cinegraph/cinegraph/router/auth"
@@ -139,6 +140,36 @@ type Config struct {
 	// subscriptions; nil counts nothing. Its Fetch middleware, to time
 	// fetches, goes into FetchMiddleware separately.
 	Metrics *metrics.Router
+	// InProcess answers the subgraphs it names with their fetcher here
+	// instead of HTTP: a source the router's own process serves, reached
+	// by no listener. FetchMiddleware wraps each as any instance, at the
+	// supergraph's URL for it; Discovery and SubgraphURLs leave them be. A
+	// name the supergraph does not define is ignored.
+	InProcess map[string]fetch.Fetcher
+	// OnOperation, when set, is called once each query or mutation the
+	// router executed has been answered, with its timing and plan (a
+	// slow-operations log, say); it must not block. Refused operations and
+	// subscriptions are not reported.
+	OnOperation func(OperationRecord)
+}
+
+// OperationRecord is one executed query or mutation, as Config.OnOperation
+// is told of it.
+type OperationRecord struct {
+	// Name is the operation's name; empty when it has none.
+	Name string
+	// Kind is "query" or "mutation".
+	Kind string
+	// Start is when the router took the request; Duration is how long it
+	// took to answer, planning included.
+	Start    time.Time
+	Duration time.Duration
+	// Outcome is the metrics outcome label: ok, graphql_error or error.
+	Outcome string
+	// Plan is the operation's query plan: immutable and shared with the
+	// plan cache, so a hook keeping it must only read it, e.g. marshal it
+	// as JSON.
+	Plan any
 }
 
 // CompressionConfig says what the router compresses (internal/compression).
@@ -212,6 +243,8 @@ type Router struct {
 	compress *compression.Compressor
 	// metrics is Config.Metrics; nil counts nothing.
 	metrics *metrics.Router
+	// onOperation is Config.OnOperation; nil reports nothing.
+	onOperation func(OperationRecord)
 }
 
 // New builds a Router from cfg.
@@ -279,6 +312,7 @@ func New(cfg Config) (*Router, error) {
 		compress:  compress,
 		metrics:   cfg.Metrics,
 
+		onOperation:  cfg.OnOperation,
 		timingsScope: cfg.TimingsScope,
 		accessLog:    cfg.AccessLog,
 	}
@@ -363,6 +397,10 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 		req = &one
 	}
 	start := r.metrics.Begin()
+	var began time.Time
+	if r.onOperation != nil {
+		began = time.Now()
+	}
 	op, refused := r.operation(ctx, req)
 	if refused != nil {
 		r.countRefused(start, req, refused)
@@ -373,8 +411,26 @@ func (r *Router) Execute(ctx context.Context, req *request.Request) *transport.R
 	resp := r.run(ctx, op, req)
 	outcome := metrics.Answered(resp)
 	r.countAnswered(start, op, outcome)
+	if r.onOperation != nil {
+		r.onOperation(OperationRecord{
+			Name: operationName(op, req), Kind: string(op.kind),
+			Start: began, Duration: time.Since(began), Outcome: outcome.String(), Plan: op.plan,
+		})
+	}
 	noteAccess(ctx, op, "", outcome)
 	return &transport.Result{Response: resp, Outcome: request.Executed}
+}
+
+// operationName is the name of the operation op runs: the one req names,
+// or that of its document's only operation.
+func operationName(op *operation, req *request.Request) string {
+	if req.OperationName != "" {
+		return req.OperationName
+	}
+	if op.def != nil {
+		return op.def.Name
+	}
+	return ""
 }
 
 // run executes a query or mutation once; a query identical to one already

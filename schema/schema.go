@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed catalog/*.graphqls video/*.graphqls chat/*.graphqls insights/*.graphqls supergraph.graphql
+//go:embed catalog/*.graphqls video/*.graphqls chat/*.graphqls insights/*.graphqls ops/*.graphqls supergraph.graphql
 var files embed.FS
 
 // SupergraphFile is the composed supergraph's path inside this directory.

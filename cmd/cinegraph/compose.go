@@ -55,6 +55,15 @@ func runCompose(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		subgraphs = append(subgraphs, compose.Subgraph{Name: name, URL: url, SDL: sdl})
 	}
+	// The router's own sources run in its process: their schemas are
+	// always read from files, even with --live.
+	for _, name := range config.RouterSources {
+		sdl, err := schema.Read(os.DirFS(*schemaDir), name)
+		if err != nil {
+			return err
+		}
+		subgraphs = append(subgraphs, compose.Subgraph{Name: name, URL: config.RouterSourceURL(name), SDL: sdl})
+	}
 	supergraph, err := compose.Compose(subgraphs)
 	if err != nil {
 		return err

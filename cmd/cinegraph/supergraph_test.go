@@ -102,6 +102,7 @@ func TestCinegraphSupergraphRouting(t *testing.T) {
 		"catalog=http://127.0.0.1:4001/graphql",
 		"chat=http://127.0.0.1:4003/graphql",
 		"insights=http://127.0.0.1:4004/graphql",
+		"ops=inprocess://ops",
 		"video=http://127.0.0.1:4002/graphql",
 	}
 	if !slices.Equal(names, wantGraphs) {
@@ -121,6 +122,7 @@ func TestCinegraphSupergraphRouting(t *testing.T) {
 		{"Query", "chatRoom", []string{"chat"}},
 		{"Mutation", "startPlayback", []string{"video"}},
 		{"Subscription", "messageAdded", []string{"chat"}},
+		{"Query", "ops", []string{"ops"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ+"."+tt.field, func(t *testing.T) {

@@ -29,6 +29,16 @@ const EnvPrefix = "CINEGRAPH_"
 // Subgraphs names Cinegraph's subgraphs, in start order.
 var Subgraphs = []string{"catalog", "video", "chat", "insights"}
 
+// RouterSources names the GraphQL sources a router's own process answers
+// in process (the ops report, app/ops.go): composed into the supergraph
+// after Subgraphs, served by no listener and run by no process of their
+// own.
+var RouterSources = []string{"ops"}
+
+// RouterSourceURL is the URL the supergraph gives a router source: a
+// name, never dialled.
+func RouterSourceURL(name string) string { return "inprocess://" + name }
+
 // Config is the whole configuration of a Cinegraph process.
 type Config struct {
 	// Profile is demo (the default: introspection, plans and the
