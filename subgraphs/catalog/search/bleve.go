@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // DirName is the index directory inside the data directory.
@@ -136,17 +140,51 @@ func fill(ctx context.Context, idx bleve.Index, docs []Document) error {
 	return nil
 }
 
-// Search runs req against the live index.
+// highlighted are the fields highlights are offered for, in the order a
+// hit lists them.
+var highlighted = []string{fieldName, fieldCast, fieldGenreNames, fieldSynopsis}
+
+// listFields hold a list of short values (people, genre names): their
+// highlights are every matching value whole, rather than the one best
+// fragment bleve's highlighter cuts.
+var listFields = []string{fieldCast, fieldGenreNames}
+
+// Search runs req against the live index: strictly first, then forgiving
+// typos only when that finds nothing (see Mode).
 func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.index == nil {
 		return Result{}, ErrNotBuilt
 	}
-	sr := bleve.NewSearchRequestOptions(buildQuery(req), max(req.Limit, 1), req.Offset, false)
+	var out Result
+	for _, mode := range Modes {
+		q := buildQuery(req, mode)
+		if q == nil {
+			continue
+		}
+		res, err := b.search(ctx, req, q)
+		if err != nil {
+			return Result{}, err
+		}
+		out = res
+		if res.Total > 0 {
+			break
+		}
+	}
+	if out.Hits == nil {
+		out = Result{Hits: []Hit{}, Facets: Facets{Genres: []Bucket{}, ReleaseYears: []Bucket{}, Kinds: []Bucket{}}}
+	}
+	return out, nil
+}
+
+func (b *Bleve) search(ctx context.Context, req Request, q query.Query) (Result, error) {
+	sr := bleve.NewSearchRequestOptions(q, max(req.Limit, 1), req.Offset, false)
 	sr.SortBy([]string{"-_score", "_id"})
 	sr.Highlight = bleve.NewHighlightWithStyle("html")
 	sr.Highlight.Fields = []string{fieldName, fieldSynopsis}
+	sr.IncludeLocations = true
+	sr.Fields = listFields
 	sr.AddFacet(fieldGenres, bleve.NewFacetRequest(fieldGenres, facetSize))
 	sr.AddFacet(fieldYear, bleve.NewFacetRequest(fieldYear, facetSize))
 	sr.AddFacet(fieldKind, bleve.NewFacetRequest(fieldKind, facetSize))
@@ -157,10 +195,13 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 	out := Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		hit := Hit{ID: h.ID, Score: h.Score, Highlights: []Highlight{}}
-		for _, field := range []string{fieldName, fieldSynopsis} {
+		for _, field := range highlighted {
 			// bleve hands back the start of a field that did not match as
 			// a fragment too; only fragments with a match are highlights.
 			hl := Highlight{Field: field}
+			if slices.Contains(listFields, field) {
+				hl.Fragments = listHighlights(h, field)
+			}
 			for _, f := range h.Fragments[field] {
 				if strings.Contains(f, "<mark>") {
 					hl.Fragments = append(hl.Fragments, emphasize(f))
@@ -178,6 +219,52 @@ func (b *Bleve) Search(ctx context.Context, req Request) (Result, error) {
 		Kinds:        buckets(res, fieldKind),
 	}
 	return out, nil
+}
+
+// listHighlights are the values of a stored list field that matched, in
+// list order, each whole and HTML-escaped with its matches in <em>.
+func listHighlights(h *bsearch.DocumentMatch, field string) []string {
+	var values []string
+	switch v := h.Fields[field].(type) {
+	case string:
+		values = []string{v}
+	case []any:
+		for _, x := range v {
+			s, _ := x.(string)
+			values = append(values, s)
+		}
+	}
+	spans := map[int][][2]int{} // by list position: byte ranges matched
+	for _, locs := range h.Locations[field] {
+		for _, l := range locs {
+			at := 0
+			if len(l.ArrayPositions) > 0 {
+				at = int(l.ArrayPositions[0])
+			}
+			spans[at] = append(spans[at], [2]int{int(l.Start), int(l.End)})
+		}
+	}
+	var out []string
+	for i, v := range values {
+		ss := spans[i]
+		if len(ss) == 0 {
+			continue
+		}
+		slices.SortFunc(ss, func(a, b [2]int) int { return a[0] - b[0] })
+		var b strings.Builder
+		last := 0
+		for _, sp := range ss {
+			if sp[0] < last || sp[1] > len(v) {
+				continue // overlapping or stale: already marked
+			}
+			b.WriteString(html.EscapeString(v[last:sp[0]]))
+			b.WriteString("<em>" + html.EscapeString(v[sp[0]:sp[1]]) + "</em>")
+			last = sp[1]
+		}
+		b.WriteString(html.EscapeString(v[last:]))
+		out = append(out, b.String())
+	}
+	return out
 }
 
 func buckets(res *bleve.SearchResult, facet string) []Bucket {

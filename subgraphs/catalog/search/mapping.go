@@ -12,6 +12,7 @@ import (
 // Index field names.
 const (
 	fieldName        = "name"
+	fieldNameExact   = "nameExact"
 	fieldSynopsis    = "synopsis"
 	fieldCast        = "cast"
 	fieldGenreNames  = "genreNames"
@@ -25,9 +26,10 @@ const (
 
 // mappingVersion changes whenever the mapping or document shape does, so
 // indexes built by older code are rebuilt.
-const mappingVersion = "m1"
+const mappingVersion = "m2"
 
 func indexMapping() mapping.IndexMapping {
+	// Stored fields are the ones highlights are cut from.
 	text := func(highlight bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = standard.Name
@@ -50,8 +52,9 @@ func indexMapping() mapping.IndexMapping {
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldName, text(true))
 	doc.AddFieldMappingsAt(fieldSynopsis, text(true))
-	doc.AddFieldMappingsAt(fieldCast, text(false))
-	doc.AddFieldMappingsAt(fieldGenreNames, text(false))
+	doc.AddFieldMappingsAt(fieldCast, text(true))
+	doc.AddFieldMappingsAt(fieldGenreNames, text(true))
+	doc.AddFieldMappingsAt(fieldNameExact, keywordField())
 	doc.AddFieldMappingsAt(fieldGenres, keywordField())
 	doc.AddFieldMappingsAt(fieldKind, keywordField())
 	doc.AddFieldMappingsAt(fieldMaturity, keywordField())
@@ -69,6 +72,7 @@ func indexMapping() mapping.IndexMapping {
 func fields(d Document) map[string]any {
 	return map[string]any{
 		fieldName:        d.Name,
+		fieldNameExact:   NormalizeName(d.Name),
 		fieldSynopsis:    d.Synopsis,
 		fieldCast:        d.Cast,
 		fieldGenreNames:  d.GenreNames,

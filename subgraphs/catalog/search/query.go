@@ -14,34 +14,102 @@ import (
 // without lifting a weak match over a strong one.
 const BoostWeight = 0.5
 
-// textQuery matches the words of q: exact and phrase matches on the name
-// weigh most, fuzzy name matches catch typos, then cast, genres, synopsis.
-func textQuery(q string) query.Query {
-	match := func(field string, boost float64, fuzzy bool) query.Query {
-		m := bleve.NewMatchQuery(q)
-		m.SetField(field)
-		m.SetBoost(boost)
-		if fuzzy {
-			m.SetAutoFuzziness(true)
+// searched are the text fields a query's terms are looked for in, with
+// their weights.
+var searched = []struct {
+	field  string
+	weight float64
+}{
+	{fieldName, WeightName},
+	{fieldCast, WeightCast},
+	{fieldGenreNames, WeightGenres},
+	{fieldSynopsis, WeightSynopsis},
+}
+
+// textQuery matches the terms of q in mode (see Mode): each term in any
+// searched field, weighted by field, near misses below exact words; the
+// whole query as the whole name, or as a phrase, adds to the score. Nil
+// when the mode does not apply to q.
+//
+// Which titles match and how they score are built apart: the terms'
+// requirement filters, and every clause that can match adds its own score,
+// as Elasticsearch's bool query adds its clauses. (A bleve disjunction
+// would scale its sum by the share of clauses matched, so a word found in
+// two fields would outweigh a full name found in one.)
+func textQuery(q string, mode Mode) query.Query {
+	terms := Terms(q)
+	if !mode.Applies(terms) {
+		return nil
+	}
+	var scoring []query.Query
+	clauses := make([]query.Query, len(terms))
+	for i, t := range terms {
+		var alts []query.Query
+		for _, s := range searched {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(s.field)
+			tq.SetBoost(s.weight)
+			alts = append(alts, tq)
+			if mode.Forgiving() && Fuzziness(t) > 0 {
+				fq := bleve.NewFuzzyQuery(t)
+				fq.SetField(s.field)
+				fq.SetFuzziness(Fuzziness(t))
+				fq.Prefix = FuzzyPrefix
+				fq.SetBoost(s.weight * FuzzyWeight)
+				alts = append(alts, fq)
+			}
 		}
-		return m
+		clauses[i] = bleve.NewDisjunctionQuery(alts...)
+		scoring = append(scoring, alts...)
 	}
-	phrase := func(field string, boost float64) query.Query {
-		p := bleve.NewMatchPhraseQuery(q)
-		p.SetField(field)
-		p.SetBoost(boost)
-		return p
+	matched := bleve.NewDisjunctionQuery(clauses...)
+	matched.SetMin(float64(mode.MinimumMatch(len(terms))))
+	var required query.Query = matched
+	if mode == Phrase {
+		name := bleve.NewMatchPhraseQuery(q)
+		name.SetField(fieldName)
+		cast := bleve.NewMatchPhraseQuery(q)
+		cast.SetField(fieldCast)
+		required = bleve.NewConjunctionQuery(matched, bleve.NewDisjunctionQuery(name, cast))
 	}
-	return bleve.NewDisjunctionQuery(
-		phrase(fieldName, 8),
-		phrase(fieldCast, 6),
-		match(fieldName, 4, false),
-		match(fieldName, 2, true),
-		match(fieldCast, 2, false),
-		match(fieldCast, 1, true),
-		match(fieldGenreNames, 1.5, false),
-		match(fieldSynopsis, 1, false),
-	)
+
+	exact := bleve.NewTermQuery(NormalizeName(q))
+	exact.SetField(fieldNameExact)
+	exact.SetBoost(ExactNameWeight)
+	scoring = append(scoring, exact)
+	if len(terms) > 1 {
+		for _, p := range []struct {
+			field  string
+			weight float64
+		}{{fieldName, PhraseWeightName}, {fieldCast, PhraseWeightCast}, {fieldSynopsis, PhraseWeightSynopsis}} {
+			pq := bleve.NewMatchPhraseQuery(q)
+			pq.SetField(p.field)
+			pq.SetBoost(p.weight)
+			scoring = append(scoring, pq)
+		}
+		if mode.Forgiving() {
+			// A misspelt name still finds the person it names ahead of
+			// titles that credit two people sharing a name each.
+			pq := bleve.NewMatchPhraseQuery(q)
+			pq.SetField(fieldCast)
+			pq.SetFuzziness(PhraseFuzziness)
+			pq.SetBoost(PhraseWeightCast * FuzzyWeight)
+			scoring = append(scoring, pq)
+		}
+	}
+	// The requirement scores nothing; each scoring clause nests one level
+	// as an optional addition to what is below it.
+	var out query.Query
+	req := bleve.NewBooleanQuery()
+	req.AddFilter(required)
+	out = req
+	for _, c := range scoring {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(out)
+		b.AddShould(c)
+		out = b
+	}
+	return out
 }
 
 // filterQuery restricts hits without changing their scores; nil when the
@@ -90,10 +158,15 @@ func filterQuery(req Request) query.Query {
 	return bleve.NewConjunctionQuery(must...)
 }
 
-// buildQuery is the text query, filtered, scored with the editorial boost.
-func buildQuery(req Request) query.Query {
+// buildQuery is the text query in mode, filtered, scored with the editorial
+// boost; nil when the mode does not apply to the query.
+func buildQuery(req Request, mode Mode) query.Query {
+	text := textQuery(req.Query, mode)
+	if text == nil {
+		return nil
+	}
 	b := bleve.NewBooleanQuery()
-	b.AddMust(textQuery(req.Query))
+	b.AddMust(text)
 	if f := filterQuery(req); f != nil {
 		b.AddFilter(f)
 	}

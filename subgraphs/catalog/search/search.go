@@ -1,7 +1,11 @@
 // Package search is the catalog's full-text search: the Searcher contract
 // (the cluster deployment implements it on Elasticsearch) and its embedded
-// implementation on bleve, with fuzzy matching, filters, facets, highlights
-// and an editorial boost.
+// implementation on bleve, with filters, facets, highlights on every field
+// that matched and an editorial boost. Both engines match and rank by the
+// rules in relevance.go: a title or a person named in full finds just
+// those; otherwise every word of the query must match (typos are forgiven
+// only when the words as typed find nothing), weighted title, people,
+// genres, synopsis; so totalCount and facets count real matches.
 package search
 
 import "context"

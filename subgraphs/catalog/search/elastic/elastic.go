@@ -1,6 +1,7 @@
 // Package elastic is the catalog's search.Searcher on Elasticsearch, for
 // cluster mode: an explicit mapping (analysed name and synopsis, keyword
-// facets, a completion field on the name), fuzzy multi-field matching, the
+// facets, a completion field on the name), the embedded index's matching
+// and weights (search.Mode: every word, typos only as a fallback), the
 // editorial boost as a score factor, and rebuilds into a new versioned
 // index that an alias swap puts live atomically, so searches never see a
 // half-built index.

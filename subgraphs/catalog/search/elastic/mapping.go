@@ -10,6 +10,7 @@ import (
 const (
 	fieldID          = "id"
 	fieldName        = "name"
+	fieldNameExact   = "nameExact"
 	fieldSuggest     = "suggest"
 	fieldSynopsis    = "synopsis"
 	fieldCast        = "cast"
@@ -27,7 +28,7 @@ const (
 
 // mappingVersion changes whenever the mapping or document shape does, so
 // indexes built by older code report no version and are rebuilt.
-const mappingVersion = "m1"
+const mappingVersion = "m2"
 
 // metaVersion is the _meta key holding mappingVersion:label.
 const metaVersion = "cinegraph_version"
@@ -74,6 +75,7 @@ func indexBody(version string) map[string]any {
 						fieldSuggest: map[string]any{"type": "completion", "analyzer": "simple"},
 					},
 				},
+				fieldNameExact:   keyword,
 				fieldSynopsis:    text(),
 				fieldCast:        text(),
 				fieldGenreNames:  text(),
@@ -94,6 +96,7 @@ func source(d search.Document) map[string]any {
 	return map[string]any{
 		fieldID:          d.ID,
 		fieldName:        d.Name,
+		fieldNameExact:   search.NormalizeName(d.Name),
 		fieldSynopsis:    d.Synopsis,
 		fieldCast:        nonNil(d.Cast),
 		fieldGenreNames:  nonNil(d.GenreNames),

@@ -7,34 +7,79 @@ import (
 // facetSize covers every genre, kind and release year in the catalog.
 const facetSize = 200
 
-// textQuery matches the words of q with the weights the embedded index
-// uses: exact and phrase matches on the name weigh most, fuzzy name
-// matches catch typos, then cast, genres, synopsis. Scores add up.
-func textQuery(q string) map[string]any {
-	match := func(field string, boost float64, fuzzy bool) map[string]any {
-		m := map[string]any{"query": q, "boost": boost}
-		if fuzzy {
-			m["fuzziness"] = "AUTO"
-			m["prefix_length"] = 1
+// searched are the text fields a query's terms are looked for in, with
+// the weights the embedded index gives them.
+var searched = []struct {
+	field  string
+	weight float64
+}{
+	{fieldName, search.WeightName},
+	{fieldCast, search.WeightCast},
+	{fieldGenreNames, search.WeightGenres},
+	{fieldSynopsis, search.WeightSynopsis},
+}
+
+// textQuery matches the terms of q in mode exactly as the embedded index
+// does (search.Mode): each term in any searched field, weighted by field,
+// near misses below exact words, the whole query as the whole name or as a
+// phrase adding to the score. Nil when the mode does not apply to q.
+func textQuery(q string, mode search.Mode) map[string]any {
+	terms := search.Terms(q)
+	if !mode.Applies(terms) {
+		return nil
+	}
+	clauses := make([]any, len(terms))
+	for i, t := range terms {
+		var alts []any
+		for _, s := range searched {
+			alts = append(alts, map[string]any{"term": map[string]any{s.field: map[string]any{"value": t, "boost": s.weight}}})
+			if k := search.Fuzziness(t); mode.Forgiving() && k > 0 {
+				alts = append(alts, map[string]any{"fuzzy": map[string]any{s.field: map[string]any{
+					"value": t, "fuzziness": k, "prefix_length": search.FuzzyPrefix,
+					"transpositions": false, "boost": s.weight * search.FuzzyWeight,
+				}}})
+			}
 		}
-		return map[string]any{"match": map[string]any{field: m}}
+		clauses[i] = map[string]any{"bool": map[string]any{"should": alts, "minimum_should_match": 1}}
 	}
-	phrase := func(field string, boost float64) map[string]any {
-		return map[string]any{"match_phrase": map[string]any{field: map[string]any{"query": q, "boost": boost}}}
+	b := map[string]any{"must": []any{map[string]any{"bool": map[string]any{
+		"should": clauses, "minimum_should_match": mode.MinimumMatch(len(terms)),
+	}}}}
+	should := []any{map[string]any{"term": map[string]any{fieldNameExact: map[string]any{
+		"value": search.NormalizeName(q), "boost": search.ExactNameWeight,
+	}}}}
+	if len(terms) > 1 {
+		phrase := func(field string, weight float64) any {
+			return map[string]any{"match_phrase": map[string]any{field: map[string]any{"query": q, "boost": weight}}}
+		}
+		should = append(should,
+			phrase(fieldName, search.PhraseWeightName),
+			phrase(fieldCast, search.PhraseWeightCast),
+			phrase(fieldSynopsis, search.PhraseWeightSynopsis),
+		)
+		if mode.Forgiving() {
+			// A misspelt full name, word by word within the phrase
+			// fuzziness, adjacent and in order.
+			spans := make([]any, len(terms))
+			for i, t := range terms {
+				spans[i] = map[string]any{"span_multi": map[string]any{"match": map[string]any{"fuzzy": map[string]any{
+					fieldCast: map[string]any{"value": t, "fuzziness": search.PhraseFuzziness, "transpositions": false},
+				}}}}
+			}
+			should = append(should, map[string]any{"span_near": map[string]any{
+				"clauses": spans, "slop": 0, "in_order": true, "boost": search.PhraseWeightCast * search.FuzzyWeight,
+			}})
+		}
 	}
-	return map[string]any{"bool": map[string]any{
-		"should": []any{
-			phrase(fieldName, 8),
-			phrase(fieldCast, 6),
-			match(fieldName, 4, false),
-			match(fieldName, 2, true),
-			match(fieldCast, 2, false),
-			match(fieldCast, 1, true),
-			match(fieldGenreNames, 1.5, false),
-			match(fieldSynopsis, 1, false),
-		},
-		"minimum_should_match": 1,
-	}}
+	b["should"] = should
+	if mode == search.Phrase {
+		// Required, scoring nothing: the phrase clauses above score it.
+		b["filter"] = []any{map[string]any{"bool": map[string]any{"should": []any{
+			map[string]any{"match_phrase": map[string]any{fieldName: q}},
+			map[string]any{"match_phrase": map[string]any{fieldCast: q}},
+		}, "minimum_should_match": 1}}}
+	}
+	return map[string]any{"bool": b}
 }
 
 // filters restrict hits without changing their scores.
@@ -62,17 +107,23 @@ func filters(req search.Request) []any {
 	return out
 }
 
-// requestBody is the whole search: the filtered text query scaled by the
-// editorial boost factor, a stable order (score, then id) so pages never
-// overlap, facets over every match, and highlights in <em>.
-func requestBody(req search.Request) map[string]any {
-	boolQuery := map[string]any{"must": []any{textQuery(req.Query)}}
+// requestBody is the whole search in mode: the filtered text query scaled
+// by the editorial boost factor, a stable order (score, then id) so pages
+// never overlap, facets over every match, and highlights in <em> on every
+// field that matched. Nil when the mode does not apply to the query.
+func requestBody(req search.Request, mode search.Mode) map[string]any {
+	text := textQuery(req.Query, mode)
+	if text == nil {
+		return nil
+	}
+	boolQuery := map[string]any{"must": []any{text}}
 	if f := filters(req); len(f) > 0 {
 		boolQuery["filter"] = f
 	}
 	terms := func(field string) map[string]any {
 		return map[string]any{"terms": map[string]any{"field": field, "size": facetSize}}
 	}
+	whole := map[string]any{"number_of_fragments": 0}
 	return map[string]any{
 		"from":             max(req.Offset, 0),
 		"size":             max(req.Limit, 1),
@@ -102,8 +153,10 @@ func requestBody(req search.Request) map[string]any {
 			// the embedded index does, rather than merging a phrase into one.
 			"type": "plain",
 			"fields": map[string]any{
-				fieldName:     map[string]any{"number_of_fragments": 0},
-				fieldSynopsis: map[string]any{"fragment_size": 150, "number_of_fragments": 3},
+				fieldName:       whole,
+				fieldCast:       whole,
+				fieldGenreNames: whole,
+				fieldSynopsis:   map[string]any{"fragment_size": 150, "number_of_fragments": 3},
 			},
 		},
 	}

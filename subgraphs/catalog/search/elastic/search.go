@@ -31,9 +31,56 @@ type searchAnswer struct {
 	} `json:"aggregations"`
 }
 
-// Search runs req against the index behind the alias.
+// highlighted are the fields highlights are offered for, in the order a
+// hit lists them (the embedded index's order).
+var highlighted = []string{fieldName, fieldCast, fieldGenreNames, fieldSynopsis}
+
+// Search runs req against the index behind the alias: strictly first, then
+// forgiving typos only when that finds nothing (see search.Mode).
 func (s *Searcher) Search(ctx context.Context, req search.Request) (search.Result, error) {
-	body, err := json.Marshal(requestBody(req))
+	out := search.Result{Hits: []search.Hit{}, Facets: search.Facets{
+		Genres: []search.Bucket{}, ReleaseYears: []search.Bucket{}, Kinds: []search.Bucket{},
+	}}
+	searched := false
+	for _, mode := range search.Modes {
+		body := requestBody(req, mode)
+		if body == nil {
+			continue
+		}
+		searched = true
+		res, err := s.search(ctx, req, body)
+		if err != nil {
+			return search.Result{}, err
+		}
+		out = res
+		if res.Total > 0 {
+			break
+		}
+	}
+	if !searched {
+		// Nothing to match, but a missing index is still reported.
+		if err := s.checkBuilt(ctx, req); err != nil {
+			return search.Result{}, err
+		}
+	}
+	return out, nil
+}
+
+// checkBuilt fails with search.ErrNotBuilt when there is no index yet, as a
+// search would.
+func (s *Searcher) checkBuilt(ctx context.Context, req search.Request) error {
+	live, err := s.liveIndexes(ctx)
+	if err != nil {
+		return fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	if len(live) == 0 {
+		return fmt.Errorf("search %q in %s: %w", req.Query, s.alias, search.ErrNotBuilt)
+	}
+	return nil
+}
+
+func (s *Searcher) search(ctx context.Context, req search.Request, query map[string]any) (search.Result, error) {
+	body, err := json.Marshal(query)
 	if err != nil {
 		return search.Result{}, fmt.Errorf("encode search %q: %w", req.Query, err)
 	}
@@ -49,7 +96,7 @@ func (s *Searcher) Search(ctx context.Context, req search.Request) (search.Resul
 	out := search.Result{Total: ans.Hits.Total.Value, Hits: make([]search.Hit, 0, len(ans.Hits.Hits))}
 	for _, h := range ans.Hits.Hits {
 		hit := search.Hit{ID: h.ID, Score: h.Score, Highlights: []search.Highlight{}}
-		for _, field := range []string{fieldName, fieldSynopsis} {
+		for _, field := range highlighted {
 			if frags := h.Highlight[field]; len(frags) > 0 {
 				hit.Highlights = append(hit.Highlights, search.Highlight{Field: field, Fragments: frags})
 			}

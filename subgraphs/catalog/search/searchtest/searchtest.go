@@ -32,6 +32,9 @@ func Run(t *testing.T, open Open) {
 		t.Run("Filters", func(t *testing.T) { t.Parallel(); filters(t, shared, byID) })
 		t.Run("FacetsCountEveryMatch", func(t *testing.T) { t.Parallel(); facets(t, shared, byID) })
 		t.Run("Highlights", func(t *testing.T) { t.Parallel(); highlights(t, shared) })
+		t.Run("TotalCountsRealMatches", func(t *testing.T) { t.Parallel(); realMatches(t, shared, docs) })
+		t.Run("CastIsHighlighted", func(t *testing.T) { t.Parallel(); castHighlight(t, shared, byID) })
+		t.Run("ExactAboveFuzzy", func(t *testing.T) { t.Parallel(); exactAboveFuzzy(t, open) })
 		t.Run("Pagination", func(t *testing.T) { t.Parallel(); pagination(t, shared) })
 		t.Run("BoostOrdersEqualMatches", func(t *testing.T) { t.Parallel(); boost(t, open) })
 		t.Run("VersionAndRebuild", func(t *testing.T) { t.Parallel(); version(t, open) })
@@ -79,6 +82,17 @@ func castAndGenre(t *testing.T, idx search.Searcher, byID map[string]search.Docu
 	}
 	if len(res.Hits) == 0 || !slices.Contains(byID[res.Hits[0].ID].Cast, actor) {
 		t.Errorf("search for %q: top hit %v does not credit them", actor, IDs(res))
+	}
+	// A full name counts the titles crediting that person, not those
+	// crediting two people who share one name each.
+	credited := 0
+	for _, d := range byID {
+		if slices.Contains(d.Cast, actor) {
+			credited++
+		}
+	}
+	if res.Total != credited {
+		t.Errorf("search for %q: total %d, but %d titles credit them", actor, res.Total, credited)
 	}
 	res, err = idx.Search(context.Background(), search.Request{Query: "science fiction", Limit: 100})
 	if err != nil {
@@ -292,5 +306,137 @@ func version(t *testing.T, open Open) {
 	}
 	if got := IDs(res); !slices.Equal(got, []string{"b"}) || res.Total != 1 {
 		t.Errorf("after rebuild found %v (total %d), want only [b]", got, res.Total)
+	}
+}
+
+// hasTerm reports whether any searched field of d holds term as a word.
+func hasTerm(d search.Document, term string) bool {
+	text := d.Name + " " + d.Synopsis + " " + strings.Join(d.Cast, " ") + " " + strings.Join(d.GenreNames, " ")
+	return slices.Contains(search.Terms(text), term)
+}
+
+// realMatches: totalCount counts the titles that hold every word of the
+// query, not the near misses a typo-tolerant match would add (a cast
+// member called Larsen for "garden"), and the facets count the same set.
+func realMatches(t *testing.T, idx search.Searcher, docs []search.Document) {
+	cases := []struct {
+		query string
+		terms []string
+	}{
+		{"garden", []string{"garden"}},
+		{"Garden", []string{"garden"}},
+		{"kyoto series", []string{"kyoto", "series"}},
+		{"science fiction", []string{"science", "fiction"}},
+	}
+	for _, c := range cases {
+		t.Run(c.query, func(t *testing.T) {
+			t.Parallel()
+			want := map[string]bool{}
+			for _, d := range docs {
+				all := true
+				for _, term := range c.terms {
+					all = all && hasTerm(d, term)
+				}
+				if all {
+					want[d.ID] = true
+				}
+			}
+			if len(want) == 0 {
+				t.Fatalf("no seeded title holds %v", c.terms)
+			}
+			res, err := idx.Search(context.Background(), search.Request{Query: c.query, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != len(want) || len(res.Hits) != len(want) {
+				t.Errorf("%q: total %d, %d hits; want the %d titles holding %v", c.query, res.Total, len(res.Hits), len(want), c.terms)
+			}
+			for _, h := range res.Hits {
+				if !want[h.ID] {
+					t.Errorf("%q found %s, which does not hold %v", c.query, h.ID, c.terms)
+				}
+			}
+			kinds := 0
+			for _, b := range res.Facets.Kinds {
+				kinds += b.Count
+			}
+			if kinds != len(want) {
+				t.Errorf("%q: kind facets count %d titles, want %d", c.query, kinds, len(want))
+			}
+		})
+	}
+}
+
+// castHighlight: a match on a person credited is highlighted like one on
+// the name or synopsis.
+func castHighlight(t *testing.T, idx search.Searcher, byID map[string]search.Document) {
+	actor := byID["t0001"].Cast[2]
+	res, err := idx.Search(context.Background(), search.Request{Query: actor, Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 {
+		t.Fatalf("%q: no hits", actor)
+	}
+	for _, h := range res.Hits {
+		if !slices.Contains(byID[h.ID].Cast, actor) {
+			continue
+		}
+		var cast []string
+		for _, hl := range h.Highlights {
+			if hl.Field == "cast" {
+				cast = hl.Fragments
+			}
+		}
+		first, last, _ := strings.Cut(actor, " ")
+		want := "<em>" + first + "</em> <em>" + last + "</em>"
+		found := false
+		for _, f := range cast {
+			found = found || strings.Contains(f, want)
+		}
+		if !found {
+			t.Errorf("%s credits %q but its cast highlights are %q, want a fragment with %q", h.ID, actor, cast, want)
+		}
+	}
+}
+
+// exactAboveFuzzy: a typo is forgiven only when the words as typed find
+// nothing, and then a title with a word spelt as typed ranks above one
+// that only comes near it.
+func exactAboveFuzzy(t *testing.T, open Open) {
+	idx := open(t)
+	defer idx.Close()
+	docs := []search.Document{
+		{ID: "a", Name: "Lanterns Harbor", Synopsis: "Same words.", Kind: "MOVIE", SearchBoost: 1},
+		{ID: "b", Name: "Lantern Harbor", Synopsis: "Same words.", Kind: "MOVIE"},
+		{ID: "c", Name: "Lantern Tide", Synopsis: "Same words.", Kind: "MOVIE"},
+	}
+	if err := idx.Rebuild(context.Background(), "v", docs); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		query string
+		want  []string
+	}{
+		// Spelt right: only the titles holding the words, near misses
+		// ("Lanterns") left out of the hits and the count.
+		{"lantern harbor", []string{"b"}},
+		{"lantern", []string{"b", "c"}},
+		// A typo finds nothing as typed: near misses are found, the one
+		// that holds "lantern" as typed first, despite the other's boost.
+		{"lantern harbour", []string{"b", "a"}},
+	}
+	for _, c := range cases {
+		res, err := idx.Search(context.Background(), search.Request{Query: c.query, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := IDs(res)
+		if c.query == "lantern" {
+			slices.Sort(got)
+		}
+		if !slices.Equal(got, c.want) || res.Total != len(c.want) {
+			t.Errorf("%q: %v (total %d), want %v", c.query, got, res.Total, c.want)
+		}
 	}
 }
