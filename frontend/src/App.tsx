@@ -1,11 +1,13 @@
 import SearchIcon from "@mui/icons-material/Search";
 import { AppBar, Box, Button, Container, InputAdornment, Link, Stack, TextField, Toolbar, Typography } from "@mui/material";
 import { useEffect, useState, type FormEvent } from "react";
+import { isAdmin, useProfile } from "./profile/ProfileContext";
 import { ProfileSwitcher } from "./profile/ProfileSwitcher";
-import { matchRoute, RouterLink, searchPath, useLocation, useNavigate, type Route } from "./routing/router";
+import { matchRoute, OPS_PATH, RouterLink, searchPath, useLocation, useNavigate, type Route } from "./routing/router";
 import { AuthCallbackScreen } from "./screens/AuthCallbackScreen";
 import { BrowseScreen } from "./screens/BrowseScreen";
 import { HomeScreen } from "./screens/HomeScreen";
+import { OpsScreen } from "./screens/OpsScreen";
 import { SearchScreen } from "./screens/SearchScreen";
 import { TitleScreen } from "./screens/TitleScreen";
 
@@ -35,6 +37,8 @@ function Screen({ route }: { route: Route }) {
       return <TitleScreen key={route.id} id={route.id} />;
     case "authCallback":
       return <AuthCallbackScreen />;
+    case "ops":
+      return <OpsScreen />;
     case "notFound":
       return <Typography>There's nothing at this address.</Typography>;
   }
@@ -42,6 +46,7 @@ function Screen({ route }: { route: Route }) {
 
 function TopBar({ route }: { route: Route }) {
   const navigate = useNavigate();
+  const admin = isAdmin(useProfile().identity);
   const [query, setQuery] = useState(route.name === "search" ? route.query : "");
   useEffect(() => {
     if (route.name === "search") setQuery(route.query);
@@ -65,6 +70,11 @@ function TopBar({ route }: { route: Route }) {
           <Button color={route.name === "browse" ? "primary" : "inherit"} onClick={() => navigate("/browse")}>
             Browse
           </Button>
+          {admin && (
+            <Button color={route.name === "ops" ? "primary" : "inherit"} onClick={() => navigate(OPS_PATH)}>
+              Ops
+            </Button>
+          )}
         </Stack>
         <Box component="form" onSubmit={onSearch} role="search" sx={{ flex: 1, minWidth: 200 }}>
           <TextField

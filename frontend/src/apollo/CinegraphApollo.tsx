@@ -28,11 +28,12 @@ export function CinegraphApollo({
   const { identity, oidc } = useProfile();
   const { key } = identity;
   const demoProfile = identity.kind === "demo" ? identity.profile : null;
+  const demoAdmin = identity.kind === "demo" && identity.admin === true;
   const handle = useMemo(() => {
-    if (demoProfile !== null) return createCinegraphClient({ profile: demoProfile, httpUrl, wsUrl });
+    if (demoProfile !== null) return createCinegraphClient({ profile: demoProfile, admin: demoAdmin, httpUrl, wsUrl });
     const tokens = key !== "anonymous" && oidc ? oidc.tokens : ANONYMOUS;
     return createCinegraphClient({ profile: key, tokens, httpUrl, wsUrl });
-  }, [key, demoProfile, oidc, httpUrl, wsUrl]);
+  }, [key, demoProfile, demoAdmin, oidc, httpUrl, wsUrl]);
 
   // Dispose of the replaced client only once the new one is committed (not in
   // an effect cleanup, which StrictMode also runs on its simulated remount).

@@ -23,6 +23,8 @@ export interface CinegraphClient {
 export interface ClientOptions {
   /** The profile the client acts as; the default token source signs in as it. */
   profile: string;
+  /** Whether the default (demo) token source asks for the admin scope too. */
+  admin?: boolean;
   /**
    * Where the bearer tokens come from (the OpenID Connect provider's access
    * tokens, or none: ANONYMOUS); default: getToken, else demo tokens for
@@ -52,6 +54,7 @@ export interface ClientOptions {
  */
 export function createCinegraphClient({
   profile,
+  admin = false,
   tokens: given,
   getToken,
   dropToken = () => {},
@@ -63,7 +66,7 @@ export function createCinegraphClient({
 }: ClientOptions): CinegraphClient {
   const tokens: TokenSource =
     given ??
-    (getToken ? { getToken, drop: dropToken } : createDemoTokenSource({ profile, graphqlUrl: httpUrl, fetch }));
+    (getToken ? { getToken, drop: dropToken } : createDemoTokenSource({ profile, admin, graphqlUrl: httpUrl, fetch }));
   const socket = createSocketStatus();
   // Only HTTP sends hashes: over the websocket a document goes once per
   // subscription and no CDN sits in between, so a hash would save little.

@@ -1,8 +1,10 @@
 import { buildASTSchema, Kind, parse, visit, type ASTNode, type GraphQLSchema } from "graphql";
 
-// Federation machinery the router strips: join/link types and directives and
-// @inaccessible itself.
-const MACHINERY = /^(join__|link__|link$|inaccessible$)/;
+// Federation machinery the router strips: join/link types and directives,
+// @inaccessible itself, and the access control specs' directives and
+// scalars (@requiresScopes and requiresScopes__Scope, @policy and
+// policy__Policy), which clients never write.
+const MACHINERY = /^(join__|link__|link$|inaccessible$|requiresScopes__|requiresScopes$|policy__|policy$)/;
 
 const isInaccessible = (node: ASTNode) =>
   "directives" in node && node.directives?.some((d) => d.name.value === "inaccessible");

@@ -2,6 +2,7 @@ import { LinearProgress } from "@mui/material";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { FALLBACK_AUTH_CONFIG, loadAuthConfig, type AuthConfig, type OidcConfig } from "../auth/authConfig";
 import { createOidcSession, type OidcSession, type SignedInUser } from "../auth/oidc";
+import { readAdmin, writeAdmin } from "./adminStore";
 import { readProfile, writeProfile } from "./profileStore";
 
 /**
@@ -9,7 +10,7 @@ import { readProfile, writeProfile } from "./profileStore";
  * cache) is built afresh whenever it changes.
  */
 export type Identity =
-  | { kind: "demo"; key: string; profile: string }
+  | { kind: "demo"; key: string; profile: string; admin?: boolean }
   | { kind: "oidc"; key: string; user: SignedInUser }
   | { kind: "anonymous"; key: "anonymous" };
 
@@ -18,6 +19,8 @@ interface ProfileContextValue {
   profile: string;
   /** Acts as a demo profile (forgetting, in this tab, a user signed in at the provider). */
   setProfile: (profile: string) => void;
+  /** Whether demo tokens carry the admin scope too (the ops console); kept in localStorage. */
+  setAdmin: (admin: boolean) => void;
   /** What /auth/config said (or the fallback when it could not be read). */
   config: AuthConfig;
   identity: Identity;
@@ -32,17 +35,31 @@ interface ProfileContextValue {
   clearAuthError: () => void;
 }
 
-/** The identity from the settings, the provider's user (if any) and the demo profile. */
-export function identityOf(config: AuthConfig, user: SignedInUser | null, profile: string): Identity {
+/**
+ * The identity from the settings, the provider's user (if any), the demo
+ * profile and whether its demo tokens carry the admin scope.
+ */
+export function identityOf(config: AuthConfig, user: SignedInUser | null, profile: string, admin = false): Identity {
   if (user) return { kind: "oidc", key: `oidc:${user.subject}`, user };
+  if (config.demoTokens && admin) return { kind: "demo", key: `demo:${profile}:admin`, profile, admin: true };
   if (config.demoTokens) return { kind: "demo", key: `demo:${profile}`, profile };
   return { kind: "anonymous", key: "anonymous" };
+}
+
+/**
+ * Whether the identity's tokens carry the admin scope, as far as the app
+ * knows: a demo profile signed in as admin. A provider's user may be one
+ * too; the router decides either way.
+ */
+export function isAdmin(identity: Identity): boolean {
+  return identity.kind === "demo" && identity.admin === true;
 }
 
 const defaultProfile = readProfile(undefined);
 const ProfileContext = createContext<ProfileContextValue>({
   profile: defaultProfile,
   setProfile: () => {},
+  setAdmin: () => {},
   config: FALLBACK_AUTH_CONFIG,
   identity: identityOf(FALLBACK_AUTH_CONFIG, null, defaultProfile),
   oidc: null,
@@ -80,6 +97,7 @@ export function ProfileProvider({
   fallback = <LinearProgress aria-label="Loading sign-in settings" />,
 }: ProfileProviderProps) {
   const [profile, setProfileState] = useState(() => readProfile());
+  const [admin, setAdminState] = useState(() => readAdmin());
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [authError, setAuthError] = useState<string | null>(null);
 
@@ -121,6 +139,10 @@ export function ProfileProvider({
     },
     [oidc],
   );
+  const setAdmin = useCallback((next: boolean) => {
+    writeAdmin(next);
+    setAdminState(next);
+  }, []);
   const signIn = useCallback(
     (returnTo?: string) => {
       if (!oidc) return;
@@ -146,15 +168,16 @@ export function ProfileProvider({
     () => ({
       profile,
       setProfile,
+      setAdmin,
       config,
-      identity: identityOf(config, user, profile),
+      identity: identityOf(config, user, profile, admin),
       oidc,
       signIn,
       signOut,
       authError,
       clearAuthError,
     }),
-    [profile, setProfile, config, user, oidc, signIn, signOut, authError, clearAuthError],
+    [profile, setProfile, setAdmin, admin, config, user, oidc, signIn, signOut, authError, clearAuthError],
   );
   if (!loaded) return <>{fallback}</>;
   return <ProfileContext.Provider value={value}>{children}</ProfileContext.Provider>;

@@ -12,6 +12,7 @@ describe("matchRoute", () => {
     ["/auth/callback", "?code=c&state=s", { name: "authCallback" }],
     ["/auth/callback/", "?error=access_denied", { name: "authCallback" }],
     ["/auth/config", "", { name: "notFound" }],
+    ["/ops/", "", { name: "ops" }],
     ["/nowhere", "", { name: "notFound" }],
   ])("%s%s", (pathname, search, want) => {
     expect(matchRoute({ pathname, search })).toEqual(want);

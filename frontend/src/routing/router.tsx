@@ -127,6 +127,7 @@ export type Route =
   | { name: "search"; query: string }
   | { name: "title"; id: string }
   | { name: "authCallback" }
+  | { name: "ops" }
   | { name: "notFound" };
 
 /** Maps a location onto one of the app's screens. */
@@ -138,8 +139,12 @@ export function matchRoute({ pathname, search }: Location): Route {
   const title = /^\/title\/([^/]+)$/.exec(path);
   if (title) return { name: "title", id: decodeURIComponent(title[1]) };
   if (path === AUTH_CALLBACK_PATH) return { name: "authCallback" };
+  if (path === OPS_PATH) return { name: "ops" };
   return { name: "notFound" };
 }
+
+/** The ops console, for admins. */
+export const OPS_PATH = "/ops";
 
 export function titlePath(id: string): string {
   return `/title/${encodeURIComponent(id)}`;
