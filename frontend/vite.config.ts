@@ -74,7 +74,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     setupFiles: ["src/test/setup.ts"],
-    include: ["src/**/*.test.{ts,tsx}"],
+    include: ["src/**/*.test.{ts,tsx}", "playground/**/*.test.{ts,tsx}"],
     restoreMocks: true,
     // Generous limits: CI and shared build machines can be slow.
     testTimeout: 30_000,

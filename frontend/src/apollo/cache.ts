@@ -10,6 +10,14 @@ export function createCache(): InMemoryCache {
         fields: {
           titles: relayStylePagination(["filter"]),
           search: relayStylePagination(["query", "filter"]),
+          // Queries of other subgraphs' parts of a title (its sentiment)
+          // answer `title: null` when catalog fails; that must not replace
+          // a title already read.
+          title: {
+            merge(existing, incoming) {
+              return incoming ?? existing ?? null;
+            },
+          },
         },
       },
       Genre: { keyFields: ["slug"] },
@@ -17,6 +25,8 @@ export function createCache(): InMemoryCache {
         fields: {
           // The server returns the whole list after every change: replace it.
           myList: { merge: false },
+          // Rewritten whole from reportProgress answers (live/continueWatching.ts).
+          continueWatching: { merge: false },
         },
       },
       ChatRoom: {

@@ -1,8 +1,8 @@
 import { Box, Paper, Stack, Typography } from "@mui/material";
 import type { TitleSentimentQuery } from "../gql/graphql";
+import { SentimentChip } from "./SentimentChip";
 
 type AudienceSentiment = NonNullable<NonNullable<TitleSentimentQuery["title"]>["audienceSentiment"]>;
-import { SentimentChip } from "./SentimentChip";
 
 /** How the watch party feels about the title. */
 export function AudienceSentimentCard({ sentiment }: { sentiment: AudienceSentiment }) {
@@ -11,9 +11,9 @@ export function AudienceSentimentCard({ sentiment }: { sentiment: AudienceSentim
     <Box sx={{ width: `${(count / total) * 100}%`, bgcolor: color, height: "100%" }} />
   );
   return (
-    <Paper variant="outlined" sx={{ p: 2 }} aria-label="Audience sentiment">
+    <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-label="Audience sentiment">
       <Stack direction="row" spacing={1} sx={{ alignItems: "center", mb: 1 }}>
-        <Typography variant="subtitle1" sx={{ flex: 1 }}>
+        <Typography variant="subtitle1" component="h2" sx={{ flex: 1 }}>
           Audience sentiment
         </Typography>
         <SentimentChip label={sentiment.label} score={sentiment.averageScore} />
@@ -24,14 +24,14 @@ export function AudienceSentimentCard({ sentiment }: { sentiment: AudienceSentim
         </Typography>
       ) : (
         <>
-          <Box sx={{ display: "flex", height: 8, borderRadius: 4, overflow: "hidden", bgcolor: "action.hover" }}>
+          <Box sx={{ display: "flex", height: 8, borderRadius: 4, overflow: "hidden", bgcolor: "action.hover" }} aria-hidden>
             {bar(sentiment.positive, "success.main")}
             {bar(sentiment.neutral, "grey.500")}
             {bar(sentiment.negative, "error.main")}
           </Box>
-          <Typography variant="caption" color="text.secondary">
+          <Typography variant="caption" color="text.secondary" component="p" aria-live="polite">
             {sentiment.positive} positive · {sentiment.neutral} neutral · {sentiment.negative} negative, from{" "}
-            {sentiment.messageCount} messages
+            {sentiment.messageCount} {sentiment.messageCount === 1 ? "message" : "messages"}
           </Typography>
         </>
       )}

@@ -1,3 +1,4 @@
+import { gql } from "@apollo/client";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
@@ -100,6 +101,42 @@ describe("ChatPanel", () => {
     expect(await screen.findByText("what a twist")).toBeInTheDocument();
     expect(messageBodies()).toEqual(["what a twist", "hello"]);
     expect(screen.getByRole("textbox", { name: "Message" })).toHaveValue("");
+  });
+
+  it("counts a posted message once in the room's cached messageCount", async () => {
+    const mocks = [
+      { request: { query: ChatMessagesDocument, variables: head }, result: page([msg(1, "hello")], false) },
+      {
+        request: { query: PostMessageDocument, variables: { roomId: "room-1", body: "again" } },
+        result: { data: { postMessage: msg(2, "again") } },
+        maxUsageCount: 2,
+      },
+    ];
+    const { cache } = renderWithApollo(<ChatPanel roomId="room-1" messageCount={1} />, { mocks });
+    await screen.findByText("hello");
+    // The title page's query left the room's count in the cache.
+    cache.writeFragment({
+      id: cache.identify({ __typename: "ChatRoom", id: "room-1" }),
+      fragment: gql`
+        fragment RoomCount on ChatRoom {
+          messageCount
+        }
+      `,
+      data: { __typename: "ChatRoom", messageCount: 1 },
+    });
+    expect(screen.getByTestId("chat-message-count")).toHaveTextContent("1 message");
+    const count = () => cache.extract()["ChatRoom:room-1"]?.messageCount;
+
+    const send = async () => {
+      await userEvent.type(screen.getByRole("textbox", { name: "Message" }), "again");
+      await userEvent.click(screen.getByRole("button", { name: "Send" }));
+      await waitFor(() => expect(screen.getByRole("textbox", { name: "Message" })).toHaveValue(""));
+    };
+    await send();
+    expect(count()).toBe(2);
+    // The same message again (the server answered with one already listed): not counted twice.
+    await send();
+    expect(count()).toBe(2);
   });
 
   it("adds messages from the messageAdded subscription when the socket is live", async () => {

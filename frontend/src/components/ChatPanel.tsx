@@ -1,4 +1,5 @@
-import { useMutation, useQuery } from "@apollo/client/react";
+import type { ApolloCache } from "@apollo/client";
+import { useApolloClient, useMutation, useQuery } from "@apollo/client/react";
 import SendIcon from "@mui/icons-material/Send";
 import {
   Avatar,
@@ -28,9 +29,11 @@ import { SentimentChip } from "./SentimentChip";
  * The watch-party chat of one room: newest messages first, "older" paging,
  * posting, and live updates over the messageAdded subscription. While the
  * socket is not live (not connected, or the subscription failed) the newest
- * page is polled instead.
+ * page is polled instead. A message new to the list also counts towards the
+ * room's cached messageCount, which messageCount (when given) shows.
  */
-export function ChatPanel({ roomId }: { roomId: string }) {
+export function ChatPanel({ roomId, messageCount }: { roomId: string; messageCount?: number }) {
+  const client = useApolloClient();
   const { subscriptions, pollIntervalMs } = useLiveSettings();
   const socket = useSocketStatus();
   const [subscriptionError, setSubscriptionError] = useState<Error | null>(null);
@@ -53,18 +56,26 @@ export function ChatPanel({ roomId }: { roomId: string }) {
       variables: { roomId },
       updateQuery: (_prev, { previousData, complete, subscriptionData }) => {
         if (!complete || !previousData) return undefined;
-        return withMessage(previousData, subscriptionData.data.messageAdded);
+        const next = withMessage(previousData, subscriptionData.data.messageAdded);
+        if (next === previousData) return undefined;
+        countMessage(client.cache, roomId);
+        return next;
       },
       onError: (err) => setSubscriptionError(err instanceof Error ? err : new Error(String(err))),
     });
-  }, [roomId, subscriptions, subscribeToMore]);
+  }, [roomId, subscriptions, subscribeToMore, client]);
 
   const [post, postState] = useMutation(PostMessageDocument, {
     update(cache, { data: posted }) {
       if (!posted) return;
-      cache.updateQuery({ query: ChatMessagesDocument, variables }, (prev) =>
-        prev ? withMessage(prev, posted.postMessage) : prev,
-      );
+      let added = false;
+      cache.updateQuery({ query: ChatMessagesDocument, variables }, (prev) => {
+        if (!prev) return undefined;
+        const next = withMessage(prev, posted.postMessage);
+        added = next !== prev;
+        return added ? next : undefined;
+      });
+      if (added) countMessage(cache, roomId);
     },
   });
   const [body, setBody] = useState("");
@@ -98,6 +109,11 @@ export function ChatPanel({ roomId }: { roomId: string }) {
         <Typography variant="h6" component="h2" sx={{ flex: 1 }}>
           Watch party
         </Typography>
+        {messageCount !== undefined && (
+          <Typography variant="caption" color="text.secondary" aria-live="polite" data-testid="chat-message-count">
+            {messageCount} {messageCount === 1 ? "message" : "messages"}
+          </Typography>
+        )}
         {subscriptions && (
           <Chip
             size="small"
@@ -148,7 +164,7 @@ export function ChatPanel({ roomId }: { roomId: string }) {
                   </Stack>
                 }
                 secondary={node.body}
-                slotProps={{ secondary: { sx: { color: "text.primary", whiteSpace: "pre-wrap" } } }}
+                slotProps={{ secondary: { sx: { color: "text.primary", whiteSpace: "pre-wrap", overflowWrap: "anywhere" } } }}
               />
             </ListItem>
           ))}
@@ -161,4 +177,12 @@ export function ChatPanel({ roomId }: { roomId: string }) {
       )}
     </Paper>
   );
+}
+
+/** One more message in the room's cached messageCount (the title page's count). */
+function countMessage(cache: ApolloCache, roomId: string): void {
+  cache.modify({
+    id: cache.identify({ __typename: "ChatRoom", id: roomId }),
+    fields: { messageCount: (n: number) => n + 1 },
+  });
 }

@@ -3,7 +3,11 @@ import type { SearchQuery } from "../gql/graphql";
 
 type FacetBucket = SearchQuery["search"]["facets"]["genres"][number];
 
-/** One facet's buckets as toggleable chips with counts. */
+/**
+ * One facet's buckets as toggleable chips with counts. A selected value the
+ * answer has no bucket for (say, after narrowing by another facet) keeps
+ * its chip, without a count, so that it can be turned off.
+ */
 export function FacetChips({
   label,
   buckets,
@@ -17,22 +21,27 @@ export function FacetChips({
   onToggle: (value: string) => void;
   format?: (value: string) => string;
 }) {
-  if (buckets.length === 0) return null;
+  const missing = selected.filter((v) => !buckets.some((b) => b.value === v));
+  const shown: { value: string; count: number | null }[] = [
+    ...missing.map((value) => ({ value, count: null })),
+    ...buckets.map((b) => ({ value: b.value, count: b.count })),
+  ];
+  if (shown.length === 0) return null;
   return (
     <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap", alignItems: "center", mb: 1 }} role="group" aria-label={label}>
       <Typography variant="caption" color="text.secondary" sx={{ minWidth: 56 }}>
         {label}
       </Typography>
-      {buckets.map((b) => {
-        const on = selected.includes(b.value);
+      {shown.map(({ value, count }) => {
+        const on = selected.includes(value);
         return (
           <Chip
-            key={b.value}
+            key={value}
             size="small"
-            label={`${format(b.value)} (${b.count})`}
+            label={count === null ? format(value) : `${format(value)} (${count})`}
             color={on ? "primary" : "default"}
             variant={on ? "filled" : "outlined"}
-            onClick={() => onToggle(b.value)}
+            onClick={() => onToggle(value)}
             aria-pressed={on}
           />
         );

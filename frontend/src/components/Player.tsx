@@ -4,7 +4,9 @@ import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import { Box, Button, IconButton, Paper, Slider, Stack, Typography } from "@mui/material";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { ReportProgressDocument, StartPlaybackDocument } from "../gql/graphql";
+import { ReportProgressDocument, StartPlaybackDocument, type PosterFieldsFragment } from "../gql/graphql";
+import { updateContinueWatching } from "../live/continueWatching";
+import { ClampedText } from "./ClampedText";
 import { formatClock } from "./format";
 
 export interface PlayerVideo {
@@ -23,6 +25,8 @@ export interface PlayerProps {
   reportEveryTicks?: number;
   /** Start playback as soon as the player opens (it was opened by a Play button). */
   autoStart?: boolean;
+  /** The video's title, so that a newly started video joins the cached continue-watching row. */
+  title?: PosterFieldsFragment | null;
 }
 
 /**
@@ -36,6 +40,7 @@ export function Player({
   secondsPerTick = 5,
   reportEveryTicks = 5,
   autoStart = false,
+  title = null,
 }: PlayerProps) {
   const client = useApolloClient();
   const [start, startState] = useMutation(StartPlaybackDocument);
@@ -48,6 +53,12 @@ export function Player({
   const positionRef = useRef(0);
   const lastReported = useRef<number | null>(null);
   positionRef.current = position;
+  // Read when an answer comes; a new title object (say, a live message
+  // count) must not restart the clock.
+  const videoRef = useRef(video);
+  const titleRef = useRef(title);
+  videoRef.current = video;
+  titleRef.current = title;
 
   const report = useCallback(
     (id: string, seconds: number) => {
@@ -55,7 +66,19 @@ export function Player({
       if (lastReported.current === at) return;
       lastReported.current = at;
       client
-        .mutate({ mutation: ReportProgressDocument, variables: { sessionId: id, positionSeconds: at } })
+        .mutate({
+          mutation: ReportProgressDocument,
+          variables: { sessionId: id, positionSeconds: at },
+          // The home row follows from the answer; no refetch.
+          update(cache, { data }) {
+            if (!data) return;
+            updateContinueWatching(cache, {
+              video: videoRef.current,
+              positionSeconds: data.reportProgress.positionSeconds,
+              title: titleRef.current,
+            });
+          },
+        })
         .then(() => setReportError(null))
         .catch((err: unknown) => setReportError(err instanceof Error ? err : new Error(String(err))));
     },
@@ -122,7 +145,7 @@ export function Player({
   };
 
   return (
-    <Paper variant="outlined" sx={{ p: 2 }} aria-label={`Player: ${video.name}`}>
+    <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-label={`Player: ${video.name}`}>
       <Stack direction="row" spacing={2} sx={{ alignItems: "center" }}>
         {playing ? (
           <IconButton aria-label="Pause" onClick={onPause} color="primary">
@@ -138,10 +161,8 @@ export function Player({
             {sessionId ? "Resume" : "Play"}
           </Button>
         )}
-        <Box sx={{ flex: 1 }}>
-          <Typography variant="body2" noWrap>
-            {video.name}
-          </Typography>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
+          <ClampedText variant="body2">{video.name}</ClampedText>
           <Slider
             size="small"
             aria-label="Playback position"

@@ -1,11 +1,21 @@
 import { Box, Card, CardActionArea, Typography } from "@mui/material";
 import type { ReactNode } from "react";
 import type { PosterFieldsFragment } from "../gql/graphql";
+import { ClampedText } from "./ClampedText";
 import { PosterImage } from "./PosterImage";
 import { titlePath, useNavigate } from "../routing/router";
 
 /** A title's poster with its name and year; opens the title page. */
-export function PosterCard({ title, children }: { title: PosterFieldsFragment; children?: ReactNode }) {
+export function PosterCard({
+  title,
+  children,
+  heading = "h3",
+}: {
+  title: PosterFieldsFragment;
+  children?: ReactNode;
+  /** The name's heading level: one under the section's heading. */
+  heading?: "h2" | "h3";
+}) {
   const navigate = useNavigate();
   const href = titlePath(title.id);
   return (
@@ -17,14 +27,14 @@ export function PosterCard({ title, children }: { title: PosterFieldsFragment; c
           e.preventDefault();
           navigate(href);
         }}
-        sx={{ height: "100%", display: "flex", flexDirection: "column", alignItems: "stretch" }}
+        sx={{ height: "100%", display: "flex", flexDirection: "column", alignItems: "stretch", justifyContent: "flex-start" }}
       >
         <PosterImage id={title.id} name={title.name} src={title.artwork.posterUrl} sx={{ borderRadius: 0 }} />
-        <Box sx={{ p: 1 }}>
-          <Typography variant="subtitle2" noWrap title={title.name}>
+        <Box sx={{ p: 1, minWidth: 0 }}>
+          <ClampedText variant="subtitle2" component={heading} lines={2} sx={{ lineHeight: 1.3 }}>
             {title.name}
-          </Typography>
-          <Typography variant="caption" color="text.secondary">
+          </ClampedText>
+          <Typography variant="caption" color="text.secondary" sx={{ display: "block" }}>
             {title.releaseYear} · {title.kind === "SERIES" ? "Series" : "Movie"}
           </Typography>
           {children}

@@ -12,27 +12,60 @@ function hue(id: string): number {
  * A poster image; when the artwork is missing or fails to load, a
  * gradient placeholder with the title's name takes its place.
  */
-export function PosterImage({ id, name, src, alt = name, sx }: { id: string; name: string; src: string; alt?: string; sx?: SxProps<Theme> }) {
+export function PosterImage({
+  id,
+  name,
+  src,
+  alt = name,
+  compact = false,
+  sx,
+}: {
+  id: string;
+  name: string;
+  src: string;
+  alt?: string;
+  /** A thumbnail: the placeholder's name in small type. */
+  compact?: boolean;
+  sx?: SxProps<Theme>;
+}) {
   const [failed, setFailed] = useState(false);
   const base = { width: "100%", aspectRatio: "2 / 3", display: "block", borderRadius: 1 };
   if (failed || !src) {
     const h = hue(id);
     return (
       <Box
-        role="img"
-        aria-label={alt}
+        // A decorative placeholder (alt "") stays out of the accessibility tree.
+        {...(alt ? { role: "img", "aria-label": alt } : { "aria-hidden": true })}
+        title={name}
         sx={[
           {
             ...base,
             display: "flex",
             alignItems: "flex-end",
-            p: 1,
+            overflow: "hidden",
+            p: compact ? 0.5 : 1,
             background: `linear-gradient(160deg, hsl(${h} 55% 35%), hsl(${(h + 40) % 360} 60% 12%))`,
           },
           ...(Array.isArray(sx) ? sx : [sx]),
         ]}
       >
-        <Typography variant="subtitle2" sx={{ fontWeight: 700, lineHeight: 1.2, textShadow: "0 1px 3px #000" }}>
+        <Typography
+          variant="subtitle2"
+          component="span"
+          sx={{
+            fontWeight: 700,
+            lineHeight: 1.2,
+            fontSize: compact ? "0.625rem" : undefined,
+            textShadow: "0 1px 3px #000",
+            overflowWrap: "anywhere",
+            display: "-webkit-box",
+            WebkitLineClamp: 4,
+            lineClamp: 4,
+            WebkitBoxOrient: "vertical",
+            overflow: "hidden",
+            minWidth: 0,
+          }}
+        >
           {name}
         </Typography>
       </Box>

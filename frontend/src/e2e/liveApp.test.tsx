@@ -39,7 +39,7 @@ describe.skipIf(!base)("live app", () => {
     const first = await screen.findByRole("heading", { name: /^Welcome back, / }, { timeout: 15_000 });
     const firstName = first.textContent;
     await userEvent.click(screen.getByRole("combobox", { name: "Signed in as" }));
-    await userEvent.click(within(screen.getByRole("listbox")).getByText("profile-2"));
+    await userEvent.click(within(screen.getByRole("listbox")).getByText("Grace"));
     await screen.findByRole("heading", { name: (name) => name.startsWith("Welcome back, ") && name !== firstName }, { timeout: 15_000 });
     expect(localStorage.getItem("cinegraph.profile")).toBe("profile-2");
   });

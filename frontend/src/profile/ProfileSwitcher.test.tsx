@@ -44,14 +44,16 @@ const demoOnly: AuthConfig = { demoTokens: true, oidc: null };
 const both: AuthConfig = { demoTokens: true, oidc: testOidcConfig };
 const oidcOnly: AuthConfig = { demoTokens: false, oidc: testOidcConfig };
 const neither: AuthConfig = { demoTokens: false, oidc: null };
-const PROFILES = ["profile-1", "profile-2", "profile-3", "profile-4", "profile-5"];
+const PROFILES = ["Ada", "Grace", "Linus", "Margaret", "Alan"];
+/** An entry's words, without its avatar's initials. */
+const label = (el: HTMLElement) => el.querySelector("[data-label]")?.textContent ?? el.textContent;
 
 describe("ProfileSwitcher", () => {
   it("defaults to profile-1 and stores the choice", async () => {
     const { open } = await renderMenu(demoOnly);
     expect(screen.getByLabelText("current")).toHaveTextContent("profile-1");
 
-    await userEvent.click((await open()).getByText("profile-4"));
+    await userEvent.click((await open()).getByText("Margaret"));
 
     expect(screen.getByLabelText("current")).toHaveTextContent("profile-4");
     expect(screen.getByLabelText("identity")).toHaveTextContent("demo:profile-4");
@@ -63,7 +65,24 @@ describe("ProfileSwitcher", () => {
     localStorage.setItem(PROFILE_STORAGE_KEY, "profile-2");
     const { menu } = await renderMenu(demoOnly);
     expect(screen.getByLabelText("current")).toHaveTextContent("profile-2");
-    expect(menu).toHaveTextContent("profile-2");
+    expect(label(menu)).toBe("Grace");
+  });
+
+  it("names the seeded profiles, each with an avatar of its initials", async () => {
+    const { menu, open } = await renderMenu(demoOnly);
+    expect(menu).toHaveTextContent("AAda");
+    const list = await open();
+    const options = list.getAllByRole("option");
+    expect(options.map(label)).toEqual(PROFILES);
+    expect(options.map((o) => o.querySelector(".MuiAvatar-root")?.textContent)).toEqual(["A", "G", "L", "M", "A"]);
+    expect(list.getByRole("option", { name: "Grace" })).toBeInTheDocument();
+  });
+
+  it("shows an unknown stored profile by its id", async () => {
+    localStorage.setItem(PROFILE_STORAGE_KEY, "profile-9");
+    const { menu, open } = await renderMenu(demoOnly);
+    expect(label(menu)).toBe("profile-9");
+    expect((await open()).getAllByRole("option").map(label)).toEqual(["profile-9", ...PROFILES]);
   });
 
   it("waits for /auth/config before signing in", async () => {
@@ -77,12 +96,12 @@ describe("ProfileSwitcher", () => {
   });
 
   it.each<{ name: string; config: AuthConfig; signedIn: boolean; shown: string; items: string[]; identity: string }>([
-    { name: "demo tokens only", config: demoOnly, signedIn: false, shown: "profile-1", items: PROFILES, identity: "demo:profile-1" },
+    { name: "demo tokens only", config: demoOnly, signedIn: false, shown: "Ada", items: PROFILES, identity: "demo:profile-1" },
     {
       name: "provider and demo tokens",
       config: both,
       signedIn: false,
-      shown: "profile-1",
+      shown: "Ada",
       items: ["Sign in with id.example.com", ...PROFILES],
       identity: "demo:profile-1",
     },
@@ -113,10 +132,10 @@ describe("ProfileSwitcher", () => {
     },
   ])("$name", async ({ config, signedIn, shown, items, identity }) => {
     const { menu, open } = await renderMenu(config, { user: signedIn ? ada() : null });
-    expect(menu).toHaveTextContent(shown);
+    expect(label(menu)).toBe(shown);
     expect(screen.getByLabelText("identity")).toHaveTextContent(identity);
     const list = await open();
-    expect(list.getAllByRole("option").map((o) => o.textContent)).toEqual(items);
+    expect(list.getAllByRole("option").map(label)).toEqual(items);
   });
 
   it("signs in with the provider, coming back to the current page", async () => {
@@ -153,10 +172,10 @@ describe("ProfileSwitcher", () => {
   it("leaves the provider's user for a demo profile", async () => {
     const { fake, open, menu } = await renderMenu(both, { user: ada() });
     expect(screen.getByLabelText("identity")).toHaveTextContent("oidc:sub-1");
-    await userEvent.click((await open()).getByRole("option", { name: "profile-3" }));
+    await userEvent.click((await open()).getByRole("option", { name: "Linus" }));
     expect(screen.getByLabelText("identity")).toHaveTextContent("demo:profile-3");
     expect(fake.manager.removeUser).toHaveBeenCalledOnce();
-    expect(menu).toHaveTextContent("profile-3");
+    expect(label(menu)).toBe("Linus");
     const list = await open();
     expect(list.getByRole("option", { name: "Sign in with id.example.com" })).toBeInTheDocument();
     expect(list.queryByRole("option", { name: "Sign out" })).toBeNull();

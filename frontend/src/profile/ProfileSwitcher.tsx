@@ -1,8 +1,9 @@
-import { Alert, MenuItem, Snackbar, TextField } from "@mui/material";
+import { Alert, Box, MenuItem, Snackbar, TextField } from "@mui/material";
 import { userLabel } from "../auth/oidc";
 import { useLocation } from "../routing/router";
 import { useProfile } from "./ProfileContext";
-import { SEEDED_PROFILES } from "./profileStore";
+import { ProfileAvatar } from "./ProfileAvatar";
+import { profileName, SEEDED_PROFILES } from "./profileStore";
 
 const SIGN_IN = "action:sign-in";
 const SIGN_OUT = "action:sign-out";
@@ -13,29 +14,46 @@ const demoValue = (profile: string) => `demo:${profile}`;
 /**
  * The "Signed in as" menu: the user signed in at the OpenID Connect provider
  * (with "Sign out"), or "Sign in with <provider>" when /auth/config names
- * one; the seeded demo profiles when the server hands out demo tokens.
+ * one; the seeded demo profiles, by name with their avatars, when the
+ * server hands out demo tokens.
  */
 export function ProfileSwitcher() {
   const { profile, setProfile, config, identity, oidc, signIn, signOut, authError, clearAuthError } = useProfile();
   const { pathname, search } = useLocation();
 
   // The provider's entries first, a line under them, then the demo profiles.
-  const entries: { value: string; label: string }[] = [];
+  // Entries with an avatar name whose initials it shows.
+  type Entry = { value: string; label: string; avatar?: { name: string; key: string } };
+  const entries: Entry[] = [];
   if (identity.kind === "oidc") {
-    entries.push({ value: OIDC_USER, label: userLabel(identity.user) }, { value: SIGN_OUT, label: "Sign out" });
+    const name = identity.user.name ?? identity.user.email ?? identity.user.subject;
+    entries.push(
+      { value: OIDC_USER, label: userLabel(identity.user), avatar: { name, key: identity.user.subject } },
+      { value: SIGN_OUT, label: "Sign out" },
+    );
   } else if (oidc) {
     entries.push({ value: SIGN_IN, label: `Sign in with ${oidc.providerName}` });
   }
   if (identity.kind === "anonymous") entries.push({ value: ANONYMOUS, label: "Not signed in" });
-  const demo = !config.demoTokens
+  const demo: Entry[] = !config.demoTokens
     ? []
     : (SEEDED_PROFILES.includes(profile) ? SEEDED_PROFILES : [profile, ...SEEDED_PROFILES]).map((p) => ({
         value: demoValue(p),
-        label: p,
+        label: profileName(p),
+        avatar: { name: profileName(p), key: p },
       }));
-  const items = [...entries, ...demo].map(({ value, label }, i) => (
-    <MenuItem key={value} value={value} divider={i === entries.length - 1 && demo.length > 0}>
-      {label}
+  const all = [...entries, ...demo];
+  const content = ({ label, avatar }: Entry) => (
+    <Box component="span" sx={{ display: "flex", alignItems: "center", gap: 1, minWidth: 0 }}>
+      {avatar && <ProfileAvatar name={avatar.name} colorKey={avatar.key} />}
+      <Box component="span" data-label sx={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
+        {label}
+      </Box>
+    </Box>
+  );
+  const items = all.map((entry, i) => (
+    <MenuItem key={entry.value} value={entry.value} divider={i === entries.length - 1 && demo.length > 0}>
+      {content(entry)}
     </MenuItem>
   ));
 
@@ -56,7 +74,15 @@ export function ProfileSwitcher() {
         label="Signed in as"
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        sx={{ minWidth: 130, maxWidth: 280 }}
+        sx={{ minWidth: 150, maxWidth: 280 }}
+        slotProps={{
+          select: {
+            renderValue: (selected) => {
+              const entry = all.find((e) => e.value === selected);
+              return entry ? content(entry) : String(selected);
+            },
+          },
+        }}
       >
         {items}
       </TextField>

@@ -70,7 +70,7 @@ describe("BrowseScreen", () => {
         result: titlesPage([{ ...poster("s1", "Serial"), kind: "SERIES" as never }], false, "cur-s1"),
       },
     ];
-    renderWithApollo(<BrowseScreen pageSize={2} />, { mocks });
+    const { navigator } = renderWithApollo(<BrowseScreen pageSize={2} />, { mocks, route: "/browse" });
     expect(await screen.findByText("Alpha")).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole("combobox", { name: "Kind" }));
@@ -78,5 +78,20 @@ describe("BrowseScreen", () => {
 
     expect(await screen.findByText("Serial")).toBeInTheDocument();
     expect(screen.queryByText("Alpha")).not.toBeInTheDocument();
+    // The filter is in the address, as a step of its own.
+    expect(navigator.history).toEqual(["/browse", "/browse?kind=SERIES"]);
+  });
+
+  it("reads its filter from the address", async () => {
+    const mocks = [
+      genres,
+      {
+        request: { query: BrowseDocument, variables: { first: 2, filter: { kind: "SERIES", releaseYearFrom: 1990 } } },
+        result: titlesPage([{ ...poster("s1", "Serial"), kind: "SERIES" as never }], false, "cur-s1"),
+      },
+    ];
+    renderWithApollo(<BrowseScreen pageSize={2} />, { mocks, route: "/browse?kind=SERIES&from=1990" });
+    expect(await screen.findByText("Serial")).toBeInTheDocument();
+    expect(screen.getByRole("spinbutton", { name: "From year" })).toHaveValue(1990);
   });
 });

@@ -1,9 +1,13 @@
 import { useQuery } from "@apollo/client/react";
 import { Alert, Box, CircularProgress, LinearProgress, Typography } from "@mui/material";
+import { useEffect } from "react";
+import { ClampedText } from "../components/ClampedText";
 import { PosterCard } from "../components/PosterCard";
 import { PosterRow } from "../components/PosterRow";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { ContinueWatchingDocument, RecommendationsDocument, ViewerDocument } from "../gql/graphql";
+import { ContinueWatchingDocument, PlaybackEventsDocument, RecommendationsDocument, ViewerDocument } from "../gql/graphql";
+import { withProgress } from "../live/continueWatching";
+import { useLiveSettings } from "../live/LiveContext";
 
 const rowOptions = { errorPolicy: "all", fetchPolicy: "cache-and-network" } as const;
 
@@ -17,6 +21,25 @@ export function HomeScreen() {
   const watching = useQuery(ContinueWatchingDocument, rowOptions);
   const recs = useQuery(RecommendationsDocument, rowOptions);
   const profile = viewer.data?.viewer;
+
+  // The viewer's own positions, reported from any tab or device, move the
+  // continue-watching row on in the cache (the player in this tab updates
+  // it from its reportProgress answers as well).
+  const { subscriptions } = useLiveSettings();
+  const { subscribeToMore } = watching;
+  useEffect(() => {
+    if (!subscriptions) return;
+    return subscribeToMore({
+      document: PlaybackEventsDocument,
+      updateQuery: (_prev, { previousData, complete, subscriptionData }) => {
+        const event = subscriptionData.data?.playbackEvents;
+        const me = previousData?.viewer?.id;
+        if (!complete || !previousData || !event || !me || event.profile?.id !== me) return undefined;
+        return withProgress(previousData, { ...event, title: event.video.title });
+      },
+      onError: (err) => console.warn("Cinegraph: live viewing progress unavailable:", err),
+    });
+  }, [subscriptions, subscribeToMore]);
 
   if (profile === null) {
     return (
@@ -39,9 +62,9 @@ export function HomeScreen() {
       <PosterRow heading="Continue watching" empty={watching.error ? "Not available right now." : "Nothing in progress."} loading={watching.loading && !watching.data}>
         {(watching.data?.viewer?.continueWatching ?? []).map((a) => (
           <PosterCard key={a.video.id} title={a.video.title}>
-            <Typography variant="caption" noWrap sx={{ display: "block" }}>
+            <ClampedText variant="caption" sx={{ display: "block" }}>
               {a.video.name}
-            </Typography>
+            </ClampedText>
             <LinearProgress
               variant="determinate"
               value={Math.round(Math.min(1, Math.max(0, a.progress)) * 100)}
@@ -67,9 +90,9 @@ export function HomeScreen() {
             r.becauseYouWatched.length > 0 ? `Because you watched ${r.becauseYouWatched.map((t) => t.name).join(", ")}` : r.reason;
           return (
             <PosterCard key={r.title.id} title={r.title}>
-              <Typography variant="caption" color="text.secondary" noWrap title={line} sx={{ display: "block" }}>
+              <ClampedText variant="caption" color="text.secondary" lines={2} sx={{ display: "block" }}>
                 {line}
-              </Typography>
+              </ClampedText>
             </PosterCard>
           );
         })}

@@ -2,41 +2,52 @@ import { useQuery } from "@apollo/client/react";
 import { Box, Card, CardActionArea, CircularProgress, Stack, Typography } from "@mui/material";
 import { useState } from "react";
 import { FacetChips } from "../components/FacetChips";
-import { compactFilter } from "../components/FilterBar";
+import { decadeBuckets, decadeLabel, yearsInDecade } from "../components/decades";
 import { HighlightText } from "../components/HighlightText";
 import { LoadMore } from "../components/LoadMore";
 import { PosterImage } from "../components/PosterImage";
+import { ClampedText } from "../components/ClampedText";
 import { ErrorNotice } from "../errors/ErrorNotice";
-import { SearchDocument, type SearchQuery, type TitleFilter, type TitleKind } from "../gql/graphql";
-import { titlePath, useNavigate } from "../routing/router";
+import { SearchDocument, type SearchQuery } from "../gql/graphql";
+import { titlePath, useNavigate, useSearchParams } from "../routing/router";
+import { parseKind, readSearchState, searchFilter, searchStateUrl, type SearchState } from "../routing/searchState";
 
 export const SEARCH_PAGE_SIZE = 20;
 
 type SearchEdge = SearchQuery["search"]["edges"][number];
 
-/** Full-text search with facet chips and highlighted matches. */
-export function SearchScreen({ query, pageSize = SEARCH_PAGE_SIZE }: { query: string; pageSize?: number }) {
-  const [filter, setFilter] = useState<TitleFilter>({});
-  const trimmed = query.trim();
+/**
+ * Full-text search with facet chips and highlighted matches. The query and
+ * the facets live in the address (readSearchState): a search can be shared,
+ * and each facet chip is a step the browser's Back button undoes. Years come
+ * as decades; a chosen decade offers its years.
+ */
+export function SearchScreen({ query, pageSize = SEARCH_PAGE_SIZE }: { query?: string; pageSize?: number }) {
+  const params = useSearchParams();
+  const navigate = useNavigate();
+  const fromUrl = readSearchState(params);
+  const state: SearchState = { ...fromUrl, query: query ?? fromUrl.query };
+  const trimmed = state.query.trim();
   const { data, error, loading, fetchMore } = useQuery(SearchDocument, {
-    variables: { query: trimmed, first: pageSize, filter: compactFilter(filter) },
+    variables: { query: trimmed, first: pageSize, filter: searchFilter(state) },
     skip: trimmed === "",
     errorPolicy: "all",
   });
   const [loadingMore, setLoadingMore] = useState(false);
   const result = data?.search;
 
-  const toggleGenre = (slug: string) => {
-    const genres = filter.genres ?? [];
-    setFilter({ ...filter, genres: genres.includes(slug) ? genres.filter((g) => g !== slug) : [...genres, slug] });
+  const go = (next: Partial<SearchState>) => navigate(searchStateUrl({ ...state, query: trimmed, ...next }));
+  const toggleGenre = (slug: string) =>
+    go({ genres: state.genres.includes(slug) ? state.genres.filter((g) => g !== slug) : [...state.genres, slug] });
+  const toggleDecade = (value: string) => {
+    const decade = Number(value);
+    go({ decade: state.decade === decade ? null : decade, year: null });
   };
   const toggleYear = (value: string) => {
     const year = Number(value);
-    const on = filter.releaseYearFrom === year && filter.releaseYearTo === year;
-    setFilter({ ...filter, releaseYearFrom: on ? null : year, releaseYearTo: on ? null : year });
+    go({ year: state.year === year ? null : year });
   };
-  const toggleKind = (value: string) =>
-    setFilter({ ...filter, kind: filter.kind === value ? null : (value as TitleKind) });
+  const toggleKind = (value: string) => go({ kind: state.kind === value ? null : parseKind(value) });
 
   const loadMore = async () => {
     if (!result?.pageInfo.endCursor || loadingMore) return;
@@ -52,20 +63,32 @@ export function SearchScreen({ query, pageSize = SEARCH_PAGE_SIZE }: { query: st
     return <Typography color="text.secondary">Type in the search box to find films and series.</Typography>;
   }
 
-  const selectedYear =
-    filter.releaseYearFrom != null && filter.releaseYearFrom === filter.releaseYearTo ? [String(filter.releaseYearFrom)] : [];
-
+  const years = result?.facets.releaseYears ?? [];
   return (
     <Box>
-      <Typography variant="h5" component="h1" sx={{ mb: 2 }}>
+      <Typography variant="h5" component="h1" sx={{ mb: 2, overflowWrap: "anywhere" }}>
         Results for “{trimmed}”{result && ` · ${result.totalCount}`}
       </Typography>
       <ErrorNotice error={error} />
       {result && (
         <Box sx={{ mb: 2 }}>
-          <FacetChips label="Kind" buckets={result.facets.kinds} selected={filter.kind ? [filter.kind] : []} onToggle={toggleKind} format={kindLabel} />
-          <FacetChips label="Genre" buckets={result.facets.genres} selected={filter.genres ?? []} onToggle={toggleGenre} />
-          <FacetChips label="Year" buckets={result.facets.releaseYears} selected={selectedYear} onToggle={toggleYear} />
+          <FacetChips label="Kind" buckets={result.facets.kinds} selected={state.kind ? [state.kind] : []} onToggle={toggleKind} format={kindLabel} />
+          <FacetChips label="Genre" buckets={result.facets.genres} selected={state.genres} onToggle={toggleGenre} />
+          <FacetChips
+            label="Decade"
+            buckets={decadeBuckets(years)}
+            selected={state.decade !== null ? [String(state.decade)] : []}
+            onToggle={toggleDecade}
+            format={decadeLabel}
+          />
+          {state.decade !== null && (
+            <FacetChips
+              label="Year"
+              buckets={yearsInDecade(years, state.decade)}
+              selected={state.year !== null ? [String(state.year)] : []}
+              onToggle={toggleYear}
+            />
+          )}
         </Box>
       )}
       {loading && !result && <CircularProgress />}
@@ -99,25 +122,25 @@ function SearchHit({ edge }: { edge: SearchEdge }) {
         sx={{ display: "flex", justifyContent: "flex-start", alignItems: "flex-start", p: 1.5, gap: 2 }}
       >
         <Box sx={{ width: 72, flexShrink: 0 }}>
-          <PosterImage id={node.id} name={node.name} src={node.artwork.posterUrl} alt="" />
+          <PosterImage id={node.id} name={node.name} src={node.artwork.posterUrl} alt="" compact />
         </Box>
-        <Box sx={{ minWidth: 0 }}>
-          <Typography variant="subtitle1">
-            {node.name}{" "}
-            <Typography component="span" variant="caption" color="text.secondary">
-              {node.releaseYear} · {kindLabel(node.kind)}
-            </Typography>
+        <Box sx={{ minWidth: 0, flex: 1 }}>
+          <ClampedText variant="subtitle1" component="h2" lines={2} sx={{ lineHeight: 1.3 }}>
+            {node.name}
+          </ClampedText>
+          <Typography variant="caption" color="text.secondary" sx={{ display: "block" }}>
+            {node.releaseYear} · {kindLabel(node.kind)}
           </Typography>
           {fragments.length > 0 ? (
             fragments.map(({ key, field, f }) => (
-              <Typography key={key} variant="body2" color="text.secondary" data-field={field}>
+              <Typography key={key} variant="body2" color="text.secondary" data-field={field} sx={{ overflowWrap: "anywhere" }}>
                 <HighlightText fragment={f} />
               </Typography>
             ))
           ) : (
-            <Typography variant="body2" color="text.secondary" noWrap>
+            <ClampedText variant="body2" color="text.secondary" lines={2}>
               {node.synopsis}
-            </Typography>
+            </ClampedText>
           )}
         </Box>
       </CardActionArea>

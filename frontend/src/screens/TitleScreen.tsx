@@ -1,7 +1,7 @@
 import { useQuery } from "@apollo/client/react";
 import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import { Box, Button, Chip, CircularProgress, Grid, Paper, Stack, Typography } from "@mui/material";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { AudienceSentimentCard } from "../components/AudienceSentimentCard";
 import { ChatPanel } from "../components/ChatPanel";
 import { MyListButton } from "../components/MyListButton";
@@ -10,24 +10,55 @@ import { SeasonList } from "../components/SeasonList";
 import { VideoList } from "../components/VideoList";
 import { ErrorNotice } from "../errors/ErrorNotice";
 import {
+  InsightAddedDocument,
   TitlePageDocument,
   TitleSentimentDocument,
   TitleVideosDocument,
   type VideoFieldsFragment,
 } from "../gql/graphql";
+import { withInsight } from "../live/audienceSentiment";
+import { useLiveSettings } from "../live/LiveContext";
 
 /** A title's details, videos, episodes, sentiment, My List and watch party. */
 export function TitleScreen({ id }: { id: string }) {
   const { data, error, loading } = useQuery(TitlePageDocument, { variables: { id }, errorPolicy: "all" });
   // Other subgraphs' parts load (and fail) on their own; their fields are
-  // nullable, so an outage there nulls only that field. They bypass the
-  // cache: should catalog fail they answer `title: null`, which would
-  // otherwise overwrite the shared title(id) entry the main query reads.
-  const sideOptions = { variables: { id }, errorPolicy: "all", fetchPolicy: "no-cache" } as const;
-  const videosQuery = useQuery(TitleVideosDocument, sideOptions);
-  const sentimentQuery = useQuery(TitleSentimentDocument, sideOptions);
+  // nullable, so an outage there nulls only that field. Videos bypass the
+  // cache. Sentiment lives in it (as Title.audienceSentiment), so that the
+  // insightAdded subscription can update it, and is read afresh on each
+  // visit; should catalog fail it answers `title: null`, which the
+  // Query.title merge policy never lets replace a title already cached
+  // (apollo/cache.ts).
+  const videosQuery = useQuery(TitleVideosDocument, { variables: { id }, errorPolicy: "all", fetchPolicy: "no-cache" });
+  const sentimentQuery = useQuery(TitleSentimentDocument, {
+    variables: { id },
+    errorPolicy: "all",
+    fetchPolicy: "cache-and-network",
+  });
   const [playing, setPlaying] = useState<VideoFieldsFragment | null>(null);
   const title = data?.title;
+  const roomId = title?.chatRoom?.id;
+
+  // Each scored chat message moves the sentiment card on, straight in the
+  // cache. A message is counted once, even should the socket replay it.
+  const { subscriptions } = useLiveSettings();
+  const { subscribeToMore } = sentimentQuery;
+  const counted = useRef(new Set<string>());
+  useEffect(() => {
+    if (!subscriptions || !roomId) return;
+    return subscribeToMore({
+      document: InsightAddedDocument,
+      variables: { roomId },
+      updateQuery: (_prev, { previousData, complete, subscriptionData }) => {
+        const insight = subscriptionData.data?.insightAdded;
+        if (!complete || !previousData?.title?.audienceSentiment || !insight) return undefined;
+        if (counted.current.has(insight.message.id)) return undefined;
+        counted.current.add(insight.message.id);
+        return withInsight(previousData, insight);
+      },
+      onError: (err) => console.warn("Cinegraph: live sentiment unavailable:", err),
+    });
+  }, [roomId, subscriptions, subscribeToMore]);
 
   if (loading && !title) return <CircularProgress />;
   if (!title) {
@@ -58,7 +89,7 @@ export function TitleScreen({ id }: { id: string }) {
           p: { xs: 2, md: 4 },
         }}
       >
-        <Typography variant="h3" component="h1" sx={{ fontWeight: 700 }}>
+        <Typography variant="h3" component="h1" sx={{ fontWeight: 700, overflowWrap: "anywhere" }}>
           {title.name}
         </Typography>
         <Stack direction="row" spacing={1} useFlexGap sx={{ my: 1, flexWrap: "wrap", alignItems: "center" }}>
@@ -71,7 +102,7 @@ export function TitleScreen({ id }: { id: string }) {
             <Chip key={g.slug} size="small" label={g.name} />
           ))}
         </Stack>
-        <Typography sx={{ maxWidth: 720, mb: 2 }}>{title.synopsis}</Typography>
+        <Typography sx={{ maxWidth: 720, mb: 2, overflowWrap: "anywhere" }}>{title.synopsis}</Typography>
         <Stack direction="row" spacing={2}>
           {feature && (
             <Button variant="contained" size="large" startIcon={<PlayArrowIcon />} onClick={() => setPlaying(feature)}>
@@ -86,7 +117,7 @@ export function TitleScreen({ id }: { id: string }) {
 
       {playing && (
         <Box sx={{ mb: 3 }}>
-          <Player key={playing.id} video={playing} autoStart />
+          <Player key={playing.id} video={playing} title={title} autoStart />
         </Box>
       )}
 
@@ -129,7 +160,7 @@ export function TitleScreen({ id }: { id: string }) {
           <Stack spacing={3}>
             {sentiment && <AudienceSentimentCard sentiment={sentiment} />}
             <ErrorNotice error={sentimentQuery.error} />
-            {title.chatRoom && <ChatPanel roomId={title.chatRoom.id} />}
+            {title.chatRoom && <ChatPanel roomId={title.chatRoom.id} messageCount={title.chatRoom.messageCount} />}
           </Stack>
         </Grid>
       </Grid>
