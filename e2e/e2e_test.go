@@ -3,6 +3,7 @@
 // directories and runs the Node checks in this folder (graphql-ws, Apollo
 // Client) and the web app's live tests (frontend/src/e2e) against them, and
 // a hostile page from another origin in headless Chromium (puppeteer-core),
+// the built web app's browser suite in Chromium (browser/, with axe-core),
 // and faults injected into a router and subgraphs running as separate
 // processes (bench/faults), and a rolling restart of routers and subgraph
 // instances in cluster mode. Set CINEGRAPH_E2E=1 to run; `make test-e2e`
@@ -130,9 +131,9 @@ func start(ctx context.Context, t *testing.T, bin string, ready *regexp.Regexp, 
 	t.Helper()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	// The config loader refuses unknown CINEGRAPH_ variables, these tests'
-	// switches among them.
+	// switches among them (CINEGRAPH_E2E and its CINEGRAPH_E2E_* folders).
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CINEGRAPH_E2E=") && !strings.HasPrefix(kv, "CINEGRAPH_CHROMIUM=") && !strings.HasPrefix(kv, "CINEGRAPH_ZIPKIN_URL=") {
+		if !strings.HasPrefix(kv, "CINEGRAPH_E2E") && !strings.HasPrefix(kv, "CINEGRAPH_CHROMIUM=") && !strings.HasPrefix(kv, "CINEGRAPH_ZIPKIN_URL=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}

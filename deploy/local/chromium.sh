@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Chromium for the browser checks in e2e/ (a hostile page on another origin
-# against cinegraph serve): Debian's chromium package, which puppeteer-core
-# drives; npm downloads no browser. Installs it when missing. Where no
+# against cinegraph serve, and the web app's browser suite in e2e/browser):
+# Debian's chromium package, which puppeteer-core drives; npm downloads no
+# browser. Installs it when missing. Where no
 # package manager can, the checks are skipped, except under CI=true.
 #   deploy/local/chromium.sh
 ENGINE=chromium
