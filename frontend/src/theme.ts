@@ -30,6 +30,13 @@ export const theme = createTheme({
         },
       },
     },
+    // The selected tab's label in the brand red fails contrast on the
+    // dark paper; its lighter tint passes.
+    MuiTab: {
+      styleOverrides: {
+        root: { "&.Mui-selected": { color: PRIMARY_TEXT } },
+      },
+    },
     MuiIconButton: {
       styleOverrides: {
         root: {

@@ -324,7 +324,7 @@ function SlowOperationsSection({ slow }: { slow: Report["slowOperations"] }) {
           <Table size="small" aria-label="Slowest operations">
             <TableHead>
               <TableRow>
-                <TableCell padding="checkbox" />
+                <TableCell padding="checkbox"><Box component="span" sx={{ position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" }}>Plan</Box></TableCell>
                 <TableCell>Operation</TableCell>
                 <TableCell>Kind</TableCell>
                 <TableCell align="right">Duration</TableCell>
