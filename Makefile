@@ -134,7 +134,7 @@ KEEP_ENGINES ?=
 STARTED_ENGINES := $(DATA_DIR)/engines/started-by-make-test
 test:
 	@mkdir -p $(dir $(STARTED_ENGINES)) && rm -f $(STARTED_ENGINES)
-	@CINEGRAPH_STARTED_FILE=$(abspath $(STARTED_ENGINES)) $(MAKE) --no-print-directory test-suite; rc=$$?; \
+	@$(MAKE) --no-print-directory test-suite ENGINES_STARTED_FILE=$(abspath $(STARTED_ENGINES)); rc=$$?; \
 	if [ -s $(STARTED_ENGINES) ]; then \
 		if [ "$(KEEP_ENGINES)" = 1 ]; then echo "engines left running (KEEP_ENGINES=1): $$(tr '\n' ' ' < $(STARTED_ENGINES))"; \
 		else deploy/local/services-down.sh $$(cat $(STARTED_ENGINES)); fi; \
@@ -272,8 +272,11 @@ models:
 
 # The real engines of cluster mode (PostgreSQL, Redis, Kafka, Cassandra,
 # Elasticsearch), installed and started by the project's own scripts on 127.0.0.1.
+# ENGINES_STARTED_FILE, when set (make test sets it), collects the engines
+# this run started, not those already running.
+ENGINES_STARTED_FILE ?=
 services-up:
-	deploy/local/services-up.sh $(ENGINES)
+	CINEGRAPH_STARTED_FILE=$(ENGINES_STARTED_FILE) deploy/local/services-up.sh $(ENGINES)
 
 services-down:
 	deploy/local/services-down.sh $(ENGINES)

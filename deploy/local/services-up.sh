@@ -6,6 +6,9 @@
 # already running) are appended to that file, one per line, so the caller
 # can stop exactly those afterwards (make test does).
 source "$(dirname "$0")/lib.sh"
+# Read once and kept from the engine scripts and anything they run.
+started_file="${CINEGRAPH_STARTED_FILE:-}"
+unset CINEGRAPH_STARTED_FILE
 engines=("$@")
 (( ${#engines[@]} > 0 )) || engines=(postgres redis kafka cassandra elasticsearch zipkin)
 start=$SECONDS
@@ -14,8 +17,8 @@ for e in "${engines[@]}"; do
 	was_running=false
 	"$REPO_ROOT/deploy/local/$e.sh" status >/dev/null 2>&1 && was_running=true
 	"$REPO_ROOT/deploy/local/$e.sh" up
-	if [[ -n "${CINEGRAPH_STARTED_FILE:-}" && $was_running == false ]]; then
-		echo "$e" >>"$CINEGRAPH_STARTED_FILE"
+	if [[ -n "$started_file" && $was_running == false ]]; then
+		echo "$e" >>"$started_file"
 	fi
 done
 log "all up in $(( SECONDS - start ))s: ${engines[*]} (data and logs in $ENGINES_DATA)"
