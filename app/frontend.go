@@ -24,6 +24,12 @@ func frontendHandler(dir string, playground bool, issuer string) http.Handler {
 			return
 		}
 		clean := filepath.Clean("/" + r.URL.Path)
+		if clean == "/media" || strings.HasPrefix(clean, mediaPrefix) {
+			// Media has its own handler; whatever reaches here is missing,
+			// and must not load as the app's page.
+			mediaError(w, http.StatusNotFound, "not found")
+			return
+		}
 		if clean == "/playground" || strings.HasPrefix(clean, "/playground/") {
 			if !playground {
 				http.NotFound(w, r)

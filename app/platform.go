@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/cinegraph/cinegraph/internal/config"
 	"github.com/cinegraph/cinegraph/internal/depguard"
@@ -101,6 +102,12 @@ func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, o Opt
 	p.router = rt
 	rt.Watch()
 	p.health.Register(mux)
+	store, err := openMediaStore(cfg)
+	if err != nil {
+		return nil, errors.Join(err, p.Close())
+	}
+	titles := catalogTitles(&http.Client{Timeout: 5 * time.Second}, p.internal+SubgraphPath("catalog"), cfg.Router.AuthToken)
+	mux.Handle(mediaPrefix, mediaHandler(store, titles, logger.With("component", "media")))
 	mux.Handle("/", frontendHandler(cfg.Frontend.Dir, cfg.Frontend.Playground, cfg.Auth.Web.Issuer))
 	p.handler = mux
 	return p, nil

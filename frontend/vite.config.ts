@@ -69,6 +69,11 @@ export default defineConfig({
         target: "http://127.0.0.1:4000",
         changeOrigin: false,
       },
+      // Artwork, renditions and manifests come from the platform's media host.
+      "/media/": {
+        target: "http://127.0.0.1:4000",
+        changeOrigin: false,
+      },
     },
   },
   test: {

@@ -77,7 +77,7 @@ func TestTitleDetails(t *testing.T) {
 		missing: title(id: "t9999") { id }
 	}`, &resp)
 	m := resp.Movie
-	if m.RuntimeMinutes == nil || len(m.Seasons) != 0 || !strings.HasSuffix(m.Artwork.PosterURL, "/t0001/poster.jpg") {
+	if m.RuntimeMinutes == nil || len(m.Seasons) != 0 || !strings.HasSuffix(m.Artwork.PosterURL, "/media/artwork/t0001/poster-342") {
 		t.Errorf("movie = %+v", m)
 	}
 	if len(m.Cast) != 3 || m.Cast[0].Role != "DIRECTOR" || m.Cast[0].Character != nil || m.Cast[2].Role != "ACTOR" || m.Cast[2].Character == nil || m.Cast[2].Person.ID != "n0203" {

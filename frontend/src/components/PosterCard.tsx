@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import type { PosterFieldsFragment } from "../gql/graphql";
 import { ClampedText } from "./ClampedText";
 import { PosterImage } from "./PosterImage";
+import { POSTER_GRID_SIZES } from "./artwork";
 import { titlePath, useNavigate } from "../routing/router";
 
 /** A title's poster with its name and year; opens the title page. */
@@ -29,7 +30,7 @@ export function PosterCard({
         }}
         sx={{ height: "100%", display: "flex", flexDirection: "column", alignItems: "stretch", justifyContent: "flex-start" }}
       >
-        <PosterImage id={title.id} name={title.name} src={title.artwork.posterUrl} sx={{ borderRadius: 0 }} />
+        <PosterImage id={title.id} name={title.name} src={title.artwork.posterUrl} sizes={POSTER_GRID_SIZES} sx={{ borderRadius: 0 }} />
         <Box sx={{ p: 1, minWidth: 0 }}>
           <ClampedText variant="subtitle2" component={heading} lines={2} sx={{ lineHeight: 1.3 }}>
             {title.name}

@@ -1,5 +1,6 @@
 import { Box, Typography, type SxProps, type Theme } from "@mui/material";
 import { useState } from "react";
+import { artworkSrcSet } from "./artwork";
 
 /** A stable hue per title, so placeholders differ but never flicker. */
 function hue(id: string): number {
@@ -9,7 +10,8 @@ function hue(id: string): number {
 }
 
 /**
- * A poster image; when the artwork is missing or fails to load, a
+ * A poster image at the width the layout needs (a srcset over the widths
+ * the media host draws); when the artwork is missing or fails to load, a
  * gradient placeholder with the title's name takes its place.
  */
 export function PosterImage({
@@ -17,6 +19,7 @@ export function PosterImage({
   name,
   src,
   alt = name,
+  sizes = "200px",
   compact = false,
   sx,
 }: {
@@ -24,11 +27,16 @@ export function PosterImage({
   name: string;
   src: string;
   alt?: string;
+  /** How wide the poster is laid out, for the browser to pick a width. */
+  sizes?: string;
   /** A thumbnail: the placeholder's name in small type. */
   compact?: boolean;
   sx?: SxProps<Theme>;
 }) {
-  const [failed, setFailed] = useState(false);
+  // Keyed by src, so a card reused for another title tries its image.
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  const failed = failedSrc === src;
+  const srcSet = artworkSrcSet(src, "poster");
   const base = { width: "100%", aspectRatio: "2 / 3", display: "block", borderRadius: 1 };
   if (failed || !src) {
     const h = hue(id);
@@ -75,10 +83,15 @@ export function PosterImage({
     <Box
       component="img"
       src={src}
+      srcSet={srcSet}
+      sizes={srcSet ? sizes : undefined}
       alt={alt}
+      width={342}
+      height={513}
       loading="lazy"
-      onError={() => setFailed(true)}
-      sx={[{ ...base, objectFit: "cover", bgcolor: "#222" }, ...(Array.isArray(sx) ? sx : [sx])]}
+      decoding="async"
+      onError={() => setFailedSrc(src)}
+      sx={[{ ...base, height: "auto", maxWidth: "100%", objectFit: "cover", bgcolor: "#222" }, ...(Array.isArray(sx) ? sx : [sx])]}
     />
   );
 }

@@ -122,7 +122,7 @@ function SearchHit({ edge }: { edge: SearchEdge }) {
         sx={{ display: "flex", justifyContent: "flex-start", alignItems: "flex-start", p: 1.5, gap: 2 }}
       >
         <Box sx={{ width: 72, flexShrink: 0 }}>
-          <PosterImage id={node.id} name={node.name} src={node.artwork.posterUrl} alt="" compact />
+          <PosterImage id={node.id} name={node.name} src={node.artwork.posterUrl} alt="" sizes="72px" compact />
         </Box>
         <Box sx={{ minWidth: 0, flex: 1 }}>
           <ClampedText variant="subtitle1" component="h2" lines={2} sx={{ lineHeight: 1.3 }}>

@@ -83,9 +83,11 @@ describe("TitleScreen", () => {
       viewer,
       chat,
     ];
-    renderWithApollo(<TitleScreen id="t1" />, { mocks });
+    const { container } = renderWithApollo(<TitleScreen id="t1" />, { mocks });
 
     expect(await screen.findByRole("heading", { name: "Star Voyage" })).toBeInTheDocument();
+    // The backdrop is an image behind the heading, decorative.
+    expect(container.querySelector('img[src="/b.jpg"]')).toHaveAttribute("alt", "");
     expect(screen.getByText("Ada Lovelace as Captain")).toBeInTheDocument();
     expect(await screen.findByText("1920x1080 · H264 · 6.0 Mbps")).toBeInTheDocument();
     expect(await screen.findByText(/temporarily unavailable/)).toBeInTheDocument();

@@ -3,6 +3,7 @@ import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import { Box, Button, Chip, CircularProgress, Grid, Paper, Stack, Typography } from "@mui/material";
 import { useEffect, useRef, useState } from "react";
 import { AudienceSentimentCard } from "../components/AudienceSentimentCard";
+import { Backdrop } from "../components/Backdrop";
 import { ChatPanel } from "../components/ChatPanel";
 import { MyListButton } from "../components/MyListButton";
 import { Player } from "../components/Player";
@@ -83,12 +84,13 @@ export function TitleScreen({ id }: { id: string }) {
           overflow: "hidden",
           mb: 3,
           minHeight: { xs: 180, md: 280 },
-          backgroundImage: `linear-gradient(to right, rgba(16,16,20,0.95) 30%, rgba(16,16,20,0.3)), url(${JSON.stringify(title.artwork.backdropUrl)})`,
-          backgroundSize: "cover",
-          backgroundPosition: "center",
+          // The backdrop sits in this stacking context, under the heading.
+          isolation: "isolate",
+          bgcolor: "#18181f",
           p: { xs: 2, md: 4 },
         }}
       >
+        <Backdrop src={title.artwork.backdropUrl} />
         <Typography variant="h3" component="h1" sx={{ fontWeight: 700, overflowWrap: "anywhere" }}>
           {title.name}
         </Typography>

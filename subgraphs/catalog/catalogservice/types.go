@@ -98,13 +98,17 @@ type Artwork struct {
 }
 
 // ArtworkFor derives a title's artwork URLs from its id: images are served
-// by the media host under stable paths, so they need no storage.
+// by the media host under stable paths, so they need no storage. Each
+// path ends in the width it is drawn at (/media/artwork/<id>/poster-342);
+// the media host serves the same path at its other widths, which is how
+// the web app builds a srcset. It serves a stored image there when there
+// is one and otherwise draws the title's artwork.
 func ArtworkFor(titleID string) Artwork {
 	base := "/media/artwork/" + titleID
 	return Artwork{
-		PosterURL:    base + "/poster.jpg",
-		BackdropURL:  base + "/backdrop.jpg",
-		ThumbnailURL: base + "/thumbnail.jpg",
+		PosterURL:    base + "/poster-342",
+		BackdropURL:  base + "/backdrop-1280",
+		ThumbnailURL: base + "/thumbnail-320",
 	}
 }
 
