@@ -64,12 +64,9 @@ func run(ctx context.Context, w io.Writer, path, esAddr string, requireES, perQu
 		return err
 	}
 	defer bl.Close()
-	if err := bl.Rebuild(ctx, "eval", docs); err != nil {
-		return fmt.Errorf("build the bleve index: %w", err)
-	}
 	engines := []named{{"bleve", bl}}
 	reports := []searcheval.Report{}
-	r, err := searcheval.Evaluate(ctx, "bleve", bl, js)
+	r, err := searcheval.EvaluateSeeded(ctx, "bleve", bl, docs, js)
 	if err != nil {
 		return err
 	}
@@ -88,10 +85,7 @@ func run(ctx context.Context, w io.Writer, path, esAddr string, requireES, perQu
 			_ = es.DeleteAll(cctx)
 			_ = es.Close()
 		}()
-		if err := es.Rebuild(ctx, "eval", docs); err != nil {
-			return fmt.Errorf("build the elasticsearch index: %w", err)
-		}
-		r, err := searcheval.Evaluate(ctx, "elasticsearch", es, js)
+		r, err := searcheval.EvaluateSeeded(ctx, "elasticsearch", es, docs, js)
 		if err != nil {
 			return err
 		}

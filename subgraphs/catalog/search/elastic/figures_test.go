@@ -33,10 +33,7 @@ func TestFiguresPinned(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs := searcheval.SeedDocuments()
-	if err := s.Rebuild(ctx, "eval", docs); err != nil {
-		t.Fatal(err)
-	}
-	es, err := searcheval.Evaluate(ctx, "elasticsearch", s, js)
+	es, err := searcheval.EvaluateSeeded(ctx, "elasticsearch", s, docs, js)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,10 +46,7 @@ func TestFiguresPinned(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bl.Close()
-	if err := bl.Rebuild(ctx, "eval", docs); err != nil {
-		t.Fatal(err)
-	}
-	embedded, err := searcheval.Evaluate(ctx, "bleve", bl, js)
+	embedded, err := searcheval.EvaluateSeeded(ctx, "bleve", bl, docs, js)
 	if err != nil {
 		t.Fatal(err)
 	}

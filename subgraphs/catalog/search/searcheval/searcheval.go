@@ -139,6 +139,15 @@ type Report struct {
 	Outcomes []Outcome
 }
 
+// EvaluateSeeded fills s with docs (SeedDocuments, what the judgments were
+// written for), then evaluates js against it.
+func EvaluateSeeded(ctx context.Context, engine string, s search.Searcher, docs []search.Document, js []Judgment) (Report, error) {
+	if err := s.Rebuild(ctx, "eval", docs); err != nil {
+		return Report{}, fmt.Errorf("build the %s index: %w", engine, err)
+	}
+	return Evaluate(ctx, engine, s, js)
+}
+
 // Evaluate runs every judged query against s, first K hits each.
 func Evaluate(ctx context.Context, engine string, s search.Searcher, js []Judgment) (Report, error) {
 	r := Report{Engine: engine, Outcomes: make([]Outcome, 0, len(js))}

@@ -93,10 +93,7 @@ func TestFiguresPinned(t *testing.T) {
 	}
 	defer idx.Close()
 	ctx := context.Background()
-	if err := idx.Rebuild(ctx, "eval", searcheval.SeedDocuments()); err != nil {
-		t.Fatal(err)
-	}
-	r, err := searcheval.Evaluate(ctx, "bleve", idx, js)
+	r, err := searcheval.EvaluateSeeded(ctx, "bleve", idx, searcheval.SeedDocuments(), js)
 	if err != nil {
 		t.Fatal(err)
 	}
